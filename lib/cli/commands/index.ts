@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+
+/** A CLI command module adds its subcommand(s) to the program. */
+export type RegisterCommand = (program: Command) => void;
+
+// Each stage registers its own commands; add new modules here.
+export const commands: RegisterCommand[] = [];

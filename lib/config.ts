@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+// The one place that names the runtime settings shared by the handlers, the local stack and the CDK app.
+
+/** Raw uploads live under this prefix: `uploads/<projectId>/<file name>`. Only it triggers ingest. */
+export const UPLOAD_PREFIX = 'uploads/';
+
+export const envNames = {
+  table: 'TABLE_NAME',
+  bucket: 'BUCKET_NAME',
+  tagQueueUrl: 'TAG_QUEUE_URL',
+} as const;
+
+const RuntimeConfig = z.object({
+  [envNames.table]: z.string().min(1),
+  [envNames.bucket]: z.string().min(1),
+  [envNames.tagQueueUrl]: z.string().min(1).optional(),
+});
+
+export interface RuntimeSettings {
+  tableName: string;
+  bucketName: string;
+  tagQueueUrl?: string;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
+  const parsed = RuntimeConfig.safeParse(env);
+  if (!parsed.success) {
+    const missing = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    throw new Error(`qualtag is missing its runtime settings (${missing}); set them in the environment`);
+  }
+  return {
+    tableName: parsed.data[envNames.table],
+    bucketName: parsed.data[envNames.bucket],
+    tagQueueUrl: parsed.data[envNames.tagQueueUrl],
+  };
+}

@@ -1,0 +1,102 @@
+// Domain types shared by every stage (extract → segment → tag → review → report/export).
+// Offsets are UTF-16 code-unit indexes into the document text (JavaScript string indexes);
+// exports that need Unicode code points (REFI-QDA) convert at the boundary.
+
+export type SourceFormat = 'pdf' | 'docx' | 'txt' | 'md' | 'vtt' | 'srt' | 'otter' | 'csv' | 'jsonl';
+
+/** A contiguous run of the document text as the source laid it out (a paragraph, cue, row, page part). */
+export interface Block {
+  start: number;
+  end: number;
+  /** 1-based page number (PDF only). */
+  page?: number;
+  /** Speaker named by the source itself (VTT voice tag, Otter/SRT speaker line, CSV respondent column). */
+  speaker?: string;
+  /** Media time of the block in milliseconds (VTT/SRT/Otter). */
+  startMs?: number;
+  endMs?: number;
+  /** Row id for CSV/JSONL inputs: kept as the segment id. */
+  rowId?: string;
+  /** Respondent named by a CSV/JSONL row. */
+  respondent?: string;
+}
+
+export interface ExtractedDocument {
+  /** The plain text every offset points into. */
+  text: string;
+  format: SourceFormat;
+  blocks: Block[];
+  /** Page count for paged formats (PDF). */
+  pages?: number;
+  /** Whether the source is a conversation (speaker turns) or a document (paragraphs). */
+  kind: 'transcript' | 'document' | 'table';
+}
+
+export type SegmentUnit = 'turn' | 'paragraph' | 'sentence';
+
+export interface Segment {
+  /** Stable id: the same document text and unit always give the same ids. */
+  id: string;
+  index: number;
+  start: number;
+  end: number;
+  /** Always documentText.slice(start, end). */
+  text: string;
+  speaker: string | null;
+  /** The non-interviewer speaker, normalised (e.g. "Respondent 6"). */
+  respondent: string | null;
+  page: number | null;
+  startMs?: number | null;
+  endMs?: number | null;
+}
+
+export type Language = 'nl' | 'en';
+
+export interface Code {
+  /** Unique within the codebook, e.g. "voorwaarden/vertrouwen". */
+  id: string;
+  name: string;
+  categoryId: string;
+  definition?: string;
+  indicators: string[];
+  questions: string[];
+  aliases: string[];
+  /** Keyword rules in the qualtag rule language (README). Empty: rules are suggested from the text fields. */
+  rules: string[];
+  /** Rules that veto the code when they match. */
+  exclude: string[];
+  color?: string;
+}
+
+export interface Category {
+  id: string;
+  name: string;
+  definition?: string;
+  codes: Code[];
+}
+
+export interface Codebook {
+  id: string;
+  title?: string;
+  language: Language;
+  categories: Category[];
+  /** Content hash of the normalised codebook: the codebook version. */
+  version: string;
+}
+
+/** Why a code was proposed: a matched span (offsets into the segment text) and the rule that matched. */
+export interface Evidence {
+  start: number;
+  end: number;
+  rule: string;
+}
+
+export interface Proposal {
+  code: string;
+  score: number;
+  evidence: Evidence[];
+}
+
+export type CodingStatus = 'proposed' | 'accepted' | 'rejected';
+export type CodingOrigin = 'rule' | 'human';
+export type DocumentStatus = 'UPLOADED' | 'EXTRACTED' | 'TAGGED' | 'FAILED';
