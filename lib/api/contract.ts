@@ -1,0 +1,583 @@
+// The HTTP API contract: every route (method, path, purpose), the zod schema of every request body and
+// query, and the shape of every response. The router validates against these schemas; the review UI
+// (web/) and the CLI import the inferred types. Keep changes additive: the UI is built against this file.
+//
+// Conventions
+// - All routes but GET /health need `Authorization: Bearer <token>` (AWS: Cognito JWT; local: the token
+//   under .qualtag/). A user sees only the projects they are a member of (403 otherwise).
+// - Errors answer with `ErrorBody` ({ message, hint?, where? }) and a 4xx/5xx status; a stale decision
+//   answers 409 with `ConflictBody`, which also carries the coding's current state.
+// - Lists are paginated: `?limit=` (1..500, default 50) and `?cursor=` (opaque, from `nextCursor`).
+// - Offsets: `start`/`end` on segments and coded segments are UTF-16 indexes (JavaScript string indexes)
+//   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
+// - Times are ISO 8601 strings (UTC).
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------
+// Shared pieces
+
+export const ErrorBody = z.object({
+  message: z.string(),
+  /** What the caller can do about it. */
+  hint: z.string().optional(),
+  /** The offending field / file / line, e.g. `body.version` or `codebook.yaml:12`. */
+  where: z.string().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Ids are opaque strings the API handed out (they may contain / and #); no whitespace or control characters. */
+export const Id = z
+  .string()
+  .min(1, 'id is empty')
+  .max(300)
+  .regex(/^[^\s\u0000-\u001f]+$/, 'ids contain no spaces or control characters');
+
+export const CodingStatus = z.enum(['proposed', 'accepted', 'rejected']);
+export type CodingStatus = z.infer<typeof CodingStatus>;
+export const CodingOrigin = z.enum(['rule', 'human']);
+export const DocumentStatus = z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']);
+export type DocumentStatus = z.infer<typeof DocumentStatus>;
+export const SourceFormat = z.enum(['pdf', 'docx', 'txt', 'md', 'vtt', 'srt', 'otter', 'csv', 'jsonl']);
+
+const Limit = z.coerce.number().int().min(1).max(500).default(50);
+const Cursor = z.string().min(1).max(2000).optional();
+
+export const PageQuery = z.object({ limit: Limit, cursor: Cursor });
+export type PageQuery = z.infer<typeof PageQuery>;
+
+/** A page of results; `nextCursor` is null on the last page. */
+export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const Evidence = z.object({
+  /** Offsets into the segment text. */
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  /** The rule that matched. */
+  rule: z.string(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** A span inside a segment: offsets into the segment text, end excluded, start < end. */
+export const Span = z
+  .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
+  .refine((s) => s.start < s.end, { message: 'span.start must be smaller than span.end', path: ['end'] });
+export type Span = z.infer<typeof Span>;
+
+// ---------------------------------------------------------------------------------------------------
+// Domain shapes as the API shows them
+
+export const Project = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  /** Content hash of the current codebook; null until a codebook is uploaded. */
+  codebookVersion: z.string().nullable(),
+  /** Coding unit: speaker turn, paragraph or sentence. */
+  segmentUnit: z.enum(['turn', 'paragraph', 'sentence']).optional(),
+  /** The caller's role in the project. */
+  role: z.enum(['owner', 'member']).optional(),
+});
+export type Project = z.infer<typeof Project>;
+
+export const CodingCounts = z.object({ proposed: z.number().int(), accepted: z.number().int(), rejected: z.number().int() });
+export type CodingCounts = z.infer<typeof CodingCounts>;
+
+export const ProjectDetail = Project.extend({
+  documents: z.number().int(),
+  documentsByStatus: z.partialRecord(DocumentStatus, z.number().int()).optional(),
+  codings: CodingCounts.optional(),
+});
+export type ProjectDetail = z.infer<typeof ProjectDetail>;
+
+export const DocumentSummary = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  /** The uploaded file name. */
+  name: z.string(),
+  format: SourceFormat.nullable(),
+  status: DocumentStatus,
+  /** Why the document FAILED, in words a researcher understands; null otherwise. */
+  reason: z.string().nullable(),
+  respondent: z.string().nullable(),
+  pages: z.number().int().nullable(),
+  segmentCount: z.number().int().nullable(),
+  /** Codebook version the current proposals come from. */
+  codebookVersion: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  counts: CodingCounts.optional(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummary>;
+
+export const DocumentStatusView = DocumentSummary.pick({ id: true, name: true, status: true, reason: true, updatedAt: true });
+export type DocumentStatusView = z.infer<typeof DocumentStatusView>;
+
+export const Coding = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  documentId: z.string(),
+  segmentId: z.string(),
+  /** Code id, e.g. "voorwaarden/vertrouwen". */
+  code: z.string(),
+  categoryId: z.string(),
+  origin: CodingOrigin,
+  status: CodingStatus,
+  /** Rule score (0..1]; 1 for human-added codings. */
+  score: z.number(),
+  evidence: z.array(Evidence),
+  /** Part of the segment that is coded (segment-relative); null: the whole segment. */
+  span: Span.nullable(),
+  codebookVersion: z.string().nullable(),
+  /** Optimistic-locking version: send it back with a decision. */
+  version: z.number().int(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Coding = z.infer<typeof Coding>;
+
+export const SegmentView = z.object({
+  id: z.string(),
+  documentId: z.string(),
+  index: z.number().int(),
+  start: z.number().int(),
+  end: z.number().int(),
+  text: z.string(),
+  speaker: z.string().nullable(),
+  respondent: z.string().nullable(),
+  page: z.number().int().nullable(),
+  startMs: z.number().nullable().optional(),
+  endMs: z.number().nullable().optional(),
+});
+export type SegmentView = z.infer<typeof SegmentView>;
+
+export const SegmentWithCodings = SegmentView.extend({ codings: z.array(Coding) });
+export type SegmentWithCodings = z.infer<typeof SegmentWithCodings>;
+
+export const DocumentDetail = z.object({
+  document: DocumentSummary,
+  /** Segments in reading order with all their codings (any status). */
+  segments: z.array(SegmentWithCodings),
+});
+export type DocumentDetail = z.infer<typeof DocumentDetail>;
+
+/** One item of the review queue: an undecided proposal with its segment and document. */
+export const QueueItem = z.object({
+  coding: Coding,
+  segment: SegmentView,
+  document: z.object({ id: z.string(), name: z.string() }),
+});
+export type QueueItem = z.infer<typeof QueueItem>;
+
+/** A coding with the text it codes, for queries and exports. */
+export const CodedSegment = z.object({
+  coding: Coding,
+  document: z.object({ id: z.string(), name: z.string() }),
+  segment: SegmentView,
+  /** Coded text: the span when the coding has one, else the whole segment. */
+  text: z.string(),
+  /** Document offsets (UTF-16) of the coded text. */
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type CodedSegment = z.infer<typeof CodedSegment>;
+
+export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo']);
+export type DecisionAction = z.infer<typeof DecisionAction>;
+
+/** Append-only audit event, written in the same transaction as the decision. */
+export const AuditEvent = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  documentId: z.string(),
+  segmentId: z.string(),
+  codingId: z.string(),
+  code: z.string(),
+  action: DecisionAction,
+  /** Status before and after; null when the coding did not exist before (add) or no longer exists (undo of an add). */
+  from: CodingStatus.nullable(),
+  to: CodingStatus.nullable(),
+  /** Coding version after the decision (null when the coding was removed). */
+  version: z.number().int().nullable(),
+  by: z.string(),
+  at: z.string(),
+  /** For undo: the audit event it reverted. */
+  undoes: z.string().optional(),
+});
+export type AuditEvent = z.infer<typeof AuditEvent>;
+
+// ---------------------------------------------------------------------------------------------------
+// Codebook
+
+export const Code = z.object({
+  id: z.string(),
+  name: z.string(),
+  categoryId: z.string(),
+  definition: z.string().optional(),
+  indicators: z.array(z.string()),
+  questions: z.array(z.string()),
+  aliases: z.array(z.string()),
+  rules: z.array(z.string()),
+  exclude: z.array(z.string()),
+  color: z.string().optional(),
+});
+export const Category = z.object({ id: z.string(), name: z.string(), definition: z.string().optional(), codes: z.array(Code) });
+export const Codebook = z.object({
+  id: z.string(),
+  title: z.string().optional(),
+  language: z.enum(['nl', 'en']),
+  categories: z.array(Category),
+  version: z.string(),
+});
+export type CodebookView = z.infer<typeof Codebook>;
+
+export const CodebookVersion = z.object({
+  version: z.string(),
+  title: z.string().nullable(),
+  fileName: z.string().nullable(),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  codeCount: z.number().int(),
+  current: z.boolean(),
+});
+export type CodebookVersion = z.infer<typeof CodebookVersion>;
+
+export const CodebookUploadBody = z.object({
+  /** Decides the parser: .yaml/.yml, .csv or .qdc. */
+  fileName: z.string().min(1).max(255).regex(/\.(ya?ml|csv|qdc)$/i, 'fileName must end in .yaml, .yml, .csv or .qdc'),
+  /** The file's text (UTF-8). */
+  content: z.string().min(1, 'the codebook file is empty').max(2_000_000, 'a codebook is at most 2 MB'),
+  /** Re-tag every document with the new version (default true). Human decisions are kept. */
+  retag: z.boolean().default(true),
+});
+export type CodebookUploadBody = z.input<typeof CodebookUploadBody>;
+
+export const CodebookUploadResult = z.object({
+  version: z.string(),
+  /** False when this exact codebook was already stored (same content hash). */
+  created: z.boolean(),
+  codeCount: z.number().int(),
+  retag: z.object({ requested: z.boolean(), documents: z.number().int() }),
+});
+export type CodebookUploadResult = z.infer<typeof CodebookUploadResult>;
+
+export const RetagResult = z.object({ requested: z.boolean(), documents: z.number().int() });
+export type RetagResult = z.infer<typeof RetagResult>;
+
+// ---------------------------------------------------------------------------------------------------
+// Requests
+
+export const UploadUrlBody = z.object({
+  /** Plain file name, no folders. */
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..', 'fileName must be a plain file name without / or \\'),
+  contentType: z.string().max(200).optional(),
+});
+export type UploadUrlBody = z.infer<typeof UploadUrlBody>;
+
+export const UploadUrl = z.object({
+  /** Presigned URL: PUT the file's bytes to it with the given headers. */
+  url: z.string(),
+  method: z.literal('PUT'),
+  headers: z.record(z.string(), z.string()),
+  /** S3 key: uploads/<projectId>/<fileName>. */
+  key: z.string(),
+  expiresAt: z.string(),
+});
+export type UploadUrl = z.infer<typeof UploadUrl>;
+
+export const DocumentListQuery = PageQuery.extend({ status: DocumentStatus.optional() });
+export type DocumentListQuery = z.infer<typeof DocumentListQuery>;
+
+export const QueueQuery = PageQuery.extend({
+  code: z.string().min(1).max(200).optional(),
+  category: z.string().min(1).max(200).optional(),
+  document: Id.optional(),
+  respondent: z.string().min(1).max(200).optional(),
+  /** position: by document, then reading order; score: highest score first. */
+  order: z.enum(['position', 'score']).default('position'),
+});
+export type QueueQuery = z.infer<typeof QueueQuery>;
+
+const Version = z.number().int().min(0);
+
+/** POST /projects/{projectId}/decisions: one decision; `version` is the coding version the client saw. */
+export const DecisionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('accept'), documentId: Id, codingId: Id, version: Version }),
+  z.object({ action: z.literal('reject'), documentId: Id, codingId: Id, version: Version }),
+  z.object({
+    action: z.literal('add'),
+    documentId: Id,
+    segmentId: Id,
+    code: z.string().min(1).max(200),
+    /** Code only part of the segment (segment-relative offsets); omit to code the whole segment. */
+    span: Span.optional(),
+  }),
+  /** Reverts the coding's last decision: accepted/rejected → proposed; a human-added coding is removed. */
+  z.object({ action: z.literal('undo'), documentId: Id, codingId: Id, version: Version }),
+]);
+export type DecisionBody = z.infer<typeof DecisionBody>;
+
+export const DecisionResult = z.object({
+  /** The coding after the decision; null when an undo removed a human-added coding. */
+  coding: Coding.nullable(),
+  audit: AuditEvent,
+});
+export type DecisionResult = z.infer<typeof DecisionResult>;
+
+/** 409 body: the write was stale; `current` is the coding as it is now (null if it no longer exists). */
+export const ConflictBody = ErrorBody.extend({ current: Coding.nullable() });
+export type ConflictBody = z.infer<typeof ConflictBody>;
+
+export const QueryStatus = z.enum(['accepted', 'proposed', 'rejected', 'all']);
+export type QueryStatus = z.infer<typeof QueryStatus>;
+
+/** GET /projects/{projectId}/codings: coded segments. At least one of code/category/respondent/document is optional; none = all. */
+export const CodingsQuery = PageQuery.extend({
+  code: z.string().min(1).max(200).optional(),
+  category: z.string().min(1).max(200).optional(),
+  respondent: z.string().min(1).max(200).optional(),
+  document: Id.optional(),
+  status: QueryStatus.default('accepted'),
+});
+export type CodingsQuery = z.infer<typeof CodingsQuery>;
+
+export const AuditQuery = PageQuery.extend({ document: Id.optional(), coding: Id.optional() });
+export type AuditQuery = z.infer<typeof AuditQuery>;
+
+// ---------------------------------------------------------------------------------------------------
+// Reports
+
+const Fraction = z.coerce.number().gt(0).lte(1);
+/** Query of every report route. Reports count accepted codings unless `status` says otherwise. */
+export const ReportQuery = z
+  .object({
+    status: QueryStatus.default('accepted'),
+    category: z.string().min(1).max(200).optional(),
+    /** Respondent-share scale: "hoge mate" at or above `high`, "redelijke mate" at or above `moderate`. */
+    high: Fraction.default(2 / 3),
+    moderate: Fraction.default(1 / 3),
+    /** Agreement between two reviewers (user ids); default: the two reviewers with the most shared decisions. */
+    reviewerA: z.string().min(1).max(200).optional(),
+    reviewerB: z.string().min(1).max(200).optional(),
+  })
+  .refine((q) => q.moderate < q.high, { message: 'moderate must be smaller than high', path: ['moderate'] });
+export type ReportQuery = z.infer<typeof ReportQuery>;
+
+export const ShareLabel = z.enum(['hoge mate', 'redelijke mate', 'lage mate', 'niet van toepassing']);
+export type ShareLabel = z.infer<typeof ShareLabel>;
+
+const CodeRef = z.object({ code: z.string(), name: z.string(), categoryId: z.string() });
+
+export const FrequencyReport = z.object({
+  rows: z.array(CodeRef.extend({ codings: z.number().int(), segments: z.number().int(), documents: z.number().int(), respondents: z.number().int() })),
+  categories: z.array(z.object({ categoryId: z.string(), name: z.string(), codings: z.number().int(), respondents: z.number().int() })),
+  total: z.number().int(),
+});
+export type FrequencyReport = z.infer<typeof FrequencyReport>;
+
+/** Rows are codes, columns documents or respondents; `cells[i][j]` counts codings of rows[i] in columns[j]. */
+export const MatrixReport = z.object({
+  rows: z.array(CodeRef),
+  columns: z.array(z.object({ id: z.string(), name: z.string() })),
+  cells: z.array(z.array(z.number().int())),
+});
+export type MatrixReport = z.infer<typeof MatrixReport>;
+
+export const RespondentShareReport = z.object({
+  respondents: z.number().int(),
+  thresholds: z.object({ high: z.number(), moderate: z.number() }),
+  codes: z.array(CodeRef.extend({ respondents: z.number().int(), share: z.number(), label: ShareLabel })),
+  categories: z.array(z.object({ categoryId: z.string(), name: z.string(), respondents: z.number().int(), share: z.number(), label: ShareLabel })),
+});
+export type RespondentShareReport = z.infer<typeof RespondentShareReport>;
+
+/** Codes coded together on the same segment: pairs with count > 0, most frequent first. */
+export const CoOccurrenceReport = z.object({
+  pairs: z.array(z.object({ a: z.string(), b: z.string(), segments: z.number().int() })),
+});
+export type CoOccurrenceReport = z.infer<typeof CoOccurrenceReport>;
+
+/** Cohen's κ for one code; null when undefined (no units, or both raters constant and agreeing). */
+export const KappaRow = z.object({
+  code: z.string(),
+  units: z.number().int(),
+  agreement: z.number().nullable(),
+  kappa: z.number().nullable(),
+  /** 2×2 table: both present, only A, only B, neither. */
+  both: z.number().int(),
+  onlyA: z.number().int(),
+  onlyB: z.number().int(),
+  neither: z.number().int(),
+});
+export type KappaRow = z.infer<typeof KappaRow>;
+
+export const AgreementReport = z.object({
+  /** Rule tagger (A) vs the reviewers' decisions (B), on segments of documents with at least one decision. */
+  taggerVsReviewers: z.array(KappaRow),
+  /** Two reviewers (A, B) on the codings both decided; null when no two reviewers decided the same codings. */
+  reviewers: z.object({ a: z.string(), b: z.string(), codes: z.array(KappaRow) }).nullable(),
+});
+export type AgreementReport = z.infer<typeof AgreementReport>;
+
+export const ReportBundle = z.object({
+  frequency: FrequencyReport,
+  codeByDocument: MatrixReport,
+  codeByRespondent: MatrixReport,
+  respondentShare: RespondentShareReport,
+  coOccurrence: CoOccurrenceReport,
+  agreement: AgreementReport,
+});
+export type ReportBundle = z.infer<typeof ReportBundle>;
+
+export const ReportKind = z.enum(['frequency', 'code-document', 'code-respondent', 'respondent-share', 'co-occurrence', 'agreement']);
+export type ReportKind = z.infer<typeof ReportKind>;
+
+// ---------------------------------------------------------------------------------------------------
+// Exports
+
+export const ExportFormat = z.enum(['qdpx', 'qdc', 'csv', 'xlsx']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+/** csv/xlsx: which codings to export (default accepted). qdpx always exports accepted codings. */
+export const ExportQuery = z.object({ status: QueryStatus.default('accepted') });
+export const exportContentTypes: Record<ExportFormat, string> = {
+  qdpx: 'application/zip',
+  qdc: 'application/xml; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Route table
+
+export const HealthResult = z.object({ ok: z.literal(true), version: z.string() });
+export const MeResult = z.object({ userId: z.string() });
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  purpose: string;
+  auth: boolean;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** JSON response schema; absent for file downloads. */
+  response?: z.ZodType;
+  /** File download: Content-Type + Content-Disposition attachment. */
+  download?: boolean;
+}
+
+const DocumentsPage = page(DocumentSummary);
+const QueuePage = page(QueueItem);
+const CodingsPage = page(CodedSegment);
+const AuditPage = page(AuditEvent);
+
+/** Every route. Path parameters are `{name}`; all project routes check membership (403). */
+export const routes = {
+  health: { method: 'GET', path: '/health', purpose: 'Liveness; no auth', auth: false, response: HealthResult },
+  me: { method: 'GET', path: '/me', purpose: 'Who the token belongs to', auth: true, response: MeResult },
+  listProjects: { method: 'GET', path: '/projects', purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(Project) }) },
+  getProject: { method: 'GET', path: '/projects/{projectId}', purpose: 'One project with counts', auth: true, response: ProjectDetail },
+  uploadUrl: {
+    method: 'POST',
+    path: '/projects/{projectId}/uploads',
+    purpose: 'Presigned PUT URL for uploads/<projectId>/<fileName>; the upload starts the pipeline',
+    auth: true,
+    body: UploadUrlBody,
+    response: UploadUrl,
+  },
+  listDocuments: { method: 'GET', path: '/projects/{projectId}/documents', purpose: 'Documents with their pipeline state', auth: true, query: DocumentListQuery, response: DocumentsPage },
+  getDocument: {
+    method: 'GET',
+    path: '/projects/{projectId}/documents/{documentId}',
+    purpose: 'A document with its segments in reading order and all their codings',
+    auth: true,
+    response: DocumentDetail,
+  },
+  documentStatus: { method: 'GET', path: '/projects/{projectId}/documents/{documentId}/status', purpose: 'Pipeline state of one document', auth: true, response: DocumentStatusView },
+  reviewQueue: {
+    method: 'GET',
+    path: '/projects/{projectId}/review-queue',
+    purpose: 'Undecided proposals, filtered and ordered, paginated',
+    auth: true,
+    query: QueueQuery,
+    response: QueuePage,
+  },
+  decide: {
+    method: 'POST',
+    path: '/projects/{projectId}/decisions',
+    purpose: 'Accept, reject, add or undo; 409 with the current state when `version` is stale',
+    auth: true,
+    body: DecisionBody,
+    response: DecisionResult,
+  },
+  audit: { method: 'GET', path: '/projects/{projectId}/audit', purpose: 'Audit trail of decisions, newest first', auth: true, query: AuditQuery, response: AuditPage },
+  codings: {
+    method: 'GET',
+    path: '/projects/{projectId}/codings',
+    purpose: 'Coded segments by code, category, respondent or document, with text, offsets and evidence',
+    auth: true,
+    query: CodingsQuery,
+    response: CodingsPage,
+  },
+  getCodebook: { method: 'GET', path: '/projects/{projectId}/codebook', purpose: 'The current codebook tree (404 when none)', auth: true, response: Codebook },
+  codebookVersions: {
+    method: 'GET',
+    path: '/projects/{projectId}/codebook/versions',
+    purpose: 'Every codebook version, newest first',
+    auth: true,
+    response: z.object({ items: z.array(CodebookVersion) }),
+  },
+  uploadCodebook: {
+    method: 'POST',
+    path: '/projects/{projectId}/codebook',
+    purpose: 'Store a new codebook version (YAML, CSV or .qdc text) and re-tag',
+    auth: true,
+    body: CodebookUploadBody,
+    response: CodebookUploadResult,
+  },
+  retag: { method: 'POST', path: '/projects/{projectId}/retag', purpose: 'Re-tag every document with the current codebook', auth: true, response: RetagResult },
+  reports: { method: 'GET', path: '/projects/{projectId}/reports', purpose: 'All reports at once', auth: true, query: ReportQuery, response: ReportBundle },
+  report: {
+    method: 'GET',
+    path: '/projects/{projectId}/reports/{kind}',
+    purpose: 'One report: frequency | code-document | code-respondent | respondent-share | co-occurrence | agreement',
+    auth: true,
+    query: ReportQuery,
+  },
+  exportFile: {
+    method: 'GET',
+    path: '/projects/{projectId}/exports/{format}',
+    purpose: 'Download qdpx | qdc | csv | xlsx',
+    auth: true,
+    query: ExportQuery,
+    download: true,
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof routes;
+
+/** Response type of each report kind (GET /projects/{projectId}/reports/{kind}). */
+export interface ReportByKind {
+  frequency: FrequencyReport;
+  'code-document': MatrixReport;
+  'code-respondent': MatrixReport;
+  'respondent-share': RespondentShareReport;
+  'co-occurrence': CoOccurrenceReport;
+  agreement: AgreementReport;
+}
+
+/** Builds a path from a route template, encoding each parameter. */
+export function pathFor(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = params[name];
+    if (v === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(v);
+  });
+}
