@@ -5,10 +5,16 @@ import { z } from 'zod';
 /** Raw uploads live under this prefix: `uploads/<projectId>/<file name>`. Only it triggers ingest. */
 export const UPLOAD_PREFIX = 'uploads/';
 
+/** Text extracted from an upload is stored under this prefix (same bucket); it never triggers ingest. */
+export const TEXT_PREFIX = 'text/';
+
 export const envNames = {
   table: 'TABLE_NAME',
   bucket: 'BUCKET_NAME',
   tagQueueUrl: 'TAG_QUEUE_URL',
+  /** Set on the api Lambda in AWS only: the Cognito user pool whose JWTs the HTTP API accepts. */
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
 } as const;
 
 const RuntimeConfig = z.object({
