@@ -1,0 +1,132 @@
+// Turns a loosely shaped codebook (from YAML, CSV or .qdc) into the normalised Codebook:
+// ids filled in, rules syntax-checked with a precise path, and the version computed as a content hash.
+import { createHash } from 'node:crypto';
+import { QualtagError } from '../errors.js';
+import type { Category, Code, Codebook, Language } from '../model.js';
+import { parseRule, RuleSyntaxError } from './rules.js';
+
+export interface DraftCode {
+  id?: string;
+  name: string;
+  definition?: string;
+  indicators: string[];
+  questions: string[];
+  aliases: string[];
+  rules: string[];
+  exclude: string[];
+  color?: string;
+  /** Where this code came from, for error messages (e.g. `categories[2].codes[0]` or `row 5`). */
+  where: string;
+}
+
+export interface DraftCategory {
+  id?: string;
+  name: string;
+  definition?: string;
+  codes: DraftCode[];
+  where: string;
+}
+
+export interface DraftCodebook {
+  id: string;
+  title?: string;
+  language: Language;
+  categories: DraftCategory[];
+}
+
+/** Lower-case ASCII slug used when a codebook gives no ids. */
+export function slugify(text: string): string {
+  const slug = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/g, '');
+  return slug || 'code';
+}
+
+const clean = (s: string | undefined): string | undefined => {
+  const t = s?.trim();
+  return t ? t : undefined;
+};
+
+/** Throws BAD_RULE with the path of the first rule that does not parse. */
+export function checkRules(rules: string[], fileName: string, where: string): void {
+  rules.forEach((rule, i) => {
+    try {
+      parseRule(rule);
+    } catch (e) {
+      if (!(e instanceof RuleSyntaxError)) throw e;
+      throw new QualtagError(
+        'BAD_RULE',
+        `${e.message} (column ${e.column + 1} of ${JSON.stringify(rule)})`,
+        'Fix the rule: see "Codebooks and the rule language" in the README (words, "phrases", stem*, AND/OR/NOT, NEAR/n, ^weight)',
+        `${fileName}: ${where}[${i}]`,
+      );
+    }
+  });
+}
+
+/** The codebook version: a hash of everything that changes what the tagger proposes. */
+export function codebookVersion(cb: Omit<Codebook, 'version'>): string {
+  const canonical = JSON.stringify({
+    language: cb.language,
+    categories: cb.categories.map((c) => ({
+      id: c.id,
+      name: c.name,
+      definition: c.definition ?? null,
+      codes: c.codes.map((k) => [k.id, k.name, k.definition ?? null, k.indicators, k.questions, k.aliases, k.rules, k.exclude, k.color ?? null]),
+    })),
+  });
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook {
+  if (!draft.categories.length) {
+    throw new QualtagError('BAD_CODEBOOK', 'the codebook has no categories', 'Add at least one category with one code', `${fileName}: categories`);
+  }
+  const seenCategories = new Set<string>();
+  const seenCodes = new Map<string, string>();
+  const categories: Category[] = draft.categories.map((dc) => {
+    const id = clean(dc.id) ?? slugify(dc.name);
+    if (seenCategories.has(id)) {
+      throw new QualtagError('BAD_CODEBOOK', `duplicate category id "${id}"`, 'Give every category a unique id', `${fileName}: ${dc.where}.id`);
+    }
+    seenCategories.add(id);
+    if (!dc.codes.length) {
+      throw new QualtagError('BAD_CODEBOOK', `category "${dc.name}" has no codes`, 'Add at least one code to it or remove it', `${fileName}: ${dc.where}.codes`);
+    }
+    const codes: Code[] = dc.codes.map((d) => {
+      const codeId = clean(d.id) ?? `${id}/${slugify(d.name)}`;
+      const earlier = seenCodes.get(codeId);
+      if (earlier) {
+        throw new QualtagError('BAD_CODEBOOK', `duplicate code id "${codeId}" (also at ${earlier})`, 'Give every code a unique id', `${fileName}: ${d.where}.id`);
+      }
+      seenCodes.set(codeId, d.where);
+      checkRules(d.rules, fileName, `${d.where}.rules`);
+      checkRules(d.exclude, fileName, `${d.where}.exclude`);
+      const code: Code = {
+        id: codeId,
+        name: d.name.trim(),
+        categoryId: id,
+        indicators: d.indicators.map((s) => s.trim()).filter(Boolean),
+        questions: d.questions.map((s) => s.trim()).filter(Boolean),
+        aliases: d.aliases.map((s) => s.trim()).filter(Boolean),
+        rules: d.rules.map((s) => s.trim()).filter(Boolean),
+        exclude: d.exclude.map((s) => s.trim()).filter(Boolean),
+      };
+      const definition = clean(d.definition);
+      if (definition) code.definition = definition;
+      if (d.color) code.color = d.color;
+      return code;
+    });
+    const category: Category = { id, name: dc.name.trim(), codes };
+    const definition = clean(dc.definition);
+    if (definition) category.definition = definition;
+    return category;
+  });
+  const base = { id: draft.id, language: draft.language, categories, ...(draft.title ? { title: draft.title } : {}) };
+  return { ...base, version: codebookVersion(base) };
+}
