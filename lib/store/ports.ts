@@ -1,0 +1,362 @@
+// The storage ports: what the pipeline (ingest, tag, re-tag) and the review/query API need from storage.
+// Plain TypeScript with no AWS types, so domain code and tests can depend on them; the DynamoDB and S3
+// adapters in this folder implement them. Every list call is paginated with an opaque cursor.
+import type {
+  Codebook,
+  CodingOrigin,
+  CodingStatus,
+  DocumentStatus,
+  Evidence,
+  Segment,
+  SegmentUnit,
+  SourceFormat,
+} from '../model.js';
+import { QualtagError } from '../errors.js';
+
+// ---------------------------------------------------------------------------------------------- paging
+
+export interface PageRequest {
+  /** Maximum items to return (default 50, at most 500). */
+  limit?: number;
+  /** The `cursor` of the previous page; absent for the first page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when there are more items: pass it back as `cursor`. */
+  cursor?: string;
+}
+
+// -------------------------------------------------------------------------------------------- projects
+
+export interface ProjectSettings {
+  /** Coding unit for this project; absent: the extractor's default per document (turn or paragraph). */
+  unit?: SegmentUnit;
+}
+
+export interface Project {
+  id: string;
+  name: string;
+  /** User ids (Cognito `sub` on AWS, `local` on one machine) allowed to see and code the project. */
+  members: string[];
+  settings: ProjectSettings;
+  /** Version hash of the codebook the project tags with, once one is uploaded. */
+  currentCodebookVersion?: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface NewProject {
+  id: string;
+  name: string;
+  members: string[];
+  settings?: ProjectSettings;
+  createdBy: string;
+}
+
+// -------------------------------------------------------------------------------------- codebook versions
+
+export interface CodebookVersion {
+  projectId: string;
+  /** The codebook's content hash (Codebook.version). */
+  version: string;
+  codebook: Codebook;
+  /** The file as uploaded (YAML, CSV or .qdc), kept so it can be downloaded again. */
+  sourceText: string;
+  fileName: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+// ------------------------------------------------------------------------------------------- documents
+
+export interface DocumentRecord {
+  projectId: string;
+  id: string;
+  /** File name within the project (the part of the S3 key after `uploads/<projectId>/`). */
+  fileName: string;
+  status: DocumentStatus;
+  /** Why the document FAILED, in words a researcher can act on. */
+  reason?: string;
+  s3Key: string;
+  /** S3 object version (versioned buckets) or, without versioning, the ETag: the idempotency key. */
+  sourceVersion: string;
+  s3VersionId?: string;
+  sha256?: string;
+  format?: SourceFormat;
+  pages?: number;
+  respondents: string[];
+  unit?: SegmentUnit;
+  segmentCount?: number;
+  /** S3 key of the extracted plain text every offset points into. */
+  textKey?: string;
+  /** Codebook version the current rule proposals come from. */
+  codebookVersion?: string;
+  /** Rule proposals written by the last tagging. */
+  proposalCount?: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SegmentRecord extends Segment {
+  projectId: string;
+  documentId: string;
+}
+
+// --------------------------------------------------------------------------------------------- codings
+
+/** Identifies one coding: a code on a segment (one item per segment × code). */
+export interface CodingRef {
+  documentId: string;
+  segmentIndex: number;
+  code: string;
+}
+
+export interface Span {
+  /** Offsets into the segment text (like Evidence), for a human coding of part of a segment. */
+  start: number;
+  end: number;
+}
+
+export interface Coding extends CodingRef {
+  projectId: string;
+  segmentId: string;
+  categoryId: string;
+  respondent: string | null;
+  origin: CodingOrigin;
+  status: CodingStatus;
+  /** Rule score (0 for a human-added coding). */
+  score: number;
+  evidence: Evidence[];
+  /** Codebook version that proposed it (rule) or was current when it was added (human). */
+  codebookVersion: string;
+  span?: Span;
+  /** Optimistic-locking counter: every change increments it; a decision must name the version it saw. */
+  version: number;
+  createdAt: string;
+  decidedBy?: string;
+  decidedAt?: string;
+}
+
+/** Opaque id of a coding for URLs: `<documentId>~<segmentIndex>~<encoded code>`. */
+export function codingId(ref: CodingRef): string {
+  return `${ref.documentId}~${ref.segmentIndex}~${encodeURIComponent(ref.code)}`;
+}
+
+export function parseCodingId(id: string): CodingRef {
+  const m = /^([A-Za-z0-9_-]{1,64})~(\d{1,6})~([^~]{1,512})$/.exec(id);
+  if (!m) throw new QualtagError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a coding id`, 'Use the id returned by the review queue or a query', 'codingId');
+  let code: string;
+  try {
+    code = decodeURIComponent(m[3]!);
+  } catch {
+    throw new QualtagError('BAD_REQUEST', `"${id.slice(0, 80)}" is not a coding id`, 'Use the id returned by the review queue or a query', 'codingId');
+  }
+  return { documentId: m[1]!, segmentIndex: Number(m[2]), code };
+}
+
+// ------------------------------------------------------------------------------------------- decisions
+
+export type DecisionAction = 'accept' | 'reject' | 'add' | 'undo';
+
+export interface Decision extends CodingRef {
+  projectId: string;
+  action: DecisionAction;
+  /**
+   * The coding version the reviewer saw. Required for accept/reject/undo. For `add`: null means
+   * "there is no coding for this segment × code yet"; a number turns an existing one (e.g. a rejected
+   * proposal) into a human coding.
+   */
+  expectedVersion: number | null;
+  userId: string;
+  /** For `add`: the code's category (from the current codebook) and an optional part of the segment. */
+  categoryId?: string;
+  span?: Span;
+  note?: string;
+}
+
+/** The state of a coding before or after a decision; null = the coding did not exist. */
+export type CodingSnapshot = Pick<Coding, 'origin' | 'status' | 'version' | 'decidedBy' | 'decidedAt' | 'span'> | null;
+
+/** Append-only record of one decision, written in the same transaction as the coding. */
+export interface AuditEvent extends CodingRef {
+  projectId: string;
+  id: string;
+  action: DecisionAction;
+  userId: string;
+  at: string;
+  before: CodingSnapshot;
+  after: CodingSnapshot;
+  note?: string;
+}
+
+export interface DecisionResult {
+  /** The coding after the decision; null when an undo removed a human-added coding. */
+  coding: Coding | null;
+  event: AuditEvent;
+}
+
+/** A decision met a coding that changed since the reviewer saw it (or does not exist / already exists). */
+export class ConflictError extends QualtagError {
+  constructor(
+    message: string,
+    /** The coding as it is now (null: it does not exist), so the client can show it and retry. */
+    readonly current: Coding | null,
+  ) {
+    super('CONFLICT', message, 'Reload the coding and decide again on its current state');
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ queries
+
+export interface ReviewQueueQuery extends PageRequest {
+  projectId: string;
+  code?: string;
+  categoryId?: string;
+  documentId?: string;
+  respondent?: string;
+  /** `position`: by document, then segment (default); `score`: highest score first. */
+  order?: 'position' | 'score';
+}
+
+export type CodingFilter =
+  | { code: string }
+  | { categoryId: string }
+  | { respondent: string }
+  | { documentId: string };
+
+export interface CodingQuery extends PageRequest {
+  projectId: string;
+  by: CodingFilter;
+  /** Default `all`. */
+  status?: CodingStatus | 'all';
+}
+
+export interface AuditQuery extends PageRequest {
+  projectId: string;
+  /** Only the events of this document. */
+  documentId?: string;
+}
+
+// ------------------------------------------------------------------------------------ the pipeline's writes
+
+/** Fields the ingest handler records while a document moves through its states. */
+export type DocumentUpdate = Partial<
+  Pick<
+    DocumentRecord,
+    | 'status'
+    | 'reason'
+    | 'sha256'
+    | 'format'
+    | 'pages'
+    | 'respondents'
+    | 'unit'
+    | 'segmentCount'
+    | 'textKey'
+    | 'codebookVersion'
+    | 'proposalCount'
+  >
+>;
+
+/** Outcome of claiming an uploaded object for ingest (idempotency per object version). */
+export type ClaimResult =
+  | { kind: 'claimed'; document: DocumentRecord }
+  /** Same object version already extracted: only the hand-over to tagging may be missing. */
+  | { kind: 'extracted'; document: DocumentRecord }
+  /** Same object version already TAGGED or FAILED: a duplicate event, nothing to do. */
+  | { kind: 'done'; document: DocumentRecord };
+
+export interface UploadedObject {
+  projectId: string;
+  documentId: string;
+  fileName: string;
+  s3Key: string;
+  sourceVersion: string;
+  s3VersionId?: string;
+}
+
+/** One write of the re-tag reconciliation, conditional on what the tagger read. */
+export type CodingChange =
+  | { kind: 'put'; coding: Coding; /** version read, or null when the item did not exist */ expectedVersion: number | null }
+  | { kind: 'delete'; ref: CodingRef; expectedVersion: number };
+
+export interface ApplyResult {
+  written: number;
+  /** Changes whose item changed since it was read (e.g. a reviewer decided meanwhile): re-read and reconcile again. */
+  conflicts: CodingRef[];
+}
+
+// ------------------------------------------------------------------------------------------------ the ports
+
+export interface ProjectStore {
+  createProject(project: NewProject): Promise<Project>;
+  getProject(projectId: string): Promise<Project | null>;
+  /** Projects the user is a member of. */
+  listProjectsForUser(userId: string, page?: PageRequest): Promise<Page<Project>>;
+  addMember(projectId: string, userId: string): Promise<void>;
+  removeMember(projectId: string, userId: string): Promise<void>;
+  updateSettings(projectId: string, settings: ProjectSettings): Promise<Project>;
+}
+
+export interface CodebookStore {
+  /** Stores a version (idempotent per hash) and makes it the project's current one. */
+  putCodebookVersion(version: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }): Promise<CodebookVersion>;
+  getCodebookVersion(projectId: string, version: string): Promise<CodebookVersion | null>;
+  /** The project's current version, or null before the first upload. */
+  getCurrentCodebook(projectId: string): Promise<CodebookVersion | null>;
+  /** Newest first; `codebook` and `sourceText` included. */
+  listCodebookVersions(projectId: string, page?: PageRequest): Promise<Page<CodebookVersion>>;
+}
+
+export interface DocumentStore {
+  /** Idempotent claim of an uploaded object version (see ClaimResult). */
+  claimUpload(upload: UploadedObject): Promise<ClaimResult>;
+  updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord>;
+  getDocument(documentId: string): Promise<DocumentRecord | null>;
+  listDocuments(projectId: string, page?: PageRequest): Promise<Page<DocumentRecord>>;
+  /** Replaces the document's segments (batch writes of 25, unprocessed items retried with backoff). */
+  putSegments(projectId: string, documentId: string, segments: Segment[]): Promise<void>;
+  listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>>;
+  getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null>;
+}
+
+export interface CodingStore {
+  getCoding(ref: CodingRef): Promise<Coding | null>;
+  /** Every coding of one document, in segment order (the pipeline reads them all to reconcile). */
+  listDocumentCodings(documentId: string): Promise<Coding[]>;
+  /** Conditional writes of the tagger; never overwrites a coding that changed since it was read. */
+  applyCodingChanges(changes: CodingChange[]): Promise<ApplyResult>;
+  /** Accept/reject/add/undo with an optimistic-lock check; coding + audit event in one transaction. */
+  decide(decision: Decision): Promise<DecisionResult>;
+  /** Undecided rule proposals (the sparse review index). */
+  reviewQueue(query: ReviewQueueQuery): Promise<Page<Coding>>;
+  queryCodings(query: CodingQuery): Promise<Page<Coding>>;
+  /** Oldest first. */
+  auditTrail(query: AuditQuery): Promise<Page<AuditEvent>>;
+}
+
+/** Everything the pipeline and the API use, implemented by DynamoStore. */
+export interface Store extends ProjectStore, CodebookStore, DocumentStore, CodingStore {}
+
+/** The upload bucket: raw uploads under `uploads/`, extracted text under `text/`. */
+export interface BlobStore {
+  getBytes(key: string, versionId?: string): Promise<Uint8Array>;
+  putObject(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  getText(key: string): Promise<string>;
+  /** Presigned PUT URL for a browser or CLI upload. */
+  presignUpload(key: string, contentType: string, expiresInSeconds?: number): Promise<string>;
+  presignDownload(key: string, expiresInSeconds?: number): Promise<string>;
+}
+
+/** The hand-over from ingest to tagging (SQS on AWS, the in-process queue locally). */
+export interface TagRequest {
+  projectId: string;
+  documentId: string;
+  /** Why: a new document or a codebook change. */
+  reason: 'ingest' | 'retag';
+}
+
+export interface TagQueue {
+  send(requests: TagRequest[]): Promise<void>;
+}
