@@ -1,0 +1,79 @@
+// Typed calls to the qualtag HTTP API. Types come from the contract (type-only import: zod is not
+// bundled); the server validates every request against the same schemas.
+import type {
+  CodebookUploadBody,
+  CodebookUploadResult,
+  CodebookView,
+  CodedSegment,
+  Coding,
+  DecisionBody,
+  DecisionResult,
+  DocumentDetail,
+  DocumentStatusView,
+  DocumentSummary,
+  ExportFormat,
+  Page,
+  Project,
+  ProjectDetail,
+  QueueItem,
+  QueryStatus,
+  ReportBundle,
+  UploadUrl,
+} from '../../lib/api/contract.js';
+import { ApiError, download, queryString, request, setApiBase } from './http.js';
+
+export type { CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, Project, QueueItem, ReportBundle };
+
+const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
+
+export const api = {
+  listProjects: () => request<{ items: Project[] }>('GET', '/projects'),
+  getProject: (projectId: string) => request<ProjectDetail>('GET', p(projectId)),
+  uploadUrl: (projectId: string, fileName: string, contentType?: string) =>
+    request<UploadUrl>('POST', `${p(projectId)}/uploads`, { fileName, contentType }),
+  listDocuments: (projectId: string, cursor?: string) =>
+    request<Page<DocumentSummary>>('GET', `${p(projectId)}/documents${queryString({ limit: 500, cursor })}`),
+  getDocument: (projectId: string, documentId: string) =>
+    request<DocumentDetail>('GET', `${p(projectId)}/documents/${encodeURIComponent(documentId)}`),
+  documentStatus: (projectId: string, documentId: string) =>
+    request<DocumentStatusView>('GET', `${p(projectId)}/documents/${encodeURIComponent(documentId)}/status`),
+  reviewQueue: (
+    projectId: string,
+    q: { code?: string; category?: string; document?: string; respondent?: string; order?: 'position' | 'score'; cursor?: string; limit?: number },
+  ) => request<Page<QueueItem>>('GET', `${p(projectId)}/review-queue${queryString(q)}`),
+  decide: (projectId: string, body: DecisionBody) => request<DecisionResult>('POST', `${p(projectId)}/decisions`, body),
+  codings: (
+    projectId: string,
+    q: { code?: string; category?: string; respondent?: string; document?: string; status?: QueryStatus; cursor?: string; limit?: number },
+  ) => request<Page<CodedSegment>>('GET', `${p(projectId)}/codings${queryString(q)}`),
+  getCodebook: (projectId: string) => request<CodebookView>('GET', `${p(projectId)}/codebook`),
+  uploadCodebook: (projectId: string, body: CodebookUploadBody) =>
+    request<CodebookUploadResult>('POST', `${p(projectId)}/codebook`, body),
+  reports: (projectId: string, q: { status?: QueryStatus; category?: string } = {}) =>
+    request<ReportBundle>('GET', `${p(projectId)}/reports${queryString(q)}`),
+  exportFile: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
+    download(`${p(projectId)}/exports/${format}${queryString({ status })}`),
+};
+
+/** Finds where the API is mounted: `/api` (the local server) or the page origin (a gateway). */
+export async function detectApiBase(): Promise<void> {
+  for (const base of ['/api', '']) {
+    try {
+      const res = await fetch(`${base}/health`, { headers: { accept: 'application/json' } });
+      const type = res.headers.get('content-type') ?? '';
+      if (res.ok && type.includes('json')) {
+        setApiBase(base);
+        return;
+      }
+    } catch {
+      /* try the next one */
+    }
+  }
+}
+
+/** The body of a 409: the coding as it is now (null when it no longer exists). */
+export function conflictCurrent(e: ApiError): Coding | null | undefined {
+  const b = e.body;
+  if (typeof b === 'object' && b !== null && 'current' in b) return (b as { current: Coding | null }).current;
+  return undefined;
+}

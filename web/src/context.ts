@@ -1,0 +1,49 @@
+// What every view gets: the current project, its codebook (indexed for lookups) and a few helpers.
+import type { CodebookView } from './api.js';
+import type { Route } from './route.js';
+
+export interface CodeInfo {
+  id: string;
+  name: string;
+  categoryId: string;
+  categoryName: string;
+  definition?: string;
+}
+
+export interface CodebookIndex {
+  book: CodebookView;
+  codes: Map<string, CodeInfo>;
+  categories: Map<string, string>;
+}
+
+export function indexCodebook(book: CodebookView): CodebookIndex {
+  const codes = new Map<string, CodeInfo>();
+  const categories = new Map<string, string>();
+  for (const cat of book.categories) {
+    categories.set(cat.id, cat.name);
+    for (const c of cat.codes) codes.set(c.id, { id: c.id, name: c.name, categoryId: cat.id, categoryName: cat.name, definition: c.definition });
+  }
+  return { book, codes, categories };
+}
+
+export interface Ctx {
+  projectId: string;
+  /** Null while the project has no codebook. */
+  codebook: CodebookIndex | null;
+  /** Reloads the codebook (after an upload). */
+  reloadCodebook(): Promise<void>;
+  navigate(hash: string): void;
+}
+
+export interface View {
+  el: HTMLElement;
+  /** Handles a key press; returns true when it used it. */
+  onKey?(e: KeyboardEvent): boolean;
+  destroy?(): void;
+}
+
+export type ViewFactory = (ctx: Ctx, route: Route) => View;
+
+export function codeLabel(ctx: Ctx, codeId: string): string {
+  return ctx.codebook?.codes.get(codeId)?.name ?? codeId;
+}

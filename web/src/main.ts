@@ -1,0 +1,119 @@
+// Boot: take the token from the URL fragment, find the API, pick the project, route between views.
+import './style.css';
+import { api, detectApiBase } from './api.js';
+import { indexCodebook, type Ctx, type View, type ViewFactory } from './context.js';
+import { $, h, replaceChildren } from './dom.js';
+import { errorBanner } from './errors.js';
+import { ApiError } from './http.js';
+import { parseRoute, VIEWS, type ViewName } from './route.js';
+import { captureToken } from './token.js';
+import { browseView } from './views/browse.js';
+import { queueView } from './views/queue.js';
+import { reportView } from './views/report.js';
+import { reviewView } from './views/review.js';
+import { uploadView } from './views/upload.js';
+
+const factories: Record<ViewName, ViewFactory> = {
+  upload: uploadView,
+  review: reviewView,
+  queue: queueView,
+  browse: browseView,
+  report: reportView,
+};
+const titles: Record<ViewName, string> = { upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report' };
+const PROJECT_KEY = 'qualtag.project';
+
+let current: View | null = null;
+const main = $('#main');
+const nav = $('#nav');
+const projectSelect = $('#project-select') as HTMLSelectElement;
+
+const ctx: Ctx = {
+  projectId: '',
+  codebook: null,
+  async reloadCodebook() {
+    try {
+      ctx.codebook = indexCodebook(await api.getCodebook(ctx.projectId));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) ctx.codebook = null;
+      else throw e;
+    }
+  },
+  navigate(hash: string) {
+    if (window.location.hash === hash) render();
+    else window.location.hash = hash;
+  },
+};
+
+function renderNav(active: ViewName): void {
+  replaceChildren(
+    nav,
+    VIEWS.map((v) =>
+      h('a', { attrs: { href: `#/${v}`, 'aria-current': v === active ? 'page' : undefined } }, titles[v]),
+    ),
+  );
+}
+
+function render(): void {
+  const route = parseRoute(window.location.hash);
+  renderNav(route.view);
+  current?.destroy?.();
+  current = null;
+  if (!ctx.projectId) return;
+  try {
+    current = factories[route.view](ctx, route);
+    replaceChildren(main, current.el);
+  } catch (e) {
+    replaceChildren(main, errorBanner(e));
+  }
+  document.title = `${titles[route.view]} — qualtag`;
+}
+
+function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName) || target.closest('dialog[open]') !== null;
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+  if (current?.onKey?.(e)) e.preventDefault();
+});
+
+async function boot(): Promise<void> {
+  const token = captureToken();
+  await detectApiBase();
+  if (!token) {
+    replaceChildren(
+      main,
+      h('div', { class: 'banner error', attrs: { role: 'alert' } }, 'No access token. Open the address that ', h('code', null, 'npm start'), ' printed (it ends in #token=…).'),
+    );
+    return;
+  }
+  try {
+    const { items } = await api.listProjects();
+    if (items.length === 0) {
+      replaceChildren(main, h('div', { class: 'banner info' }, 'You are not a member of any project yet.'));
+      return;
+    }
+    const remembered = sessionStorage.getItem(PROJECT_KEY);
+    ctx.projectId = items.some((p) => p.id === remembered) ? remembered! : items[0]!.id;
+    replaceChildren(
+      projectSelect,
+      items.map((p) => h('option', { attrs: { value: p.id, selected: p.id === ctx.projectId } }, p.name)),
+    );
+    projectSelect.addEventListener('change', async () => {
+      ctx.projectId = projectSelect.value;
+      sessionStorage.setItem(PROJECT_KEY, ctx.projectId);
+      await ctx.reloadCodebook().catch(() => undefined);
+      ctx.navigate('#/upload');
+    });
+    await ctx.reloadCodebook();
+  } catch (e) {
+    replaceChildren(main, errorBanner(e, 'Cannot load your projects'));
+    return;
+  }
+  window.addEventListener('hashchange', render);
+  render();
+}
+
+void boot();

@@ -1,0 +1,249 @@
+// Queue: proposals across documents, filtered by code, category, respondent, document and status;
+// decide them here with the same keys as in Review, or jump to the segment in its document.
+import type { DecisionBody } from '../../../lib/api/contract.js';
+import { api, type Coding, type DocumentSummary, type QueueItem } from '../api.js';
+import { codeLabel, type Ctx, type View } from '../context.js';
+import { conflictBanner, sendDecision } from '../decisions.js';
+import { h, kbd, replaceChildren, toast } from '../dom.js';
+import { errorBanner } from '../errors.js';
+import { formatRoute, type Route } from '../route.js';
+import { markedText } from '../segtext.js';
+
+type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
+const STATUSES: Status[] = ['proposed', 'accepted', 'rejected', 'all'];
+
+export function queueView(ctx: Ctx, route: Route): View {
+  const q = route.query;
+  const filters = {
+    status: (STATUSES as string[]).includes(q.get('status') ?? '') ? (q.get('status') as Status) : 'proposed',
+    code: q.get('code') ?? '',
+    category: q.get('category') ?? '',
+    respondent: q.get('respondent') ?? '',
+    document: q.get('document') ?? '',
+    order: q.get('order') === 'score' ? 'score' : 'position',
+  };
+  let items: QueueItem[] = [];
+  let cursor: string | null = null;
+  let cur = 0;
+  let busy = false;
+  const list = h('div', { class: 'segments', attrs: { role: 'list', 'aria-label': 'Queue' } });
+  const msg = h('div', { attrs: { 'aria-live': 'polite' } });
+  const more = h('button', { attrs: { type: 'button' }, on: { click: () => void load(true) } }, 'Load more');
+  const respondents = h('datalist', { attrs: { id: 'respondents' } });
+
+  const apply = (patch: Partial<typeof filters>) => {
+    Object.assign(filters, patch);
+    ctx.navigate(formatRoute('queue', null, filters));
+  };
+
+  const codeSelect = h(
+    'select',
+    { attrs: { 'aria-label': 'Code' }, on: { change: () => apply({ code: codeSelect.value }) } },
+    h('option', { attrs: { value: '' } }, 'All codes'),
+    ctx.codebook?.book.categories.map((cat) =>
+      h('optgroup', { attrs: { label: cat.name } }, cat.codes.map((c) => h('option', { attrs: { value: c.id, selected: c.id === filters.code } }, c.name))),
+    ),
+  );
+  const catSelect = h(
+    'select',
+    { attrs: { 'aria-label': 'Category' }, on: { change: () => apply({ category: catSelect.value, code: '' }) } },
+    h('option', { attrs: { value: '' } }, 'All categories'),
+    ctx.codebook?.book.categories.map((cat) => h('option', { attrs: { value: cat.id, selected: cat.id === filters.category } }, cat.name)),
+  );
+  const statusSelect = h(
+    'select',
+    { attrs: { 'aria-label': 'Status' }, on: { change: () => apply({ status: statusSelect.value as Status }) } },
+    STATUSES.map((s) => h('option', { attrs: { value: s, selected: s === filters.status } }, s === 'proposed' ? 'to review (proposed)' : s)),
+  );
+  const respInput = h('input', { attrs: { type: 'search', list: 'respondents', value: filters.respondent, placeholder: 'any', 'aria-label': 'Respondent' } });
+  respInput.addEventListener('change', () => apply({ respondent: respInput.value.trim() }));
+  const docSelect = h('select', { attrs: { 'aria-label': 'Document' }, on: { change: () => apply({ document: docSelect.value }) } }, h('option', { attrs: { value: '' } }, 'All documents'));
+  const orderSelect = h(
+    'select',
+    { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value }) } },
+    h('option', { attrs: { value: 'position', selected: filters.order === 'position' } }, 'document order'),
+    h('option', { attrs: { value: 'score', selected: filters.order === 'score' } }, 'highest score first'),
+  );
+
+  function renderItem(item: QueueItem, i: number, notice?: HTMLElement): HTMLElement {
+    const c = item.coding;
+    const s = item.segment;
+    const spans = c.evidence.map((ev) => ({ ...ev, key: c.id }));
+    if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id, rule: '' });
+    return h(
+      'article',
+      {
+        class: `segment${i === cur ? ' current' : ''}`,
+        attrs: { role: 'listitem', tabindex: i === cur ? 0 : -1, 'data-code': c.code, 'data-status': c.status },
+        on: { click: () => setCur(i, false) },
+      },
+      h(
+        'div',
+        { class: 'meta' },
+        h('span', { class: 'speaker' }, codeLabel(ctx, c.code)),
+        h('span', null, ctx.codebook?.categories.get(c.categoryId) ?? c.categoryId),
+        c.origin === 'rule' ? h('span', { class: 'score' }, `score ${c.score.toFixed(2)}`) : h('span', null, 'added'),
+        h('span', { class: `status ${c.status}` }, c.status),
+        h('span', null, item.document.name),
+        s.respondent ? h('span', null, s.respondent) : null,
+        h('a', { attrs: { href: formatRoute('review', item.document.id, { segment: s.id }) } }, `open #${s.index + 1}`),
+      ),
+      markedText(s.text, spans),
+      notice ?? null,
+      h(
+        'div',
+        { class: 'toolbar tight' },
+        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === cur ? kbd('a') : null) : null,
+        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === cur ? kbd('r') : null) : null,
+        c.status !== 'proposed' ? h('button', { attrs: { type: 'button' }, on: { click: () => void decide('undo', i) } }, 'Undo') : null,
+      ),
+    );
+  }
+
+  function renderList(): void {
+    replaceChildren(list, items.map((it, i) => renderItem(it, i)));
+    if (items.length === 0) list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
+    more.hidden = cursor === null;
+  }
+
+  function replaceItem(i: number, notice?: HTMLElement): void {
+    const it = items[i];
+    const old = list.children[i];
+    if (it && old) old.replaceWith(renderItem(it, i, notice));
+  }
+
+  function setCur(i: number, focus = true): void {
+    if (i < 0 || i >= items.length) return;
+    const prev = cur;
+    cur = i;
+    replaceItem(prev);
+    replaceItem(cur);
+    const e = list.children[cur] as HTMLElement | undefined;
+    if (focus) {
+      e?.scrollIntoView({ block: 'nearest' });
+      e?.focus({ preventScroll: true });
+    }
+  }
+
+  async function decide(action: 'accept' | 'reject' | 'undo', i = cur, versionOverride?: number): Promise<void> {
+    const item = items[i];
+    if (!item || busy) return;
+    busy = true;
+    const c = item.coding;
+    const body: DecisionBody = { action, documentId: item.document.id, codingId: c.id, version: versionOverride ?? c.version };
+    const out = await sendDecision(ctx, body);
+    busy = false;
+    if (out.kind === 'ok') {
+      if (out.coding) item.coding = out.coding;
+      toast(`${action === 'undo' ? 'Undid' : action === 'accept' ? 'Accepted' : 'Rejected'} ${codeLabel(ctx, c.code)}`);
+      replaceItem(i);
+      if (action !== 'undo' && i === cur) setCur(Math.min(items.length - 1, cur + 1));
+    } else if (out.kind === 'conflict') {
+      if (out.current) item.coding = out.current as Coding;
+      const banner = conflictBanner(
+        ctx,
+        body,
+        c.code,
+        out.current,
+        out.current ? () => void decide(action, i, out.current!.version) : null,
+        () => replaceItem(i),
+      );
+      replaceItem(i, banner);
+    } else {
+      replaceItem(i, errorBanner(out.error, 'The decision was not saved'));
+    }
+  }
+
+  async function load(append = false): Promise<void> {
+    if (!append) {
+      items = [];
+      cursor = null;
+      cur = 0;
+    }
+    try {
+      const common = {
+        code: filters.code || undefined,
+        category: filters.category || undefined,
+        respondent: filters.respondent || undefined,
+        document: filters.document || undefined,
+        cursor: cursor ?? undefined,
+        limit: 100,
+      };
+      const page =
+        filters.status === 'proposed'
+          ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order as 'position' | 'score' })
+          : await api.codings(ctx.projectId, { ...common, status: filters.status });
+      items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
+      cursor = page.nextCursor;
+      replaceChildren(msg, h('p', { class: 'muted small', attrs: { 'data-testid': 'queue-count' } }, `${items.length}${cursor ? '+' : ''} item(s)`));
+      const seen = new Set(Array.from(respondents.querySelectorAll('option')).map((o) => o.value));
+      for (const it of items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
+        seen.add(it.segment.respondent);
+        respondents.append(h('option', { attrs: { value: it.segment.respondent } }));
+      }
+      renderList();
+    } catch (e) {
+      replaceChildren(msg, errorBanner(e, 'Cannot load the queue'));
+    }
+  }
+
+  async function loadDocuments(): Promise<void> {
+    try {
+      const { items: docs } = await api.listDocuments(ctx.projectId);
+      docSelect.append(...docs.map((d: DocumentSummary) => h('option', { attrs: { value: d.id, selected: d.id === filters.document } }, d.name)));
+      for (const d of docs) if (d.respondent) respondents.append(h('option', { attrs: { value: d.respondent } }));
+    } catch {
+      /* the filter still works without the list */
+    }
+  }
+
+  const el = h(
+    'section',
+    { attrs: { 'aria-labelledby': 'queue-h' } },
+    h('h1', { attrs: { id: 'queue-h' } }, 'Review queue'),
+    h(
+      'div',
+      { class: 'filters' },
+      h('label', null, 'Status', statusSelect),
+      h('label', null, 'Category', catSelect),
+      h('label', null, 'Code', codeSelect),
+      h('label', null, 'Respondent', respInput, respondents),
+      h('label', null, 'Document', docSelect),
+      h('label', null, 'Order', orderSelect),
+    ),
+    h('div', { class: 'keybar', attrs: { 'aria-hidden': 'true' } }, h('span', null, kbd('j'), '/', kbd('k'), ' item'), h('span', null, kbd('a'), ' accept'), h('span', null, kbd('r'), ' reject'), h('span', null, kbd('o'), ' open in document')),
+    msg,
+    list,
+    more,
+  );
+  void loadDocuments();
+  void load();
+  return {
+    el,
+    onKey(e) {
+      switch (e.key) {
+        case 'j':
+        case 'ArrowDown':
+          setCur(Math.min(items.length - 1, cur + 1));
+          return true;
+        case 'k':
+        case 'ArrowUp':
+          setCur(Math.max(0, cur - 1));
+          return true;
+        case 'a':
+          void decide('accept');
+          return true;
+        case 'r':
+          void decide('reject');
+          return true;
+        case 'o': {
+          const it = items[cur];
+          if (it) ctx.navigate(formatRoute('review', it.document.id, { segment: it.segment.id }));
+          return true;
+        }
+        default:
+          return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,532 @@
+// Review one document: segments in reading order, proposed codes with score and highlighted
+// evidence, accept / reject / add (whole segment or a selected span) / undo — keyboard first.
+import type { DecisionBody } from '../../../lib/api/contract.js';
+import { api, type Coding, type DocumentDetail, type DocumentSummary } from '../api.js';
+import { codeLabel, type Ctx, type View } from '../context.js';
+import { conflictBanner, sendDecision } from '../decisions.js';
+import { h, kbd, replaceChildren, toast } from '../dom.js';
+import { errorBanner } from '../errors.js';
+import { hueFor, toRuns, type Span } from '../highlight.js';
+import { pickCode } from '../picker.js';
+import { formatRoute, type Route } from '../route.js';
+import { selectionOffsets } from '../selection.js';
+
+type Seg = DocumentDetail['segments'][number];
+
+interface UndoEntry {
+  codingId: string;
+  code: string;
+  action: 'accept' | 'reject' | 'add';
+}
+
+function formatMs(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const hh = Math.floor(s / 3600);
+  const mm = Math.floor((s % 3600) / 60);
+  const ss = s % 60;
+  return `${hh ? `${hh}:` : ''}${String(mm).padStart(hh ? 2 : 1, '0')}:${String(ss).padStart(2, '0')}`;
+}
+
+/** The segment's codings in a stable order: undecided first (by score), then decided. */
+function ordered(codings: Coding[]): Coding[] {
+  const rank = { proposed: 0, accepted: 1, rejected: 2 } as const;
+  return [...codings].sort((a, b) => rank[a.status] - rank[b.status] || b.score - a.score || a.code.localeCompare(b.code));
+}
+
+export function reviewView(ctx: Ctx, route: Route): View {
+  const el = h('section', { attrs: { 'aria-labelledby': 'review-h' } });
+  if (!route.id) {
+    void chooseDocument(ctx, el);
+    return { el };
+  }
+  const documentId = route.id;
+  let detail: DocumentDetail | null = null;
+  let cur = 0;
+  let activeCodingId: string | null = null;
+  const undoStack: UndoEntry[] = [];
+  const segEls = new Map<string, HTMLElement>();
+  const segmentsBox = h('div', { class: 'segments', attrs: { role: 'list', 'aria-label': 'Segments' } });
+  const side = h('aside', { class: 'side', attrs: { 'aria-label': 'Current segment' } });
+  const conflictSlot = h('div', { attrs: { 'aria-live': 'assertive' } });
+  const progressText = h('span', { class: 'muted', attrs: { 'data-testid': 'progress' } });
+  let busy = false;
+
+  const keysPanel = h(
+    'div',
+    { class: 'panel', attrs: { 'aria-label': 'Keyboard shortcuts' } },
+    h('h3', null, 'Keys'),
+    h(
+      'div',
+      { class: 'keys' },
+      h('span', null, kbd('j'), ' ', kbd('↓')), 'next segment',
+      h('span', null, kbd('k'), ' ', kbd('↑')), 'previous segment',
+      h('span', null, kbd('h'), ' ', kbd('l')), 'previous / next proposal',
+      h('span', null, kbd('a')), 'accept proposal',
+      h('span', null, kbd('r')), 'reject proposal',
+      h('span', null, kbd('c')), 'add a code (to the selected text, if any)',
+      h('span', null, kbd('u')), 'undo last decision',
+      h('span', null, kbd('n')), 'next undecided proposal',
+    ),
+  );
+
+  function seg(): Seg | undefined {
+    return detail?.segments[cur];
+  }
+
+  function activeCoding(): Coding | undefined {
+    const s = seg();
+    if (!s) return undefined;
+    return s.codings.find((c) => c.id === activeCodingId) ?? ordered(s.codings).find((c) => c.status === 'proposed');
+  }
+
+  function renderSegment(s: Seg, index: number): HTMLElement {
+    const isCur = index === cur;
+    const active = isCur ? activeCoding() : undefined;
+    const spans: Span[] = [];
+    for (const c of s.codings) {
+      if (c.status === 'rejected') continue;
+      for (const ev of c.evidence) spans.push({ start: ev.start, end: ev.end, key: c.id });
+      if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
+    }
+    const body = h('div', { class: 'body', attrs: { 'data-testid': 'segment-text' } });
+    for (const run of toRuns(s.text, spans)) {
+      if (run.keys.length === 0) body.append(document.createTextNode(run.text));
+      else {
+        const codes = run.keys.map((k) => s.codings.find((c) => c.id === k)?.code ?? k);
+        body.append(
+          h(
+            'mark',
+            { class: active && run.keys.includes(active.id) ? 'focus' : undefined, attrs: { title: codes.map((c) => codeLabel(ctx, c)).join(', '), 'data-keys': run.keys.join(' ') } },
+            run.text,
+          ),
+        );
+      }
+    }
+    const chips = ordered(s.codings).map((c) =>
+      h(
+        'span',
+        { class: `chip ${c.status}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
+        h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true', style: `background:hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
+        codeLabel(ctx, c.code),
+        c.origin === 'rule' ? h('span', { class: 'score' }, c.score.toFixed(2)) : h('span', { class: 'small' }, c.span ? 'span' : 'added'),
+      ),
+    );
+    const meta = h(
+      'div',
+      { class: 'meta' },
+      h('span', { class: 'speaker' }, s.speaker ?? (s.respondent ? '' : '—')),
+      s.respondent && s.respondent !== s.speaker ? h('span', null, `respondent: ${s.respondent}`) : null,
+      h('span', null, `#${s.index + 1}`),
+      s.page !== null ? h('span', null, `p. ${s.page}`) : null,
+      typeof s.startMs === 'number' ? h('span', null, formatMs(s.startMs)) : null,
+    );
+    const article = h(
+      'article',
+      {
+        class: `segment${isCur ? ' current' : ''}`,
+        attrs: { id: `seg-${s.id}`, role: 'listitem', tabindex: isCur ? 0 : -1, 'aria-current': isCur ? 'true' : undefined, 'data-segment': s.id },
+        on: {
+          mouseup: () => {
+            if (index !== cur) select(index, false);
+          },
+        },
+      },
+      meta,
+      body,
+      chips.length ? h('div', { class: 'chips' }, chips) : null,
+    );
+    return article;
+  }
+
+  function replaceSegment(index: number): void {
+    const s = detail?.segments[index];
+    if (!s) return;
+    const fresh = renderSegment(s, index);
+    segEls.get(s.id)?.replaceWith(fresh);
+    segEls.set(s.id, fresh);
+  }
+
+  function renderSide(): void {
+    const s = seg();
+    if (!s || !detail) {
+      replaceChildren(side, keysPanel);
+      return;
+    }
+    const active = activeCoding();
+    const proposals = ordered(s.codings).map((c) => {
+      const evidence = c.evidence.map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
+      const isActive = active?.id === c.id;
+      return h(
+        'div',
+        { class: `proposal${isActive ? ' active' : ''}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
+        h('div', { class: 'row' }, h('span', { class: 'code' }, codeLabel(ctx, c.code)), h('span', { class: `status ${c.status}` }, c.status)),
+        h(
+          'div',
+          { class: 'row small muted' },
+          h('span', null, ctx.codebook?.categories.get(c.categoryId) ?? c.categoryId),
+          c.origin === 'rule' ? h('span', { class: 'score' }, `score ${c.score.toFixed(2)}`) : h('span', null, c.span ? 'added to a span' : 'added'),
+        ),
+        evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
+        c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
+        h(
+          'div',
+          { class: 'toolbar tight' },
+          c.status !== 'accepted'
+            ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', c) } }, 'Accept', isActive ? kbd('a') : null)
+            : null,
+          c.status !== 'rejected'
+            ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', c) } }, 'Reject', isActive ? kbd('r') : null)
+            : null,
+        ),
+      );
+    });
+    const hasSelection = selectionOffsets(segEls.get(s.id)?.querySelector('.body') ?? document.createElement('div')) !== null;
+    replaceChildren(
+      side,
+      h(
+        'div',
+        { class: 'panel' },
+        h('h3', null, `Segment ${s.index + 1} of ${detail.segments.length}`, s.respondent ? ` · ${s.respondent}` : ''),
+        conflictSlot,
+        proposals.length ? proposals : h('p', { class: 'muted' }, 'No codes on this segment.'),
+        h(
+          'div',
+          { class: 'toolbar tight' },
+          h('button', { attrs: { type: 'button', 'data-testid': 'add-code' }, on: { click: () => void addCode() } }, hasSelection ? 'Code selection…' : 'Add code…', kbd('c')),
+          h('button', { attrs: { type: 'button', disabled: undoStack.length === 0 }, on: { click: () => void undo() } }, 'Undo', kbd('u')),
+        ),
+      ),
+      keysPanel,
+    );
+  }
+
+  function updateProgress(): void {
+    if (!detail) return;
+    let proposed = 0;
+    let decided = 0;
+    for (const s of detail.segments)
+      for (const c of s.codings) {
+        if (c.status === 'proposed') proposed++;
+        else decided++;
+      }
+    progressText.textContent = `${decided} decided · ${proposed} to review`;
+  }
+
+  /** Marks the current segment and the active proposal's evidence without re-rendering (keeps a text selection). */
+  function markCurrent(): void {
+    if (!detail) return;
+    const active = activeCoding();
+    detail.segments.forEach((s, i) => {
+      const e = segEls.get(s.id);
+      if (!e) return;
+      const isCur = i === cur;
+      e.classList.toggle('current', isCur);
+      e.tabIndex = isCur ? 0 : -1;
+      if (isCur) e.setAttribute('aria-current', 'true');
+      else e.removeAttribute('aria-current');
+      for (const m of Array.from(e.querySelectorAll<HTMLElement>('mark'))) {
+        m.classList.toggle('focus', isCur && !!active && (m.dataset.keys ?? '').split(' ').includes(active.id));
+      }
+    });
+  }
+
+  function select(index: number, scroll = true): void {
+    if (!detail || index < 0 || index >= detail.segments.length) return;
+    cur = index;
+    activeCodingId = null;
+    markCurrent();
+    renderSide();
+    const s = detail.segments[cur]!;
+    const segEl = segEls.get(s.id);
+    if (scroll) {
+      segEl?.scrollIntoView({ block: 'nearest' });
+      segEl?.focus({ preventScroll: true });
+    }
+    history.replaceState(null, '', formatRoute('review', documentId, { segment: s.id }));
+  }
+
+  function moveProposal(delta: number): void {
+    const s = seg();
+    if (!s || s.codings.length === 0) return;
+    const list = ordered(s.codings);
+    const i = Math.max(0, list.findIndex((c) => c.id === activeCoding()?.id));
+    activeCodingId = list[(i + delta + list.length) % list.length]!.id;
+    markCurrent();
+    renderSide();
+  }
+
+  function nextUndecided(from: number): number {
+    if (!detail) return -1;
+    for (let i = from; i < detail.segments.length; i++) if (detail.segments[i]!.codings.some((c) => c.status === 'proposed')) return i;
+    return -1;
+  }
+
+  function applyCoding(segIndex: number, codingId: string, coding: Coding | null): void {
+    const s = detail?.segments[segIndex];
+    if (!s) return;
+    const i = s.codings.findIndex((c) => c.id === codingId);
+    if (coding === null) {
+      if (i >= 0) s.codings.splice(i, 1);
+    } else if (i >= 0) s.codings[i] = coding;
+    else s.codings.push(coding);
+    replaceSegment(segIndex);
+    updateProgress();
+  }
+
+  function segIndexOf(segmentId: string): number {
+    return detail?.segments.findIndex((s) => s.id === segmentId) ?? -1;
+  }
+
+  async function run(body: DecisionBody, codeId: string, segIndex: number, codingId: string | null): Promise<Coding | null | 'failed'> {
+    busy = true;
+    try {
+      const out = await sendDecision(ctx, body);
+      if (out.kind === 'ok') {
+        replaceChildren(conflictSlot);
+        applyCoding(segIndex, out.coding?.id ?? codingId ?? '', out.coding);
+        return out.coding;
+      }
+      if (out.kind === 'conflict') {
+        // Show what is there now, keep the reviewer's intent on screen until they choose.
+        if (codingId) applyCoding(segIndex, codingId, out.current);
+        if (segIndex !== cur) select(segIndex);
+        else renderSide();
+        replaceChildren(
+          conflictSlot,
+          conflictBanner(
+            ctx,
+            body,
+            codeId,
+            out.current,
+            out.current && body.action !== 'add'
+              ? () => void run({ ...body, version: out.current!.version } as DecisionBody, codeId, segIndex, codingId).then(() => renderSide())
+              : null,
+            () => {
+              replaceChildren(conflictSlot);
+              renderSide();
+            },
+          ),
+        );
+        return 'failed';
+      }
+      replaceChildren(conflictSlot, errorBanner(out.error, 'The decision was not saved'));
+      return 'failed';
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function decide(action: 'accept' | 'reject', coding?: Coding): Promise<void> {
+    const c = coding ?? activeCoding();
+    const s = seg();
+    if (!c || !s || busy) return;
+    const segIndex = segIndexOf(c.segmentId);
+    const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, segIndex, c.id);
+    if (result === 'failed') return;
+    undoStack.push({ codingId: c.id, code: c.code, action });
+    toast(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${codeLabel(ctx, c.code)} — press u to undo`);
+    // Stay on the segment while it has undecided proposals; then move to the next one that has.
+    activeCodingId = null;
+    if (detail?.segments[segIndex]?.codings.some((x) => x.status === 'proposed')) renderSide();
+    else {
+      const next = nextUndecided(segIndex + 1);
+      if (next >= 0) select(next);
+      else renderSide();
+    }
+  }
+
+  async function addCode(): Promise<void> {
+    const s = seg();
+    if (!s || busy) return;
+    if (!ctx.codebook) {
+      toast('This project has no codebook yet: upload one first.', 'error');
+      return;
+    }
+    const body = segEls.get(s.id)?.querySelector('.body');
+    const span = body ? selectionOffsets(body) : null;
+    const code = await pickCode(ctx.codebook, span ? `Code “${s.text.slice(span.start, span.end).slice(0, 60)}”` : `Add a code to segment ${s.index + 1}`);
+    segEls.get(s.id)?.focus({ preventScroll: true });
+    if (!code) return;
+    const whole = span && span.start === 0 && span.end === s.text.length;
+    const req: DecisionBody = { action: 'add', documentId, segmentId: s.id, code, ...(span && !whole ? { span } : {}) };
+    const result = await run(req, code, cur, null);
+    if (result === 'failed' || result === null) return;
+    window.getSelection()?.removeAllRanges();
+    undoStack.push({ codingId: result.id, code, action: 'add' });
+    activeCodingId = result.id;
+    toast(`Added ${codeLabel(ctx, code)} — press u to undo`);
+    replaceSegment(cur);
+    renderSide();
+  }
+
+  async function undo(): Promise<void> {
+    const last = undoStack.at(-1);
+    if (!last || !detail || busy) {
+      if (!last) toast('Nothing to undo.');
+      return;
+    }
+    const segIndex = detail.segments.findIndex((s) => s.codings.some((c) => c.id === last.codingId));
+    const coding = detail.segments[segIndex]?.codings.find((c) => c.id === last.codingId);
+    if (!coding) {
+      undoStack.pop();
+      return;
+    }
+    const result = await run({ action: 'undo', documentId, codingId: coding.id, version: coding.version }, coding.code, segIndex, coding.id);
+    if (result === 'failed') return;
+    undoStack.pop();
+    toast(`Undid ${last.action} of ${codeLabel(ctx, last.code)}`);
+    if (segIndex !== cur) select(segIndex);
+    activeCodingId = result?.id ?? null;
+    replaceSegment(cur);
+    renderSide();
+  }
+
+  async function load(): Promise<void> {
+    replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
+    try {
+      const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId)]);
+      detail = d;
+      const wanted = route.query.get('segment');
+      const at = wanted ? d.segments.findIndex((s) => s.id === wanted) : -1;
+      cur = at >= 0 ? at : Math.max(0, nextUndecided(0));
+      renderAll(list.items);
+    } catch (e) {
+      replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), errorBanner(e, 'Cannot open the document'));
+    }
+  }
+
+  function renderAll(docs: DocumentSummary[]): void {
+    if (!detail) return;
+    const docSelect = h(
+      'select',
+      { attrs: { 'aria-label': 'Document' }, on: { change: () => ctx.navigate(formatRoute('review', docSelect.value)) } },
+      docs.filter((d) => d.status === 'TAGGED').map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.name)),
+    );
+    segEls.clear();
+    replaceChildren(
+      segmentsBox,
+      detail.segments.map((s, i) => {
+        const e = renderSegment(s, i);
+        segEls.set(s.id, e);
+        return e;
+      }),
+    );
+    if (detail.segments.length === 0) segmentsBox.append(h('p', { class: 'muted' }, 'This document has no segments.'));
+    replaceChildren(
+      el,
+      h('div', { class: 'doc-head' }, h('h1', { attrs: { id: 'review-h' } }, detail.document.name), docSelect, progressText),
+      h(
+        'div',
+        { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
+        h('span', null, kbd('j'), '/', kbd('k'), ' segment'),
+        h('span', null, kbd('a'), ' accept'),
+        h('span', null, kbd('r'), ' reject'),
+        h('span', null, kbd('c'), ' code'),
+        h('span', null, kbd('u'), ' undo'),
+        h('span', null, 'select text + ', kbd('c'), ' to code a span'),
+      ),
+      h('div', { class: 'review' }, segmentsBox, side),
+    );
+    updateProgress();
+    renderSide();
+    markCurrent();
+    const s = detail.segments[cur];
+    if (s) requestAnimationFrame(() => segEls.get(s.id)?.scrollIntoView({ block: 'center' }));
+  }
+
+  // Keep "Add code…" / "Code selection…" in step with the reader's selection.
+  const onSelection = () => {
+    const s = seg();
+    if (!s) return;
+    const btn = side.querySelector('[data-testid="add-code"]');
+    const body = segEls.get(s.id)?.querySelector('.body');
+    if (btn?.firstChild && body) btn.firstChild.textContent = selectionOffsets(body) ? 'Code selection…' : 'Add code…';
+  };
+  document.addEventListener('selectionchange', onSelection);
+
+  void load();
+
+  return {
+    el,
+    onKey(e) {
+      if (!detail) return false;
+      switch (e.key) {
+        case 'j':
+        case 'ArrowDown':
+          select(Math.min(detail.segments.length - 1, cur + 1));
+          return true;
+        case 'k':
+        case 'ArrowUp':
+          select(Math.max(0, cur - 1));
+          return true;
+        case 'l':
+        case 'ArrowRight':
+          moveProposal(1);
+          return true;
+        case 'h':
+        case 'ArrowLeft':
+          moveProposal(-1);
+          return true;
+        case 'a':
+          void decide('accept');
+          return true;
+        case 'r':
+          void decide('reject');
+          return true;
+        case 'c':
+          void addCode();
+          return true;
+        case 'u':
+          void undo();
+          return true;
+        case 'n': {
+          const next = nextUndecided(cur + 1);
+          if (next >= 0) select(next);
+          else toast('No undecided proposals after this segment.');
+          return true;
+        }
+        default:
+          return false;
+      }
+    },
+    destroy() {
+      document.removeEventListener('selectionchange', onSelection);
+    },
+  };
+}
+
+/** Without a document id: list the tagged documents with what is left to review. */
+async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
+  replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), h('p', { class: 'muted' }, 'Loading…'));
+  try {
+    const { items } = await api.listDocuments(ctx.projectId);
+    const tagged = items.filter((d) => d.status === 'TAGGED');
+    replaceChildren(
+      el,
+      h('h1', { attrs: { id: 'review-h' } }, 'Review'),
+      tagged.length === 0
+        ? h('p', { class: 'banner info' }, 'No tagged documents yet. ', h('a', { attrs: { href: formatRoute('upload') } }, 'Upload transcripts'), ' first.')
+        : h(
+            'table',
+            { attrs: { 'aria-label': 'Documents to review' } },
+            h('thead', null, h('tr', null, h('th', null, 'Document'), h('th', { class: 'num' }, 'To review'), h('th', { class: 'num' }, 'Accepted'), h('th', { class: 'num' }, 'Rejected'))),
+            h(
+              'tbody',
+              null,
+              tagged.map((d) =>
+                h(
+                  'tr',
+                  null,
+                  h('td', null, h('a', { attrs: { href: formatRoute('review', d.id) } }, d.name)),
+                  h('td', { class: 'num' }, d.counts?.proposed ?? ''),
+                  h('td', { class: 'num' }, d.counts?.accepted ?? ''),
+                  h('td', { class: 'num' }, d.counts?.rejected ?? ''),
+                ),
+              ),
+            ),
+          ),
+    );
+  } catch (e) {
+    replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), errorBanner(e));
+  }
+}
