@@ -1,0 +1,63 @@
+// Coded segments as a table: CSV (RFC 4180, UTF-8 with BOM so Excel keeps ë and é) and XLSX.
+// Every text cell is escaped against formula injection (escape.ts): transcripts are untrusted input.
+import ExcelJS from 'exceljs';
+import type { CodedSegment } from '../api/contract.js';
+import { csvField, escapeCell } from './escape.js';
+
+type Cell = string | number | null;
+
+interface Column {
+  header: string;
+  width: number;
+  value: (r: CodedSegment, names: CodeNames) => Cell;
+}
+
+/** Code id → display name and category name, from the current codebook. */
+export type CodeNames = (code: string) => { name: string; category: string };
+
+const columns: Column[] = [
+  { header: 'document', width: 28, value: (r) => r.document.name },
+  { header: 'document_id', width: 14, value: (r) => r.document.id },
+  { header: 'segment', width: 8, value: (r) => r.segment.index },
+  { header: 'speaker', width: 16, value: (r) => r.segment.speaker },
+  { header: 'respondent', width: 14, value: (r) => r.segment.respondent },
+  { header: 'category', width: 22, value: (r, n) => n(r.coding.code).category },
+  { header: 'code', width: 26, value: (r) => r.coding.code },
+  { header: 'code_name', width: 22, value: (r, n) => n(r.coding.code).name },
+  { header: 'status', width: 10, value: (r) => r.coding.status },
+  { header: 'origin', width: 8, value: (r) => r.coding.origin },
+  { header: 'score', width: 7, value: (r) => r.coding.score },
+  { header: 'start', width: 8, value: (r) => r.start },
+  { header: 'end', width: 8, value: (r) => r.end },
+  { header: 'text', width: 80, value: (r) => r.text },
+  { header: 'evidence', width: 30, value: (r) => r.coding.evidence.map((e) => `${r.segment.text.slice(e.start, e.end)} [${e.rule}]`).join('; ') },
+  { header: 'decided_by', width: 14, value: (r) => r.coding.decidedBy },
+  { header: 'decided_at', width: 22, value: (r) => r.coding.decidedAt },
+  { header: 'codebook_version', width: 16, value: (r) => r.coding.codebookVersion },
+];
+
+export function codedSegmentsCsv(rows: readonly CodedSegment[], names: CodeNames): string {
+  const lines = [columns.map((c) => csvField(c.header)).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => csvField(c.value(r, names))).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
+}
+
+export async function codedSegmentsXlsx(rows: readonly CodedSegment[], names: CodeNames, now: Date = new Date()): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'qualtag';
+  wb.created = now;
+  const ws = wb.addWorksheet('Coded segments', { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows) {
+    ws.addRow(
+      columns.map((c) => {
+        const v = c.value(r, names);
+        return typeof v === 'string' ? escapeCell(v) : v;
+      }),
+    );
+  }
+  ws.getColumn('text').alignment = { wrapText: true, vertical: 'top' };
+  const buf = await wb.xlsx.writeBuffer();
+  return new Uint8Array(buf as ArrayBuffer);
+}
