@@ -15,10 +15,10 @@
 import type { CodingStatus } from '../model.js';
 import type { CodingRef } from './ports.js';
 
-export interface Key {
+export type Key = {
   PK: string;
   SK: string;
-}
+};
 
 const POS_WIDTH = 6;
 

@@ -122,6 +122,10 @@ export interface Span {
 export interface Coding extends CodingRef {
   projectId: string;
   segmentId: string;
+  /** The segment's offsets into the document text and its text, so query results need no second read. */
+  segmentStart: number;
+  segmentEnd: number;
+  segmentText: string;
   categoryId: string;
   respondent: string | null;
   origin: CodingOrigin;
@@ -266,6 +270,7 @@ export type ClaimResult =
   | { kind: 'extracted'; document: DocumentRecord }
   /** Same object version already TAGGED or FAILED: a duplicate event, nothing to do. */
   | { kind: 'done'; document: DocumentRecord };
+// On 'claimed' the record keeps the previous version's segmentCount, so stale segments can be deleted.
 
 export interface UploadedObject {
   projectId: string;
@@ -315,8 +320,11 @@ export interface DocumentStore {
   updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord>;
   getDocument(documentId: string): Promise<DocumentRecord | null>;
   listDocuments(projectId: string, page?: PageRequest): Promise<Page<DocumentRecord>>;
-  /** Replaces the document's segments (batch writes of 25, unprocessed items retried with backoff). */
-  putSegments(projectId: string, documentId: string, segments: Segment[]): Promise<void>;
+  /**
+   * Replaces the document's segments (batch writes of 25, unprocessed items retried with backoff);
+   * segments from index segments.length up to previousCount are deleted.
+   */
+  putSegments(projectId: string, documentId: string, segments: Segment[], previousCount?: number): Promise<void>;
   listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>>;
   getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null>;
 }

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { ensureBucket, ensureTable } from '../../../lib/store/admin.js';
 import { rawDynamoClient, s3Client, type ClientOptions } from '../../../lib/store/clients.js';
+import { createAdapters, type Adapters } from '../../../lib/store/index.js';
 
 export interface TestServices {
   tableName: string;
@@ -37,4 +38,11 @@ export async function freshServices(label = 'it'): Promise<TestServices> {
   process.env.TABLE_NAME = tableName;
   process.env.BUCKET_NAME = bucketName;
   return { tableName, bucketName, dynamodbEndpoint: e.dynamodbEndpoint, s3Endpoint: e.s3Endpoint, clientOptions };
+}
+
+/** A fresh table and bucket with the DynamoDB store and S3 blob store bound to them. */
+export async function testStore(label = 'it', clients: Partial<ClientOptions> = {}): Promise<TestServices & Adapters> {
+  const svc = await freshServices(label);
+  const adapters = createAdapters({ tableName: svc.tableName, bucketName: svc.bucketName }, { ...svc.clientOptions, ...clients });
+  return { ...svc, ...adapters };
 }

@@ -1,0 +1,685 @@
+// The DynamoDB adapter of the storage ports: one table (table.ts), keys from keys.ts only.
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { QualtagError } from '../errors.js';
+import type { CodingStatus, Segment } from '../model.js';
+import * as K from './keys.js';
+import { batchWriteAll, del, put } from './dynamo/batch.js';
+import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
+import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
+import { indexNames } from './table.js';
+import {
+  ConflictError,
+  type ApplyResult,
+  type AuditEvent,
+  type AuditQuery,
+  type ClaimResult,
+  type Coding,
+  type CodingChange,
+  type CodingQuery,
+  type CodingRef,
+  type CodingSnapshot,
+  type CodebookVersion,
+  type Decision,
+  type DecisionResult,
+  type DocumentRecord,
+  type DocumentUpdate,
+  type NewProject,
+  type Page,
+  type PageRequest,
+  type Project,
+  type ProjectSettings,
+  type ReviewQueueQuery,
+  type SegmentRecord,
+  type Store,
+  type UploadedObject,
+} from './ports.js';
+
+type Item = Record<string, unknown>;
+
+/** Drops the key-design attributes so items become plain domain objects. */
+function strip<T>(item: Item): T {
+  const out: Item = {};
+  for (const [k, v] of Object.entries(item)) if (!K.keyAttributeNames.has(k) && k !== 'type' && k !== 'undoStack') out[k] = v;
+  return out as T;
+}
+
+const now = (): string => new Date().toISOString();
+
+/** Transactions: at most 100 actions; smaller chunks keep a conflict from redoing much work. */
+const TX_CHUNK = 50;
+const UNDO_DEPTH = 20;
+
+function snapshot(c: Coding | null): CodingSnapshot {
+  if (!c) return null;
+  const s: NonNullable<CodingSnapshot> = { origin: c.origin, status: c.status, version: c.version };
+  if (c.decidedBy) s.decidedBy = c.decidedBy;
+  if (c.decidedAt) s.decidedAt = c.decidedAt;
+  if (c.span) s.span = c.span;
+  return s;
+}
+
+function notFound(what: string, hint: string): QualtagError {
+  return new QualtagError('NOT_FOUND', `${what} does not exist`, hint);
+}
+
+export class DynamoStore implements Store {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  // ------------------------------------------------------------------------------------------ projects
+
+  async createProject(p: NewProject): Promise<Project> {
+    const project: Project = {
+      id: p.id,
+      name: p.name,
+      members: [...new Set(p.members)].sort(),
+      settings: p.settings ?? {},
+      createdAt: now(),
+      createdBy: p.createdBy,
+    };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...K.projectKey(p.id), type: 'project', ...project },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+            ...project.members.map((userId) => ({
+              Put: { TableName: this.tableName, Item: this.memberItem(p.id, userId) },
+            })),
+          ],
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) {
+        throw new QualtagError('CONFLICT', `project "${p.id}" already exists`, 'Choose another project id');
+      }
+      throw e;
+    }
+    return project;
+  }
+
+  private memberItem(projectId: string, userId: string): Item {
+    return { ...K.memberKey(projectId, userId), ...K.memberLists(projectId, userId), type: 'member', projectId, userId };
+  }
+
+  async getProject(projectId: string): Promise<Project | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.projectKey(projectId), ConsistentRead: true }));
+    return out.Item ? strip<Project>(out.Item) : null;
+  }
+
+  async listProjectsForUser(userId: string, page?: PageRequest): Promise<Page<Project>> {
+    const memberships = await queryPage(
+      this.db,
+      {
+        table: this.tableName,
+        index: indexNames.lists,
+        keyCondition: '#pk = :pk',
+        names: { '#pk': 'LPK' },
+        values: { ':pk': K.userProjectsPK(userId) },
+      },
+      page,
+    );
+    const ids = memberships.items.map((m) => String(m.projectId));
+    if (ids.length === 0) return { items: [], cursor: memberships.cursor };
+    const projects: Project[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Item[] = ids.slice(i, i + 100).map((id) => K.projectKey(id));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+        projects.push(...(out.Responses?.[this.tableName] ?? []).map((it) => strip<Project>(it)));
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+        if (keys.length) await sleep(backoffMs(attempt));
+      }
+    }
+    const order = new Map(ids.map((id, i) => [id, i]));
+    projects.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+    return { items: projects, cursor: memberships.cursor };
+  }
+
+  async addMember(projectId: string, userId: string): Promise<void> {
+    await this.changeMembers(projectId, userId, 'add');
+  }
+
+  async removeMember(projectId: string, userId: string): Promise<void> {
+    await this.changeMembers(projectId, userId, 'remove');
+  }
+
+  private async changeMembers(projectId: string, userId: string, how: 'add' | 'remove'): Promise<void> {
+    const project = await this.getProject(projectId);
+    if (!project) throw notFound(`project "${projectId}"`, 'Check the project id');
+    const members = how === 'add' ? [...new Set([...project.members, userId])].sort() : project.members.filter((m) => m !== userId);
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: K.projectKey(projectId),
+              UpdateExpression: 'SET members = :m',
+              ConditionExpression: 'attribute_exists(PK)',
+              ExpressionAttributeValues: { ':m': members },
+            },
+          },
+          how === 'add'
+            ? { Put: { TableName: this.tableName, Item: this.memberItem(projectId, userId) } }
+            : { Delete: { TableName: this.tableName, Key: K.memberKey(projectId, userId) } },
+        ],
+      }),
+    );
+  }
+
+  async updateSettings(projectId: string, settings: ProjectSettings): Promise<Project> {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.projectKey(projectId),
+          UpdateExpression: 'SET settings = :s',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':s': settings },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<Project>(out.Attributes ?? {});
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw notFound(`project "${projectId}"`, 'Check the project id');
+      throw e;
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- codebooks
+
+  async putCodebookVersion(v: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }): Promise<CodebookVersion> {
+    if (!(await this.getProject(v.projectId))) throw notFound(`project "${v.projectId}"`, 'Create the project first');
+    const version: CodebookVersion = { ...v, createdAt: v.createdAt ?? now() };
+    let stored = version;
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...K.codebookKey(v.projectId, v.version),
+            ...K.codebookLists(v.projectId, version.createdAt, v.version),
+            type: 'codebook',
+            ...version,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      // The same content uploaded again: keep the first upload's record, make it current again.
+      stored = (await this.getCodebookVersion(v.projectId, v.version)) ?? version;
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: K.projectKey(v.projectId),
+        UpdateExpression: 'SET currentCodebookVersion = :v',
+        ExpressionAttributeValues: { ':v': v.version },
+      }),
+    );
+    return stored;
+  }
+
+  async getCodebookVersion(projectId: string, version: string): Promise<CodebookVersion | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.codebookKey(projectId, version) }));
+    return out.Item ? strip<CodebookVersion>(out.Item) : null;
+  }
+
+  async getCurrentCodebook(projectId: string): Promise<CodebookVersion | null> {
+    const project = await this.getProject(projectId);
+    if (!project?.currentCodebookVersion) return null;
+    return this.getCodebookVersion(projectId, project.currentCodebookVersion);
+  }
+
+  async listCodebookVersions(projectId: string, page?: PageRequest): Promise<Page<CodebookVersion>> {
+    const out = await queryPage(
+      this.db,
+      {
+        table: this.tableName,
+        index: indexNames.lists,
+        keyCondition: '#pk = :pk',
+        names: { '#pk': 'LPK' },
+        values: { ':pk': K.projectCodebooksPK(projectId) },
+        forward: false,
+      },
+      page,
+    );
+    return { items: out.items.map((i) => strip<CodebookVersion>(i)), cursor: out.cursor };
+  }
+
+  // ----------------------------------------------------------------------------------------- documents
+
+  async claimUpload(u: UploadedObject): Promise<ClaimResult> {
+    const current = await this.getDocument(u.documentId);
+    if (current && current.sourceVersion === u.sourceVersion) {
+      if (current.status === 'TAGGED' || current.status === 'FAILED') return { kind: 'done', document: current };
+      if (current.status === 'EXTRACTED') return { kind: 'extracted', document: current };
+      return { kind: 'claimed', document: current };
+    }
+    const at = now();
+    const doc: DocumentRecord = {
+      projectId: u.projectId,
+      id: u.documentId,
+      fileName: u.fileName,
+      status: 'UPLOADED',
+      s3Key: u.s3Key,
+      sourceVersion: u.sourceVersion,
+      ...(u.s3VersionId ? { s3VersionId: u.s3VersionId } : {}),
+      respondents: [],
+      // Kept from the previous version so its extra segments can be deleted (see ClaimResult).
+      ...(current?.segmentCount !== undefined ? { segmentCount: current.segmentCount } : {}),
+      createdAt: current?.createdAt ?? at,
+      updatedAt: at,
+    };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...K.documentKey(u.documentId), ...K.documentLists(u.projectId, u.fileName, u.documentId), type: 'document', ...doc },
+          ConditionExpression: current ? 'sourceVersion = :old' : 'attribute_not_exists(PK)',
+          ...(current ? { ExpressionAttributeValues: { ':old': current.sourceVersion } } : {}),
+        }),
+      );
+    } catch (e) {
+      // Another delivery claimed it between our read and write: decide again on what it wrote.
+      if (e instanceof ConditionalCheckFailedException) return this.claimUpload(u);
+      throw e;
+    }
+    return { kind: 'claimed', document: doc };
+  }
+
+  async updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord> {
+    const fields: Item = { ...update, updatedAt: now() };
+    const names: Record<string, string> = {};
+    const values: Item = { ':p': projectId };
+    const sets: string[] = [];
+    const removes: string[] = [];
+    for (const [k, v] of Object.entries(fields)) {
+      names[`#${k}`] = k;
+      if (v === undefined) removes.push(`#${k}`);
+      else {
+        values[`:${k}`] = v;
+        sets.push(`#${k} = :${k}`);
+      }
+    }
+    // A FAILED or re-extracted document loses the reason of an earlier failure.
+    if (update.status && update.status !== 'FAILED' && !('reason' in update)) {
+      names['#reason'] = 'reason';
+      removes.push('#reason');
+    }
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.documentKey(documentId),
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'projectId = :p',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return strip<DocumentRecord>(out.Attributes ?? {});
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw notFound(`document ${documentId} in project ${projectId}`, 'Upload it again');
+      throw e;
+    }
+  }
+
+  async getDocument(documentId: string): Promise<DocumentRecord | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.documentKey(documentId), ConsistentRead: true }));
+    return out.Item ? strip<DocumentRecord>(out.Item) : null;
+  }
+
+  async listDocuments(projectId: string, page?: PageRequest): Promise<Page<DocumentRecord>> {
+    const out = await queryPage(
+      this.db,
+      {
+        table: this.tableName,
+        index: indexNames.lists,
+        keyCondition: '#pk = :pk',
+        names: { '#pk': 'LPK' },
+        values: { ':pk': K.projectDocumentsPK(projectId) },
+      },
+      page,
+    );
+    return { items: out.items.map((i) => strip<DocumentRecord>(i)), cursor: out.cursor };
+  }
+
+  async putSegments(projectId: string, documentId: string, segments: Segment[], previousCount = 0): Promise<void> {
+    const writes = segments.map((s) => put({ ...K.segmentKey(documentId, s.index), type: 'segment', projectId, documentId, ...s }));
+    for (let i = segments.length; i < previousCount; i++) writes.push(del(K.segmentKey(documentId, i)));
+    await batchWriteAll(this.db, this.tableName, writes);
+  }
+
+  async listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>> {
+    const out = await queryPage(this.db, this.prefixSpec(documentId, K.segmentPrefix), page);
+    return { items: out.items.map((i) => strip<SegmentRecord>(i)), cursor: out.cursor };
+  }
+
+  /** Every segment of a document (pipeline use). */
+  async allSegments(documentId: string): Promise<SegmentRecord[]> {
+    return (await queryAll(this.db, this.prefixSpec(documentId, K.segmentPrefix))).map((i) => strip<SegmentRecord>(i));
+  }
+
+  async getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.segmentKey(documentId, segmentIndex) }));
+    return out.Item ? strip<SegmentRecord>(out.Item) : null;
+  }
+
+  private prefixSpec(documentId: string, prefix: string): QuerySpec {
+    return {
+      table: this.tableName,
+      keyCondition: '#pk = :pk AND begins_with(#sk, :prefix)',
+      names: { '#pk': 'PK', '#sk': 'SK' },
+      values: { ':pk': K.documentPK(documentId), ':prefix': prefix },
+      consistent: true,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------- codings
+
+  private codingItem(c: Coding, undoStack?: CodingSnapshot[]): Item {
+    return {
+      ...K.codingKey(c),
+      ...K.codingIndexKeys(c),
+      type: 'coding',
+      ...c,
+      ...(undoStack && undoStack.length ? { undoStack } : {}),
+    };
+  }
+
+  async getCoding(ref: CodingRef): Promise<Coding | null> {
+    const item = await this.getCodingItem(ref);
+    return item ? strip<Coding>(item) : null;
+  }
+
+  private async getCodingItem(ref: CodingRef): Promise<Item | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.codingKey(ref), ConsistentRead: true }));
+    return out.Item ?? null;
+  }
+
+  async listDocumentCodings(documentId: string): Promise<Coding[]> {
+    return (await queryAll(this.db, this.prefixSpec(documentId, K.codingPrefix))).map((i) => strip<Coding>(i));
+  }
+
+  async applyCodingChanges(changes: CodingChange[]): Promise<ApplyResult> {
+    const result: ApplyResult = { written: 0, conflicts: [] };
+    for (let i = 0; i < changes.length; i += TX_CHUNK) {
+      let chunk = changes.slice(i, i + TX_CHUNK);
+      for (let attempt = 0; chunk.length > 0; attempt++) {
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: chunk.map((c) => this.changeAction(c)) }));
+          result.written += chunk.length;
+          break;
+        } catch (e) {
+          let retryable = isRetryable(e);
+          if (e instanceof TransactionCanceledException) {
+            const reasons = e.CancellationReasons ?? [];
+            const failed = new Set(reasons.flatMap((r, idx) => (r.Code === 'ConditionalCheckFailed' ? [idx] : [])));
+            if (failed.size > 0) {
+              // The others were rolled back with the transaction: write them again without the conflicts.
+              for (const idx of failed) result.conflicts.push(changeRef(chunk[idx]!));
+              chunk = chunk.filter((_, idx) => !failed.has(idx));
+              continue;
+            }
+            retryable = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+          }
+          if (!retryable || attempt + 1 >= MAX_ATTEMPTS) throw e;
+          await sleep(backoffMs(attempt));
+        }
+      }
+    }
+    return result;
+  }
+
+  private changeAction(c: CodingChange) {
+    if (c.kind === 'delete') {
+      return {
+        Delete: {
+          TableName: this.tableName,
+          Key: K.codingKey(c.ref),
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': c.expectedVersion },
+        },
+      };
+    }
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: this.codingItem(c.coding),
+        ...(c.expectedVersion === null
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':v': c.expectedVersion },
+            }),
+      },
+    };
+  }
+
+  async decide(d: Decision): Promise<DecisionResult> {
+    const item = await this.getCodingItem(d);
+    const current = item ? strip<Coding>(item) : null;
+    const undoStack = ((item?.undoStack as CodingSnapshot[] | undefined) ?? []).slice();
+    if (current && current.projectId !== d.projectId) throw notFound('this coding', 'Check the project id');
+    const at = now();
+    const stale = (why: string) => new ConflictError(why, current);
+
+    let after: Coding | null;
+    if (d.action === 'add') {
+      if (d.expectedVersion === null && current) throw stale('the segment already has this code');
+      if (d.expectedVersion !== null && (!current || current.version !== d.expectedVersion)) throw stale('the coding changed since you saw it');
+      if (current) {
+        undoStack.push(snapshot(current));
+        after = { ...current, status: 'accepted', version: current.version + 1, decidedBy: d.userId, decidedAt: at, ...(d.span ? { span: d.span } : {}) };
+      } else {
+        after = await this.newHumanCoding(d, at);
+        undoStack.length = 0;
+        undoStack.push(null);
+      }
+    } else {
+      if (!current) throw stale('this coding does not exist (any more)');
+      if (d.expectedVersion === null || current.version !== d.expectedVersion) throw stale('the coding changed since you saw it');
+      if (d.action === 'undo') {
+        if (undoStack.length === 0) throw new QualtagError('BAD_REQUEST', 'there is no decision to undo on this coding', 'Only a decided coding can be undone');
+        const prev = undoStack.pop() ?? null;
+        after = prev === null ? null : { ...withoutDecision(current), ...prev, version: current.version + 1 };
+      } else {
+        const status: CodingStatus = d.action === 'accept' ? 'accepted' : 'rejected';
+        undoStack.push(snapshot(current));
+        after = { ...current, status, version: current.version + 1, decidedBy: d.userId, decidedAt: at };
+      }
+    }
+
+    const event: AuditEvent = {
+      projectId: d.projectId,
+      documentId: d.documentId,
+      segmentIndex: d.segmentIndex,
+      code: d.code,
+      id: randomUUID(),
+      action: d.action,
+      userId: d.userId,
+      at,
+      before: snapshot(current),
+      after: snapshot(after),
+      ...(d.note ? { note: d.note } : {}),
+    };
+    const guard = current
+      ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } }
+      : { ConditionExpression: 'attribute_not_exists(PK)' };
+    const codingWrite = after
+      ? { Put: { TableName: this.tableName, Item: this.codingItem(after, undoStack.slice(-UNDO_DEPTH)), ...guard } }
+      : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            codingWrite,
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...K.auditKey(d.projectId, at, event.id),
+                  ...K.auditLists(d.projectId, d.documentId, at, event.id),
+                  type: 'audit',
+                  ...event,
+                },
+                ConditionExpression: 'attribute_not_exists(PK)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (e) {
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new ConflictError('someone else decided on this coding first', await this.getCoding(d));
+      }
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) {
+        throw new ConflictError('someone else is deciding on this coding right now', await this.getCoding(d));
+      }
+      throw e;
+    }
+    return { coding: after, event };
+  }
+
+  private async newHumanCoding(d: Decision, at: string): Promise<Coding> {
+    if (!d.categoryId) throw new QualtagError('BAD_REQUEST', 'adding a code needs its category', 'Pass the categoryId of the code', 'categoryId');
+    const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
+    if (!segment || segment.projectId !== d.projectId) throw notFound(`segment ${d.segmentIndex} of document ${d.documentId}`, 'Check the document and segment');
+    if (d.span && (d.span.start < 0 || d.span.end > segment.text.length || d.span.start >= d.span.end)) {
+      throw new QualtagError('BAD_REQUEST', `span ${d.span.start}-${d.span.end} is not inside the segment (0-${segment.text.length})`, 'Give offsets into the segment text with start < end', 'span');
+    }
+    return {
+      projectId: d.projectId,
+      documentId: d.documentId,
+      segmentIndex: d.segmentIndex,
+      segmentId: segment.id,
+      segmentStart: segment.start,
+      segmentEnd: segment.end,
+      segmentText: segment.text,
+      code: d.code,
+      categoryId: d.categoryId,
+      respondent: segment.respondent,
+      origin: 'human',
+      status: 'accepted',
+      score: 0,
+      evidence: [],
+      codebookVersion: project?.currentCodebookVersion ?? '',
+      ...(d.span ? { span: d.span } : {}),
+      version: 1,
+      createdAt: at,
+      decidedBy: d.userId,
+      decidedAt: at,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------- queries
+
+  async reviewQueue(q: ReviewQueueQuery): Promise<Page<Coding>> {
+    const filters: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Item = {};
+    const addFilter = (attr: string, value: string): void => {
+      names[`#f_${attr}`] = attr;
+      values[`:f_${attr}`] = value;
+      filters.push(`#f_${attr} = :f_${attr}`);
+    };
+    let spec: QuerySpec;
+    const proposed = K.statusPrefix('proposed');
+    if (q.order === 'score') {
+      spec = this.indexSpec(indexNames.queueByScore, 'QPK', K.queuePK(q.projectId), 'QSCORE');
+      if (q.documentId) addFilter('documentId', q.documentId);
+      if (q.code) addFilter('code', q.code);
+    } else if (q.code) {
+      spec = this.indexSpec(indexNames.byCode, 'CPK', K.byCodePK(q.projectId, q.code), 'CSK', q.documentId ? `${proposed}${q.documentId}#` : proposed);
+    } else if (q.documentId) {
+      spec = this.indexSpec(indexNames.queue, 'QPK', K.queuePK(q.projectId), 'QSK', K.queueDocumentPrefix(q.documentId));
+    } else if (q.categoryId) {
+      spec = this.indexSpec(indexNames.byCategory, 'KPK', K.byCategoryPK(q.projectId, q.categoryId), 'KSK', proposed);
+    } else if (q.respondent) {
+      spec = this.indexSpec(indexNames.byRespondent, 'RPK', K.byRespondentPK(q.projectId, q.respondent), 'RSK', proposed);
+    } else {
+      spec = this.indexSpec(indexNames.queue, 'QPK', K.queuePK(q.projectId), 'QSK');
+    }
+    if (q.categoryId && spec.index !== indexNames.byCategory) addFilter('categoryId', q.categoryId);
+    if (q.respondent && spec.index !== indexNames.byRespondent) addFilter('respondent', q.respondent);
+    if (spec.index === indexNames.byCode || spec.index === indexNames.byCategory || spec.index === indexNames.byRespondent) {
+      if (q.documentId && spec.index !== indexNames.byCode) addFilter('documentId', q.documentId);
+    }
+    if (filters.length) {
+      spec = { ...spec, filter: filters.join(' AND '), names: { ...spec.names, ...names }, values: { ...spec.values, ...values } };
+    }
+    const out = await queryPage(this.db, spec, q);
+    return { items: out.items.map((i) => strip<Coding>(i)), cursor: out.cursor };
+  }
+
+  async queryCodings(q: CodingQuery): Promise<Page<Coding>> {
+    const status = q.status ?? 'all';
+    const prefix = status === 'all' ? undefined : K.statusPrefix(status);
+    let spec: QuerySpec;
+    if ('code' in q.by) spec = this.indexSpec(indexNames.byCode, 'CPK', K.byCodePK(q.projectId, q.by.code), 'CSK', prefix);
+    else if ('categoryId' in q.by) spec = this.indexSpec(indexNames.byCategory, 'KPK', K.byCategoryPK(q.projectId, q.by.categoryId), 'KSK', prefix);
+    else if ('respondent' in q.by) spec = this.indexSpec(indexNames.byRespondent, 'RPK', K.byRespondentPK(q.projectId, q.by.respondent), 'RSK', prefix);
+    else {
+      spec = { ...this.prefixSpec(q.by.documentId, K.codingPrefix), filter: '#proj = :proj', consistent: false };
+      spec.names['#proj'] = 'projectId';
+      spec.values[':proj'] = q.projectId;
+      if (status !== 'all') {
+        spec.filter += ' AND #st = :st';
+        spec.names['#st'] = 'status';
+        spec.values[':st'] = status;
+      }
+    }
+    const out = await queryPage(this.db, spec, q);
+    return { items: out.items.map((i) => strip<Coding>(i)), cursor: out.cursor };
+  }
+
+  private indexSpec(index: string, pkName: string, pk: string, skName: string, skPrefix?: string): QuerySpec {
+    return {
+      table: this.tableName,
+      index,
+      keyCondition: skPrefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+      names: skPrefix ? { '#pk': pkName, '#sk': skName } : { '#pk': pkName },
+      values: skPrefix ? { ':pk': pk, ':prefix': skPrefix } : { ':pk': pk },
+    };
+  }
+
+  async auditTrail(q: AuditQuery): Promise<Page<AuditEvent>> {
+    const spec: QuerySpec = q.documentId
+      ? this.indexSpec(indexNames.lists, 'LPK', K.documentAuditPK(q.projectId, q.documentId), 'LSK')
+      : { table: this.tableName, keyCondition: '#pk = :pk', names: { '#pk': 'PK' }, values: { ':pk': K.projectAuditPK(q.projectId) }, consistent: true };
+    const out = await queryPage(this.db, spec, q);
+    return { items: out.items.map((i) => strip<AuditEvent>(i)), cursor: out.cursor };
+  }
+}
+
+function changeRef(c: CodingChange): CodingRef {
+  const r = c.kind === 'delete' ? c.ref : c.coding;
+  return { documentId: r.documentId, segmentIndex: r.segmentIndex, code: r.code };
+}
+
+function withoutDecision(c: Coding): Coding {
+  const { decidedBy: _b, decidedAt: _a, span: _s, ...rest } = c;
+  return rest;
+}

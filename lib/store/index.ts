@@ -1,0 +1,26 @@
+// Builds the adapters from runtime settings: what handlers, the local stack and the API call.
+import type { RuntimeSettings } from '../config.js';
+import { dynamoClient, s3Client, sqsClient, type ClientOptions } from './clients.js';
+import { DynamoStore } from './dynamo-store.js';
+import type { BlobStore, TagQueue } from './ports.js';
+import { S3BlobStore } from './s3-blobs.js';
+import { SqsTagQueue } from './sqs-tag-queue.js';
+
+export * from './ports.js';
+export { DynamoStore } from './dynamo-store.js';
+export { S3BlobStore } from './s3-blobs.js';
+
+export interface Adapters {
+  store: DynamoStore;
+  blobs: BlobStore;
+  /** Present when a tag queue URL is configured (AWS); locally the stack supplies its own queue. */
+  tagQueue?: TagQueue;
+}
+
+export function createAdapters(settings: RuntimeSettings, clients: ClientOptions = {}): Adapters {
+  return {
+    store: new DynamoStore(dynamoClient(clients), settings.tableName),
+    blobs: new S3BlobStore(s3Client(clients), settings.bucketName),
+    ...(settings.tagQueueUrl ? { tagQueue: new SqsTagQueue(sqsClient(clients), settings.tagQueueUrl) } : {}),
+  };
+}

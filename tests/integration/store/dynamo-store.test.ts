@@ -1,0 +1,185 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Codebook, Segment } from '../../../lib/model.js';
+import { ConflictError, type Coding, type DynamoStore } from '../../../lib/store/index.js';
+import { testStore } from '../helpers/services.js';
+
+const P = 'proj-store';
+const codebook = (title: string): Codebook => ({
+  id: 'cb',
+  title,
+  language: 'nl',
+  version: `v-${title}`,
+  categories: [{ id: 'cat', name: 'Cat', codes: [] }],
+});
+
+function segments(n: number): Segment[] {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `s${i}`,
+    index: i,
+    start: i * 10,
+    end: i * 10 + 9,
+    text: `segment ${i}`,
+    speaker: i % 2 ? 'R1' : 'I',
+    respondent: i % 2 ? 'Respondent 1' : null,
+    page: null,
+  }));
+}
+
+function proposal(documentId: string, seg: Segment, code: string, score: number, categoryId = 'cat'): Coding {
+  return {
+    projectId: P,
+    documentId,
+    segmentIndex: seg.index,
+    segmentId: seg.id,
+    segmentStart: seg.start,
+    segmentEnd: seg.end,
+    segmentText: seg.text,
+    code,
+    categoryId,
+    respondent: seg.respondent,
+    origin: 'rule',
+    status: 'proposed',
+    score,
+    evidence: [{ start: 0, end: 7, rule: 'segment' }],
+    codebookVersion: 'v1',
+    version: 1,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+describe('DynamoStore on DynamoDB Local', () => {
+  let store: DynamoStore;
+  const segs = segments(6);
+
+  beforeAll(async () => {
+    ({ store } = await testStore('store'));
+    await store.createProject({ id: P, name: 'Store test', members: ['alice', 'bob'], createdBy: 'alice' });
+    await store.claimUpload({ projectId: P, documentId: 'docA', fileName: 'a.txt', s3Key: 'uploads/p/a.txt', sourceVersion: 'e1' });
+    await store.putSegments(P, 'docA', segs);
+    const changes = segs.flatMap((s) => [
+      { kind: 'put' as const, coding: proposal('docA', s, 'c/one', 0.2 + s.index / 10), expectedVersion: null },
+      ...(s.index % 2 ? [{ kind: 'put' as const, coding: proposal('docA', s, 'd/two', 0.9, 'dcat'), expectedVersion: null }] : []),
+    ]);
+    const res = await store.applyCodingChanges(changes);
+    expect(res).toEqual({ written: 9, conflicts: [] });
+  });
+
+  it('creates projects once and lists them per member', async () => {
+    await expect(store.createProject({ id: P, name: 'again', members: ['x'], createdBy: 'x' })).rejects.toMatchObject({ kind: 'CONFLICT' });
+    await store.createProject({ id: 'proj-other', name: 'Other', members: ['bob'], createdBy: 'bob' });
+    expect((await store.listProjectsForUser('alice')).items.map((p) => p.id)).toEqual([P]);
+    expect((await store.listProjectsForUser('bob')).items.map((p) => p.id).sort()).toEqual(['proj-other', P].sort());
+    await store.addMember('proj-other', 'carol');
+    await store.removeMember('proj-other', 'bob');
+    expect((await store.getProject('proj-other'))?.members).toEqual(['carol']);
+    expect((await store.listProjectsForUser('bob')).items.map((p) => p.id)).toEqual([P]);
+  });
+
+  it('keeps codebook versions and the current one', async () => {
+    await store.putCodebookVersion({ projectId: P, version: 'v-a', codebook: codebook('a'), sourceText: 'a', fileName: 'a.yaml', createdBy: 'alice', createdAt: '2026-01-01T00:00:00.000Z' });
+    await store.putCodebookVersion({ projectId: P, version: 'v-b', codebook: codebook('b'), sourceText: 'b', fileName: 'b.yaml', createdBy: 'alice', createdAt: '2026-01-02T00:00:00.000Z' });
+    expect((await store.getCurrentCodebook(P))?.codebook.title).toBe('b');
+    expect((await store.listCodebookVersions(P)).items.map((v) => v.version)).toEqual(['v-b', 'v-a']);
+  });
+
+  it('pages through the review queue by position without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.reviewQueue({ projectId: P, limit: 4, cursor });
+      expect(page.items.length).toBeLessThanOrEqual(4);
+      seen.push(...page.items.map((c) => `${c.segmentIndex}:${c.code}`));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen).toEqual(['0:c/one', '1:c/one', '1:d/two', '2:c/one', '3:c/one', '3:d/two', '4:c/one', '5:c/one', '5:d/two']);
+  });
+
+  it('orders the queue by score and filters it by code, category, respondent and document', async () => {
+    const byScore = await store.reviewQueue({ projectId: P, order: 'score', limit: 3 });
+    expect(byScore.items.map((c) => c.score)).toEqual([0.9, 0.9, 0.9]);
+    const code = await store.reviewQueue({ projectId: P, code: 'c/one', order: 'score', limit: 2 });
+    expect(code.items.map((c) => c.segmentIndex)).toEqual([5, 4]);
+    expect((await store.reviewQueue({ projectId: P, categoryId: 'dcat' })).items.map((c) => c.segmentIndex)).toEqual([1, 3, 5]);
+    expect((await store.reviewQueue({ projectId: P, respondent: 'Respondent 1', code: 'c/one' })).items.map((c) => c.segmentIndex)).toEqual([1, 3, 5]);
+    expect((await store.reviewQueue({ projectId: P, documentId: 'nope' })).items).toEqual([]);
+    await expect(store.reviewQueue({ projectId: P, cursor: 'garbage' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+  });
+
+  it('lets exactly one of two concurrent decisions win; the other gets the current coding', async () => {
+    const ref = { projectId: P, documentId: 'docA', segmentIndex: 0, code: 'c/one' };
+    const results = await Promise.allSettled([
+      store.decide({ ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' }),
+      store.decide({ ...ref, action: 'reject', expectedVersion: 1, userId: 'bob' }),
+    ]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]!.reason).toBeInstanceOf(ConflictError);
+    const current = await store.getCoding(ref);
+    expect((lost[0]!.reason as ConflictError).current).toEqual(current);
+    expect(current?.version).toBe(2);
+    // Decided: out of the sparse queue, in the by-code query under its new status.
+    expect((await store.reviewQueue({ projectId: P, documentId: 'docA' })).items.some((c) => c.segmentIndex === 0 && c.code === 'c/one')).toBe(false);
+    const st = current!.status;
+    expect((await store.queryCodings({ projectId: P, by: { code: 'c/one' }, status: st })).items.map((c) => c.segmentIndex)).toEqual([0]);
+  });
+
+  it('undoes a decision back into the queue and records every step in the audit trail', async () => {
+    const ref = { projectId: P, documentId: 'docA', segmentIndex: 2, code: 'c/one' };
+    const a = await store.decide({ ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' });
+    expect(a.coding?.status).toBe('accepted');
+    await expect(store.decide({ ...ref, action: 'undo', expectedVersion: 1, userId: 'alice' })).rejects.toBeInstanceOf(ConflictError);
+    const u = await store.decide({ ...ref, action: 'undo', expectedVersion: 2, userId: 'alice' });
+    expect(u.coding).toMatchObject({ status: 'proposed', version: 3 });
+    expect(u.coding?.decidedBy).toBeUndefined();
+    expect((await store.reviewQueue({ projectId: P, code: 'c/one' })).items.map((c) => c.segmentIndex)).toContain(2);
+    await expect(store.decide({ ...ref, action: 'undo', expectedVersion: 3, userId: 'alice' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+    const trail = await store.auditTrail({ projectId: P, documentId: 'docA' });
+    const mine = trail.items.filter((e) => e.segmentIndex === 2);
+    expect(mine.map((e) => [e.action, e.before?.status, e.after?.status])).toEqual([
+      ['accept', 'proposed', 'accepted'],
+      ['undo', 'accepted', 'proposed'],
+    ]);
+  });
+
+  it('adds a human coding for part of a segment, refuses a second add, and undo removes it', async () => {
+    const ref = { projectId: P, documentId: 'docA', segmentIndex: 4, code: 'h/new' };
+    const added = await store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'hcat', span: { start: 0, end: 7 } });
+    expect(added.coding).toMatchObject({ origin: 'human', status: 'accepted', span: { start: 0, end: 7 }, segmentText: 'segment 4', codebookVersion: 'v-b' });
+    await expect(store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'alice', categoryId: 'hcat' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'x', categoryId: 'hcat', span: { start: 3, end: 99 }, segmentIndex: 5, code: 'h/other' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+    const undone = await store.decide({ ...ref, action: 'undo', expectedVersion: 1, userId: 'bob' });
+    expect(undone.coding).toBeNull();
+    expect(await store.getCoding(ref)).toBeNull();
+    const events = (await store.auditTrail({ projectId: P })).items.filter((e) => e.code === 'h/new');
+    expect(events.map((e) => [e.action, e.before, e.after?.status ?? null])).toEqual([
+      ['add', null, 'accepted'],
+      ['undo', expect.objectContaining({ status: 'accepted' }), null],
+    ]);
+  });
+
+  it('reports tagger writes that met a changed coding as conflicts and writes the rest', async () => {
+    const s = segs[1]!;
+    const res = await store.applyCodingChanges([
+      { kind: 'put', coding: { ...proposal('docA', s, 'c/one', 0.5), version: 2 }, expectedVersion: 7 },
+      { kind: 'put', coding: proposal('docA', s, 'e/three', 0.4), expectedVersion: null },
+      { kind: 'delete', ref: { documentId: 'docA', segmentIndex: 3, code: 'd/two' }, expectedVersion: 1 },
+    ]);
+    expect(res.conflicts).toEqual([{ documentId: 'docA', segmentIndex: 1, code: 'c/one' }]);
+    expect(res.written).toBe(2);
+    expect(await store.getCoding({ documentId: 'docA', segmentIndex: 3, code: 'd/two' })).toBeNull();
+    expect((await store.getCoding({ documentId: 'docA', segmentIndex: 1, code: 'e/three' }))?.score).toBe(0.4);
+  });
+
+  it('claims an upload version once', async () => {
+    const u = { projectId: P, documentId: 'docB', fileName: 'b.txt', s3Key: 'uploads/p/b.txt', sourceVersion: 'e1' };
+    expect((await store.claimUpload(u)).kind).toBe('claimed');
+    await store.updateDocument(P, 'docB', { status: 'TAGGED' });
+    expect((await store.claimUpload(u)).kind).toBe('done');
+    const again = await store.claimUpload({ ...u, sourceVersion: 'e2' });
+    expect(again.kind).toBe('claimed');
+    expect(again.document.status).toBe('UPLOADED');
+    expect((await store.listDocuments(P)).items.map((d) => d.fileName)).toEqual(['a.txt', 'b.txt']);
+  });
+});
