@@ -9,6 +9,8 @@ export interface Props {
   attrs?: Record<string, string | number | boolean | undefined>;
   on?: { [K in keyof HTMLElementEventMap]?: (ev: HTMLElementEventMap[K]) => void };
   dataset?: Record<string, string>;
+  /** Inline styles through the CSSOM (allowed by the page's CSP, unlike style attributes). */
+  style?: Partial<Record<'background' | 'color' | 'width', string>>;
 }
 
 const UNSAFE_ATTR = /^on/i;
@@ -22,12 +24,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   const el = document.createElement(tag);
   if (props?.class) el.className = props.class;
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {
-    if (UNSAFE_ATTR.test(name)) throw new Error(`refusing event-handler attribute ${name}`);
+    if (UNSAFE_ATTR.test(name) || name.toLowerCase() === 'style') throw new Error(`refusing event-handler attribute ${name}`);
     if (value === undefined || value === false) continue;
     if ((name === 'href' || name === 'src') && !isSafeUrl(String(value))) continue;
     el.setAttribute(name, value === true ? '' : String(value));
   }
   for (const [k, v] of Object.entries(props?.dataset ?? {})) el.dataset[k] = v;
+  if (props?.style) Object.assign(el.style, props.style);
   for (const [type, fn] of Object.entries(props?.on ?? {})) {
     if (fn) el.addEventListener(type, fn as EventListener);
   }

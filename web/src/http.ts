@@ -81,8 +81,18 @@ export async function download(path: string): Promise<{ blob: Blob; filename: st
   const res = await fetch(apiBase() + path, { headers: authHeaders() });
   if (!res.ok) throw await toApiError(res);
   const disposition = res.headers.get('content-disposition') ?? '';
-  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  return { blob: await res.blob(), filename: match?.[1] ? decodeURIComponent(match[1]) : null };
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  let filename: string | null = plain?.[1] ?? null;
+  if (star?.[1]) {
+    try {
+      filename = decodeURIComponent(star[1]);
+    } catch {
+      /* keep the plain name */
+    }
+  }
+  // A file name only, never a path.
+  return { blob: await res.blob(), filename: filename ? filename.replace(/[\\/]/g, '_') : null };
 }
 
 export function queryString(params: Record<string, string | number | undefined | null>): string {

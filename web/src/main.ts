@@ -59,6 +59,8 @@ function render(): void {
   renderNav(route.view);
   current?.destroy?.();
   current = null;
+  // A code picker left open belongs to the view being left.
+  for (const d of Array.from(document.querySelectorAll('dialog.picker'))) d.dispatchEvent(new Event('cancel', { cancelable: true }));
   if (!ctx.projectId) return;
   try {
     current = factories[route.view](ctx, route);

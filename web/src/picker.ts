@@ -98,6 +98,7 @@ export function pickCode(index: CodebookIndex, title: string): Promise<string | 
     search.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowDown') setActive(Math.min(matches.length - 1, active + 1));
       else if (e.key === 'ArrowUp') setActive(Math.max(0, active - 1));
+      else if (e.key === 'Escape') finish(null); // Chrome would first just clear a search field
       else if (e.key === 'Enter') {
         const code = matches[active];
         if (code) finish(code.id);

@@ -96,12 +96,24 @@ export function browseView(ctx: Ctx, route: Route): View {
     );
   }
 
+  /** Without a code or category the API needs a filter: gather the first page of every category. */
+  async function allCategories(): Promise<{ items: CodedSegment[]; nextCursor: string | null }> {
+    const cats = ctx.codebook?.book.categories ?? [];
+    const pages = await Promise.all(cats.map((c) => api.codings(ctx.projectId, { status, category: c.id, limit: 100 })));
+    return { items: pages.flatMap((p) => p.items), nextCursor: pages.some((p) => p.nextCursor) ? 'more' : null };
+  }
+
   async function loadResults(cursor?: string, acc: CodedSegment[] = []): Promise<void> {
     try {
-      const page = await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, cursor, limit: 200 });
+      const page =
+        code || category
+          ? await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, cursor, limit: 200 })
+          : await allCategories();
       const all = [...acc, ...page.items];
       const title = code ? codeLabel(ctx, code) : category ? (ctx.codebook?.categories.get(category) ?? category) : 'All codes';
-      const more = page.nextCursor
+      const more = !code && !category && page.nextCursor
+        ? h('p', { class: 'muted small' }, 'Showing the first 100 per category: choose a category or code to see all.')
+        : page.nextCursor
         ? h('button', { attrs: { type: 'button' }, on: { click: () => void loadResults(page.nextCursor ?? undefined, all) } }, 'Load more')
         : null;
       replaceChildren(

@@ -169,6 +169,12 @@ export function queueView(ctx: Ctx, route: Route): View {
         cursor: cursor ?? undefined,
         limit: 100,
       };
+      if (filters.status !== 'proposed' && !common.code && !common.category && !common.respondent && !common.document) {
+        replaceChildren(msg, h('p', { class: 'banner info' }, `Choose a category, code, respondent or document to list ${filters.status} codings.`));
+        renderList();
+        more.hidden = true;
+        return;
+      }
       const page =
         filters.status === 'proposed'
           ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order as 'position' | 'score' })
@@ -191,7 +197,8 @@ export function queueView(ctx: Ctx, route: Route): View {
     try {
       const { items: docs } = await api.listDocuments(ctx.projectId);
       docSelect.append(...docs.map((d: DocumentSummary) => h('option', { attrs: { value: d.id, selected: d.id === filters.document } }, d.name)));
-      for (const d of docs) if (d.respondent) respondents.append(h('option', { attrs: { value: d.respondent } }));
+      const names = new Set(docs.flatMap((d) => d.respondents ?? (d.respondent ? [d.respondent] : [])));
+      for (const r of names) respondents.append(h('option', { attrs: { value: r } }));
     } catch {
       /* the filter still works without the list */
     }

@@ -43,7 +43,7 @@ function heatMap(m: ReportBundle['codeByRespondent']): HTMLElement {
             m.columns.map((col, j) => {
               const v = row[j] ?? 0;
               const s = heatStyle(v, max);
-              return h('td', { class: 'cell', attrs: { style: `background:${s.background};color:${s.color}`, title: `${r.name} × ${col.name}: ${v}` } }, v ? String(v) : '');
+              return h('td', { class: 'cell', style: { background: s.background, color: s.color }, attrs: { title: `${r.name} × ${col.name}: ${v}` } }, v ? String(v) : '');
             }),
             h('td', { class: 'num' }, row.reduce((a, b) => a + b, 0)),
           );
@@ -67,7 +67,7 @@ function shareTable(r: ReportBundle['respondentShare']): HTMLElement {
           { dataset: { code: c.code } },
           h('td', null, c.name),
           h('td', { class: 'num' }, `${c.respondents} / ${r.respondents}`),
-          h('td', null, h('div', { class: 'bar-track', attrs: { role: 'img', 'aria-label': `${Math.round(c.share * 100)}%` } }, h('div', { class: 'bar', attrs: { style: `width:${Math.round(c.share * 100)}%` } })), h('span', { class: 'small muted' }, ` ${Math.round(c.share * 100)}%`)),
+          h('td', null, h('div', { class: 'bar-track', attrs: { role: 'img', 'aria-label': `${Math.round(c.share * 100)}%` } }, h('div', { class: 'bar', style: { width: `${Math.round(c.share * 100)}%` } })), h('span', { class: 'small muted' }, ` ${Math.round(c.share * 100)}%`)),
           h('td', { class: 'scale' }, c.label),
         ),
       ),

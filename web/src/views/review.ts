@@ -106,7 +106,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
       h(
         'span',
         { class: `chip ${c.status}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
-        h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true', style: `background:hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
+        h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' }, style: { background: `hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
         codeLabel(ctx, c.code),
         c.origin === 'rule' ? h('span', { class: 'score' }, c.score.toFixed(2)) : h('span', { class: 'small' }, c.span ? 'span' : 'added'),
       ),

@@ -120,7 +120,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
           { dataset: { doc: d.name } },
           h('td', null, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, d.name) : d.name),
           h('td', null, statusBadge(d), d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null),
-          h('td', { class: 'small' }, d.respondent ?? ''),
+          h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
           h('td', { class: 'num' }, d.segmentCount ?? ''),
           h('td', { class: 'num' }, d.counts ? String(d.counts.proposed) : ''),
           h('td', { class: 'num' }, d.counts ? String(d.counts.accepted) : ''),
