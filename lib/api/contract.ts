@@ -102,7 +102,10 @@ export const DocumentSummary = z.object({
   status: DocumentStatus,
   /** Why the document FAILED, in words a researcher understands; null otherwise. */
   reason: z.string().nullable(),
+  /** The first respondent (see `respondents`). */
   respondent: z.string().nullable(),
+  /** Every respondent who speaks in the document. */
+  respondents: z.array(z.string()).optional(),
   pages: z.number().int().nullable(),
   segmentCount: z.number().int().nullable(),
   /** Codebook version the current proposals come from. */
@@ -121,6 +124,10 @@ export const Coding = z.object({
   projectId: z.string(),
   documentId: z.string(),
   segmentId: z.string(),
+  /** Position of the segment in the document (0-based). */
+  segmentIndex: z.number().int().optional(),
+  /** Respondent of the segment, when known. */
+  respondent: z.string().nullable().optional(),
   /** Code id, e.g. "voorwaarden/vertrouwen". */
   code: z.string(),
   categoryId: z.string(),
@@ -194,7 +201,9 @@ export const AuditEvent = z.object({
   id: z.string(),
   projectId: z.string(),
   documentId: z.string(),
+  /** `<documentId>#<segmentIndex>` (the audit trail records positions, not segment ids). */
   segmentId: z.string(),
+  segmentIndex: z.number().int().optional(),
   codingId: z.string(),
   code: z.string(),
   action: DecisionAction,
@@ -339,7 +348,7 @@ export type ConflictBody = z.infer<typeof ConflictBody>;
 export const QueryStatus = z.enum(['accepted', 'proposed', 'rejected', 'all']);
 export type QueryStatus = z.infer<typeof QueryStatus>;
 
-/** GET /projects/{projectId}/codings: coded segments. At least one of code/category/respondent/document is optional; none = all. */
+/** GET /projects/{projectId}/codings: coded segments. Give at least one of code, category, respondent, document (they combine). */
 export const CodingsQuery = PageQuery.extend({
   code: z.string().min(1).max(200).optional(),
   category: z.string().min(1).max(200).optional(),

@@ -14,7 +14,7 @@ export interface DecisionContext {
   /** The coding as stored now (null: none for this segment × code). */
   current: Coding | null;
   /** For `add` of a new coding: what the new item needs beyond the decision. */
-  segment?: { id: string; respondent: string | null; textLength: number };
+  segment?: { id: string; respondent: string | null; start: number; end: number; text: string };
   codebookVersion?: string;
   /** For `undo`: this coding's audit events, oldest first. */
   history?: AuditEvent[];
@@ -77,7 +77,7 @@ export function planDecision(d: Decision, ctx: DecisionContext): Coding | null {
     }
     case 'add': {
       if (d.span) {
-        const len = ctx.segment?.textLength;
+        const len = ctx.segment?.text.length;
         if (len !== undefined && d.span.end > len) {
           throw new QualtagError('BAD_REQUEST', `span ${d.span.start}..${d.span.end} runs past the segment (${len} characters)`, 'Select text inside the segment', 'span');
         }
@@ -99,6 +99,9 @@ export function planDecision(d: Decision, ctx: DecisionContext): Coding | null {
         documentId: d.documentId,
         segmentIndex: d.segmentIndex,
         segmentId: ctx.segment.id,
+        segmentStart: ctx.segment.start,
+        segmentEnd: ctx.segment.end,
+        segmentText: ctx.segment.text,
         code: d.code,
         categoryId: d.categoryId,
         respondent: ctx.segment.respondent,

@@ -5,7 +5,7 @@ import { QualtagError } from '../../../lib/errors.js';
 
 const now = '2026-01-01T00:00:00.000Z';
 const proposal: Coding = {
-  projectId: 'p', documentId: 'd', segmentIndex: 3, segmentId: 'd-s3', code: 'c/vertrouwen', categoryId: 'c',
+  projectId: 'p', documentId: 'd', segmentIndex: 3, segmentId: 'd-s3', segmentStart: 100, segmentEnd: 120, segmentText: 'x'.repeat(20), code: 'c/vertrouwen', categoryId: 'c',
   respondent: 'R1', origin: 'rule', status: 'proposed', score: 0.8, evidence: [{ start: 0, end: 4, rule: 'vertrouw*' }],
   codebookVersion: 'v1', version: 1, createdAt: now,
 };
@@ -47,7 +47,7 @@ describe('review decision rules', () => {
   });
 
   it('adds a new human coding on a span, checked against the segment length', () => {
-    const seg = { id: 'd-s3', respondent: 'R1', textLength: 20 };
+    const seg = { id: 'd-s3', respondent: 'R1', start: 100, end: 120, text: 'x'.repeat(20) };
     const c = planDecision(dec('add', null, { categoryId: 'c', span: { start: 2, end: 9 } }), { current: null, segment: seg, codebookVersion: 'v1', now })!;
     expect(c).toMatchObject({ origin: 'human', status: 'accepted', version: 1, span: { start: 2, end: 9 }, respondent: 'R1', segmentId: 'd-s3' });
     expect(() => planDecision(dec('add', null, { categoryId: 'c', span: { start: 2, end: 21 } }), { current: null, segment: seg, now })).toThrow(QualtagError);
@@ -79,7 +79,7 @@ describe('review decision rules', () => {
   });
 
   it('undo of an add that created the coding removes it', () => {
-    const seg = { id: 'd-s3', respondent: null, textLength: 20 };
+    const seg = { id: 'd-s3', respondent: null, start: 100, end: 120, text: 'x'.repeat(20) };
     const added = planDecision(dec('add', null, { categoryId: 'c' }), { current: null, segment: seg, now })!;
     expect(planDecision(dec('undo', 1), { current: added, history: [event('add', null, added)], now })).toBeNull();
   });

@@ -1,0 +1,371 @@
+// The route handlers: each checks membership, calls the store ports, and shapes the answer with the
+// contract's types. No AWS here: the store and blob adapters come in through ApiDeps.
+import { allCodes, codebookToQdc, parseCodebook } from '../codebook/index.js';
+import { QualtagError } from '../errors.js';
+import { buildQdpx } from '../export/qdpx.js';
+import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
+import type { Codebook } from '../model.js';
+import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportInput, type ReportOptions } from '../report/reports.js';
+import { UPLOAD_PREFIX } from '../config.js';
+import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
+import { requireMember } from './auth.js';
+import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { download } from './http.js';
+import { codedRange, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
+import type { Handlers } from './router.js';
+
+export interface ApiDeps {
+  store: Store;
+  blobs: BlobStore;
+  tagQueue: TagQueue;
+  /** Shown by GET /health. */
+  version?: string;
+  now?: () => Date;
+}
+
+/** Reads every page of a paginated store call. */
+async function all<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit = 500): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetch({ limit, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Runs `fn` over items with at most `n` in flight (keeps DynamoDB Local and S3 calls bounded). */
+async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
+
+export function createHandlers(deps: ApiDeps): Handlers {
+  const { store, blobs } = deps;
+  const now = () => (deps.now ? deps.now() : new Date());
+
+  // Documents never move between projects and a document id never changes its file name, so their
+  // project and name can be remembered for the life of the process.
+  const docInfo = new Map<string, { projectId: string; name: string }>();
+  async function documentIn(projectId: string, documentId: string): Promise<DocumentRecord> {
+    const d = await store.getDocument(documentId);
+    if (!d || d.projectId !== projectId) {
+      throw new QualtagError('NOT_FOUND', `document "${documentId}" does not exist in project "${projectId}"`, 'List the documents with GET /projects/{projectId}/documents', 'documentId');
+    }
+    if (docInfo.size > 10_000) docInfo.clear();
+    docInfo.set(d.id, { projectId: d.projectId, name: d.fileName });
+    return d;
+  }
+  async function documentName(projectId: string, documentId: string): Promise<string> {
+    const known = docInfo.get(documentId);
+    if (known && known.projectId === projectId) return known.name;
+    return (await documentIn(projectId, documentId)).fileName;
+  }
+  async function namesFor(projectId: string, codings: readonly Coding[]): Promise<Map<string, string>> {
+    const ids = [...new Set(codings.map((c) => c.documentId))];
+    const names = await Promise.all(ids.map((id) => documentName(projectId, id)));
+    return new Map(ids.map((id, i) => [id, names[i]!]));
+  }
+
+  async function currentCodebook(projectId: string): Promise<Codebook | null> {
+    return (await store.getCurrentCodebook(projectId))?.codebook ?? null;
+  }
+
+  async function requestRetag(projectId: string): Promise<number> {
+    const docs = (await all((p) => store.listDocuments(projectId, p))).filter((d) => d.status === 'TAGGED' || d.status === 'EXTRACTED');
+    for (let i = 0; i < docs.length; i += 10) {
+      await deps.tagQueue.send(docs.slice(i, i + 10).map((d) => ({ projectId, documentId: d.id, reason: 'retag' as const })));
+    }
+    return docs.length;
+  }
+
+  /** Every coding of every document of the project (reports and exports). */
+  async function projectData(projectId: string): Promise<{ docs: DocumentRecord[]; codings: Coding[] }> {
+    const docs = await all((p) => store.listDocuments(projectId, p));
+    const perDoc = await mapLimit(docs, 8, (d) => store.listDocumentCodings(d.id));
+    return { docs, codings: perDoc.flat() };
+  }
+
+  async function reportInput(projectId: string): Promise<ReportInput> {
+    const [{ docs, codings }, codebook, decisions] = await Promise.all([
+      projectData(projectId),
+      currentCodebook(projectId),
+      all<AuditEvent>((p) => store.auditTrail({ projectId, ...p })),
+    ]);
+    return {
+      codebook,
+      documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
+      codings,
+      decisions,
+    };
+  }
+
+  const reportOptions = (q: ReportQuery): ReportOptions => ({
+    status: q.status,
+    ...(q.category ? { category: q.category } : {}),
+    thresholds: { high: q.high, moderate: q.moderate },
+    ...(q.reviewerA ? { reviewerA: q.reviewerA } : {}),
+    ...(q.reviewerB ? { reviewerB: q.reviewerB } : {}),
+  });
+
+  function codeNames(cb: Codebook | null): CodeNames {
+    const map = new Map<string, { name: string; category: string }>();
+    for (const cat of cb?.categories ?? []) for (const c of cat.codes) map.set(c.id, { name: c.name, category: cat.name });
+    return (code) => map.get(code) ?? { name: code, category: '' };
+  }
+
+  const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
+
+  return {
+    health: async () => ({ ok: true as const, version: deps.version ?? '0.1.0' }),
+    me: async ({ userId }) => ({ userId }),
+
+    listProjects: async ({ userId }) => ({ items: (await all((p) => store.listProjectsForUser(userId, p))).map((p) => toApiProject(p, userId)) }),
+
+    getProject: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const docs = await all((p) => store.listDocuments(project.id, p));
+      const documentsByStatus: Partial<Record<DocumentRecord['status'], number>> = {};
+      for (const d of docs) documentsByStatus[d.status] = (documentsByStatus[d.status] ?? 0) + 1;
+      return { ...toApiProject(project, userId), documents: docs.length, documentsByStatus };
+    },
+
+    uploadUrl: async ({ userId, params, body }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const key = `${UPLOAD_PREFIX}${project.id}/${body.fileName}`;
+      const contentType = body.contentType ?? 'application/octet-stream';
+      const expiresIn = 15 * 60;
+      const url = await blobs.presignUpload(key, contentType, expiresIn);
+      return { url, method: 'PUT' as const, headers: { 'content-type': contentType }, key, expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString() };
+    },
+
+    listDocuments: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      const items = page.items.filter((d) => !query.status || d.status === query.status).map(toDocumentSummary);
+      return { items, nextCursor: page.cursor ?? null };
+    },
+
+    getDocument: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const doc = await documentIn(project.id, params.documentId!);
+      const [segments, codings] = await Promise.all([all((p) => store.listSegments(doc.id, p)), store.listDocumentCodings(doc.id)]);
+      const bySegment = new Map<number, Coding[]>();
+      const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
+      for (const c of codings) {
+        (bySegment.get(c.segmentIndex) ?? bySegment.set(c.segmentIndex, []).get(c.segmentIndex)!).push(c);
+        counts[c.status]++;
+      }
+      return {
+        document: { ...toDocumentSummary(doc), counts },
+        segments: segments.sort((a, b) => a.index - b.index).map((s) => ({ ...toSegmentView(s), codings: (bySegment.get(s.index) ?? []).map(toApiCoding) })),
+      };
+    },
+
+    documentStatus: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const d = toDocumentSummary(await documentIn(project.id, params.documentId!));
+      return { id: d.id, name: d.name, status: d.status, reason: d.reason, updatedAt: d.updatedAt };
+    },
+
+    reviewQueue: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      if (query.document) await documentIn(project.id, query.document);
+      const page = await store.reviewQueue({
+        projectId: project.id,
+        limit: query.limit,
+        order: query.order,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(query.code ? { code: query.code } : {}),
+        ...(query.category ? { categoryId: query.category } : {}),
+        ...(query.document ? { documentId: query.document } : {}),
+        ...(query.respondent ? { respondent: query.respondent } : {}),
+      });
+      const names = await namesFor(project.id, page.items);
+      const items: QueueItem[] = page.items.map((c) => ({ coding: toApiCoding(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
+      return pageOut({ items, cursor: page.cursor });
+    },
+
+    decide: async ({ userId, params, body }): Promise<DecisionResult> => {
+      const project = await requireMember(store, params.projectId!, userId);
+      await documentIn(project.id, body.documentId);
+      if (body.action === 'add') {
+        const cb = await currentCodebook(project.id);
+        const code = cb ? allCodes(cb).find((c) => c.id === body.code) : undefined;
+        if (!code) throw new QualtagError('BAD_REQUEST', `code "${body.code}" is not in the project's current codebook`, 'Choose a code from GET /projects/{projectId}/codebook', 'body.code');
+        const segments = await all((p) => store.listSegments(body.documentId, p));
+        const segment = segments.find((s) => s.id === body.segmentId);
+        if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
+        if (body.span && body.span.end > segment.text.length) {
+          throw new QualtagError('BAD_REQUEST', `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`, 'Give offsets into the segment text', 'body.span');
+        }
+        const ref = { documentId: body.documentId, segmentIndex: segment.index, code: body.code };
+        const existing = await store.getCoding(ref);
+        const r = await store.decide({
+          ...ref,
+          projectId: project.id,
+          action: 'add',
+          // Turning an existing (e.g. rejected) proposal into the reviewer's coding needs its version.
+          expectedVersion: existing && existing.status !== 'accepted' ? existing.version : null,
+          userId,
+          categoryId: code.categoryId,
+          ...(body.span ? { span: body.span } : {}),
+        });
+        return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+      }
+      const ref = parseCodingId(body.codingId);
+      if (ref.documentId !== body.documentId) {
+        throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
+      }
+      const r = await store.decide({ ...ref, projectId: project.id, action: body.action, expectedVersion: body.version, userId });
+      return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+    },
+
+    audit: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const ref = query.coding ? parseCodingId(query.coding) : undefined;
+      const documentId = query.document ?? ref?.documentId;
+      const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
+      const items = page.items.filter((e) => !ref || (e.segmentIndex === ref.segmentIndex && e.code === ref.code)).map(toApiAudit);
+      return pageOut({ items, cursor: page.cursor });
+    },
+
+    codings: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      // The most selective filter goes to the index; the others filter the page.
+      const by: CodingFilter | undefined = query.document
+        ? { documentId: query.document }
+        : query.code
+          ? { code: query.code }
+          : query.respondent
+            ? { respondent: query.respondent }
+            : query.category
+              ? { categoryId: query.category }
+              : undefined;
+      if (!by) throw new QualtagError('BAD_REQUEST', 'say which coded segments you want', 'Add ?code=, ?category=, ?respondent= or ?document= (they combine)', 'query');
+      if (query.document) await documentIn(project.id, query.document);
+      const page = await store.queryCodings({ projectId: project.id, by, status: query.status, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
+      const hits = page.items.filter(
+        (c) =>
+          (!query.code || c.code === query.code) &&
+          (!query.category || c.categoryId === query.category) &&
+          (!query.respondent || c.respondent === query.respondent) &&
+          (query.status === 'all' || c.status === query.status),
+      );
+      const names = await namesFor(project.id, hits);
+      const items: CodedSegment[] = hits.map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
+      return pageOut({ items, cursor: page.cursor });
+    },
+
+    getCodebook: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const cb = await currentCodebook(project.id);
+      if (!cb) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      return cb;
+    },
+
+    codebookVersions: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const versions = await all((p) => store.listCodebookVersions(project.id, p), 50);
+      return {
+        items: versions.map((v) => ({
+          version: v.version,
+          title: v.codebook.title ?? null,
+          fileName: v.fileName ?? null,
+          createdAt: v.createdAt,
+          createdBy: v.createdBy ?? null,
+          codeCount: allCodes(v.codebook).length,
+          current: v.version === project.currentCodebookVersion,
+        })),
+      };
+    },
+
+    uploadCodebook: async ({ userId, params, body }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const codebook = parseCodebook(body.content, body.fileName);
+      const existed = await store.getCodebookVersion(project.id, codebook.version);
+      await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: body.content, fileName: body.fileName, createdBy: userId });
+      const changed = project.currentCodebookVersion !== codebook.version;
+      const documents = body.retag && changed ? await requestRetag(project.id) : 0;
+      return { version: codebook.version, created: !existed, codeCount: allCodes(codebook).length, retag: { requested: body.retag && changed, documents } };
+    },
+
+    retag: async ({ userId, params }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      if (!project.currentCodebookVersion) throw new QualtagError('BAD_REQUEST', `project "${project.id}" has no codebook to tag with`, 'Upload a codebook first', 'codebook');
+      return { requested: true, documents: await requestRetag(project.id) };
+    },
+
+    reports: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      return allReports(await reportInput(project.id), reportOptions(query));
+    },
+
+    report: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const kind = params.kind!;
+      const fns = {
+        frequency: frequencyReport,
+        'code-document': codeByDocument,
+        'code-respondent': codeByRespondent,
+        'respondent-share': respondentShare,
+        'co-occurrence': coOccurrence,
+        agreement,
+      } as const;
+      if (!Object.hasOwn(fns, kind)) {
+        throw new QualtagError('NOT_FOUND', `there is no report "${kind}"`, `Choose one of ${Object.keys(fns).join(', ')}`, 'path.kind');
+      }
+      return fns[kind as keyof typeof fns](await reportInput(project.id), reportOptions(query));
+    },
+
+    exportFile: async ({ userId, params, query }) => {
+      const project = await requireMember(store, params.projectId!, userId);
+      const format = params.format!;
+      if (!Object.hasOwn(exportContentTypes, format)) {
+        throw new QualtagError('NOT_FOUND', `there is no export format "${format}"`, 'Choose qdpx, qdc, csv or xlsx', 'path.format');
+      }
+      const at = now();
+      const stem = fileStem(project.name || project.id, at);
+      const codebook = await currentCodebook(project.id);
+      if (format === 'qdc') {
+        if (!codebook) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+        return download(codebookToQdc(codebook), exportContentTypes.qdc, `${stem}.qdc`);
+      }
+      const { docs, codings } = await projectData(project.id);
+      if (format === 'qdpx') {
+        const withText = docs.filter((d) => d.textKey && d.status !== 'FAILED');
+        const texts = await mapLimit(withText, 4, (d) => blobs.getText(d.textKey!));
+        const keep = new Set(withText.map((d) => d.id));
+        const bytes = buildQdpx({
+          projectName: project.name || project.id,
+          codebook,
+          now: at.toISOString(),
+          user: userId,
+          documents: withText.map((d, i) => ({ id: d.id, name: d.fileName, text: texts[i]!, createdAt: d.createdAt, respondents: d.respondents ?? [] })),
+          codings: codings
+            .filter((c) => c.status === 'accepted' && keep.has(c.documentId))
+            .map((c) => ({ id: toApiCoding(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),
+        });
+        return download(bytes, exportContentTypes.qdpx, `${stem}.qdpx`);
+      }
+      const names = new Map(docs.map((d) => [d.id, d.fileName]));
+      const rows = codings
+        .filter((c) => query.status === 'all' || c.status === query.status)
+        .map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
+      if (format === 'csv') return download(codedSegmentsCsv(rows, codeNames(codebook)), exportContentTypes.csv, `${stem}.csv`);
+      return download(await codedSegmentsXlsx(rows, codeNames(codebook), at), exportContentTypes.xlsx, `${stem}.xlsx`);
+    },
+  };
+}

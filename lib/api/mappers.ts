@@ -1,0 +1,115 @@
+// Store records → the API's response shapes (lib/api/contract.ts).
+import type { AuditEvent as ApiAuditEvent, Coding as ApiCoding, CodedSegment, DocumentSummary, Project as ApiProject, SegmentView } from './contract.js';
+import { codingId, type AuditEvent, type Coding, type DocumentRecord, type Project, type SegmentRecord } from '../store/ports.js';
+
+export function toApiProject(p: Project, userId: string): ApiProject {
+  return {
+    id: p.id,
+    name: p.name,
+    createdAt: p.createdAt,
+    codebookVersion: p.currentCodebookVersion ?? null,
+    ...(p.settings.unit ? { segmentUnit: p.settings.unit } : {}),
+    role: p.createdBy === userId ? 'owner' : 'member',
+  };
+}
+
+export function toApiCoding(c: Coding): ApiCoding {
+  return {
+    id: codingId(c),
+    projectId: c.projectId,
+    documentId: c.documentId,
+    segmentId: c.segmentId,
+    segmentIndex: c.segmentIndex,
+    respondent: c.respondent ?? null,
+    code: c.code,
+    categoryId: c.categoryId,
+    origin: c.origin,
+    status: c.status,
+    score: c.score,
+    evidence: c.evidence ?? [],
+    span: c.span ?? null,
+    codebookVersion: c.codebookVersion || null,
+    version: c.version,
+    decidedBy: c.decidedBy ?? null,
+    decidedAt: c.decidedAt ?? null,
+    createdAt: c.createdAt,
+  };
+}
+
+export function toDocumentSummary(d: DocumentRecord): DocumentSummary {
+  return {
+    id: d.id,
+    projectId: d.projectId,
+    name: d.fileName,
+    format: d.format ?? null,
+    status: d.status,
+    reason: d.reason ?? null,
+    respondent: d.respondents?.[0] ?? null,
+    respondents: d.respondents ?? [],
+    pages: d.pages ?? null,
+    segmentCount: d.segmentCount ?? null,
+    codebookVersion: d.codebookVersion ?? null,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+export function toSegmentView(s: SegmentRecord): SegmentView {
+  return {
+    id: s.id,
+    documentId: s.documentId,
+    index: s.index,
+    start: s.start,
+    end: s.end,
+    text: s.text,
+    speaker: s.speaker ?? null,
+    respondent: s.respondent ?? null,
+    page: s.page ?? null,
+    ...(s.startMs !== undefined ? { startMs: s.startMs } : {}),
+    ...(s.endMs !== undefined ? { endMs: s.endMs } : {}),
+  };
+}
+
+/** The segment as far as the coding carries it (codings hold their segment's offsets and text). */
+export function segmentOfCoding(c: Coding, segment?: SegmentRecord): SegmentView {
+  if (segment) return toSegmentView(segment);
+  return {
+    id: c.segmentId,
+    documentId: c.documentId,
+    index: c.segmentIndex,
+    start: c.segmentStart,
+    end: c.segmentEnd,
+    text: c.segmentText,
+    speaker: null,
+    respondent: c.respondent ?? null,
+    page: null,
+  };
+}
+
+/** Document offsets (UTF-16) and text of what a coding codes: its span, or the whole segment. */
+export function codedRange(c: Coding): { start: number; end: number; text: string } {
+  if (c.span) return { start: c.segmentStart + c.span.start, end: c.segmentStart + c.span.end, text: c.segmentText.slice(c.span.start, c.span.end) };
+  return { start: c.segmentStart, end: c.segmentEnd, text: c.segmentText };
+}
+
+export function toCodedSegment(c: Coding, documentName: string, segment?: SegmentRecord): CodedSegment {
+  return { coding: toApiCoding(c), document: { id: c.documentId, name: documentName }, segment: segmentOfCoding(c, segment), ...codedRange(c) };
+}
+
+export function toApiAudit(e: AuditEvent): ApiAuditEvent {
+  return {
+    id: e.id,
+    projectId: e.projectId,
+    documentId: e.documentId,
+    segmentId: `${e.documentId}#${e.segmentIndex}`,
+    segmentIndex: e.segmentIndex,
+    codingId: codingId(e),
+    code: e.code,
+    action: e.action,
+    from: e.before?.status ?? null,
+    to: e.after?.status ?? null,
+    version: e.after?.version ?? null,
+    by: e.userId,
+    at: e.at,
+  };
+}
