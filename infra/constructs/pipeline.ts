@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as eventSources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { grantObjects, grantSend, grantTable } from './grants.js';
+import { QualtagFunction } from './qualtag-function.js';
+import type { Storage } from './storage.js';
+
+export interface PipelineProps {
+  readonly storage: Storage;
+  readonly handlersDir: string;
+  readonly logRetention: logs.RetentionDays;
+  readonly removalPolicy: RemovalPolicy;
+  /** Upper bound on concurrent ingest invocations (SQS event source maximum concurrency, 2–1000). */
+  readonly ingestMaxConcurrency?: number;
+  readonly tagMaxConcurrency?: number;
+}
+
+/** AWS: set the queue's visibility timeout to at least six times the consuming function's timeout. */
+export const VISIBILITY_FACTOR = 6;
+/** Deliveries before a message is parked in the dead-letter queue. */
+export const MAX_RECEIVE_COUNT = 5;
+
+/**
+ * upload bucket ─ObjectCreated uploads/─▶ ingest queue (+DLQ) ─▶ ingest λ ─▶ tag queue (+DLQ) ─▶ tag λ.
+ * Both consumers report partial batch failures, so one bad file never re-drives the whole batch.
+ */
+export class Pipeline extends Construct {
+  readonly ingestQueue: sqs.Queue;
+  readonly ingestDlq: sqs.Queue;
+  readonly tagQueue: sqs.Queue;
+  readonly tagDlq: sqs.Queue;
+  readonly ingestFunction: QualtagFunction;
+  readonly tagFunction: QualtagFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { storage } = props;
+    const common = { handlersDir: props.handlersDir, logRetention: props.logRetention, removalPolicy: props.removalPolicy };
+    const env = { [envNames.table]: storage.table.tableName, [envNames.bucket]: storage.uploadBucket.bucketName };
+
+    // PDFs of 60 pages parse in ~0.3 s locally; two minutes leaves room for large files and slow S3 reads.
+    const ingestTimeout = Duration.minutes(2);
+    const tagTimeout = Duration.minutes(2);
+
+    const tagQueues = this.queuePair('Tag', tagTimeout, storage);
+    this.tagQueue = tagQueues.queue;
+    this.tagDlq = tagQueues.dlq;
+    const ingestQueues = this.queuePair('Ingest', ingestTimeout, storage);
+    this.ingestQueue = ingestQueues.queue;
+    this.ingestDlq = ingestQueues.dlq;
+
+    this.ingestFunction = new QualtagFunction(this, 'Ingest', {
+      ...common,
+      name: 'ingest',
+      description: 'Extracts text from an uploaded file, segments it and stores the segments',
+      timeout: ingestTimeout,
+      // pdf.js is memory- and CPU-hungry; 1,769 MB would be one full vCPU, 1 GB is the measured sweet spot.
+      memorySize: 1024,
+      environment: { ...env, [envNames.tagQueueUrl]: this.tagQueue.queueUrl },
+      // pdf-parse 2 needs its native canvas polyfill at load, which esbuild cannot bundle.
+      nodeModules: ['pdf-parse'],
+    });
+    this.tagFunction = new QualtagFunction(this, 'Tag', {
+      ...common,
+      name: 'tag',
+      description: "Proposes codes for a document's segments with the project's codebook rules",
+      timeout: tagTimeout,
+      memorySize: 512,
+      environment: env,
+    });
+
+    storage.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.ingestQueue), {
+      prefix: UPLOAD_PREFIX,
+    });
+    this.acknowledgeNotificationsHandler();
+
+    this.ingestFunction.addEventSource(
+      new eventSources.SqsEventSource(this.ingestQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.ingestMaxConcurrency ?? 5,
+      }),
+    );
+    this.tagFunction.addEventSource(
+      new eventSources.SqsEventSource(this.tagQueue, {
+        batchSize: 5,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.tagMaxConcurrency ?? 5,
+      }),
+    );
+
+    // ingest: read raw uploads, write derived text, write the table, hand documents to the tagger.
+    const ingestRole = this.ingestFunction.functionRole;
+    grantObjects(ingestRole, storage.uploadBucket, UPLOAD_PREFIX, 'read');
+    grantObjects(ingestRole, storage.uploadBucket, TEXT_PREFIX, 'write');
+    grantTable(ingestRole, storage.table, storage.indexNames, 'readwrite');
+    grantSend(ingestRole, this.tagQueue);
+
+    // tag: read derived text and the table, write proposals.
+    const tagRole = this.tagFunction.functionRole;
+    grantObjects(tagRole, storage.uploadBucket, TEXT_PREFIX, 'read');
+    grantTable(tagRole, storage.table, storage.indexNames, 'readwrite');
+  }
+
+  private queuePair(name: string, consumerTimeout: Duration, storage: Storage): { queue: sqs.Queue; dlq: sqs.Queue } {
+    const dlq = new sqs.Queue(this, `${name}DeadLetterQueue`, {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: storage.messageKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const queue = new sqs.Queue(this, `${name}Queue`, {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: storage.messageKey,
+      // Reuse a data key for 15 minutes instead of calling KMS per message.
+      dataKeyReuse: Duration.minutes(15),
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(consumerTimeout.toSeconds() * VISIBILITY_FACTOR),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: MAX_RECEIVE_COUNT },
+    });
+    return { queue, dlq };
+  }
+
+  /** The CDK adds one stack-wide Lambda that writes bucket notification configurations; it is not ours to change. */
+  private acknowledgeNotificationsHandler(): void {
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) return;
+    // aws-cdk-lib scopes its s3:PutBucketNotification to this bucket (no Resource "*" finding);
+    // only the managed basic-execution policy remains.
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'CDK-owned custom resource handler (BucketNotificationsHandler): aws-cdk-lib creates its role; it runs only at deploy time.',
+    });
+  }
+}
