@@ -18,6 +18,13 @@ export interface RunningS3Local {
   stop(): Promise<void>;
 }
 
+// The review UI PUTs uploads straight to presigned URLs from its own origin (another port on
+// 127.0.0.1), so the local buckets allow cross-origin PUT/GET from loopback pages only.
+const LOOPBACK_CORS = `<CORSConfiguration>
+  <CORSRule><AllowedOrigin>http://127.0.0.1:*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>
+  <CORSRule><AllowedOrigin>http://localhost:*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule>
+</CORSConfiguration>`;
+
 export async function startS3Local(opts: S3LocalOptions): Promise<RunningS3Local> {
   mkdirSync(opts.directory, { recursive: true });
   const server = new S3rver({
@@ -26,7 +33,7 @@ export async function startS3Local(opts: S3LocalOptions): Promise<RunningS3Local
     silent: true,
     directory: opts.directory,
     vhostBuckets: false,
-    configureBuckets: (opts.buckets ?? []).map((name) => ({ name })),
+    configureBuckets: (opts.buckets ?? []).map((name) => ({ name, configs: [LOOPBACK_CORS] })),
   });
   const addr = await server.run();
   return {
