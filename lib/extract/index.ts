@@ -1,0 +1,175 @@
+// Any upload → ExtractedDocument: the plain text every offset points into, plus blocks (paragraphs,
+// cues, rows) with pages, speakers and times. The format comes from the file name and the content;
+// every bad input becomes a QualtagError a researcher can act on. Extraction has a size and a time limit.
+import { QualtagError } from '../errors.js';
+import type { ExtractedDocument, SourceFormat } from '../model.js';
+import { looksLikeOtter, parseOtter, parseSrt, parseVtt } from './captions.js';
+import { decodeText, peekText } from './decode.js';
+import { extractDocx, isOle, isZip } from './docx.js';
+import { extractPdf, PDF_MAGIC } from './pdf.js';
+import { parseCsv, parseJsonl } from './table.js';
+import { textDocument } from './text-blocks.js';
+
+export interface ExtractOptions {
+  /** Largest upload read, in bytes (default 50 MB). */
+  maxBytes?: number;
+  /** Time budget for one file, in milliseconds (default 60 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+const SUPPORTED = '.pdf, .docx, .txt, .md, .vtt, .srt, Otter .txt, .csv or .jsonl';
+
+function extensionOf(fileName: string): string {
+  const base = fileName.toLowerCase().split(/[\\/]/).pop() ?? '';
+  if (base.endsWith('.otter.txt')) return 'otter.txt';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(dot + 1) : '';
+}
+
+function unsupported(fileName: string, what: string): QualtagError {
+  return new QualtagError('UNSUPPORTED_TYPE', what, `qualtag reads ${SUPPORTED}; save or export the file as one of these`, fileName);
+}
+
+const SRT_START = /^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s+-->/;
+
+/** Text formats recognised by their content (a .txt that is really VTT, SRT or Otter). */
+function sniffText(head: string): SourceFormat | null {
+  const t = head.replace(/^\uFEFF/, '');
+  if (/^WEBVTT\b/.test(t)) return 'vtt';
+  if (SRT_START.test(t)) return 'srt';
+  if (looksLikeOtter(t)) return 'otter';
+  return null;
+}
+
+/** The format of an upload, from its content where that is decisive (PDF, Word, captions) and else its name. */
+export function detectFormat(fileName: string, bytes: Uint8Array): SourceFormat {
+  const ext = extensionOf(fileName);
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  if (head.startsWith(PDF_MAGIC) || (ext === 'pdf' && head.includes(PDF_MAGIC))) return 'pdf';
+  if (isZip(bytes)) {
+    if (ext === 'docx' || head.includes('word/')) return 'docx';
+    if (['xlsx', 'xls', 'ods'].includes(ext)) throw unsupported(fileName, 'spreadsheets are not read directly; save the sheet as .csv');
+    throw unsupported(fileName, `this ${ext ? `.${ext} ` : ''}file is a zip archive, not a document qualtag reads`);
+  }
+  if (isOle(bytes)) {
+    if (ext === 'docx') return 'docx'; // a password-protected .docx; extractDocx explains
+    throw unsupported(fileName, `this is an old Microsoft Office file${ext ? ` (.${ext})` : ''}`);
+  }
+  switch (ext) {
+    case 'pdf':
+      return 'pdf';
+    case 'docx':
+      return 'docx';
+    case 'vtt':
+      return 'vtt';
+    case 'srt':
+      return 'srt';
+    case 'csv':
+      return 'csv';
+    case 'jsonl':
+    case 'ndjson':
+      return 'jsonl';
+    case 'otter.txt':
+      return 'otter';
+    case 'md':
+    case 'markdown':
+      return 'md';
+    case 'txt':
+    case 'text':
+    case '':
+      break;
+    case 'doc':
+      throw unsupported(fileName, 'old Word .doc files are not read');
+    default:
+      throw unsupported(fileName, `.${ext} files are not supported`);
+  }
+  const sniffed = sniffText(peekText(bytes));
+  if (sniffed) return sniffed;
+  if (!ext) throw unsupported(fileName, 'the file name has no extension and the content is not a known transcript format');
+  return 'txt';
+}
+
+interface Deadline {
+  check(): void;
+  onAbort(fn: () => void): void;
+  expired: Promise<never>;
+  clear(): void;
+}
+
+function deadline(ms: number, fileName: string): Deadline {
+  const until = Date.now() + ms;
+  const aborts: Array<() => void> = [];
+  const error = () =>
+    new QualtagError('TIMEOUT', `reading the file took longer than ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} and was stopped`, 'The file may be damaged or extremely long: save it again, or split it into smaller files', fileName);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      for (const fn of aborts) fn();
+      reject(error());
+    }, ms);
+    timer.unref();
+  });
+  expired.catch(() => undefined); // only observed through the race
+  return {
+    check() {
+      if (Date.now() > until) throw error();
+    },
+    onAbort: (fn) => aborts.push(fn),
+    expired,
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** Extracts an upload. `fileName` chooses the format (with the content) and names the file in errors. */
+export async function extractFile(bytes: Uint8Array, fileName: string, opts: ExtractOptions = {}): Promise<ExtractedDocument> {
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (bytes.length === 0 || (bytes.length < 4 && !new TextDecoder().decode(bytes).trim())) {
+    throw new QualtagError('EMPTY_FILE', 'the file is empty (0 bytes)', 'Check the export or upload: the file should contain the transcript or document', fileName);
+  }
+  if (bytes.length > maxBytes) {
+    throw new QualtagError(
+      'TOO_LARGE',
+      `the file is ${(bytes.length / 1e6).toFixed(1)} MB, more than the ${(maxBytes / 1e6).toFixed(1)} MB qualtag reads`,
+      'Split it into smaller files (for example one interview per file), or compress the images in the PDF',
+      fileName,
+    );
+  }
+  const format = detectFormat(fileName, bytes);
+  const limit = deadline(timeoutMs, fileName);
+  try {
+    const work = (async (): Promise<ExtractedDocument> => {
+      switch (format) {
+        case 'pdf':
+          return extractPdf(bytes, fileName, { checkDeadline: limit.check, onAbort: limit.onAbort });
+        case 'docx':
+          return extractDocx(bytes, fileName, maxBytes * 20);
+        default:
+          return extractText(decodeText(bytes, fileName), format, fileName);
+      }
+    })();
+    return await Promise.race([work, limit.expired]);
+  } finally {
+    limit.clear();
+  }
+}
+
+function extractText(text: string, format: SourceFormat, fileName: string): ExtractedDocument {
+  switch (format) {
+    case 'vtt':
+      return parseVtt(text, fileName);
+    case 'srt':
+      return parseSrt(text, fileName);
+    case 'otter':
+      return parseOtter(text, fileName);
+    case 'csv':
+      return parseCsv(text, fileName);
+    case 'jsonl':
+      return parseJsonl(text, fileName);
+    default:
+      return textDocument(text.replace(/^\uFEFF/, ''), format);
+  }
+}

@@ -1,0 +1,89 @@
+// PDF → text with pdf-parse v2 (pdf.js). We read the text items with their positions page by page
+// (pdf-parse's getText() keeps no positions, and paragraph breaks are only visible as vertical gaps),
+// then lay them out with pdf-layout.ts.
+import { PDFParse } from 'pdf-parse';
+import { QualtagError } from '../errors.js';
+import type { ExtractedDocument } from '../model.js';
+import { itemsToLines, layoutPages, type PdfLine, type PdfTextItem } from './pdf-layout.js';
+
+/** The part of pdf.js's document proxy we use. */
+interface PdfDocument {
+  numPages: number;
+  getPage(n: number): Promise<{ getTextContent(): Promise<{ items: unknown[] }>; cleanup(): unknown }>;
+}
+
+// pdf-parse exposes the loaded pdf.js document only through its (TypeScript-private) load(); this narrow
+// view keeps that dependency in one place. tests/unit/extract/pdf.test.ts fails if a pdf-parse update changes it.
+function loadDocument(parser: PDFParse): Promise<PdfDocument> {
+  const load = (parser as unknown as { load?: () => Promise<PdfDocument> }).load;
+  if (typeof load !== 'function') throw new Error('pdf-parse no longer exposes load(); update lib/extract/pdf.ts');
+  return load.call(parser);
+}
+
+function isTextItem(item: unknown): item is PdfTextItem {
+  return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
+}
+
+export const PDF_MAGIC = '%PDF-';
+
+function errorName(e: unknown): string {
+  return e instanceof Error ? e.name : '';
+}
+
+export interface PdfLimits {
+  /** Throws when the time budget is used up; called between pages. */
+  checkDeadline(): void;
+  /** Registers cleanup to run if the caller gives up (timeout). */
+  onAbort(fn: () => void): void;
+}
+
+export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<ExtractedDocument> {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  if (!head.includes(PDF_MAGIC)) {
+    throw new QualtagError('CORRUPT_FILE', 'this is not a PDF (it has no %PDF header)', 'Check that you chose the right file, or export the document to PDF again', where);
+  }
+  // pdf.js may transfer (detach) the buffer it is given: hand it a copy.
+  const parser = new PDFParse({ data: bytes.slice() });
+  limits.onAbort(() => void parser.destroy().catch(() => undefined));
+  try {
+    let doc: PdfDocument;
+    try {
+      doc = await loadDocument(parser);
+    } catch (e) {
+      if (errorName(e) === 'PasswordException') {
+        throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
+      }
+      throw new QualtagError('CORRUPT_FILE', `the PDF is damaged and cannot be read (${e instanceof Error ? e.message : String(e)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
+    }
+    if (!doc.numPages) {
+      throw new QualtagError('CORRUPT_FILE', 'the PDF has no pages', 'Export the document to PDF again and upload that copy', where);
+    }
+    limits.checkDeadline();
+    const pages: PdfLine[][] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      let items: unknown[];
+      try {
+        const page = await doc.getPage(n);
+        items = (await page.getTextContent()).items;
+        page.cleanup();
+      } catch (e) {
+        if (e instanceof QualtagError) throw e;
+        throw new QualtagError('CORRUPT_FILE', `page ${n} of the PDF is damaged (${e instanceof Error ? e.message : String(e)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
+      }
+      pages.push(itemsToLines(items.filter(isTextItem), n));
+      limits.checkDeadline();
+    }
+    const layout = layoutPages(pages);
+    if (!/[\p{L}\p{N}]/u.test(layout.text)) {
+      throw new QualtagError(
+        'NO_TEXT_LAYER',
+        `the PDF has no text layer (${doc.numPages} page${doc.numPages === 1 ? '' : 's'} of images, probably scanned)`,
+        'Run text recognition (OCR) on it first, e.g. with ocrmypdf or Adobe Acrobat "Recognize Text", then upload the result',
+        where,
+      );
+    }
+    return { text: layout.text, format: 'pdf', blocks: layout.blocks, pages: doc.numPages, kind: layout.transcript ? 'transcript' : 'document' };
+  } finally {
+    await parser.destroy().catch(() => undefined);
+  }
+}
