@@ -4,7 +4,8 @@ import { api, detectApiBase } from './api.js';
 import { indexCodebook, type Ctx, type View, type ViewFactory } from './context.js';
 import { $, h, replaceChildren } from './dom.js';
 import { errorBanner } from './errors.js';
-import { ApiError } from './http.js';
+import { cognitoToken, loadRuntimeConfig } from './cognito.js';
+import { ApiError, setApiBase } from './http.js';
 import { parseRoute, VIEWS, type ViewName } from './route.js';
 import { captureToken } from './token.js';
 import { browseView } from './views/browse.js';
@@ -82,8 +83,17 @@ document.addEventListener('keydown', (e) => {
 });
 
 async function boot(): Promise<void> {
-  const token = captureToken();
-  await detectApiBase();
+  const cfg = await loadRuntimeConfig();
+  let token: string | null;
+  if (cfg) {
+    // On AWS: the API lives on API Gateway; sign in with Cognito.
+    setApiBase(cfg.apiUrl);
+    token = await cognitoToken(cfg);
+    if (!token) return; // redirected to the sign-in page
+  } else {
+    token = captureToken();
+    await detectApiBase();
+  }
   if (!token) {
     replaceChildren(
       main,

@@ -5,6 +5,7 @@ import { formatRoute, parseRoute } from '../../../web/src/route.js';
 import { splitTokenFromHash } from '../../../web/src/token.js';
 import { indexCodebook } from '../../../web/src/context.js';
 import { heatStyle } from '../../../web/src/views/report.js';
+import { jwtSecondsLeft } from '../../../web/src/cognito.js';
 
 describe('toRuns', () => {
   it('splits overlapping spans into runs that know every span over them', () => {
@@ -110,5 +111,17 @@ describe('heatStyle', () => {
     expect(low.color).toBe('#1b1f24');
     expect(high.color).toBe('#ffffff');
     expect(low.background).not.toBe(high.background);
+  });
+});
+
+describe('jwtSecondsLeft', () => {
+  const jwt = (payload: object) => `h.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.s`;
+  it('reads exp from the payload', () => {
+    expect(jwtSecondsLeft(jwt({ exp: 1_000 }), 400_000)).toBe(600);
+    expect(jwtSecondsLeft(jwt({ exp: 1_000 }), 2_000_000)).toBeLessThan(0);
+  });
+  it('treats an unreadable token as expired', () => {
+    expect(jwtSecondsLeft('not-a-jwt')).toBe(-1);
+    expect(jwtSecondsLeft(jwt({ sub: 'x' }))).toBe(-1);
   });
 });
