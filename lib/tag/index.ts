@@ -9,12 +9,14 @@ export { suggestRules } from './suggest.js';
 export interface TaggerOptions {
   /** Suggest rules for codes without rules (default true); false leaves such codes unproposed. */
   suggest?: boolean;
-  /** Keep proposals scoring at least this share of the best proposal (default 0.45). */
+  /** Keep proposals scoring at least this share of the best proposal (default 0.3). */
   relativeCutoff?: number;
   /** Default top-k for tag() (default 3). */
   topK?: number;
-  /** Default minimum score for tag() (default 0.5). */
+  /** Default minimum score for tag() (default 0.2). */
   minScore?: number;
+  /** Share of the category's other codes' scores added to each of its codes (default 0: measured no gain). */
+  categoryPrior?: number;
 }
 
 export interface TagOptions {
@@ -34,11 +36,12 @@ const MAX_EVIDENCE = 20;
 /** A rule found several times counts more, with diminishing returns. */
 const REPEAT_DAMPING = 0.35;
 
-const DEFAULTS = { relativeCutoff: 0.45, topK: 3, minScore: 0.5 };
+const DEFAULTS = { relativeCutoff: 0.3, topK: 3, minScore: 0.2, categoryPrior: 0 };
 
 class CompiledTagger implements Tagger {
   private readonly matcher: Matcher;
   private readonly owner: Array<{ code: string; exclude: boolean }> = [];
+  private readonly categoryOf = new Map<string, string>();
   readonly rulesByCode = new Map<string, string[]>();
   readonly codebookVersion: string;
 
@@ -52,6 +55,7 @@ class CompiledTagger implements Tagger {
     for (const code of cb.categories.flatMap((c) => c.codes)) {
       const rules = code.rules.length ? code.rules : (suggested.get(code.id) ?? []);
       this.rulesByCode.set(code.id, rules);
+      this.categoryOf.set(code.id, code.categoryId);
       for (const rule of rules) this.owner[this.matcher.add(rule)] = { code: code.id, exclude: false };
       for (const rule of code.exclude) this.owner[this.matcher.add(rule)] = { code: code.id, exclude: true };
     }
@@ -76,9 +80,19 @@ class CompiledTagger implements Tagger {
       for (const s of m.spans) entry.evidence.push({ start: s.start, end: s.end, rule: rule.source });
       scores.set(owner.code, entry);
     }
+    // Evidence for a category (all its codes together) lifts each of its codes a little.
+    const byCategory = new Map<string, number>();
+    for (const [code, e] of scores) {
+      const cat = this.categoryOf.get(code)!;
+      byCategory.set(cat, (byCategory.get(cat) ?? 0) + e.score);
+    }
+    const prior = this.opts.categoryPrior;
     const ranked = [...scores.entries()]
       .filter(([code]) => !vetoed.has(code))
-      .map(([code, e]) => ({ code, score: Math.round(e.score * 1000) / 1000, evidence: tidy(e.evidence) }))
+      .map(([code, e]) => {
+        const score = e.score + prior * (byCategory.get(this.categoryOf.get(code)!)! - e.score);
+        return { code, score: Math.round(score * 1000) / 1000, evidence: tidy(e.evidence) };
+      })
       .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
     const best = ranked[0]?.score ?? 0;
     return ranked.filter((p) => p.score >= minScore && p.score >= best * relativeCutoff).slice(0, topK);

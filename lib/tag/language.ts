@@ -46,3 +46,32 @@ export function stem(folded: string, lang: Language): string {
   }
   return s;
 }
+
+/**
+ * Extra keys for Dutch word forms the Snowball stemmer leaves apart: nominalisations in -ing and
+ * -atie (borging ~ borgen, evaluatie ~ evalueren) and participles (geborgd ~ borgen, vertrouwd ~
+ * vertrouwen). Text words and rule words both get them, so either form matches the other.
+ */
+export function variantStems(folded: string, lang: Language): string[] {
+  if (lang !== 'nl' || folded.length < 6) return [];
+  const out: string[] = [];
+  const push = (root: string) => {
+    if (root.length < 3) return;
+    const s = stem(root, lang);
+    if (s.length >= 3 && !out.includes(s)) out.push(s);
+  };
+  if (folded.endsWith('ingen')) push(folded.slice(0, -5));
+  else if (folded.endsWith('ing')) push(folded.slice(0, -3));
+  if (folded.endsWith('aties')) push(`${folded.slice(0, -5)}eren`);
+  else if (folded.endsWith('atie')) push(`${folded.slice(0, -4)}eren`);
+  // Participles: ge...d/t (geborgd, gerealiseerd) and verb stems + d/t (vertrouwd, verbeterd).
+  if (/[dt]$/.test(folded) && !folded.endsWith('heid') && (folded.startsWith('ge') || /(?:[aeiou]w|er|ee[a-z])[dt]$/.test(folded))) {
+    const core = folded.slice(folded.startsWith('ge') ? 2 : 0, -1);
+    if (core.length >= 4) {
+      push(core);
+      push(core.replace(/([aeou])\1([^aeiou])$/, '$1$2'));
+    }
+  }
+  const own = stem(folded, lang);
+  return out.filter((s) => s !== own);
+}

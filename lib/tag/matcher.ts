@@ -4,7 +4,7 @@
 // the number of rules. Only rules with at least one matched word are evaluated afterwards.
 import type { Language } from '../model.js';
 import { parseRule, ruleLeaves, type RuleNode } from '../codebook/rules.js';
-import { stem } from './language.js';
+import { stem, variantStems } from './language.js';
 import { foldedWords, tokenize } from './normalize.js';
 
 interface TrieNode {
@@ -95,7 +95,13 @@ export class Matcher {
       this.leafIds.set(signature, leaf);
       this.leafRules.push([]);
       this.insert(keys, leaf);
-      if (keys.length === 1 && plain.length === 1) this.vocabulary.add(keys[0]!);
+      if (keys.length === 1 && plain.length === 1) {
+        this.vocabulary.add(keys[0]!);
+        for (const v of variantStems(plain[0]!, this.lang)) {
+          this.insert([v], leaf);
+          this.vocabulary.add(v);
+        }
+      }
       // A Dutch phrase also matches its closed compound: "informatie uitwisseling" ~ informatieuitwisseling.
       if (this.lang === 'nl' && keys.length > 1 && plain.length === keys.length) {
         this.insert([stem(plain.join(''), this.lang)], leaf);
@@ -135,7 +141,7 @@ export class Matcher {
   private analyse(folded: string): string[] {
     let keys = this.analysed.get(folded);
     if (keys) return keys;
-    keys = [stem(folded, this.lang)];
+    keys = [stem(folded, this.lang), ...variantStems(folded, this.lang)];
     for (let k = Math.max(this.minPrefix, 1); k <= Math.min(this.maxPrefix, folded.length); k++) {
       const p = folded.slice(0, k);
       if (this.prefixes.has(p)) keys.push(`*${p}`);
@@ -170,8 +176,8 @@ export class Matcher {
         for (const leaf of node.leaves) {
           const span: Span = { p0: from, p1: at, start: tokens[from]!.start, end: tokens[at]!.end };
           const list = hits.get(leaf);
-          if (list) list.push(span);
-          else hits.set(leaf, [span]);
+          if (!list) hits.set(leaf, [span]);
+          else if (!hasSpan(list, from, at)) list.push(span);
         }
         if (node.next && at + 1 < n) walk(node.next, from, at + 1);
       }
@@ -186,6 +192,12 @@ export class Matcher {
     }
     return out;
   }
+}
+
+/** Two keys of one word (stem and variant) can reach the same leaf: keep one span. */
+function hasSpan(list: Span[], p0: number, p1: number): boolean {
+  for (let i = list.length - 1; i >= 0 && list[i]!.p0 === p0; i--) if (list[i]!.p1 === p1) return true;
+  return false;
 }
 
 /** Spans that make the node true, or null when it is false (NOT gives [] when true). */

@@ -5,17 +5,30 @@
 // The result is ordinary rule text with weights (`vertrouwen^1.8`, `"bestuurlijke weerbaarheid"^2.1`)
 // that a researcher can read, edit and keep in the codebook.
 import type { Code, Codebook, Language } from '../model.js';
-import { isStopword, stem } from './language.js';
+import { isStopword, stem, variantStems } from './language.js';
 import { foldedWords } from './normalize.js';
 
-const FIELD_WEIGHTS = { name: 3, aliases: 2.5, definition: 1, indicators: 1, questions: 0.5, categoryName: 1, categoryDefinition: 0.5 };
-/** Most rules kept per code; the tail of weak stems adds noise, not recall. */
-const MAX_TERMS = 40;
-/** Stems weaker than this share of the code's strongest stem are dropped. */
-const MIN_RELATIVE = 0.08;
+/** Tuning of the suggestion; exported so experiments can vary it (values chosen on general grounds). */
+export const SUGGEST_PARAMS = {
+  fields: { name: 3, aliases: 2.5, definition: 1, indicators: 1, questions: 0.5, categoryName: 1, categoryDefinition: 0.5 },
+  /** Most rules kept per code; the tail of weak stems adds noise, not recall. */
+  maxTerms: 60,
+  /** Stems weaker than this share of the code's strongest stem are dropped. */
+  minRelative: 0,
+  compoundPartWeight: 0.5,
+  phraseBonus: 0.6,
+  /** Multiplier on the idf of words in the codebook's title (its overall topic); measured: 1 (off) ranks best. */
+  titleDamping: 1,
+  /** Exponent of an extra segment-side idf factor (measured: 0 ranks best). */
+  segmentIdf: 0,
+  /** Per-code normalisation of the weights: 'l2' (cosine-like), 'l1', or 'none'. */
+  norm: 'l2' as 'l2' | 'l1' | 'none',
+};
+const FIELD_WEIGHTS = SUGGEST_PARAMS.fields;
+/** The key a word is counted under: Dutch nominalisations and participles fold onto their verb. */
+const canonical = (w: string, lang: Language): string =>
+  [stem(w, lang), ...variantStems(w, lang)].reduce((a, b) => (b.length < a.length ? b : a));
 const MIN_WORD = 3;
-const COMPOUND_PART_WEIGHT = 0.5;
-const PHRASE_BONUS = 0.6;
 
 interface Bag {
   weights: Map<string, number>;
@@ -59,7 +72,7 @@ function buildBag(code: Code, cb: Codebook, vocabulary: ReadonlySet<string>): Ba
   const lang = cb.language;
   const bag: Bag = { weights: new Map(), surfaces: new Map(), phrases: new Map() };
   const add = (word: string, weight: number) => {
-    const s = stem(word, lang);
+    const s = canonical(word, lang);
     bag.weights.set(s, (bag.weights.get(s) ?? 0) + weight);
     const forms = bag.surfaces.get(s) ?? new Map<string, number>();
     forms.set(word, (forms.get(word) ?? 0) + 1);
@@ -70,12 +83,12 @@ function buildBag(code: Code, cb: Codebook, vocabulary: ReadonlySet<string>): Ba
     words.forEach((w, i) => {
       if (!content(w, lang)) return;
       add(w, weight);
-      if (lang === 'nl') for (const part of compoundParts(w, vocabulary)) if (content(part, lang)) add(part, weight * COMPOUND_PART_WEIGHT);
+      if (lang === 'nl') for (const part of compoundParts(w, vocabulary)) if (content(part, lang)) add(part, weight * SUGGEST_PARAMS.compoundPartWeight);
       // Adjacent content words of the name and aliases become phrases (e.g. "bestuurlijke weerbaarheid").
       const next = words[i + 1];
       const isLabel = fieldIndex === 0 || code.aliases.includes(text);
       if (isLabel && next && content(next, lang)) {
-        const key = `${stem(w, lang)} ${stem(next, lang)}`;
+        const key = `${canonical(w, lang)} ${canonical(next, lang)}`;
         if (!bag.phrases.has(key)) bag.phrases.set(key, { words: [w, next], weight: 0 });
       }
     });
@@ -85,8 +98,8 @@ function buildBag(code: Code, cb: Codebook, vocabulary: ReadonlySet<string>): Ba
 
 function surfaceFor(s: string, forms: Map<string, number> | undefined, lang: Language): string | undefined {
   const ranked = [...(forms ?? new Map<string, number>()).entries()].sort((a, b) => b[1] - a[1] || a[0].length - b[0].length || a[0].localeCompare(b[0]));
-  for (const [form] of ranked) if (stem(form, lang) === s) return form;
-  return stem(s, lang) === s ? s : undefined;
+  for (const [form] of ranked) if (canonical(form, lang) === s) return form;
+  return canonical(s, lang) === s ? s : undefined;
 }
 
 const round = (x: number): number => Math.round(x * 100) / 100;
@@ -100,7 +113,8 @@ export function suggestRules(cb: Codebook): Map<string, string[]> {
   const df = new Map<string, number>();
   for (const bag of bags.values()) for (const s of bag.weights.keys()) df.set(s, (df.get(s) ?? 0) + 1);
   const n = codes.length;
-  const idf = (s: string): number => Math.log(1 + n / (df.get(s) ?? 1));
+  const title = new Set(foldedWords(cb.title ?? '').map((w) => canonical(w, cb.language)));
+  const idf = (s: string): number => Math.log(1 + n / (df.get(s) ?? 1)) * (title.has(s) ? SUGGEST_PARAMS.titleDamping : 1);
 
   const out = new Map<string, string[]>();
   for (const code of codes) {
@@ -108,20 +122,26 @@ export function suggestRules(cb: Codebook): Map<string, string[]> {
     const bag = bags.get(code.id)!;
     const vec = new Map<string, number>();
     for (const [s, tf] of bag.weights) vec.set(s, (1 + Math.log(tf)) * idf(s));
-    const norm = Math.sqrt([...vec.values()].reduce((a, v) => a + v * v, 0)) || 1;
+    const values = [...vec.values()];
+    const norm =
+      SUGGEST_PARAMS.norm === 'l2'
+        ? Math.sqrt(values.reduce((a, v) => a + v * v, 0)) || 1
+        : SUGGEST_PARAMS.norm === 'l1'
+          ? values.reduce((a, v) => a + v, 0) / 5 || 1
+          : 5;
     // Rule weight = the code's normalised tf-idf times idf again (how telling the word is in a segment).
-    const weight = new Map([...vec].map(([s, v]) => [s, (10 * v * idf(s)) / norm]));
+    const weight = new Map([...vec].map(([s, v]) => [s, (10 * v * idf(s) ** SUGGEST_PARAMS.segmentIdf) / norm]));
     const ranked = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const top = ranked[0]?.[1] ?? 0;
     const rules: string[] = [];
-    for (const [s, w] of ranked.slice(0, MAX_TERMS)) {
-      if (w < top * MIN_RELATIVE || round(w) <= 0) break;
+    for (const [s, w] of ranked.slice(0, SUGGEST_PARAMS.maxTerms)) {
+      if (w < top * SUGGEST_PARAMS.minRelative || round(w) <= 0) break;
       const word = surfaceFor(s, bag.surfaces.get(s), cb.language);
       if (word) rules.push(`${word}^${round(w)}`);
     }
     for (const [key, phrase] of bag.phrases) {
       const [a, b] = key.split(' ') as [string, string];
-      const w = PHRASE_BONUS * ((weight.get(a) ?? 0) + (weight.get(b) ?? 0));
+      const w = SUGGEST_PARAMS.phraseBonus * ((weight.get(a) ?? 0) + (weight.get(b) ?? 0));
       if (round(w) > 0) rules.push(`"${phrase.words.join(' ')}"^${round(w)}`);
     }
     out.set(code.id, rules);

@@ -28,8 +28,14 @@ describe('normalisation', () => {
 
 describe('Matcher', () => {
   it('matches Dutch words by stem', () => {
-    expect(matched('vertrouwen', 'Zij vertrouwt de politie niet, vertrouwelijke zaken')).toEqual(['vertrouwelijke']);
+    expect(matched('vertrouwen', 'Zij vertrouwt de politie niet, vertrouwelijke zaken')).toEqual(['vertrouwelijke', 'vertrouwt']);
+    expect(matched('vertrouwen', 'Zij trouwt')).toBeNull();
     expect(matched('samenwerking', 'We werken goed samen; de samenwerkingen lopen')).toEqual(['samenwerkingen']);
+  });
+
+  it('folds Dutch nominalisations and participles onto the verb', () => {
+    expect(matched('borging', 'Het project is geborgd; wij borgen het')).toEqual(['borgen', 'geborgd']);
+    expect(matched('evaluatie', 'Het wordt geëvalueerd')).toEqual(['geëvalueerd']);
   });
 
   it('matches hyphenated and closed compounds', () => {
