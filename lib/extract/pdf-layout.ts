@@ -218,7 +218,10 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
       if (d > 0) gaps.push(d);
     }
   }
-  const spacing = median(gaps);
+  // The usual distance between lines. With only a few lines, a paragraph gap may be the median itself:
+  // then the font size bounds it (leading is rarely more than 1.3 × the text height).
+  const typicalHeight = median(lines.map((l) => l.height).filter((h) => h > 0));
+  const spacing = gaps.length < 5 && typicalHeight > 0 ? Math.min(median(gaps), 1.3 * typicalHeight) : median(gaps);
   const rightMargin = percentile(lines.map((l) => l.right), 0.95);
   const labels = acceptedLabels(lines.map((l) => l.text.slice(0, 120)));
   const transcript = looksLikeTranscript(labels);
