@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { registerEval } from './eval.js';
 import { registerRules } from './rules.js';
+import { registerSegments } from './segments.js';
 
 /** A CLI command module adds its subcommand(s) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
 // Each stage registers its own commands; add new modules here.
-export const commands: RegisterCommand[] = [registerEval, registerRules];
+export const commands: RegisterCommand[] = [registerEval, registerRules, registerSegments];
