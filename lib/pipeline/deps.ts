@@ -1,0 +1,17 @@
+// What the pipeline steps need: the storage ports, the tag hand-over, and a logger.
+import type { BlobStore, Store, TagQueue } from '../store/ports.js';
+
+export interface PipelineLog {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export const silentLog: PipelineLog = { info() {}, warn() {}, error() {} };
+
+export interface PipelineDeps {
+  store: Store;
+  blobs: BlobStore;
+  tagQueue: TagQueue;
+  log?: PipelineLog;
+}

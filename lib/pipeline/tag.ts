@@ -1,0 +1,103 @@
+// Tagging of one document with its project's current codebook, reconciled with the existing codings
+// (see reconcile.ts). Safe to run again: the same inputs give no writes.
+import { allCodes } from '../codebook/index.js';
+import type { Codebook } from '../model.js';
+import { compileTagger, type Tagger } from '../tag/index.js';
+import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
+import { silentLog, type PipelineDeps } from './deps.js';
+import { reconcile } from './reconcile.js';
+
+export interface TagOutcome {
+  documentId: string;
+  status: 'TAGGED' | 'SKIPPED';
+  written?: number;
+  proposals?: number;
+  reason?: string;
+}
+
+/** Compiled taggers per codebook version: a warm Lambda or the local stack compiles each once. */
+const taggers = new Map<string, Tagger>();
+const MAX_TAGGERS = 8;
+
+function taggerFor(codebook: Codebook): Tagger {
+  let t = taggers.get(codebook.version);
+  if (!t) {
+    t = compileTagger(codebook);
+    if (taggers.size >= MAX_TAGGERS) taggers.delete(taggers.keys().next().value as string);
+    taggers.set(codebook.version, t);
+  }
+  return t;
+}
+
+async function allSegments(store: Store, documentId: string): Promise<SegmentRecord[]> {
+  const out: SegmentRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listSegments(documentId, { limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+const MAX_ROUNDS = 5;
+
+export async function tagDocument(deps: PipelineDeps, req: TagRequest): Promise<TagOutcome> {
+  const log = deps.log ?? silentLog;
+  const { store } = deps;
+  const doc = await store.getDocument(req.documentId);
+  if (!doc || doc.projectId !== req.projectId) return { documentId: req.documentId, status: 'SKIPPED', reason: 'no such document' };
+  // UPLOADED: ingest is still running and will send its own request; FAILED: nothing to tag.
+  if (doc.status === 'UPLOADED' || doc.status === 'FAILED') return { documentId: doc.id, status: 'SKIPPED', reason: `document is ${doc.status}` };
+
+  const current = await store.getCurrentCodebook(doc.projectId);
+  if (!current) {
+    await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', proposalCount: 0 });
+    return { documentId: doc.id, status: 'TAGGED', written: 0, proposals: 0, reason: 'the project has no codebook yet' };
+  }
+  const tagger = taggerFor(current.codebook);
+  const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
+  const segments = await allSegments(store, doc.id);
+  const tagged = segments.map((segment) => ({ segment, proposals: tagger.tag(segment.text) }));
+  const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
+
+  let existing: Coding[] = await store.listDocumentCodings(doc.id);
+  let written = 0;
+  for (let round = 0; ; round++) {
+    const changes = reconcile({
+      projectId: doc.projectId,
+      documentId: doc.id,
+      codebookVersion: current.version,
+      categoryOf,
+      tagged,
+      existing,
+      now: new Date().toISOString(),
+    });
+    const result = await store.applyCodingChanges(changes);
+    written += result.written;
+    if (result.conflicts.length === 0) break;
+    // Someone decided on some proposals meanwhile: read those again and reconcile them only.
+    if (round + 1 >= MAX_ROUNDS) throw new Error(`codings of document ${doc.id} kept changing while tagging; retry`);
+    existing = await rereadConflicts(store, existing, result.conflicts);
+    const conflictKeys = new Set(result.conflicts.map((r) => `${r.segmentIndex}\0${r.code}`));
+    tagged.forEach((t) => {
+      t.proposals = t.proposals.filter((p) => conflictKeys.has(`${t.segment.index}\0${p.code}`));
+    });
+    existing = existing.filter((c) => conflictKeys.has(`${c.segmentIndex}\0${c.code}`));
+  }
+  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals });
+  log.info('document tagged', { projectId: doc.projectId, documentId: doc.id, proposals, written });
+  return { documentId: doc.id, status: 'TAGGED', written, proposals };
+}
+
+async function rereadConflicts(store: Store, existing: Coding[], refs: CodingRef[]): Promise<Coding[]> {
+  const fresh = await Promise.all(refs.map((r) => store.getCoding(r)));
+  const byKey = new Map(existing.map((c) => [`${c.segmentIndex}\0${c.code}`, c]));
+  refs.forEach((r, i) => {
+    const k = `${r.segmentIndex}\0${r.code}`;
+    const c = fresh[i];
+    if (c) byKey.set(k, c);
+    else byKey.delete(k);
+  });
+  return [...byKey.values()];
+}
