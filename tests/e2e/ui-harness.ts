@@ -1,0 +1,87 @@
+// Shared set-up of the UI end-to-end tests: Debian's Chromium driven by playwright-core, the web
+// bundle built when stale, and screenshots a person can look at (tests/e2e/screenshots/, not committed).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const webDir = join(root, 'web');
+export const distDir = join(webDir, 'dist');
+export const screenshotDir = join(root, 'tests/e2e/screenshots');
+export const CHROMIUM = process.env.QUALTAG_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Fails (never skips) without Chromium: CI installs it; a person gets the command to run. */
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: run \`apt-get install chromium\` (CI installs it in .ci/run), or set QUALTAG_CHROMIUM to its path.`);
+  }
+}
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+/** Builds web/dist with Vite when it is missing or older than any source file. */
+export function ensureWebBuilt(): void {
+  const built = join(distDir, 'index.html');
+  const sources = Math.max(newestMtime(join(webDir, 'src')), newestMtime(join(webDir, 'index.html')), newestMtime(join(webDir, 'vite.config.ts')));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', webDir, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+}
+
+export interface BrowserSession {
+  browser: Browser;
+  page: Page;
+  /** Page errors and console errors seen so far (an XSS payload would show up here too). */
+  errors: string[];
+  /** Dialogs the page opened (alert() from injected script would land here). */
+  dialogs: string[];
+  close(): Promise<void>;
+}
+
+/** Launches Chromium with the flags this machine needs and a fresh profile directory. */
+export async function openBrowser(): Promise<BrowserSession> {
+  requireChromium();
+  const profile = mkdtempSync(join(tmpdir(), 'qualtag-chromium-'));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--disk-cache-dir=${join(profile, 'cache')}`],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return {
+    browser,
+    page,
+    errors,
+    dialogs,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}

@@ -1,0 +1,256 @@
+// The review UI in real Chromium against the real local stack (DynamoDB Local + s3rver + the
+// pipeline + the HTTP API): upload, wait for TAGGED, review with the keyboard, code a selected span,
+// see counts and the report change, export a .qdpx, and an XSS transcript rendered inert.
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ensureWebBuilt, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
+import { startUiStack, type UiStack } from './ui-stack.js';
+
+const CODEBOOK = `id: e2e
+title: E2E codebook
+language: nl
+categories:
+  - id: voorwaarden
+    name: Voorwaarden
+    codes:
+      - id: voorwaarden/vertrouwen
+        name: Vertrouwen
+        rules: ["vertrouw*"]
+      - id: voorwaarden/informatie
+        name: Informatie-uitwisseling
+        rules: ["informatie*"]
+  - id: effecten
+    name: Effecten
+    codes:
+      - id: effecten/besluiten
+        name: Betere besluiten
+        rules: ["besluit*"]
+      - id: effecten/snelheid
+        name: Snelheid
+        rules: ["snelheid"]
+`;
+
+const TRANSCRIPT = `Interview respondent 9 — e2e
+
+Interviewer: Hoe gaat de samenwerking tussen gemeente en politie?
+
+Respondent 9: Het vertrouwen is groot. We delen informatie over ondermijning.
+
+Interviewer: En de besluitvorming?
+
+Respondent 9: De besluiten worden beter, maar het gaat soms traag.
+`;
+
+const XSS = `Interviewer: Wat vond u van het vertrouwen?
+
+Respondent 10: <img src=x onerror=alert(1)> en <script>alert(2)</script> vertrouwen
+`;
+
+let stack: UiStack;
+let session: BrowserSession;
+let page: Page;
+
+/** The API, called from the test itself (to check what the UI did, and to act behind its back). */
+async function apiGet<T>(path: string): Promise<T> {
+  const res = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${stack.token}` } });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function apiPost<T>(path: string, body: unknown): Promise<T> {
+  const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+interface FreqRow { code: string; codings: number }
+async function frequencyInUi(): Promise<Map<string, number>> {
+  await page.goto(`${stack.webUrl}#/report`);
+  await page.locator('[data-testid=frequency] tbody tr').first().waitFor();
+  const rows = await page.locator('[data-testid=frequency] tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code ?? '', codings: Number(tr.children[1]?.textContent ?? 'NaN') })),
+  );
+  return new Map(rows.map((r: FreqRow) => [r.code, r.codings]));
+}
+
+/** Drops files on a drop zone the way a browser does (DataTransfer with File objects). */
+async function dropFiles(selector: string, files: { name: string; content: string; type: string }[]): Promise<void> {
+  const dataTransfer = await page.evaluateHandle((fs) => {
+    const dt = new DataTransfer();
+    for (const f of fs) dt.items.add(new File([f.content], f.name, { type: f.type }));
+    return dt;
+  }, files);
+  await page.dispatchEvent(selector, 'drop', { dataTransfer });
+}
+
+async function waitForStatus(name: string, status: 'TAGGED' | 'FAILED'): Promise<void> {
+  await page.locator(`table[aria-label=Documents] tr[data-doc="${name}"] .status`, { hasText: status }).waitFor({ timeout: 90_000 });
+}
+
+async function openReview(name: string): Promise<void> {
+  await page.goto(`${stack.webUrl}#/upload`);
+  await page.locator(`table[aria-label=Documents] tr[data-doc="${name}"] a`).click();
+  await page.locator('.segment.current').waitFor();
+}
+
+describe('review UI in Chromium', () => {
+  beforeAll(async () => {
+    requireChromium();
+    ensureWebBuilt();
+    stack = await startUiStack();
+    session = await openBrowser();
+    page = session.page;
+  });
+
+  afterAll(async () => {
+    await session?.close();
+    await stack?.stop();
+  });
+
+  it('takes the token from the address, uploads a codebook and a dropped transcript, and follows it to TAGGED', async () => {
+    await page.goto(`${stack.webUrl}#token=${encodeURIComponent(stack.token)}`);
+    await page.locator('h1', { hasText: 'Upload' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+
+    await page.setInputFiles('#codebook-drop', { name: 'e2e.yaml', mimeType: 'application/yaml', buffer: Buffer.from(CODEBOOK) });
+    await page.locator('text=/4 codes/').first().waitFor();
+
+    await dropFiles('[data-testid=doc-drop]', [{ name: 'respondent-9.txt', content: TRANSCRIPT, type: 'text/plain' }]);
+    await page.locator('table[aria-label=Uploads] tr[data-file="respondent-9.txt"] progress[value="1"]').waitFor();
+    await waitForStatus('respondent-9.txt', 'TAGGED');
+    await screenshot(page, 'ui-1-upload');
+  });
+
+  it('accepts and rejects proposals with the keyboard, undoes, and the report follows', async () => {
+    const before = await frequencyInUi();
+    await openReview('respondent-9.txt');
+    await screenshot(page, 'ui-2-review-before');
+
+    const current = page.locator('.segment.current');
+    const firstCode = await page.locator('.proposal.active').getAttribute('data-code');
+    expect(firstCode).toBeTruthy();
+    await page.keyboard.press('a');
+    await page.locator(`.proposal[data-code="${firstCode}"][data-status=accepted]`).waitFor();
+
+    // The next undecided proposal (same or next segment) is rejected with r, undone with u, rejected again.
+    const secondCode = await page.locator('.proposal.active').getAttribute('data-code');
+    expect(secondCode).toBeTruthy();
+    await page.keyboard.press('r');
+    await page.locator(`.chip[data-code="${secondCode}"][data-status=rejected]`).first().waitFor();
+    await page.keyboard.press('u');
+    await page.locator(`.chip[data-code="${secondCode}"][data-status=proposed]`).first().waitFor();
+    await page.keyboard.press('r');
+    await page.locator(`.chip[data-code="${secondCode}"][data-status=rejected]`).first().waitFor();
+
+    // j/k move between segments.
+    const at = await current.getAttribute('data-segment');
+    await page.keyboard.press('k');
+    await page.keyboard.press('j');
+    expect(await page.locator('.segment.current').getAttribute('data-segment')).toBe(at);
+    await screenshot(page, 'ui-3-review-decided');
+
+    const after = await frequencyInUi();
+    expect(after.get(firstCode!)).toBe((before.get(firstCode!) ?? 0) + 1);
+    expect(after.get(secondCode!) ?? 0).toBe(before.get(secondCode!) ?? 0);
+    await screenshot(page, 'ui-4-report');
+  });
+
+  it('codes a selected span through the code picker and shows it in Browse with its count', async () => {
+    await openReview('respondent-9.txt');
+    // Select "het gaat soms traag" in the last respondent turn.
+    const target = page.locator('.segment', { hasText: 'soms traag' });
+    await target.click();
+    const phrase = 'het gaat soms traag';
+    await target.locator('.body').evaluate((body, p) => {
+      const text = body.textContent ?? '';
+      const start = text.indexOf(p);
+      // Walk text nodes to place the range (the body may be split by <mark>s).
+      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+      let offset = 0;
+      const range = document.createRange();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const len = n.textContent?.length ?? 0;
+        if (start >= offset && start <= offset + len) range.setStart(n, start - offset);
+        if (start + p.length >= offset && start + p.length <= offset + len) {
+          range.setEnd(n, start + p.length - offset);
+          break;
+        }
+        offset += len;
+      }
+      const sel = window.getSelection()!;
+      sel.removeAllRanges();
+      sel.addRange(range);
+    }, phrase);
+    await page.locator('[data-testid=add-code]', { hasText: 'Code selection' }).waitFor();
+    await page.keyboard.press('c');
+    await page.locator('dialog.picker').waitFor();
+    await page.keyboard.type('snelh');
+    await screenshot(page, 'ui-5-picker');
+    await page.keyboard.press('Enter');
+    await page.locator('.chip[data-code="effecten/snelheid"][data-status=accepted]').waitFor();
+    await screenshot(page, 'ui-6-span-coded');
+
+    const coded = await apiGet<{ items: { text: string; coding: { span: { start: number; end: number } | null } }[] }>(
+      `/projects/${stack.projectId}/codings?code=${encodeURIComponent('effecten/snelheid')}&status=accepted`,
+    );
+    expect(coded.items.map((i) => i.text)).toContain(phrase);
+    expect(coded.items.find((i) => i.text === phrase)?.coding.span).not.toBeNull();
+
+    await page.goto(`${stack.webUrl}#/browse?status=accepted&code=effecten%2Fsnelheid`);
+    await page.locator('[data-testid="count-effecten/snelheid"]', { hasText: '1' }).waitFor();
+    await page.locator('.quote mark', { hasText: phrase }).waitFor();
+    await screenshot(page, 'ui-7-browse');
+  });
+
+  it('shows a stale decision (409) with the current state and keeps the reviewer’s intent', async () => {
+    await openReview('respondent-9.txt');
+    const doc = await apiGet<{ segments: { codings: { id: string; status: string; version: number; documentId: string }[] }[] }>(
+      `/projects/${stack.projectId}/documents/${encodeURIComponent((await page.url()).split('/review/')[1]!.split('?')[0]!)}`,
+    );
+    const open = doc.segments.flatMap((s) => s.codings).filter((c) => c.status === 'proposed');
+    expect(open.length).toBeGreaterThan(0);
+    // Move the UI to the proposal, then someone else rejects it behind the UI's back.
+    await page.reload();
+    await page.locator('.proposal.active').waitFor();
+    const codingCode = await page.locator('.proposal.active').getAttribute('data-code');
+    const target = open.find(() => true)!;
+    const active = doc.segments.flatMap((s) => s.codings).find((c) => c.status === 'proposed' && (c as unknown as { code: string }).code === codingCode) ?? target;
+    await apiPost(`/projects/${stack.projectId}/decisions`, { action: 'reject', documentId: active.documentId, codingId: active.id, version: active.version });
+    await page.keyboard.press('a');
+    const banner = page.locator('[data-testid=conflict]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('now rejected');
+    await screenshot(page, 'ui-8-conflict');
+    await banner.locator('button', { hasText: 'anyway' }).click();
+    await page.locator(`.proposal[data-code="${codingCode}"][data-status=accepted]`).waitFor();
+  });
+
+  it('exports a REFI-QDA project (.qdpx) as a download', async () => {
+    await page.goto(`${stack.webUrl}#/report`);
+    await page.locator('[data-testid=frequency]').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-format=qdpx]').click()]);
+    const file = await download.path();
+    const zip = unzipSync(new Uint8Array(readFileSync(file)));
+    expect(Object.keys(zip)).toContain('project.qde');
+    const qde = new TextDecoder().decode(zip['project.qde']);
+    expect(qde).toContain('respondent-9.txt');
+    expect(qde).toContain('PlainTextSelection');
+    await screenshot(page, 'ui-9-export');
+  });
+
+  it('renders an XSS transcript as inert text', async () => {
+    await page.goto(`${stack.webUrl}#/upload`);
+    await page.setInputFiles('#doc-drop', { name: 'xss.txt', mimeType: 'text/plain', buffer: Buffer.from(XSS) });
+    await waitForStatus('xss.txt', 'TAGGED');
+    await openReview('xss.txt');
+    const body = page.locator('.segment', { hasText: 'onerror' }).locator('.body');
+    expect(await body.textContent()).toContain('<img src=x onerror=alert(1)>');
+    expect(await body.textContent()).toContain('<script>alert(2)</script>');
+    expect(await page.locator('.segments img, .segments script').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(session.dialogs).toEqual([]);
+    await screenshot(page, 'ui-10-xss');
+  });
+});
