@@ -120,7 +120,11 @@ export function parseJsonl(text: string, where: string): ExtractedDocument {
     const r = JsonRow.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0];
-      problems.push(`line ${line}: ${issue?.path.length ? `field \`${issue.path.join('.')}\`` : 'the row'} ${issue?.message ?? 'is invalid'}`);
+      const field = issue?.path.join('.') ?? '';
+      const obj = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+      if (!obj) problems.push(`line ${line}: is not a JSON object`);
+      else if (field && obj[field] === undefined) problems.push(`line ${line}: has no \`${field}\``);
+      else problems.push(`line ${line}: field \`${field}\` must be ${field === 'id' ? 'a string or number' : 'a string'}`);
       return;
     }
     const row: Row = { line, id: r.data.id.trim(), text: r.data.text };
