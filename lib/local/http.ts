@@ -5,7 +5,7 @@
 // router as on AWS. The API answers under /api/... (and /health); everything else is the static UI
 // from `webDir`, with a strict Content-Security-Policy. Requests must name a loopback Host (no DNS
 // rebinding), and every API route but /health needs `Authorization: Bearer <token>`.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,8 @@ import { createApi, tokenAuthenticator, type Api, type ApiDeps, type ApiEvent, t
 import { settingsFromEnv } from '../config.js';
 import { QualtagError } from '../errors.js';
 import { createAdapters } from '../store/index.js';
+
+export { localToken, readLocalConnection } from '../api/connection.js';
 
 export interface HttpServerOptions {
   host?: string; // always a loopback address
@@ -38,32 +40,6 @@ export interface RunningHttpServer {
 }
 
 const MAX_BODY = 6 * 1024 * 1024; // the Lambda payload limit
-
-/** The local bearer token under `stateDir` (created on first use, readable only by its owner). */
-export async function localToken(stateDir: string): Promise<string> {
-  const file = path.join(stateDir, 'token');
-  try {
-    const t = (await readFile(file, 'utf8')).trim();
-    if (t.length >= 32) return t;
-  } catch {
-    // first start
-  }
-  await mkdir(stateDir, { recursive: true });
-  const token = randomBytes(32).toString('base64url');
-  await writeFile(file, `${token}\n`, { mode: 0o600 });
-  return token;
-}
-
-/** What the CLI needs to reach the local API: the URL written by startHttpServer and the token. */
-export async function readLocalConnection(stateDir: string): Promise<{ url: string; token: string } | null> {
-  try {
-    const { url } = JSON.parse(await readFile(path.join(stateDir, 'api.json'), 'utf8')) as { url?: unknown };
-    const token = (await readFile(path.join(stateDir, 'token'), 'utf8')).trim();
-    return typeof url === 'string' && token ? { url, token } : null;
-  } catch {
-    return null;
-  }
-}
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

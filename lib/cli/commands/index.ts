@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
+import { registerQuery } from './query.js';
+import { registerReport } from './report.js';
+import { registerReview } from './review.js';
 import { registerRules } from './rules.js';
 import { registerSegments } from './segments.js';
 
@@ -7,4 +11,4 @@ import { registerSegments } from './segments.js';
 export type RegisterCommand = (program: Command) => void;
 
 // Each stage registers its own commands; add new modules here.
-export const commands: RegisterCommand[] = [registerEval, registerRules, registerSegments];
+export const commands: RegisterCommand[] = [registerEval, registerRules, registerSegments, registerQuery, registerReview, registerReport, registerExport];

@@ -1,0 +1,98 @@
+// The CLI's query / review / report / export commands against the local API (real DynamoDB Local +
+// s3rver), run as a person runs them: `node bin/qualtag.mjs ...`, finding the API through .qualtag/.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { strFromU8, unzipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localToken, startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
+import { createAdapters } from '../../lib/store/index.js';
+import { projectRoot } from '../helpers/shared.js';
+import { freshServices } from './helpers/services.js';
+import { seedProject } from './helpers/api-seed.js';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-cli-'));
+const stateDir = path.join(dir, '.qualtag');
+let server: RunningHttpServer;
+
+async function qualtag(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run('node', [path.join(projectRoot, 'bin/qualtag.mjs'), ...args], { cwd: dir, env: { ...process.env, QUALTAG_STATE_DIR: stateDir } });
+    return { stdout, stderr, code: 0 };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string; code: number };
+    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
+  }
+}
+
+beforeAll(async () => {
+  const services = await freshServices('cli');
+  const adapters = createAdapters({ tableName: services.tableName, bucketName: services.bucketName }, services.clientOptions);
+  await seedProject(adapters.store, adapters.blobs, 'proj-cli', ['local'], [
+    { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking.\nR2: Geen tijd.\n' },
+  ]);
+  const token = await localToken(stateDir);
+  server = await startHttpServer({ port: 0, token, stateDir, deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} } } });
+});
+afterAll(async () => server?.close());
+
+describe('qualtag query / review / report / export', () => {
+  it('reviews from the terminal: queue, accept, add a span, a stale write, undo', async () => {
+    const queue = await qualtag('review', '--order', 'score');
+    expect(queue.code).toBe(0);
+    expect(queue.stdout).toContain('Review queue (3 undecided)');
+    const id = /^(doc-1~\d+~voorwaarden%2Fvertrouwen)\s/m.exec(queue.stdout)![1]!;
+    const accepted = await qualtag('review', '--accept', id);
+    expect(accepted.stdout).toContain('accept: voorwaarden/vertrouwen on doc-1 segment 1: accepted (version 2, by local)');
+    const stale = await qualtag('review', '--reject', id, '--version', '1');
+    expect(stale.code).toBe(2);
+    expect(stale.stderr).toMatch(/not applied: .*\n\s+now: voorwaarden\/vertrouwen .*accepted \(version 2/);
+    const add = await qualtag('review', '--add', 'voorwaarden/tijd', '--document', 'doc-1', '--segment', 'doc-1:t0002', '--span', '4-14');
+    expect(add.code).toBe(0);
+    const undo = await qualtag('review', '--undo', id);
+    expect(undo.stdout).toContain('proposed (version 3');
+    const bad = await qualtag('review', '--add', 'voorwaarden/tijd', '--document', 'doc-1', '--segment', 'doc-1:t0002', '--span', '9-2');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/is not a span/);
+  }, 120_000);
+
+  it('queries coded segments as a table and as JSON lines', async () => {
+    const table = await qualtag('query', '--code', 'voorwaarden/tijd');
+    expect(table.stdout).toContain('1 coded segment (accepted)');
+    expect(table.stdout).toContain('Vertrouwen');
+    const jsonl = await qualtag('query', '--document', 'doc-1', '--status', 'all', '--format', 'jsonl');
+    const rows = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; coding: { status: string } });
+    expect(rows).toHaveLength(4);
+    const missing = await qualtag('query');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/say which coded segments/);
+  }, 120_000);
+
+  it('reports as table, CSV and JSON', async () => {
+    const table = await qualtag('report', '--status', 'all');
+    expect(table.stdout).toContain('# Code frequency');
+    expect(table.stdout).toMatch(/Respondent share \(2 respondents/);
+    const csv = await qualtag('report', '--kind', 'respondent-share', '--format', 'csv', '--high', '1/2');
+    expect(csv.stdout.split('\r\n')[0]).toBe('category,code,respondents,share_%,label');
+    expect(csv.stdout).toContain('voorwaarden/tijd,1,50,hoge mate');
+    const json = JSON.parse((await qualtag('report', '--format', 'json', '--kind', 'frequency')).stdout) as { total: number };
+    expect(json.total).toBe(1);
+    expect((await qualtag('report', '--high', '3')).stderr).toMatch(/--high must be a share/);
+  }, 120_000);
+
+  it('exports qdpx, qdc, csv and xlsx files', async () => {
+    for (const format of ['qdpx', 'qdc', 'csv', 'xlsx']) {
+      const out = path.join(dir, `export.${format}`);
+      const r = await qualtag('export', '--format', format, '--out', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`wrote ${out}`);
+    }
+    expect(strFromU8(unzipSync(readFileSync(path.join(dir, 'export.qdpx')))['project.qde']!)).toContain('<Project xmlns="urn:QDA-XML:project:1.0"');
+    expect(readFileSync(path.join(dir, 'export.qdc'), 'utf8')).toContain('<CodeBook');
+    const noApi = await qualtag('export', '--format', 'csv', '--out', 'x.csv', '--api', 'http://127.0.0.1:9');
+    expect(noApi.stderr).toMatch(/needs a token/);
+  }, 120_000);
+});
