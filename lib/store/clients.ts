@@ -10,8 +10,24 @@ export interface ClientOptions {
   region?: string;
   dynamodbEndpoint?: string;
   s3Endpoint?: string;
-  /** Extra DynamoDB client settings (tests inject middleware or retry settings). */
+  /** Extra DynamoDB client settings (retry settings). */
   dynamodb?: Partial<DynamoDBClientConfig>;
+  /** Called once per client created: benchmarks count requests, tests inject throttling as middleware. */
+  instrument?: (client: DynamoDBClient | S3Client | SQSClient) => void;
+}
+
+/** Middleware that calls `count(service, command)` for every request a client sends. */
+export function countRequests(count: (service: string, command: string) => void): (client: DynamoDBClient | S3Client | SQSClient) => void {
+  return (client) => {
+    const service = client instanceof DynamoDBClient ? 'dynamodb' : client instanceof S3Client ? 's3' : 'sqs';
+    (client as DynamoDBClient).middlewareStack.add(
+      (next, context) => async (args) => {
+        count(service, context.commandName ?? 'unknown');
+        return next(args);
+      },
+      { step: 'initialize', name: 'qualtagCountRequests' },
+    );
+  };
 }
 
 const region = (o: ClientOptions): string => o.region ?? process.env.AWS_REGION ?? 'eu-west-1';
@@ -19,7 +35,9 @@ const region = (o: ClientOptions): string => o.region ?? process.env.AWS_REGION 
 /** The plain client (table administration); items go through dynamoClient. */
 export function rawDynamoClient(o: ClientOptions = {}): DynamoDBClient {
   const endpoint = o.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  return new DynamoDBClient({ region: region(o), ...(endpoint ? { endpoint } : {}), maxAttempts: 6, ...o.dynamodb });
+  const client = new DynamoDBClient({ region: region(o), ...(endpoint ? { endpoint } : {}), maxAttempts: 6, ...o.dynamodb });
+  o.instrument?.(client);
+  return client;
 }
 
 export function dynamoClient(o: ClientOptions = {}): DynamoDBDocumentClient {
@@ -30,7 +48,7 @@ export function dynamoClient(o: ClientOptions = {}): DynamoDBDocumentClient {
 
 export function s3Client(o: ClientOptions = {}): S3Client {
   const endpoint = o.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
-  return new S3Client({
+  const client = new S3Client({
     region: region(o),
     ...(endpoint
       ? {
@@ -42,8 +60,12 @@ export function s3Client(o: ClientOptions = {}): S3Client {
         }
       : {}),
   });
+  o.instrument?.(client);
+  return client;
 }
 
 export function sqsClient(o: ClientOptions = {}): SQSClient {
-  return new SQSClient({ region: region(o) });
+  const client = new SQSClient({ region: region(o) });
+  o.instrument?.(client);
+  return client;
 }

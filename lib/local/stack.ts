@@ -1,0 +1,183 @@
+// The one-machine stack: DynamoDB Local + s3rver on 127.0.0.1, the table and bucket, and the same
+// ingest/tag handler code as on AWS, driven by in-process queues with Lambda semantics.
+// Persisted under `dataDir` (`.qualtag/` for `qualtag up`), or in memory / a temp dir when absent.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createIngestHandler, createTagHandler, type PipelineDeps, type PipelineLog } from '../pipeline/index.js';
+import { ensureBucket, ensureTable } from '../store/admin.js';
+import { rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
+import { createAdapters, type BlobStore, type DynamoStore, type TagQueue } from '../store/index.js';
+import { s3Record, toS3Event } from './s3-events.js';
+import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';
+import { LocalQueue, type DeadLetter } from './queue.js';
+import { startS3Local, type RunningS3Local } from './s3-local.js';
+
+export interface LocalStackOptions {
+  /** Persist DynamoDB (dataDir/dynamodb), S3 (dataDir/s3) and the dead letters here; absent: throwaway. */
+  dataDir?: string;
+  dynamodbPort?: number;
+  s3Port?: number;
+  tableName?: string;
+  bucketName?: string;
+  /** Ingest/tag batches in flight at once (Lambda concurrency per function). */
+  concurrency?: number;
+  maxReceiveCount?: number;
+  retryDelayMs?: number;
+  /** Extra client settings for the handlers' adapters (request counting, injected faults). */
+  clients?: Partial<ClientOptions>;
+  log?: PipelineLog;
+  /** Counts handler invocations per function (benchmarks). */
+  onInvoke?: (fn: 'ingest' | 'tag', batchSize: number) => void;
+}
+
+export interface LocalStackEndpoints {
+  dynamodbEndpoint: string;
+  s3Endpoint: string;
+  region: string;
+  tableName: string;
+  bucketName: string;
+}
+
+export interface LocalStack extends LocalStackEndpoints {
+  store: DynamoStore;
+  blobs: BlobStore;
+  /** The tag hand-over the API's re-tag uses. */
+  tagQueue: TagQueue;
+  clientOptions: ClientOptions;
+  /** Resolves when both queues are empty. */
+  idle(): Promise<void>;
+  deadLetters(): DeadLetter[];
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_TABLE = 'qualtag';
+export const DEFAULT_BUCKET = 'qualtag-uploads';
+const DEAD_LETTERS = 'dead-letters.jsonl';
+
+export function readDeadLetters(dataDir: string): DeadLetter[] {
+  const file = path.join(dataDir, DEAD_LETTERS);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as DeadLetter);
+}
+
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const region = process.env.AWS_REGION ?? 'eu-west-1';
+  // DynamoDB Local and s3rver accept any credentials; the SDK still wants some.
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_REGION ??= region;
+  const tableName = opts.tableName ?? DEFAULT_TABLE;
+  const bucketName = opts.bucketName ?? DEFAULT_BUCKET;
+  const tempS3 = opts.dataDir ? undefined : await mkdtemp(path.join(tmpdir(), 'qualtag-s3-'));
+  const s3Dir = opts.dataDir ? path.join(opts.dataDir, 's3') : tempS3!;
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+
+  let ddb: RunningDynamoLocal | undefined;
+  let s3: RunningS3Local | undefined;
+  try {
+    [ddb, s3] = await Promise.all([
+      startDynamoLocal({ ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
+      startS3Local({ directory: s3Dir, ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
+    ]);
+  } catch (e) {
+    await Promise.allSettled([ddb?.stop(), s3?.stop()]);
+    throw e;
+  }
+  const base: ClientOptions = { region, dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint };
+  await Promise.all([ensureTable(rawDynamoClient(base), tableName), ensureBucket(s3Client(base), bucketName)]);
+
+  const clientOptions: ClientOptions = { ...base, ...opts.clients };
+  const { store, blobs } = createAdapters({ tableName, bucketName }, clientOptions);
+  const dead: DeadLetter[] = opts.dataDir ? readDeadLetters(opts.dataDir) : [];
+  const onDeadLetter = (d: DeadLetter): void => {
+    dead.push(d);
+    opts.log?.error('message moved to the dead-letter list', { queue: d.queue, body: d.body, error: d.error });
+    if (opts.dataDir) appendFileSync(path.join(opts.dataDir, DEAD_LETTERS), `${JSON.stringify(d)}\n`);
+  };
+  const common = {
+    concurrency: opts.concurrency ?? 2,
+    maxReceiveCount: opts.maxReceiveCount ?? 3,
+    retryDelayMs: opts.retryDelayMs ?? 250,
+    onDeadLetter,
+  };
+  // Late-bound: the ingest handler hands over to the tag queue created next to it.
+  let tagLocal: LocalQueue | undefined;
+  const tagQueue: TagQueue = { send: async (reqs) => tagLocal!.send(reqs.map((r) => JSON.stringify(r))) };
+  const deps: PipelineDeps = { store, blobs, tagQueue, ...(opts.log ? { log: opts.log } : {}) };
+  tagLocal = new LocalQueue({ name: 'tag', handler: createTagHandler(deps), ...common, onInvoke: (n) => opts.onInvoke?.('tag', n) });
+  const ingest = new LocalQueue({ name: 'ingest', handler: createIngestHandler(deps), ...common, onInvoke: (n) => opts.onInvoke?.('ingest', n) });
+
+  // What S3 → SQS would do: one message per notification, test events and other prefixes filtered.
+  s3.onEvent((raw) => {
+    const event = toS3Event(raw, { region });
+    if (event) ingest.send([JSON.stringify(event)]);
+  });
+
+  // Work the previous run left unfinished (queues live in memory): pick it up again.
+  await resumeUnfinished(store, bucketName, region, (b) => ingest.send(b), tagQueue);
+
+  let stopped = false;
+  return {
+    dynamodbEndpoint: ddb.endpoint,
+    s3Endpoint: s3.endpoint,
+    region,
+    tableName,
+    bucketName,
+    store,
+    blobs,
+    tagQueue,
+    clientOptions,
+    async idle() {
+      // Ingest feeds tag: wait until both are empty at the same time.
+      for (;;) {
+        await ingest.idle();
+        await tagLocal!.idle();
+        if (ingest.depth === 0 && tagLocal!.depth === 0) return;
+      }
+    },
+    deadLetters: () => [...dead],
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await ingest.stop();
+      await tagLocal!.stop();
+      await Promise.allSettled([s3!.stop(), ddb!.stop()]);
+      if (tempS3) await rm(tempS3, { recursive: true, force: true });
+    },
+  };
+}
+
+async function resumeUnfinished(
+  store: DynamoStore,
+  bucket: string,
+  region: string,
+  sendIngest: (bodies: string[]) => void,
+  tagQueue: TagQueue,
+): Promise<void> {
+  let cursor: string | undefined;
+  const projects: string[] = [];
+  do {
+    const page = await store.listProjectsForUser('local', { limit: 500, cursor });
+    projects.push(...page.items.map((p) => p.id));
+    cursor = page.cursor;
+  } while (cursor);
+  for (const projectId of projects) {
+    let docCursor: string | undefined;
+    do {
+      const page = await store.listDocuments(projectId, { limit: 500, cursor: docCursor });
+      for (const d of page.items) {
+        if (d.status === 'UPLOADED') {
+          sendIngest([JSON.stringify({ Records: [s3Record({ bucket, key: d.s3Key, eTag: d.sourceVersion, region })] })]);
+        } else if (d.status === 'EXTRACTED') {
+          await tagQueue.send([{ projectId, documentId: d.id, reason: 'ingest' }]);
+        }
+      }
+      docCursor = page.cursor;
+    } while (docCursor);
+  }
+}
