@@ -65,7 +65,7 @@ class CompiledTagger implements Tagger {
     const topK = opts.topK ?? this.opts.topK;
     const minScore = opts.minScore ?? this.opts.minScore;
     const relativeCutoff = opts.relativeCutoff ?? this.opts.relativeCutoff;
-    const scores = new Map<string, { score: number; evidence: Evidence[] }>();
+    const scores = new Map<string, { score: number; matches: Array<{ rule: string; spans: Array<{ start: number; end: number }> }> }>();
     const vetoed = new Set<string>();
     for (const m of this.matcher.match(text)) {
       const owner = this.owner[m.rule]!;
@@ -74,28 +74,36 @@ class CompiledTagger implements Tagger {
         continue;
       }
       const rule = this.matcher.rules[m.rule]!;
-      const distinct = new Set(m.spans.map((s) => s.start)).size;
-      const entry = scores.get(owner.code) ?? { score: 0, evidence: [] };
-      entry.score += rule.weight * (1 + REPEAT_DAMPING * Math.log(distinct));
-      for (const s of m.spans) entry.evidence.push({ start: s.start, end: s.end, rule: rule.source });
-      scores.set(owner.code, entry);
+      let distinct = 1;
+      for (let i = 1; i < m.spans.length; i++) if (m.spans[i]!.start !== m.spans[i - 1]!.start) distinct++;
+      const entry = scores.get(owner.code);
+      const add = rule.weight * (1 + REPEAT_DAMPING * Math.log(distinct));
+      if (entry) {
+        entry.score += add;
+        entry.matches.push({ rule: rule.source, spans: m.spans });
+      } else scores.set(owner.code, { score: add, matches: [{ rule: rule.source, spans: m.spans }] });
     }
     // Evidence for a category (all its codes together) lifts each of its codes a little.
-    const byCategory = new Map<string, number>();
-    for (const [code, e] of scores) {
-      const cat = this.categoryOf.get(code)!;
-      byCategory.set(cat, (byCategory.get(cat) ?? 0) + e.score);
-    }
     const prior = this.opts.categoryPrior;
+    const byCategory = new Map<string, number>();
+    if (prior) {
+      for (const [code, e] of scores) {
+        const cat = this.categoryOf.get(code)!;
+        byCategory.set(cat, (byCategory.get(cat) ?? 0) + e.score);
+      }
+    }
     const ranked = [...scores.entries()]
       .filter(([code]) => !vetoed.has(code))
       .map(([code, e]) => {
-        const score = e.score + prior * (byCategory.get(this.categoryOf.get(code)!)! - e.score);
-        return { code, score: Math.round(score * 1000) / 1000, evidence: tidy(e.evidence) };
+        const score = prior ? e.score + prior * (byCategory.get(this.categoryOf.get(code)!)! - e.score) : e.score;
+        return { code, score: Math.round(score * 1000) / 1000, matches: e.matches };
       })
       .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
     const best = ranked[0]?.score ?? 0;
-    return ranked.filter((p) => p.score >= minScore && p.score >= best * relativeCutoff).slice(0, topK);
+    return ranked
+      .filter((p) => p.score >= minScore && p.score >= best * relativeCutoff)
+      .slice(0, topK)
+      .map((p) => ({ code: p.code, score: p.score, evidence: tidy(p.matches.flatMap((m) => m.spans.map((s) => ({ start: s.start, end: s.end, rule: m.rule })))) }));
   }
 }
 

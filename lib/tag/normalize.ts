@@ -10,38 +10,67 @@ export interface WordToken {
   end: number;
 }
 
-// A word: letters/digits/marks, joined by inner apostrophes, hyphens or dots-between-letters.
-const WORD = /[\p{L}\p{N}\p{M}]+(?:['’\u00AD][\p{L}\p{N}\p{M}]+)*/gu;
-const HYPHENS = /^[-\u2010\u2011]$/u;
+// Word characters are letters, digits and combining marks; apostrophes and soft hyphens join two
+// word characters (auto's, o’clock). A hand-written scanner: a Unicode regex was the slowest step.
+const wordCharCache = new Map<number, boolean>();
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  let w = wordCharCache.get(c);
+  if (w === undefined) {
+    // Surrogate halves: treat as word characters (letters outside the BMP are rare but exist).
+    w = (c >= 0xd800 && c <= 0xdfff) || WORD_CHAR.test(String.fromCharCode(c));
+    wordCharCache.set(c, w);
+  }
+  return w;
+}
+
+const isJoiner = (c: number): boolean => c === 39 || c === 0x2019 || c === 0xad;
+const isHyphen = (c: number): boolean => c === 45 || c === 0x2010 || c === 0x2011;
 
 const foldMemo = new Map<string, string>();
 
 export function fold(word: string): string {
   let f = foldMemo.get(word);
   if (f === undefined) {
-    f = word.normalize('NFKD').replace(/[\p{M}'’\u00AD]/gu, '').toLowerCase();
+    f = /^[\x00-\x7f]*$/.test(word) ? word.replace(/'/g, '').toLowerCase() : word.normalize('NFKD').replace(/[\p{M}'’\u00AD]/gu, '').toLowerCase();
     if (foldMemo.size > 200_000) foldMemo.clear();
     foldMemo.set(word, f);
   }
   return f;
 }
 
+export interface TextWord extends WordToken {
+  /** A hyphen joins this word to the next (`informatie-uitwisseling`). */
+  hyphenNext: boolean;
+}
+
 /**
  * Words of a text in order. A hyphenated compound (`informatie-uitwisseling`) yields its parts as
- * consecutive words, so rules see it exactly like `informatie uitwisseling`; `joinedWithNext` marks
- * the parts so the tagger can also treat the whole as one closed compound.
+ * consecutive words, so rules see it exactly like `informatie uitwisseling`.
  */
-export function tokenize(text: string): Array<WordToken & { hyphenNext: boolean }> {
-  const out: Array<WordToken & { hyphenNext: boolean }> = [];
-  WORD.lastIndex = 0;
-  for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    const folded = fold(m[0]);
+export function tokenize(text: string): TextWord[] {
+  const out: TextWord[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i++;
+    for (;;) {
+      while (i < n && isWordChar(text.charCodeAt(i))) i++;
+      if (i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(text.charCodeAt(i + 1))) i += 2;
+      else break;
+    }
+    const folded = fold(text.slice(start, i));
     if (!folded) continue;
     const prev = out[out.length - 1];
-    if (prev && prev.end === start - 1 && HYPHENS.test(text[start - 1]!)) prev.hyphenNext = true;
-    out.push({ folded, start, end, hyphenNext: false });
+    if (prev && prev.end === start - 1 && isHyphen(text.charCodeAt(start - 1))) prev.hyphenNext = true;
+    out.push({ folded, start, end: i, hyphenNext: false });
   }
   return out;
 }
