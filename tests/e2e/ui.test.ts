@@ -91,7 +91,7 @@ async function waitForStatus(name: string, status: 'TAGGED' | 'FAILED'): Promise
 
 async function openReview(name: string): Promise<void> {
   await page.goto(`${stack.webUrl}#/upload`);
-  await page.locator(`table[aria-label=Documents] tr[data-doc="${name}"] a`).click();
+  await page.locator(`table[aria-label=Documents] tr[data-doc="${name}"] a`).first().click();
   await page.locator('.segment.current').waitFor();
 }
 
@@ -206,25 +206,27 @@ describe('review UI in Chromium', () => {
 
   it('shows a stale decision (409) with the current state and keeps the reviewer’s intent', async () => {
     await openReview('respondent-9.txt');
-    const doc = await apiGet<{ segments: { codings: { id: string; status: string; version: number; documentId: string }[] }[] }>(
-      `/projects/${stack.projectId}/documents/${encodeURIComponent((await page.url()).split('/review/')[1]!.split('?')[0]!)}`,
+    const documentId = decodeURIComponent(page.url().split('/review/')[1]!.split('?')[0]!);
+    const activeCode = await page.locator('.proposal.active').getAttribute('data-code');
+    const doc = await apiGet<{ segments: { id: string; codings: { id: string; code: string; status: string; version: number }[] }[] }>(
+      `/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`,
     );
-    const open = doc.segments.flatMap((s) => s.codings).filter((c) => c.status === 'proposed');
-    expect(open.length).toBeGreaterThan(0);
-    // Move the UI to the proposal, then someone else rejects it behind the UI's back.
-    await page.reload();
-    await page.locator('.proposal.active').waitFor();
-    const codingCode = await page.locator('.proposal.active').getAttribute('data-code');
-    const target = open.find(() => true)!;
-    const active = doc.segments.flatMap((s) => s.codings).find((c) => c.status === 'proposed' && (c as unknown as { code: string }).code === codingCode) ?? target;
-    await apiPost(`/projects/${stack.projectId}/decisions`, { action: 'reject', documentId: active.documentId, codingId: active.id, version: active.version });
+    const segmentId = await page.locator('.segment.current').getAttribute('data-segment');
+    const coding = doc.segments.find((s) => s.id === segmentId)?.codings.find((c) => c.code === activeCode && c.status === 'proposed');
+    expect(coding).toBeDefined();
+    // Someone else rejects it behind the page's back; the page still holds the old version.
+    await apiPost(`/projects/${stack.projectId}/decisions`, { action: 'reject', documentId, codingId: coding!.id, version: coding!.version });
     await page.keyboard.press('a');
     const banner = page.locator('[data-testid=conflict]');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('now rejected');
+    await page.locator(`.proposal[data-code="${activeCode}"][data-status=rejected]`).waitFor();
     await screenshot(page, 'ui-8-conflict');
-    await banner.locator('button', { hasText: 'anyway' }).click();
-    await page.locator(`.proposal[data-code="${codingCode}"][data-status=accepted]`).waitFor();
+    // The reviewer's intent is still on offer and applies against the current version.
+    await banner.locator('button', { hasText: 'Accept anyway' }).click();
+    await page.locator(`.proposal[data-code="${activeCode}"][data-status=accepted]`).waitFor();
+    const after = await apiGet<{ segments: { codings: { id: string; status: string }[] }[] }>(`/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`);
+    expect(after.segments.flatMap((s) => s.codings).find((c) => c.id === coding!.id)?.status).toBe('accepted');
   });
 
   it('exports a REFI-QDA project (.qdpx) as a download', async () => {

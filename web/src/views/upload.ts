@@ -2,7 +2,7 @@
 // table below follows every document through UPLOADED → EXTRACTED → TAGGED (or FAILED, with why).
 import { api, type DocumentSummary } from '../api.js';
 import type { Ctx, View } from '../context.js';
-import { h, replaceChildren, toast } from '../dom.js';
+import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { putWithProgress } from '../http.js';
 import { formatRoute, type Route } from '../route.js';
@@ -122,13 +122,11 @@ export function uploadView(ctx: Ctx, _route: Route): View {
           h('td', null, statusBadge(d), d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null),
           h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
           h('td', { class: 'num' }, d.segmentCount ?? ''),
-          h('td', { class: 'num' }, d.counts ? String(d.counts.proposed) : ''),
-          h('td', { class: 'num' }, d.counts ? String(d.counts.accepted) : ''),
-          h('td', { class: 'num' }, d.counts ? String(d.counts.rejected) : ''),
+          h('td', null, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : ''),
         ),
       ),
     );
-    if (docs.length === 0) docsBody.append(h('tr', null, h('td', { attrs: { colspan: 7 }, class: 'muted' }, 'No documents yet.')));
+    if (docs.length === 0) docsBody.append(h('tr', null, h('td', { attrs: { colspan: 5 }, class: 'muted' }, 'No documents yet.')));
     // Each upload row follows its document's pipeline state.
     for (const row of rows) {
       if (row.done || row.state.textContent === 'uploading' || row.state.textContent === 'waiting') continue;
@@ -184,7 +182,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       h(
         'thead',
         null,
-        h('tr', null, h('th', null, 'Document'), h('th', null, 'State'), h('th', null, 'Respondent'), h('th', { class: 'num' }, 'Segments'), h('th', { class: 'num' }, 'Proposed'), h('th', { class: 'num' }, 'Accepted'), h('th', { class: 'num' }, 'Rejected')),
+        h('tr', null, h('th', null, 'Document'), h('th', null, 'State'), h('th', null, 'Respondent'), h('th', { class: 'num' }, 'Segments'), h('th', null, h('span', { class: 'visually-hidden' }, 'Open'))),
       ),
       docsBody,
     ),
