@@ -20,6 +20,9 @@ export interface PipelineProps {
   readonly tagMaxConcurrency?: number;
 }
 
+/** pdf-parse 2 needs its native canvas polyfill at load, which esbuild cannot bundle: installed next to the ingest bundle. */
+export const INGEST_NODE_MODULES = ['pdf-parse'];
+
 /** AWS: set the queue's visibility timeout to at least six times the consuming function's timeout. */
 export const VISIBILITY_FACTOR = 6;
 /** Deliveries before a message is parked in the dead-letter queue. */
@@ -62,8 +65,7 @@ export class Pipeline extends Construct {
       // pdf.js is memory- and CPU-hungry; 1,769 MB would be one full vCPU, 1 GB is the measured sweet spot.
       memorySize: 1024,
       environment: { ...env, [envNames.tagQueueUrl]: this.tagQueue.queueUrl },
-      // pdf-parse 2 needs its native canvas polyfill at load, which esbuild cannot bundle.
-      nodeModules: ['pdf-parse'],
+      nodeModules: INGEST_NODE_MODULES,
     });
     this.tagFunction = new QualtagFunction(this, 'Tag', {
       ...common,

@@ -14,6 +14,9 @@ import { Construct } from 'constructs';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
+/** The Node.js 22 Lambda runtime ships the AWS SDK v3; bundling it again would only add size and init time. */
+export const FUNCTION_EXTERNALS = ['@aws-sdk/*'];
+
 export interface QualtagFunctionProps {
   /** Handler file name in `handlersDir`, without extension: `ingest`, `tag`, `api`. */
   readonly name: string;
@@ -71,7 +74,7 @@ export class QualtagFunction extends nodejs.NodejsFunction {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
+        externalModules: FUNCTION_EXTERNALS,
         banner: ESM_REQUIRE_BANNER,
         nodeModules: props.nodeModules,
         forceDockerBundling: false,

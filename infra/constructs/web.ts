@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -102,7 +102,6 @@ export class Web extends Construct {
       enableLogging: true,
       logBucket: props.logBucket,
       logFilePrefix: 'cloudfront/',
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
     });
     Validations.of(this.distribution).acknowledge(
       {
@@ -118,8 +117,8 @@ export class Web extends Construct {
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'The default *.cloudfront.net certificate cannot pin a minimum TLS version (CloudFront allows TLSv1 for it); with a custom ' +
-          'domain and ACM certificate the distribution uses TLSv1.2_2021.',
+          'The default *.cloudfront.net certificate cannot pin a minimum TLS version (CloudFront fixes it at TLSv1); requiring ' +
+          'TLSv1.2_2021 needs a custom domain with an ACM certificate, which this stack does not configure yet.',
       },
     );
   }
@@ -146,6 +145,13 @@ export class Web extends Construct {
     return deployment;
   }
 
+  /** How cdk-nag prints the stack's account or region: the literal when known at synth time, else the pseudo parameter. */
+  private envPart(part: 'account' | 'region'): string {
+    const value = Stack.of(this)[part];
+    if (!Token.isUnresolved(value)) return value;
+    return part === 'account' ? '<AWS::AccountId>' : '<AWS::Region>';
+  }
+
   /** BucketDeployment runs a CDK-owned Lambda (Python, AWS CLI layer) at deploy time only. */
   private acknowledgeDeploymentHandler(deployment: s3deploy.BucketDeployment): void {
     const reason =
@@ -159,7 +165,7 @@ export class Web extends Construct {
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
       // The CDK bootstrap asset bucket the UI files are copied from.
-      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+      `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${this.envPart('account')}-${this.envPart('region')}/*`,
       `Resource::<${siteBucketId}.Arn>/*`,
       // cloudfront:CreateInvalidation/GetInvalidation as granted by aws-cdk-lib.
       'Resource::*',
