@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerCode } from './code.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
 import { registerQuery } from './query.js';
@@ -11,4 +12,4 @@ import { registerSegments } from './segments.js';
 export type RegisterCommand = (program: Command) => void;
 
 // Each stage registers its own commands; add new modules here.
-export const commands: RegisterCommand[] = [registerEval, registerRules, registerSegments, registerQuery, registerReview, registerReport, registerExport];
+export const commands: RegisterCommand[] = [registerCode, registerEval, registerRules, registerSegments, registerQuery, registerReview, registerReport, registerExport];

@@ -1,0 +1,84 @@
+// `qualtag code <file...> --codebook <file>`: extract, segment and tag files; one JSON object per
+// segment (the segment fields plus ranked proposals), or a table or CSV.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { isQualtagError } from '../../errors.js';
+import { extractFile } from '../../extract/index.js';
+import type { Proposal, Segment, SegmentUnit } from '../../model.js';
+import { segmentDocument } from '../../segment/index.js';
+import { compileTagger } from '../../tag/index.js';
+import { loadCodebookFile, positiveInt } from './codebook-file.js';
+
+interface CodeOptions {
+  codebook: string;
+  unit?: SegmentUnit;
+  format: 'jsonl' | 'table' | 'csv';
+  top: number;
+  minScore?: number;
+}
+
+/** A CSV cell, quoted, with spreadsheet formulas neutralised (=, +, -, @ at the start). */
+export function csvCell(value: string | number | null | undefined): string {
+  let s = value == null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const CSV_HEADER = ['document', 'segment', 'start', 'end', 'speaker', 'respondent', 'rank', 'code', 'score', 'evidence', 'text'];
+
+function csvRows(document: string, seg: Segment, proposals: Proposal[]): string[] {
+  const base = [document, seg.id, seg.start, seg.end, seg.speaker, seg.respondent];
+  if (!proposals.length) return [[...base, '', '', '', '', seg.text].map(csvCell).join(',')];
+  return proposals.map((p, i) => {
+    const evidence = [...new Set(p.evidence.map((e) => seg.text.slice(e.start, e.end)))].join('; ');
+    return [...base, i + 1, p.code, p.score, evidence, seg.text].map(csvCell).join(',');
+  });
+}
+
+function tableRow(document: string, seg: Segment, proposals: Proposal[]): string {
+  const head = `${document} ${seg.id}${seg.speaker ? ` [${seg.speaker}]` : ''}: ${seg.text.replace(/\s+/g, ' ').slice(0, 100)}${seg.text.length > 100 ? '…' : ''}`;
+  const lines = proposals.map((p) => {
+    const words = [...new Set(p.evidence.map((e) => seg.text.slice(e.start, e.end)))].slice(0, 6).join(', ');
+    return `    ${p.score.toFixed(2).padStart(6)}  ${p.code}  (${words})`;
+  });
+  return [head, ...(lines.length ? lines : ['    (no proposals)'])].join('\n');
+}
+
+export function registerCode(program: Command): void {
+  program
+    .command('code')
+    .description('Propose codes from a codebook for every segment of the given files')
+    .argument('<file...>', 'transcripts, documents or survey files (PDF, DOCX, TXT, MD, VTT, SRT, CSV, JSONL)')
+    .requiredOption('--codebook <file>', 'codebook (YAML, CSV or REFI-QDA .qdc)')
+    .addOption(new Option('--unit <unit>', 'segment unit').choices(['turn', 'paragraph', 'sentence']))
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'table', 'csv']).default('jsonl'))
+    .option('--top <k>', 'at most k proposals per segment', positiveInt, 3)
+    .option('--min-score <score>', 'drop proposals scoring below this', Number)
+    .action(async (files: string[], opts: CodeOptions) => {
+      const cb = await loadCodebookFile(opts.codebook);
+      const tagger = compileTagger(cb);
+      const out = process.stdout;
+      if (opts.format === 'csv') out.write(`${CSV_HEADER.join(',')}\n`);
+      let failed = 0;
+      for (const file of files) {
+        const document = path.basename(file);
+        try {
+          const bytes = new Uint8Array(await readFile(file));
+          const doc = await extractFile(bytes, document);
+          const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
+          for (const seg of segments) {
+            const proposals = tagger.tag(seg.text, { topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });
+            if (opts.format === 'jsonl') out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, proposals })}\n`);
+            else if (opts.format === 'csv') out.write(`${csvRows(document, seg, proposals).join('\n')}\n`);
+            else out.write(`${tableRow(document, seg, proposals)}\n`);
+          }
+        } catch (e) {
+          failed++;
+          const why = isQualtagError(e) ? e.describe() : e instanceof Error ? e.message : String(e);
+          process.stderr.write(`qualtag: ${document}: ${why}\n`);
+        }
+      }
+      if (failed) process.exitCode = 1;
+    });
+}
