@@ -1,0 +1,46 @@
+// The one infra test that bundles the real handlers (functions/*.ts) with the local esbuild, as `cdk synth` does,
+// so a handler that esbuild cannot bundle fails here rather than at deploy time.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/qualtag-function.js';
+import { cdkJsonContext, repoRoot } from './synth.js';
+
+describe('bundling the real handlers', () => {
+  const { app, stack } = buildApp(
+    { ...cdkJsonContext(), stage: 'bundle', adminEmail: 'admin@example.org' },
+    { overrides: { handlersDir: path.join(repoRoot, 'functions'), env: { account: '123456789012', region: 'eu-west-1' } } },
+  );
+  const assembly = app.synth(); // also runs cdk-nag with a concrete account and region
+  const template = Template.fromStack(stack);
+  const assetDirOf = (logicalPrefix: string): string => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const id = Object.keys(fns).find((k) => k.startsWith(logicalPrefix));
+    // The code's S3 key is `<asset hash>.zip`; the bundle sits in the assembly as `asset.<asset hash>/`.
+    const key = (fns[id!] as { Properties: { Code: { S3Key: string } } }).Properties.Code.S3Key;
+    return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+
+  it.each([
+    ['ingest', 'PipelineIngest'],
+    ['tag', 'PipelineTag'],
+    ['api', 'ApiHandler'],
+  ])('%s is one ESM file with the createRequire banner and a source map', (_name, prefix) => {
+    const dir = assetDirOf(prefix);
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    // The Lambda runtime provides the AWS SDK v3: it must stay external.
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
+  });
+
+  it('installs pdf-parse next to the ingest bundle instead of bundling it', () => {
+    const dir = assetDirOf('PipelineIngest');
+    expect(existsSync(path.join(dir, 'node_modules/pdf-parse/package.json'))).toBe(true);
+    const installed = readdirSync(path.join(dir, 'node_modules'));
+    expect(installed).toContain('@napi-rs');
+    expect(statSync(path.join(dir, 'index.mjs')).size).toBeGreaterThan(0);
+  });
+});
