@@ -81,7 +81,9 @@ export class Api extends Construct {
 
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // SRP for the UI's hosted login; password auth (TLS to Cognito, then the TOTP challenge) lets the CLI get a
+      // token with `aws cognito-idp initiate-auth` (README: pointing the CLI at the deployed API).
+      authFlows: { userSrp: true, userPassword: true },
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),

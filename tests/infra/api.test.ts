@@ -67,6 +67,8 @@ describe('authorizer', () => {
     expect(p.GenerateSecret).toBe(false);
     expect(p.CallbackURLs).toEqual([{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }, '/']] }]);
     expect(p.AllowedOAuthFlows).toEqual(['code']);
+    expect(p.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH']));
+    expect(p.ExplicitAuthFlows).not.toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
   });
 });
 
