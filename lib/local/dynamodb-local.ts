@@ -78,6 +78,10 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<R
     String(port),
   ];
   const proc = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Never leave an orphaned JVM behind when this process ends without calling stop().
+  const killOnExit = (): void => void proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  proc.once('exit', () => process.removeListener('exit', killOnExit));
   let err = '';
   proc.stderr?.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-4000);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createIngestHandler, createTagHandler, type PipelineDeps, type PipelineLog } from '../pipeline/index.js';
 import { ensureBucket, ensureTable } from '../store/admin.js';
-import { rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
+import { LOCAL_CREDENTIALS, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
 import { createAdapters, type BlobStore, type DynamoStore, type TagQueue } from '../store/index.js';
 import { s3Record, toS3Event } from './s3-events.js';
 import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';
@@ -67,9 +67,6 @@ export function readDeadLetters(dataDir: string): DeadLetter[] {
 
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const region = process.env.AWS_REGION ?? 'eu-west-1';
-  // DynamoDB Local and s3rver accept any credentials; the SDK still wants some.
-  process.env.AWS_ACCESS_KEY_ID ??= 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
   process.env.AWS_REGION ??= region;
   const tableName = opts.tableName ?? DEFAULT_TABLE;
   const bucketName = opts.bucketName ?? DEFAULT_BUCKET;
@@ -88,7 +85,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     await Promise.allSettled([ddb?.stop(), s3?.stop()]);
     throw e;
   }
-  const base: ClientOptions = { region, dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint };
+  const base: ClientOptions = { region, dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint, credentials: { ...LOCAL_CREDENTIALS } };
   await Promise.all([ensureTable(rawDynamoClient(base), tableName), ensureBucket(s3Client(base), bucketName)]);
 
   const clientOptions: ClientOptions = { ...base, ...opts.clients };

@@ -8,6 +8,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
   region?: string;
+  /** Fixed credentials (the local stack: s3rver accepts only S3RVER/S3RVER); default: the SDK's chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
   dynamodbEndpoint?: string;
   s3Endpoint?: string;
   /** Extra DynamoDB client settings (retry settings). */
@@ -35,7 +37,7 @@ const region = (o: ClientOptions): string => o.region ?? process.env.AWS_REGION 
 /** The plain client (table administration); items go through dynamoClient. */
 export function rawDynamoClient(o: ClientOptions = {}): DynamoDBClient {
   const endpoint = o.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = new DynamoDBClient({ region: region(o), ...(endpoint ? { endpoint } : {}), maxAttempts: 6, ...o.dynamodb });
+  const client = new DynamoDBClient({ region: region(o), ...(o.credentials ? { credentials: o.credentials } : {}), ...(endpoint ? { endpoint } : {}), maxAttempts: 6, ...o.dynamodb });
   o.instrument?.(client);
   return client;
 }
@@ -50,6 +52,7 @@ export function s3Client(o: ClientOptions = {}): S3Client {
   const endpoint = o.s3Endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   const client = new S3Client({
     region: region(o),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(endpoint
       ? {
           endpoint,
@@ -65,7 +68,10 @@ export function s3Client(o: ClientOptions = {}): S3Client {
 }
 
 export function sqsClient(o: ClientOptions = {}): SQSClient {
-  const client = new SQSClient({ region: region(o) });
+  const client = new SQSClient({ region: region(o), ...(o.credentials ? { credentials: o.credentials } : {}) });
   o.instrument?.(client);
   return client;
 }
+
+/** s3rver's only accepted key pair; DynamoDB Local takes any. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;

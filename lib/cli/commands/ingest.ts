@@ -1,0 +1,120 @@
+// `qualtag ingest <files...>`: uploads files through the API's presigned upload URLs (the running local
+// stack, or a deployed API with --api), waits until each document is TAGGED or FAILED, prints a summary.
+import { SingleBar, Presets } from 'cli-progress';
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { resolveConnection, type Connection } from '../../api/client.js';
+import { QualtagError } from '../../errors.js';
+import { LOCAL_USER } from '../../local/examples.js';
+import { connectToStack, readStackInfo } from '../../local/state.js';
+import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
+
+const UploadUrl = z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), key: z.string() });
+const Status = z.object({ id: z.string(), status: z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']), reason: z.string().nullish(), updatedAt: z.string() });
+const CodebookResult = z.object({ version: z.string(), created: z.boolean(), retag: z.object({ documents: z.number() }) });
+
+async function call<T>(conn: Connection, schema: z.ZodType<T>, method: string, p: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${conn.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${conn.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (e) {
+    throw new QualtagError('NOT_FOUND', `cannot reach the API at ${conn.url} (${e instanceof Error ? e.message : String(e)})`, 'Is `npm start` running? Or check --api');
+  }
+  const json: unknown = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const b = json as { message?: string; hint?: string };
+    throw new QualtagError(res.status === 404 ? 'NOT_FOUND' : res.status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `${b.message ?? res.statusText} (HTTP ${res.status})`, b.hint ?? 'Check the request');
+  }
+  return schema.parse(json);
+}
+
+const contentTypeOf = (f: string): string =>
+  ({ '.pdf': 'application/pdf', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', '.csv': 'text/csv', '.vtt': 'text/vtt' })[path.extname(f).toLowerCase()] ??
+  'application/octet-stream';
+
+interface Opts {
+  project: string;
+  codebook?: string;
+  api?: string;
+  token?: string;
+  timeout: string;
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('upload transcripts/documents, wait until each is TAGGED or FAILED, and print a summary')
+    .argument('<files...>', 'files to upload (PDF, DOCX, TXT, MD, VTT, SRT, Otter TXT, CSV, JSONL)')
+    .option('-p, --project <id>', 'project id (created on the local stack when missing)', 'example')
+    .option('-c, --codebook <file>', 'codebook (YAML, CSV or .qdc) to make the project\'s current version first')
+    .option('--api <url>', 'a deployed API instead of the local stack')
+    .option('--token <token>', 'bearer token for --api (or QUALTAG_TOKEN)')
+    .option('--timeout <seconds>', 'give up waiting after this long', '600')
+    .action(async (files: string[], opts: Opts) => {
+      const projectId = assertProjectId(opts.project);
+      const conn = await resolveConnection({ ...(opts.api ? { api: opts.api } : {}), ...(opts.token ? { token: opts.token } : {}) });
+      if (!opts.api) {
+        // The API has no "create project" route; on one machine the CLI creates it in the store.
+        const { store } = connectToStack(readStackInfo());
+        if (!(await store.getProject(projectId))) {
+          await store.createProject({ id: projectId, name: projectId, members: [LOCAL_USER], createdBy: LOCAL_USER });
+          process.stdout.write(`created project "${projectId}"\n`);
+        }
+      }
+      const p = `/projects/${encodeURIComponent(projectId)}`;
+      if (opts.codebook) {
+        const content = await readFile(opts.codebook, 'utf8');
+        const r = await call(conn, CodebookResult, 'POST', `${p}/codebook`, { fileName: path.basename(opts.codebook), content, retag: true });
+        process.stdout.write(`codebook ${r.version} ${r.created ? 'stored' : 'unchanged'}${r.retag.documents ? `; re-tagging ${r.retag.documents} documents` : ''}\n`);
+      }
+
+      const bar = new SingleBar({ format: 'ingest [{bar}] {value}/{total} done · {tagged} tagged · {failed} failed', hideCursor: true }, Presets.shades_classic);
+      const names = files.map((f) => path.basename(f));
+      const dupes = names.filter((n, i) => names.indexOf(n) !== i);
+      if (dupes.length) throw new QualtagError('BAD_REQUEST', `two files are named ${dupes[0]}`, 'A project keys documents by file name: rename one of them');
+      const started = new Map<string, number>();
+      bar.start(files.length, 0, { tagged: 0, failed: 0 });
+      for (const [i, f] of files.entries()) {
+        const bytes = await readFile(f).catch(() => {
+          throw new QualtagError('NOT_FOUND', `cannot read ${f}`, 'Check the path', f);
+        });
+        const up = await call(conn, UploadUrl, 'POST', `${p}/uploads`, { fileName: names[i], contentType: contentTypeOf(f) });
+        const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: bytes });
+        if (!put.ok) throw new QualtagError('BAD_REQUEST', `upload of ${f} was refused (HTTP ${put.status})`, 'Try again; check the file size', f);
+        started.set(names[i]!, Date.now());
+      }
+
+      const done = new Map<string, z.infer<typeof Status>>();
+      const deadline = Date.now() + Number(opts.timeout) * 1000;
+      while (done.size < names.length && Date.now() < deadline) {
+        for (const name of names) {
+          if (done.has(name)) continue;
+          const id = documentIdFor(projectId, name);
+          const s = await call(conn, Status, 'GET', `${p}/documents/${id}/status`).catch(() => null);
+          if (!s || (s.status !== 'TAGGED' && s.status !== 'FAILED')) continue;
+          // A finished state from before this upload counts only once ingest had time to pick the new one up
+          // (identical bytes are a duplicate and leave the document as it was).
+          const fresh = Date.parse(s.updatedAt) >= started.get(name)! - 1000 || Date.now() - started.get(name)! > 5000;
+          if (fresh) done.set(name, s);
+        }
+        const all = [...done.values()];
+        bar.update(done.size, { tagged: all.filter((s) => s.status === 'TAGGED').length, failed: all.filter((s) => s.status === 'FAILED').length });
+        if (done.size < names.length) await new Promise((r) => setTimeout(r, 300));
+      }
+      bar.stop();
+
+      const all = [...done.values()];
+      const failed = names.filter((n) => done.get(n)?.status === 'FAILED');
+      const pending = names.filter((n) => !done.has(n));
+      process.stdout.write(`\n${all.filter((s) => s.status === 'TAGGED').length} TAGGED, ${failed.length} FAILED${pending.length ? `, ${pending.length} still in progress` : ''} (project ${projectId})\n`);
+      for (const n of failed) process.stdout.write(`  FAILED ${n}: ${done.get(n)?.reason ?? 'no reason given'}\n`);
+      for (const n of pending) process.stdout.write(`  waiting ${n} (see qualtag status)\n`);
+      if (failed.length || pending.length) process.exitCode = 1;
+    });
+}

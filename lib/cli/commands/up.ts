@@ -1,0 +1,80 @@
+// `qualtag up` (= `npm start`): the one-machine stack with the API and the UI, loaded with the example project.
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadExampleProject } from '../../local/examples.js';
+import { localToken, startHttpServer } from '../../local/http.js';
+import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { defaultDataDir, removeStackInfo, writeStackInfo } from '../../local/state.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('start the local stack: DynamoDB Local, S3 (s3rver), the pipeline, the API and the review UI')
+    .option('--port <port>', 'API and UI port on 127.0.0.1', '8787')
+    .option('--data-dir <dir>', 'where data is kept between runs', defaultDataDir())
+    .option('--no-examples', 'do not load the example project on first start')
+    .action(async (opts: { port: string; dataDir: string; examples: boolean }) => {
+      const dataDir = path.resolve(opts.dataDir);
+      const say = (s: string) => process.stdout.write(`${s}\n`);
+      say(`qualtag: starting DynamoDB Local and S3 (data in ${dataDir}) ...`);
+      const stack = await startLocalStack({
+        dataDir,
+        log: {
+          info: () => {},
+          warn: (m, e) => say(`qualtag: ${m} ${e ? JSON.stringify(e) : ''}`),
+          error: (m, e) => process.stderr.write(`qualtag: ${m} ${e ? JSON.stringify(e) : ''}\n`),
+        },
+      });
+      try {
+        await serve(stack, dataDir, opts, say);
+      } finally {
+        await stack.stop();
+      }
+    });
+}
+
+async function serve(stack: LocalStack, dataDir: string, opts: { port: string; examples: boolean }, say: (s: string) => void): Promise<void> {
+  const token = await localToken(dataDir);
+  const webDir = path.join(root, 'web', 'dist');
+  const http = await startHttpServer({
+    port: Number(opts.port),
+    token,
+    ...(existsSync(webDir) ? { webDir } : {}),
+    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
+    stateDir: dataDir,
+  });
+  writeStackInfo(dataDir, {
+    pid: process.pid,
+    apiUrl: http.url,
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    s3Endpoint: stack.s3Endpoint,
+    region: stack.region,
+    tableName: stack.tableName,
+    bucketName: stack.bucketName,
+    startedAt: new Date().toISOString(),
+  });
+  if (opts.examples) {
+    const loaded = await loadExampleProject(stack);
+    if (loaded.length) say(`qualtag: loading the example project "example" (${loaded.length} interviews) ...`);
+  }
+  say('');
+  say(`  API      ${http.url}/api   (Authorization: Bearer <token in ${path.join(dataDir, 'token')}>)`);
+  say(`  UI       ${http.url}/#token=${token}`);
+  say(`  DynamoDB ${stack.dynamodbEndpoint}   S3 ${stack.s3Endpoint}`);
+  say('');
+  say('  qualtag ingest <files...> --project <id> [--codebook codebook.yaml]   ·   qualtag status   ·   Ctrl-C stops');
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  say('\nqualtag: stopping ...');
+  removeStackInfo(dataDir);
+  await http.close();
+  say('qualtag: stopped; data kept in ' + dataDir);
+}

@@ -1,0 +1,56 @@
+// `.qualtag/stack.json`: how CLI commands find the running local stack (written by `qualtag up`).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { QualtagError } from '../errors.js';
+import { LOCAL_CREDENTIALS } from '../store/clients.js';
+import { createAdapters, type Adapters } from '../store/index.js';
+
+export const StackInfo = z.object({
+  pid: z.number().int(),
+  apiUrl: z.string(),
+  dynamodbEndpoint: z.string(),
+  s3Endpoint: z.string(),
+  region: z.string(),
+  tableName: z.string(),
+  bucketName: z.string(),
+  startedAt: z.string(),
+});
+export type StackInfo = z.infer<typeof StackInfo>;
+
+export const defaultDataDir = (): string => process.env.QUALTAG_STATE_DIR ?? path.resolve('.qualtag');
+const file = (dataDir: string): string => path.join(dataDir, 'stack.json');
+
+export function writeStackInfo(dataDir: string, info: StackInfo): void {
+  writeFileSync(file(dataDir), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function removeStackInfo(dataDir: string): void {
+  rmSync(file(dataDir), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The running stack, or a QualtagError saying how to start it. */
+export function readStackInfo(dataDir = defaultDataDir()): StackInfo {
+  const notRunning = new QualtagError('NOT_FOUND', `no local qualtag stack is running (${file(dataDir)})`, 'Start it in another terminal with `npm start` (qualtag up)');
+  if (!existsSync(file(dataDir))) throw notRunning;
+  const parsed = StackInfo.safeParse(JSON.parse(readFileSync(file(dataDir), 'utf8')));
+  if (!parsed.success || !alive(parsed.data.pid)) throw notRunning;
+  return parsed.data;
+}
+
+/** Store adapters bound to the running stack's DynamoDB Local and s3rver. */
+export function connectToStack(info: StackInfo): Adapters {
+  return createAdapters(
+    { tableName: info.tableName, bucketName: info.bucketName },
+    { region: info.region, dynamodbEndpoint: info.dynamodbEndpoint, s3Endpoint: info.s3Endpoint, credentials: { ...LOCAL_CREDENTIALS } },
+  );
+}
