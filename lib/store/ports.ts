@@ -145,7 +145,8 @@ export interface Coding extends CodingRef {
 
 /** Opaque id of a coding for URLs: `<documentId>~<segmentIndex>~<encoded code>`. */
 export function codingId(ref: CodingRef): string {
-  return `${ref.documentId}~${ref.segmentIndex}~${encodeURIComponent(ref.code)}`;
+  // encodeURIComponent leaves `~` alone, and `~` separates the parts.
+  return `${ref.documentId}~${ref.segmentIndex}~${encodeURIComponent(ref.code).replace(/~/g, '%7E')}`;
 }
 
 export function parseCodingId(id: string): CodingRef {
