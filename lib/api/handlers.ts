@@ -9,8 +9,9 @@ import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, 
 import { UPLOAD_PREFIX } from '../config.js';
 import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
-import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
-import { download } from './http.js';
+import { ReadCache } from './cache.js';
+import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { download, json } from './http.js';
 import { codedRange, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
 
@@ -21,6 +22,8 @@ export interface ApiDeps {
   /** Shown by GET /health. */
   version?: string;
   now?: () => Date;
+  /** Read cache lifetime in ms for membership, the review queue and coded segments (default 1000; 0 turns it off). */
+  cacheTtlMs?: number;
 }
 
 /** Reads every page of a paginated store call. */
@@ -55,6 +58,8 @@ const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? nu
 export function createHandlers(deps: ApiDeps): Handlers {
   const { store, blobs } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
+  const cache = new ReadCache(deps.cacheTtlMs ?? 1000);
+  const member = (projectId: string, userId: string) => requireMember({ getProject: (id) => cache.get(id, 'project', () => store.getProject(id)) }, projectId, userId);
 
   // Documents never move between projects and a document id never changes its file name, so their
   // project and name can be remembered for the life of the process.
@@ -126,6 +131,40 @@ export function createHandlers(deps: ApiDeps): Handlers {
     return (code) => map.get(code) ?? { name: code, category: '' };
   }
 
+  async function decideIn(projectId: string, userId: string, body: DecisionBody): Promise<DecisionResult> {
+    await documentIn(projectId, body.documentId);
+    if (body.action === 'add') {
+      const cb = await currentCodebook(projectId);
+      const code = cb ? allCodes(cb).find((c) => c.id === body.code) : undefined;
+      if (!code) throw new QualtagError('BAD_REQUEST', `code "${body.code}" is not in the project's current codebook`, 'Choose a code from GET /projects/{projectId}/codebook', 'body.code');
+      const segments = await all((p) => store.listSegments(body.documentId, p));
+      const segment = segments.find((s) => s.id === body.segmentId);
+      if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
+      if (body.span && body.span.end > segment.text.length) {
+        throw new QualtagError('BAD_REQUEST', `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`, 'Give offsets into the segment text', 'body.span');
+      }
+      const ref = { documentId: body.documentId, segmentIndex: segment.index, code: body.code };
+      const existing = await store.getCoding(ref);
+      const r = await store.decide({
+        ...ref,
+        projectId: projectId,
+        action: 'add',
+        // Turning an existing (e.g. rejected) proposal into the reviewer's coding needs its version.
+        expectedVersion: existing && existing.status !== 'accepted' ? existing.version : null,
+        userId,
+        categoryId: code.categoryId,
+        ...(body.span ? { span: body.span } : {}),
+      });
+      return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+    }
+    const ref = parseCodingId(body.codingId);
+    if (ref.documentId !== body.documentId) {
+      throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
+    }
+    const r = await store.decide({ ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId });
+    return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+  }
+
   const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
 
   return {
@@ -135,7 +174,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     listProjects: async ({ userId }) => ({ items: (await all((p) => store.listProjectsForUser(userId, p))).map((p) => toApiProject(p, userId)) }),
 
     getProject: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const docs = await all((p) => store.listDocuments(project.id, p));
       const documentsByStatus: Partial<Record<DocumentRecord['status'], number>> = {};
       for (const d of docs) documentsByStatus[d.status] = (documentsByStatus[d.status] ?? 0) + 1;
@@ -143,7 +182,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     uploadUrl: async ({ userId, params, body }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const key = `${UPLOAD_PREFIX}${project.id}/${body.fileName}`;
       const contentType = body.contentType ?? 'application/octet-stream';
       const expiresIn = 15 * 60;
@@ -152,14 +191,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     listDocuments: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
       const items = page.items.filter((d) => !query.status || d.status === query.status).map(toDocumentSummary);
       return { items, nextCursor: page.cursor ?? null };
     },
 
     getDocument: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const doc = await documentIn(project.id, params.documentId!);
       const [segments, codings] = await Promise.all([all((p) => store.listSegments(doc.id, p)), store.listDocumentCodings(doc.id)]);
       const bySegment = new Map<number, Coding[]>();
@@ -175,66 +214,43 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     documentStatus: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const d = toDocumentSummary(await documentIn(project.id, params.documentId!));
       return { id: d.id, name: d.name, status: d.status, reason: d.reason, updatedAt: d.updatedAt };
     },
 
     reviewQueue: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
-      if (query.document) await documentIn(project.id, query.document);
-      const page = await store.reviewQueue({
-        projectId: project.id,
-        limit: query.limit,
-        order: query.order,
-        ...(query.cursor ? { cursor: query.cursor } : {}),
-        ...(query.code ? { code: query.code } : {}),
-        ...(query.category ? { categoryId: query.category } : {}),
-        ...(query.document ? { documentId: query.document } : {}),
-        ...(query.respondent ? { respondent: query.respondent } : {}),
+      const project = await member(params.projectId!, userId);
+      if (query.document) await documentName(project.id, query.document); // 404 for a document of another project
+      return cache.get(project.id, `queue\u0000${JSON.stringify(query)}`, async () => {
+        const page = await store.reviewQueue({
+          projectId: project.id,
+          limit: query.limit,
+          order: query.order,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+          ...(query.code ? { code: query.code } : {}),
+          ...(query.category ? { categoryId: query.category } : {}),
+          ...(query.document ? { documentId: query.document } : {}),
+          ...(query.respondent ? { respondent: query.respondent } : {}),
+        });
+        const names = await namesFor(project.id, page.items);
+        const items: QueueItem[] = page.items.map((c) => ({ coding: toApiCoding(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
+        // Cached serialised: a hit costs no JSON work.
+        return json(200, pageOut({ items, cursor: page.cursor }));
       });
-      const names = await namesFor(project.id, page.items);
-      const items: QueueItem[] = page.items.map((c) => ({ coding: toApiCoding(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
-      return pageOut({ items, cursor: page.cursor });
     },
 
     decide: async ({ userId, params, body }): Promise<DecisionResult> => {
-      const project = await requireMember(store, params.projectId!, userId);
-      await documentIn(project.id, body.documentId);
-      if (body.action === 'add') {
-        const cb = await currentCodebook(project.id);
-        const code = cb ? allCodes(cb).find((c) => c.id === body.code) : undefined;
-        if (!code) throw new QualtagError('BAD_REQUEST', `code "${body.code}" is not in the project's current codebook`, 'Choose a code from GET /projects/{projectId}/codebook', 'body.code');
-        const segments = await all((p) => store.listSegments(body.documentId, p));
-        const segment = segments.find((s) => s.id === body.segmentId);
-        if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
-        if (body.span && body.span.end > segment.text.length) {
-          throw new QualtagError('BAD_REQUEST', `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`, 'Give offsets into the segment text', 'body.span');
-        }
-        const ref = { documentId: body.documentId, segmentIndex: segment.index, code: body.code };
-        const existing = await store.getCoding(ref);
-        const r = await store.decide({
-          ...ref,
-          projectId: project.id,
-          action: 'add',
-          // Turning an existing (e.g. rejected) proposal into the reviewer's coding needs its version.
-          expectedVersion: existing && existing.status !== 'accepted' ? existing.version : null,
-          userId,
-          categoryId: code.categoryId,
-          ...(body.span ? { span: body.span } : {}),
-        });
-        return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+      const project = await member(params.projectId!, userId);
+      try {
+        return await decideIn(project.id, userId, body);
+      } finally {
+        cache.invalidate(project.id);
       }
-      const ref = parseCodingId(body.codingId);
-      if (ref.documentId !== body.documentId) {
-        throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
-      }
-      const r = await store.decide({ ...ref, projectId: project.id, action: body.action, expectedVersion: body.version, userId });
-      return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
     },
 
     audit: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const ref = query.coding ? parseCodingId(query.coding) : undefined;
       const documentId = query.document ?? ref?.documentId;
       const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
@@ -243,7 +259,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     codings: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       // The most selective filter goes to the index; the others filter the page.
       const by: CodingFilter | undefined = query.document
         ? { documentId: query.document }
@@ -255,7 +271,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
               ? { categoryId: query.category }
               : undefined;
       if (!by) throw new QualtagError('BAD_REQUEST', 'say which coded segments you want', 'Add ?code=, ?category=, ?respondent= or ?document= (they combine)', 'query');
-      if (query.document) await documentIn(project.id, query.document);
+      if (query.document) await documentName(project.id, query.document);
+      return cache.get(project.id, `codings\u0000${JSON.stringify(query)}`, async () => {
       const page = await store.queryCodings({ projectId: project.id, by, status: query.status, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
       const hits = page.items.filter(
         (c) =>
@@ -266,18 +283,19 @@ export function createHandlers(deps: ApiDeps): Handlers {
       );
       const names = await namesFor(project.id, hits);
       const items: CodedSegment[] = hits.map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
-      return pageOut({ items, cursor: page.cursor });
+      return json(200, pageOut({ items, cursor: page.cursor }));
+      });
     },
 
     getCodebook: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const cb = await currentCodebook(project.id);
       if (!cb) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
       return cb;
     },
 
     codebookVersions: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const versions = await all((p) => store.listCodebookVersions(project.id, p), 50);
       return {
         items: versions.map((v) => ({
@@ -293,28 +311,30 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     uploadCodebook: async ({ userId, params, body }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const codebook = parseCodebook(body.content, body.fileName);
       const existed = await store.getCodebookVersion(project.id, codebook.version);
       await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: body.content, fileName: body.fileName, createdBy: userId });
+      cache.invalidate(project.id);
       const changed = project.currentCodebookVersion !== codebook.version;
       const documents = body.retag && changed ? await requestRetag(project.id) : 0;
       return { version: codebook.version, created: !existed, codeCount: allCodes(codebook).length, retag: { requested: body.retag && changed, documents } };
     },
 
     retag: async ({ userId, params }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       if (!project.currentCodebookVersion) throw new QualtagError('BAD_REQUEST', `project "${project.id}" has no codebook to tag with`, 'Upload a codebook first', 'codebook');
+      cache.invalidate(project.id);
       return { requested: true, documents: await requestRetag(project.id) };
     },
 
     reports: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       return allReports(await reportInput(project.id), reportOptions(query));
     },
 
     report: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const kind = params.kind!;
       const fns = {
         frequency: frequencyReport,
@@ -331,7 +351,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     },
 
     exportFile: async ({ userId, params, query }) => {
-      const project = await requireMember(store, params.projectId!, userId);
+      const project = await member(params.projectId!, userId);
       const format = params.format!;
       if (!Object.hasOwn(exportContentTypes, format)) {
         throw new QualtagError('NOT_FOUND', `there is no export format "${format}"`, 'Choose qdpx, qdc, csv or xlsx', 'path.format');

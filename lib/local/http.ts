@@ -179,8 +179,11 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`the local API only listens on a loopback address, not ${host}`);
   const api: Api = createApi(opts.deps ?? defaultDeps(), tokenAuthenticator([{ token: opts.token, userId: opts.userId ?? 'local' }, ...(opts.extraTokens ?? [])]));
   let port = opts.port;
+  let inFlight = 0;
+  let drained: (() => void) | null = null;
 
   const server = createServer((req, res) => {
+    inFlight++;
     void (async () => {
       const head = req.method === 'HEAD';
       if (!isLoopbackHost(req.headers.host, port)) {
@@ -206,11 +209,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         return;
       }
       send(res, await api(toApiEvent(req, body, prefix)), head);
-    })().catch((e: unknown) => {
-      console.error('qualtag http: request failed', e);
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ message: 'internal error' }));
-    });
+    })()
+      .catch((e: unknown) => {
+        console.error('qualtag http: request failed', e);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ message: 'internal error' }));
+      })
+      .finally(() => {
+        if (--inFlight === 0) drained?.();
+      });
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -225,10 +232,13 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   }
   return {
     url,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    close: async () => {
+      // Stop accepting, let requests in progress finish (at most 5 s), then drop idle keep-alive sockets.
+      const closed = new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
+      server.closeIdleConnections();
+      if (inFlight > 0) await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, 5000).unref())]);
+      server.closeAllConnections();
+      await closed;
+    },
   };
 }
