@@ -1,16 +1,15 @@
 // ingest Lambda (SQS: S3 upload notifications). Thin: settings from the environment, logic in lib/pipeline.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { settingsFromEnv } from '../lib/config.js';
-import { createIngestHandler } from '../lib/pipeline/index.js';
+import { createIngestHandler } from '../lib/pipeline/ingest-handler.js';
 import { createAdapters } from '../lib/store/index.js';
 
-const logger = new Logger({ serviceName: 'qualtag-ingest' });
-const settings = settingsFromEnv();
-const adapters = createAdapters(settings);
+const adapters = createAdapters(settingsFromEnv());
 if (!adapters.tagQueue) throw new Error('ingest needs TAG_QUEUE_URL to hand documents over to tagging');
 
-export const handler = createIngestHandler({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, log: {
-  info: (m, e) => logger.info(m, e ?? {}),
-  warn: (m, e) => logger.warn(m, e ?? {}),
-  error: (m, e) => logger.error(m, e ?? {}),
-} });
+export const handler = createIngestHandler({
+  store: adapters.store,
+  blobs: adapters.blobs,
+  tagQueue: adapters.tagQueue,
+  log: new Logger({ serviceName: 'qualtag-ingest' }),
+});

@@ -1,7 +1,7 @@
 // Builds the qualtag CDK app from its context; infra/app.ts runs it, the infra tests call it directly.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagStack, type QualtagStackProps } from './qualtag-stack.js';
 
 const Context = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // The one place that names the runtime settings shared by the handlers, the local stack and the CDK app.
 

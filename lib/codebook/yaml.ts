@@ -1,7 +1,7 @@
 // YAML codebooks as in ../shared/corpus/codebooks: categories → codes with name, definition,
 // indicators, questions, aliases and optional rules/exclude. Unknown fields are ignored (zod strips them).
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import type { DraftCodebook } from './build.js';
 import { issuePath } from './zod-path.js';

@@ -1,7 +1,7 @@
 // Survey answers (CSV, JSONL) → one block per row: columns `id`, `text`, optional `respondent`.
 // The row id becomes the segment id, so it must be present and unique. Rows with an empty text are skipped.
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import type { Block, ExtractedDocument, SourceFormat } from '../model.js';
 

@@ -2,7 +2,7 @@
 // in flight at once, partial batch failures (only the failed messages come back), retries after a
 // backoff (the visibility timeout), and after `maxReceiveCount` deliveries the message moves to a
 // dead-letter list instead of being lost.
-import type { SqsHandler } from '../pipeline/sqs-handlers.js';
+import type { SqsHandler } from '../pipeline/batch.js';
 import { newMessage, sqsEvent, type QueuedMessage } from './sqs-events.js';
 
 export interface DeadLetter {

@@ -2,7 +2,7 @@
 // us-east-1, no prefix filter, multipart as ObjectCreated:Post). toS3Event turns one into what S3
 // would send for the `uploads/` notification, so the handlers decode keys exactly as on AWS.
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UPLOAD_PREFIX } from '../config.js';
 
 const S3rverRecord = z.object({

@@ -1,7 +1,7 @@
 // `.qualtag/stack.json`: how CLI commands find the running local stack (written by `qualtag up`).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import { LOCAL_CREDENTIALS } from '../store/clients.js';
 import { createAdapters, type Adapters } from '../store/index.js';

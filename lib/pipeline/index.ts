@@ -1,8 +1,10 @@
 export type { PipelineDeps, PipelineLog } from './deps.js';
 export { ingestObject, type IngestOutcome } from './ingest.js';
-export { tagDocument, type TagOutcome } from './tag.js';
+export { tagDocument, type TagDeps, type TagOutcome } from './tag.js';
 export { requestRetag } from './retag.js';
 export { reconcile } from './reconcile.js';
-export { createIngestHandler, createTagHandler, parseTagMessage, type SqsHandler } from './sqs-handlers.js';
+export type { SqsHandler } from './batch.js';
+export { createIngestHandler } from './ingest-handler.js';
+export { createTagHandler, parseTagMessage } from './tag-handler.js';
 export { decodeS3Key, objectsFromNotification, type UploadedObjectRef } from './s3-notification.js';
 export { documentIdFor, parseUploadKey, uploadKey, textKey, assertProjectId } from './upload-key.js';

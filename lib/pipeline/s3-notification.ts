@@ -1,5 +1,5 @@
 // S3 event notifications as they arrive in SQS message bodies (validated: they come from outside).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const S3Record = z.object({
   eventName: z.string(),

@@ -42,7 +42,10 @@ async function allSegments(store: Store, documentId: string): Promise<SegmentRec
 
 const MAX_ROUNDS = 5;
 
-export async function tagDocument(deps: PipelineDeps, req: TagRequest): Promise<TagOutcome> {
+/** Tagging writes codings only: it needs no tag queue. */
+export type TagDeps = Omit<PipelineDeps, 'tagQueue'>;
+
+export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOutcome> {
   const log = deps.log ?? silentLog;
   const { store } = deps;
   const doc = await store.getDocument(req.documentId);

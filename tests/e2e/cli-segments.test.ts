@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { makePdf } from '../fixtures/extract/make-pdf.js';
 import { projectRoot } from '../helpers/shared.js';
 

@@ -4,7 +4,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resolveConnection, type Connection } from '../../api/client.js';
 import { QualtagError } from '../../errors.js';
 import { LOCAL_USER } from '../../local/examples.js';

@@ -1,6 +1,6 @@
 // Opaque page cursors: base64url JSON of DynamoDB's key for the last item, tagged with the index it
 // belongs to. Cursors come back from clients, so they are validated before use.
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError } from '../../errors.js';
 
 const CursorShape = z.object({
