@@ -40,8 +40,19 @@ const DEFAULTS = { relativeCutoff: 0.3, topK: 3, minScore: 0.2, categoryPrior: 0
 
 class CompiledTagger implements Tagger {
   private readonly matcher: Matcher;
-  private readonly owner: Array<{ code: string; exclude: boolean }> = [];
-  private readonly categoryOf = new Map<string, string>();
+  /** Per compiled rule: index of its code, and whether it vetoes the code instead of scoring it. */
+  private readonly ruleCode: number[] = [];
+  private readonly ruleExcludes: boolean[] = [];
+  private readonly codeIds: string[] = [];
+  private readonly codeCategory: number[] = [];
+  /** Scoring rules of each code, for building evidence once a code survives the cut. */
+  private readonly codeRules: number[][] = [];
+  // Scratch arrays reused by every tag() call: a code is touched in this call when its stamp is the epoch.
+  private readonly score: Float64Array;
+  private readonly stamp: Int32Array;
+  private readonly vetoStamp: Int32Array;
+  private ruleHit = new Int32Array(0);
+  private epoch = 0;
   readonly rulesByCode = new Map<string, string[]>();
   readonly codebookVersion: string;
 
@@ -52,72 +63,105 @@ class CompiledTagger implements Tagger {
     this.codebookVersion = cb.version;
     this.matcher = new Matcher(cb.language);
     const suggested = opts.suggest ? suggestRules(cb) : new Map<string, string[]>();
+    const categories = new Map<string, number>();
     for (const code of cb.categories.flatMap((c) => c.codes)) {
+      const c = this.codeIds.length;
+      this.codeIds.push(code.id);
+      if (!categories.has(code.categoryId)) categories.set(code.categoryId, categories.size);
+      this.codeCategory.push(categories.get(code.categoryId)!);
+      this.codeRules.push([]);
       const rules = code.rules.length ? code.rules : (suggested.get(code.id) ?? []);
       this.rulesByCode.set(code.id, rules);
-      this.categoryOf.set(code.id, code.categoryId);
-      for (const rule of rules) this.owner[this.matcher.add(rule)] = { code: code.id, exclude: false };
-      for (const rule of code.exclude) this.owner[this.matcher.add(rule)] = { code: code.id, exclude: true };
+      for (const rule of rules) {
+        const r = this.matcher.add(rule);
+        this.ruleCode[r] = c;
+        this.ruleExcludes[r] = false;
+        this.codeRules[c]!.push(r);
+      }
+      for (const rule of code.exclude) {
+        const r = this.matcher.add(rule);
+        this.ruleCode[r] = c;
+        this.ruleExcludes[r] = true;
+      }
     }
+    const n = this.codeIds.length;
+    this.score = new Float64Array(n);
+    this.stamp = new Int32Array(n);
+    this.vetoStamp = new Int32Array(n);
   }
 
   tag(text: string, opts: TagOptions = {}): Proposal[] {
     const topK = opts.topK ?? this.opts.topK;
     const minScore = opts.minScore ?? this.opts.minScore;
     const relativeCutoff = opts.relativeCutoff ?? this.opts.relativeCutoff;
-    const scores = new Map<string, { score: number; matches: Array<{ rule: string; spans: Array<{ start: number; end: number }> }> }>();
-    const vetoed = new Set<string>();
-    for (const m of this.matcher.match(text)) {
-      const owner = this.owner[m.rule]!;
-      if (owner.exclude) {
-        vetoed.add(owner.code);
+    const m = this.matcher;
+    const count = m.scan(text);
+    if (!count) return [];
+    if (++this.epoch >= 0x7fffffff) {
+      this.stamp.fill(0);
+      this.vetoStamp.fill(0);
+      this.epoch = 1;
+    }
+    const e = this.epoch;
+    const touched: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const r = m.matchedRules[i]!;
+      const c = this.ruleCode[r]!;
+      if (this.ruleExcludes[r]) {
+        this.vetoStamp[c] = e;
         continue;
       }
-      const rule = this.matcher.rules[m.rule]!;
-      let distinct = 1;
-      for (let i = 1; i < m.spans.length; i++) if (m.spans[i]!.start !== m.spans[i - 1]!.start) distinct++;
-      const entry = scores.get(owner.code);
-      const add = rule.weight * (1 + REPEAT_DAMPING * Math.log(distinct));
-      if (entry) {
-        entry.score += add;
-        entry.matches.push({ rule: rule.source, spans: m.spans });
-      } else scores.set(owner.code, { score: add, matches: [{ rule: rule.source, spans: m.spans }] });
+      const add = m.rules[r]!.weight * (1 + REPEAT_DAMPING * Math.log(m.matchedDistinct[i]!));
+      if (this.stamp[c] !== e) {
+        this.stamp[c] = e;
+        this.score[c] = add;
+        touched.push(c);
+      } else this.score[c] = this.score[c]! + add;
     }
     // Evidence for a category (all its codes together) lifts each of its codes a little.
     const prior = this.opts.categoryPrior;
-    const byCategory = new Map<string, number>();
+    let byCategory: Map<number, number> | undefined;
     if (prior) {
-      for (const [code, e] of scores) {
-        const cat = this.categoryOf.get(code)!;
-        byCategory.set(cat, (byCategory.get(cat) ?? 0) + e.score);
-      }
+      byCategory = new Map();
+      for (const c of touched) byCategory.set(this.codeCategory[c]!, (byCategory.get(this.codeCategory[c]!) ?? 0) + this.score[c]!);
     }
-    const ranked = [...scores.entries()]
-      .filter(([code]) => !vetoed.has(code))
-      .map(([code, e]) => {
-        const score = prior ? e.score + prior * (byCategory.get(this.categoryOf.get(code)!)! - e.score) : e.score;
-        return { code, score: Math.round(score * 1000) / 1000, matches: e.matches };
-      })
-      .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code));
+    const ranked: Array<{ c: number; score: number }> = [];
+    for (const c of touched) {
+      if (this.vetoStamp[c] === e) continue;
+      const raw = byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!;
+      ranked.push({ c, score: Math.round(raw * 1000) / 1000 });
+    }
+    ranked.sort((a, b) => b.score - a.score || (this.codeIds[a.c]! < this.codeIds[b.c]! ? -1 : 1));
     const best = ranked[0]?.score ?? 0;
-    return ranked
-      .filter((p) => p.score >= minScore && p.score >= best * relativeCutoff)
-      .slice(0, topK)
-      .map((p) => ({ code: p.code, score: p.score, evidence: tidy(p.matches.flatMap((m) => m.spans.map((s) => ({ start: s.start, end: s.end, rule: m.rule })))) }));
+    const out: Proposal[] = [];
+    if (!ranked.length) return out;
+    // Only now, for the few proposals kept, which rules held and where (evidence).
+    if (this.ruleHit.length !== m.rules.length) this.ruleHit = new Int32Array(m.rules.length);
+    for (let i = 0; i < count; i++) this.ruleHit[m.matchedRules[i]!] = e;
+    for (const p of ranked) {
+      if (out.length >= topK || p.score < minScore || p.score < best * relativeCutoff) break;
+      const evidence: Evidence[] = [];
+      for (const r of this.codeRules[p.c]!) {
+        if (this.ruleHit[r] !== e) continue;
+        const source = m.rules[r]!.source;
+        for (const s of m.spansOf(r)) evidence.push({ start: s.start, end: s.end, rule: source });
+      }
+      out.push({ code: this.codeIds[p.c]!, score: p.score, evidence: tidy(evidence) });
+    }
+    return out;
   }
 }
 
 function tidy(evidence: Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evidence
-    .sort((a, b) => a.start - b.start || a.end - b.end)
-    .filter((e) => {
-      const key = `${e.start}:${e.end}:${e.rule}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .slice(0, MAX_EVIDENCE);
+  evidence.sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  const out: Evidence[] = [];
+  for (const e of evidence) {
+    const last = out[out.length - 1];
+    if (last && last.start === e.start && last.end === e.end && last.rule === e.rule) continue;
+    out.push(e);
+    if (out.length === MAX_EVIDENCE) break;
+  }
+  return out;
 }
 
 const cache = new Map<string, Tagger>();

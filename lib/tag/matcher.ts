@@ -5,7 +5,7 @@
 import type { Language } from '../model.js';
 import { parseRule, ruleLeaves, type RuleNode } from '../codebook/rules.js';
 import { stem, variantStems } from './language.js';
-import { foldedWords, tokenize } from './normalize.js';
+import { fold, foldedWords, forEachWord } from './normalize.js';
 
 interface TrieNode {
   leaves: number[];
@@ -39,6 +39,8 @@ export interface RuleMatch {
 }
 
 const MIN_PART = 3;
+/** Keys of a word that folds to nothing (only marks): skipped, as tokenize() skips it. */
+const NO_KEYS: string[] = [];
 const MIN_HEAD = 4;
 
 export class Matcher {
@@ -134,6 +136,7 @@ export class Matcher {
     this.rules.push({ source, weight: parsed.weight, root: { type: 'leaf', leaf: -1 } });
     this.rules[index]!.root = this.compileNode(parsed.root, index);
     this.analysed.clear();
+    this.analysedRaw.clear();
     return index;
   }
 
@@ -162,49 +165,245 @@ export class Matcher {
     return keys;
   }
 
+  // Per-scan state, reused from text to text: the hits of each leaf are a linked list in flat typed
+  // arrays, and a leaf/rule is "touched" in this scan when its stamp equals the scan's epoch. So
+  // scanning allocates nothing per hit, and only rules with a hit leaf are looked at afterwards.
+  private epoch = 0;
+  private leafStamp = new Int32Array(0);
+  private leafHead = new Int32Array(0);
+  private leafDistinct = new Int32Array(0);
+  private leafLastP0 = new Int32Array(0);
+  private leafSpans: Array<Span[] | undefined> = [];
+  private hitP0 = new Int32Array(1024);
+  private hitP1 = new Int32Array(1024);
+  private hitNext = new Int32Array(1024);
+  private hitCount = 0;
+  private touchedLeaves: number[] = [];
+  private ruleStamp = new Int32Array(0);
+  private ruleIsLeaf: Int32Array = new Int32Array(0);
+  /** Leaves that must all have a hit for a rule to hold: checked before the rule is evaluated. */
+  private ruleRequired: Int32Array[] = [];
+  private tokStart = new Int32Array(256);
+  private tokEnd = new Int32Array(256);
+  /** Rules that held in the last scan and how many distinct places matched them (parallel arrays). */
+  readonly matchedRules: number[] = [];
+  readonly matchedDistinct: number[] = [];
+
+  private prepare(): void {
+    const leaves = this.leafRules.length;
+    if (this.leafStamp.length !== leaves) {
+      this.leafStamp = new Int32Array(leaves);
+      this.leafHead = new Int32Array(leaves);
+      this.leafDistinct = new Int32Array(leaves);
+      this.leafLastP0 = new Int32Array(leaves);
+      this.leafSpans = new Array<Span[] | undefined>(leaves);
+      this.epoch = 0;
+    }
+    if (this.ruleStamp.length !== this.rules.length) {
+      this.ruleStamp = new Int32Array(this.rules.length);
+      this.ruleIsLeaf = new Int32Array(this.rules.length).fill(-1);
+      this.ruleRequired = this.rules.map((r, i) => {
+        if (r.root.type === 'leaf') this.ruleIsLeaf[i] = r.root.leaf;
+        return Int32Array.from(new Set(requiredLeaves(r.root)));
+      });
+      this.epoch = 0;
+    }
+    if (++this.epoch >= 0x7fffffff) {
+      this.leafStamp.fill(0);
+      this.ruleStamp.fill(0);
+      this.epoch = 1;
+    }
+  }
+
+  private recordHit(leaf: number, p0: number, p1: number): void {
+    const e = this.epoch;
+    if (this.leafStamp[leaf] !== e) {
+      this.leafStamp[leaf] = e;
+      this.leafHead[leaf] = -1;
+      this.leafDistinct[leaf] = 0;
+      this.leafLastP0[leaf] = -1;
+      this.leafSpans[leaf] = undefined;
+      this.touchedLeaves.push(leaf);
+    } else {
+      // Two keys of one word (stem and variant) can reach the same leaf: keep one hit.
+      for (let h = this.leafHead[leaf]!; h >= 0 && this.hitP0[h] === p0; h = this.hitNext[h]!) if (this.hitP1[h] === p1) return;
+    }
+    if (this.hitCount === this.hitP0.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.hitP0 = grow(this.hitP0);
+      this.hitP1 = grow(this.hitP1);
+      this.hitNext = grow(this.hitNext);
+    }
+    const h = this.hitCount++;
+    this.hitP0[h] = p0;
+    this.hitP1[h] = p1;
+    this.hitNext[h] = this.leafHead[leaf]!;
+    this.leafHead[leaf] = h;
+    if (this.leafLastP0[leaf] !== p0) {
+      this.leafLastP0[leaf] = p0;
+      this.leafDistinct[leaf]!++;
+    }
+  }
+
+  /** The spans of a leaf in the last scan, in text order (built on demand), or null if it had none. */
+  private spansOfLeaf = (leaf: number): Span[] | null => {
+    if (this.leafStamp[leaf] !== this.epoch) return null;
+    let spans = this.leafSpans[leaf];
+    if (!spans) {
+      spans = [];
+      for (let h = this.leafHead[leaf]!; h >= 0; h = this.hitNext[h]!) {
+        const p0 = this.hitP0[h]!;
+        const p1 = this.hitP1[h]!;
+        spans.push({ p0, p1, start: this.tokStart[p0]!, end: this.tokEnd[p1]! });
+      }
+      spans.reverse();
+      this.leafSpans[leaf] = spans;
+    }
+    return spans;
+  };
+
+  private walk(map: Map<string, TrieNode>, keys: string[][], n: number, from: number, at: number): void {
+    for (const key of keys[at]!) {
+      const node = map.get(key);
+      if (!node) continue;
+      for (const leaf of node.leaves) this.recordHit(leaf, from, at);
+      if (node.next && at + 1 < n) this.walk(node.next, keys, n, from, at + 1);
+    }
+  }
+
+  private keys: string[][] = [];
+  /** Per word of the current text: the trie nodes its keys reach from the root (usually none). */
+  private starts: TrieNode[][] = [];
+  /** Root nodes per key list, resolved once per distinct word (the lists are shared through the caches). */
+  private readonly rootNodes = new WeakMap<string[], TrieNode[]>();
+  private wordCount = 0;
+  /** Keys per word as written (so a word seen before costs one lookup: no folding, no stemming). */
+  private readonly analysedRaw = new Map<string, string[]>();
+  private readonly onWord = (raw: string, start: number, end: number): void => {
+    let keys = this.analysedRaw.get(raw);
+    if (!keys) {
+      const folded = fold(raw);
+      keys = folded ? this.analyse(folded) : NO_KEYS;
+      if (this.analysedRaw.size > 100_000) this.analysedRaw.clear();
+      this.analysedRaw.set(raw, keys);
+    }
+    if (keys === NO_KEYS) return;
+    const i = this.wordCount++;
+    if (i === this.tokStart.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.tokStart = grow(this.tokStart);
+      this.tokEnd = grow(this.tokEnd);
+    }
+    let roots = this.rootNodes.get(keys);
+    if (!roots) {
+      roots = [];
+      for (const key of keys) {
+        const node = this.root.get(key);
+        if (node) roots.push(node);
+      }
+      this.rootNodes.set(keys, roots);
+    }
+    this.keys[i] = keys;
+    this.starts[i] = roots;
+    this.tokStart[i] = start;
+    this.tokEnd[i] = end;
+  };
+
+  /**
+   * Matches every rule against a text. Afterwards `matchedRules`/`matchedDistinct` list the rules that
+   * hold, and `spansOf(rule)` gives a rule's spans, until the next scan. Returns the number of rules.
+   */
+  scan(text: string): number {
+    this.prepare();
+    this.hitCount = 0;
+    this.touchedLeaves.length = 0;
+    this.matchedRules.length = 0;
+    this.matchedDistinct.length = 0;
+    this.wordCount = 0;
+    forEachWord(text, this.onWord);
+    const keys = this.keys;
+    const n = this.wordCount;
+    for (let i = 0; i < n; i++) {
+      const roots = this.starts[i]!;
+      for (let k = 0; k < roots.length; k++) {
+        const node = roots[k]!;
+        for (const leaf of node.leaves) this.recordHit(leaf, i, i);
+        if (node.next && i + 1 < n) this.walk(node.next, keys, n, i, i + 1);
+      }
+    }
+    const e = this.epoch;
+    for (const leaf of this.touchedLeaves) {
+      for (const r of this.leafRules[leaf]!) {
+        if (this.ruleStamp[r] === e) continue;
+        this.ruleStamp[r] = e;
+        if (this.ruleIsLeaf[r] === leaf) {
+          this.matchedRules.push(r);
+          this.matchedDistinct.push(this.leafDistinct[leaf]!);
+          continue;
+        }
+        if (!this.allHit(this.ruleRequired[r]!)) continue;
+        const spans = evaluate(this.rules[r]!.root, this.spansOfLeaf);
+        if (spans?.length) {
+          this.matchedRules.push(r);
+          this.matchedDistinct.push(distinctStarts(spans));
+        }
+      }
+    }
+    return this.matchedRules.length;
+  }
+
+  private allHit(leaves: Int32Array): boolean {
+    for (let i = 0; i < leaves.length; i++) if (this.leafStamp[leaves[i]!] !== this.epoch) return false;
+    return true;
+  }
+
+  /** Spans of a rule that held in the last scan (text order for single-leaf rules). */
+  spansOf(rule: number): Span[] {
+    return evaluate(this.rules[rule]!.root, this.spansOfLeaf) ?? [];
+  }
+
   /** Matches every rule against a text; returns the rules that hold, with their spans. */
   match(text: string): RuleMatch[] {
-    const tokens = tokenize(text);
-    const n = tokens.length;
-    const keys: string[][] = new Array<string[]>(n);
-    for (let i = 0; i < n; i++) keys[i] = this.analyse(tokens[i]!.folded);
-    const hits = new Map<number, Span[]>();
-    const walk = (map: Map<string, TrieNode>, from: number, at: number): void => {
-      for (const key of keys[at]!) {
-        const node = map.get(key);
-        if (!node) continue;
-        for (const leaf of node.leaves) {
-          const span: Span = { p0: from, p1: at, start: tokens[from]!.start, end: tokens[at]!.end };
-          const list = hits.get(leaf);
-          if (!list) hits.set(leaf, [span]);
-          else if (!hasSpan(list, from, at)) list.push(span);
-        }
-        if (node.next && at + 1 < n) walk(node.next, from, at + 1);
-      }
-    };
-    for (let i = 0; i < n; i++) walk(this.root, i, i);
-    const candidates = new Set<number>();
-    for (const leaf of hits.keys()) for (const r of this.leafRules[leaf]!) candidates.add(r);
-    const out: RuleMatch[] = [];
-    for (const r of candidates) {
-      const spans = evaluate(this.rules[r]!.root, hits);
-      if (spans?.length) out.push({ rule: r, spans });
-    }
-    return out;
+    this.scan(text);
+    return this.matchedRules.map((rule) => ({ rule, spans: this.spansOf(rule) }));
   }
 }
 
-/** Two keys of one word (stem and variant) can reach the same leaf: keep one span. */
-function hasSpan(list: Span[], p0: number, p1: number): boolean {
-  for (let i = list.length - 1; i >= 0 && list[i]!.p0 === p0; i--) if (list[i]!.p1 === p1) return true;
-  return false;
+/** Leaves that any match of the node needs (AND and NEAR need all their parts; OR and NOT none). */
+function requiredLeaves(node: CompiledNode): number[] {
+  switch (node.type) {
+    case 'leaf':
+      return [node.leaf];
+    case 'and':
+      return node.children.flatMap(requiredLeaves);
+    case 'near':
+      return [...requiredLeaves(node.left), ...requiredLeaves(node.right)];
+    default:
+      return [];
+  }
+}
+
+/** Distinct places (start words) among a rule's spans. */
+function distinctStarts(spans: Span[]): number {
+  if (spans.length === 1) return 1;
+  const seen = new Set<number>();
+  for (const s of spans) seen.add(s.p0);
+  return seen.size;
 }
 
 /** Spans that make the node true, or null when it is false (NOT gives [] when true). */
-function evaluate(node: CompiledNode, hits: Map<number, Span[]>): Span[] | null {
+function evaluate(node: CompiledNode, hits: (leaf: number) => Span[] | null): Span[] | null {
   switch (node.type) {
     case 'leaf':
-      return hits.get(node.leaf) ?? null;
+      return hits(node.leaf);
     case 'not':
       return evaluate(node.child, hits) ? null : [];
     case 'and': {

@@ -75,6 +75,29 @@ export function tokenize(text: string): TextWord[] {
   return out;
 }
 
+/**
+ * The words of a text without building objects: calls `word(raw, start, end)` for each word, with the
+ * word as written (fold it, or look it up in a cache keyed by the raw form). Same words as tokenize().
+ */
+export function forEachWord(text: string, word: (raw: string, start: number, end: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isWordChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    i++;
+    for (;;) {
+      while (i < n && isWordChar(text.charCodeAt(i))) i++;
+      if (i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(text.charCodeAt(i + 1))) i += 2;
+      else break;
+    }
+    word(text.slice(start, i), start, i);
+  }
+}
+
 /** Folded words of a rule word or field text (used when compiling rules and suggesting them). */
 export function foldedWords(text: string): string[] {
   return tokenize(text).map((t) => t.folded);
