@@ -348,3 +348,28 @@ describe('exports', () => {
     expect((await call('ann', 'GET', `${P}/exports/pdf`)).status).toBe(404);
   });
 });
+
+describe('bad input on every route', () => {
+  it('answers 4xx with a message and a hint, never 500', async () => {
+    const { routes, pathFor } = await import('../../lib/api/contract.js');
+    const params = { projectId: 'proj-1', documentId: 'no-such-doc', kind: 'no-such-report', format: 'no-such-format' };
+    let checked = 0;
+    for (const [name, spec] of Object.entries(routes)) {
+      if (!spec.auth || !spec.path.includes('{projectId}')) continue;
+      const p = pathFor(spec.path, params);
+      const variants: Array<[string, unknown]> = [];
+      if ('body' in spec) variants.push([p, {}], [p, '[1,2'], [p, { fileName: '', content: 42, action: 'nope' }]);
+      if ('query' in spec) variants.push([`${p}?limit=abc&status=maybe&order=random&high=7`, undefined]);
+      if (!('body' in spec) && !('query' in spec)) variants.push([p.replace('proj-1', 'no-such-project'), undefined]);
+      for (const [url, body] of variants) {
+        const r = await call<{ message?: string; hint?: string }>('ann', spec.method, url, body);
+        expect(r.status, `${name} ${url}`).toBeGreaterThanOrEqual(400);
+        expect(r.status, `${name} ${url}`).toBeLessThan(500);
+        expect(typeof r.json?.message, name).toBe('string');
+        expect(typeof r.json?.hint, name).toBe('string');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});
