@@ -71,6 +71,25 @@ describe('Matcher', () => {
     expect(matched('relying', 'we rely on them', 'en')).toEqual(['rely']);
   });
 
+  it('keeps no hits from one text to the next when the matcher is reused', () => {
+    const m = new Matcher('nl');
+    const and = m.add('politie AND gemeente');
+    const near = m.add('politie NEAR/2 informatie');
+    expect(m.match('De politie deelt informatie met de gemeente').map((r) => r.rule).sort()).toEqual([and, near]);
+    // Only one leaf of each rule occurs now: neither may hold on the hits of the previous text.
+    expect(m.match('De gemeente zwijgt')).toEqual([]);
+    expect(m.match('Informatie van politie').map((r) => r.rule)).toEqual([near]);
+  });
+
+  it('counts distinct places a rule matched, once per word even when stem and variant both match', () => {
+    const m = new Matcher('nl');
+    const r = m.add('borging');
+    m.scan('Borging, borgen en nog eens borging');
+    const i = m.matchedRules.indexOf(r);
+    expect(m.matchedDistinct[i]).toBe(3);
+    expect(m.spansOf(r).map((s) => s.start)).toEqual([0, 9, 28]);
+  });
+
   it('gives the same answers however many other rules are compiled', () => {
     const others = Array.from({ length: 500 }, (_, i) => `woord${i} OR "zin ${i}"`);
     expect(matched('politie NEAR/2 informatie', 'De politie deelt informatie', 'nl', others)).toEqual(['informatie', 'politie']);
