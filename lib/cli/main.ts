@@ -1,20 +1,21 @@
 import { Command, CommanderError } from 'commander';
 import { isQualtagError } from '../errors.js';
-import { commands } from './commands/index.js';
+import { commandModules } from './commands/index.js';
 
-/** Builds the `qualtag` program; each command lives in its own module under commands/. */
-export function buildProgram(): Command {
+/** Builds the `qualtag` program with the named commands (all of them when none is named). */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('qualtag')
     .description('Code qualitative data against your codebook: extract, segment, tag, review, report, export.')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of commands) register(program);
+  const names = only && only in commandModules ? [only] : Object.keys(commandModules);
+  for (const name of names) (await commandModules[name]!())(program);
   return program;
 }
 
 /** Runs the CLI and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv[2]);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
