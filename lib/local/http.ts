@@ -6,7 +6,7 @@
 // from `webDir`, with a strict Content-Security-Policy. Requests must name a loopback Host (no DNS
 // rebinding), and every API route but /health needs `Authorization: Bearer <token>`.
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -239,6 +239,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       if (inFlight > 0) await Promise.race([new Promise<void>((r) => (drained = r)), new Promise((r) => setTimeout(r, 5000).unref())]);
       server.closeAllConnections();
       await closed;
+      // The CLI must not find a server that is gone.
+      if (opts.stateDir) await rm(path.join(opts.stateDir, 'api.json'), { force: true });
     },
   };
 }

@@ -83,6 +83,16 @@ describe('local HTTP server', () => {
     expect(await readLocalConnection(state)).toEqual({ url: `${server.url}/api`, token: t1 });
   });
 
+  it('removes api.json when it stops', async () => {
+    const state = path.join(dir, 'state2');
+    const s2 = await startHttpServer({ port: 0, token: 't'.repeat(40), deps, stateDir: state });
+    expect(await readLocalConnection(state)).toBeNull(); // no token file yet in this folder
+    await localToken(state);
+    expect((await readLocalConnection(state))?.url).toBe(`${s2.url}/api`);
+    await s2.close();
+    expect(await readLocalConnection(state)).toBeNull();
+  });
+
   it('listens only on loopback', async () => {
     await expect(startHttpServer({ host: '0.0.0.0', port: 0, token: 't', deps })).rejects.toThrow(/loopback/);
   });
