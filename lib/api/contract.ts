@@ -521,7 +521,7 @@ export const routes = {
   decide: {
     method: 'POST',
     path: '/projects/{projectId}/decisions',
-    purpose: 'Accept, reject, add or undo; 409 with the current state when `version` is stale',
+    purpose: 'Accept, reject, add or undo; 409 with the current state when `version` is stale or the decision would change nothing',
     auth: true,
     body: DecisionBody,
     response: DecisionResult,

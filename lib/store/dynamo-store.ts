@@ -10,7 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import type { CodingStatus, Segment } from '../model.js';
+import { applyDecision, createsCoding, snapshot, type NewCodingContext } from '../review/decision.js';
+import type { Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchWriteAll, del, put } from './dynamo/batch.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
@@ -56,16 +57,6 @@ const now = (): string => new Date().toISOString();
 
 /** Transactions: at most 100 actions; smaller chunks keep a conflict from redoing much work. */
 const TX_CHUNK = 50;
-const UNDO_DEPTH = 20;
-
-function snapshot(c: Coding | null): CodingSnapshot {
-  if (!c) return null;
-  const s: NonNullable<CodingSnapshot> = { origin: c.origin, status: c.status, version: c.version };
-  if (c.decidedBy) s.decidedBy = c.decidedBy;
-  if (c.decidedAt) s.decidedAt = c.decidedAt;
-  if (c.span) s.span = c.span;
-  return s;
-}
 
 function notFound(what: string, hint: string): QualtagError {
   return new QualtagError('NOT_FOUND', `${what} does not exist`, hint);
@@ -481,36 +472,14 @@ export class DynamoStore implements Store {
   async decide(d: Decision): Promise<DecisionResult> {
     const item = await this.getCodingItem(d);
     const current = item ? strip<Coding>(item) : null;
-    const undoStack = ((item?.undoStack as CodingSnapshot[] | undefined) ?? []).slice();
-    if (current && current.projectId !== d.projectId) throw notFound('this coding', 'Check the project id');
+    const undoStack = (item?.undoStack as CodingSnapshot[] | undefined) ?? [];
     const at = now();
-    const stale = (why: string) => new ConflictError(why, current);
-
-    let after: Coding | null;
-    if (d.action === 'add') {
-      if (d.expectedVersion === null && current) throw stale('the segment already has this code');
-      if (d.expectedVersion !== null && (!current || current.version !== d.expectedVersion)) throw stale('the coding changed since you saw it');
-      if (current) {
-        undoStack.push(snapshot(current));
-        after = { ...current, status: 'accepted', version: current.version + 1, decidedBy: d.userId, decidedAt: at, ...(d.span ? { span: d.span } : {}) };
-      } else {
-        after = await this.newHumanCoding(d, at);
-        undoStack.length = 0;
-        undoStack.push(null);
-      }
-    } else {
-      if (!current) throw stale('this coding does not exist (any more)');
-      if (d.expectedVersion === null || current.version !== d.expectedVersion) throw stale('the coding changed since you saw it');
-      if (d.action === 'undo') {
-        if (undoStack.length === 0) throw new QualtagError('BAD_REQUEST', 'there is no decision to undo on this coding', 'Only a decided coding can be undone');
-        const prev = undoStack.pop() ?? null;
-        after = prev === null ? null : { ...withoutDecision(current), ...prev, version: current.version + 1 };
-      } else {
-        const status: CodingStatus = d.action === 'accept' ? 'accepted' : 'rejected';
-        undoStack.push(snapshot(current));
-        after = { ...current, status, version: current.version + 1, decidedBy: d.userId, decidedAt: at };
-      }
+    let create: NewCodingContext | undefined;
+    if (createsCoding(d, current)) {
+      const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
+      create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
     }
+    const { after, undoStack: nextStack } = applyDecision(current, undoStack, d, at, create);
 
     const event: AuditEvent = {
       projectId: d.projectId,
@@ -529,7 +498,7 @@ export class DynamoStore implements Store {
       ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } }
       : { ConditionExpression: 'attribute_not_exists(PK)' };
     const codingWrite = after
-      ? { Put: { TableName: this.tableName, Item: this.codingItem(after, undoStack.slice(-UNDO_DEPTH)), ...guard } }
+      ? { Put: { TableName: this.tableName, Item: this.codingItem(after, nextStack), ...guard } }
       : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
     try {
       await this.db.send(
@@ -561,37 +530,6 @@ export class DynamoStore implements Store {
       throw e;
     }
     return { coding: after, event };
-  }
-
-  private async newHumanCoding(d: Decision, at: string): Promise<Coding> {
-    if (!d.categoryId) throw new QualtagError('BAD_REQUEST', 'adding a code needs its category', 'Pass the categoryId of the code', 'categoryId');
-    const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
-    if (!segment || segment.projectId !== d.projectId) throw notFound(`segment ${d.segmentIndex} of document ${d.documentId}`, 'Check the document and segment');
-    if (d.span && (d.span.start < 0 || d.span.end > segment.text.length || d.span.start >= d.span.end)) {
-      throw new QualtagError('BAD_REQUEST', `span ${d.span.start}-${d.span.end} is not inside the segment (0-${segment.text.length})`, 'Give offsets into the segment text with start < end', 'span');
-    }
-    return {
-      projectId: d.projectId,
-      documentId: d.documentId,
-      segmentIndex: d.segmentIndex,
-      segmentId: segment.id,
-      segmentStart: segment.start,
-      segmentEnd: segment.end,
-      segmentText: segment.text,
-      code: d.code,
-      categoryId: d.categoryId,
-      respondent: segment.respondent,
-      origin: 'human',
-      status: 'accepted',
-      score: 0,
-      evidence: [],
-      codebookVersion: project?.currentCodebookVersion ?? '',
-      ...(d.span ? { span: d.span } : {}),
-      version: 1,
-      createdAt: at,
-      decidedBy: d.userId,
-      decidedAt: at,
-    };
   }
 
   // ------------------------------------------------------------------------------------------- queries
@@ -677,9 +615,4 @@ export class DynamoStore implements Store {
 function changeRef(c: CodingChange): CodingRef {
   const r = c.kind === 'delete' ? c.ref : c.coding;
   return { documentId: r.documentId, segmentIndex: r.segmentIndex, code: r.code };
-}
-
-function withoutDecision(c: Coding): Coding {
-  const { decidedBy: _b, decidedAt: _a, span: _s, ...rest } = c;
-  return rest;
 }

@@ -130,6 +130,8 @@ describe('DynamoStore on DynamoDB Local', () => {
     const a = await store.decide({ ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' });
     expect(a.coding?.status).toBe('accepted');
     await expect(store.decide({ ...ref, action: 'undo', expectedVersion: 1, userId: 'alice' })).rejects.toBeInstanceOf(ConflictError);
+    // accepting again on the current version changes nothing: refused, so no second audit event
+    await expect(store.decide({ ...ref, action: 'accept', expectedVersion: 2, userId: 'bob' })).rejects.toMatchObject({ kind: 'CONFLICT', current: { version: 2, decidedBy: 'alice' } });
     const u = await store.decide({ ...ref, action: 'undo', expectedVersion: 2, userId: 'alice' });
     expect(u.coding).toMatchObject({ status: 'proposed', version: 3 });
     expect(u.coding?.decidedBy).toBeUndefined();

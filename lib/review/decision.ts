@@ -1,0 +1,146 @@
+// The decision rules of the review workflow: one pure function the store's decide transaction applies.
+// The store reads the coding item (with its undo stack) and, for an add that creates a coding, the
+// segment; it writes what this returns, with the audit event, in one conditional transaction.
+//
+//   proposed ──accept──▶ accepted        a reviewer can change their mind: accepted ⇄ rejected
+//   proposed ──reject──▶ rejected        add: a new human coding, or an existing coding made the reviewer's own
+//   undo: pops the coding's undo stack (snapshots of the states before each decision, newest last)
+//
+// Rules
+// - Stale: accept/reject/undo must name the version the reviewer saw; an add names it when it turns an
+//   existing coding into a human one, and null when it expects none. A mismatch is a ConflictError (409)
+//   carrying the current state; it is never applied on top. Versions only grow, also on undo.
+// - No-op: a decision that would not change the coding (accept what is accepted, reject what is rejected,
+//   add the same span to an accepted coding) is a ConflictError (409) even with the right version, so a
+//   double-click or a repeated CLI call cannot write a second audit event.
+// - Undo with nothing left to undo is a bad request (400): the version was right, there is just no step.
+import { QualtagError } from '../errors.js';
+import type { CodingStatus } from '../model.js';
+import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord, type Span } from '../store/ports.js';
+
+/** How many decisions per coding can be undone. */
+export const UNDO_DEPTH = 20;
+
+export interface NewCodingContext {
+  /** The segment an add codes; null when it does not exist. */
+  segment: SegmentRecord | null;
+  /** The project's current codebook version (stored on the new coding). */
+  codebookVersion: string;
+}
+
+export interface DecisionOutcome {
+  /** The coding to write; null: delete it (undo of the add that created it). */
+  after: Coding | null;
+  /** The undo stack to store with `after` (at most UNDO_DEPTH snapshots). */
+  undoStack: CodingSnapshot[];
+}
+
+/** Whether `applyDecision` needs a NewCodingContext: an add where no coding exists yet. */
+export function createsCoding(d: Decision, current: Coding | null): boolean {
+  return d.action === 'add' && current === null;
+}
+
+export function snapshot(c: Coding | null): CodingSnapshot {
+  if (!c) return null;
+  const s: NonNullable<CodingSnapshot> = { origin: c.origin, status: c.status, version: c.version };
+  if (c.decidedBy !== undefined) s.decidedBy = c.decidedBy;
+  if (c.decidedAt !== undefined) s.decidedAt = c.decidedAt;
+  if (c.span !== undefined) s.span = c.span;
+  return s;
+}
+
+function staleError(current: Coding | null, expected: number | null): ConflictError {
+  if (!current) return new ConflictError('this coding does not exist (any more)', null);
+  if (expected === null) return new ConflictError(`the segment already has this code (${current.status}, version ${current.version})`, current);
+  return new ConflictError(`this coding changed since you saw it (you saw version ${expected}, it is now version ${current.version}, ${current.status})`, current);
+}
+
+function checkSpan(span: Span | undefined, text: string): void {
+  if (span && (span.start < 0 || span.end > text.length || span.start >= span.end)) {
+    throw new QualtagError('BAD_REQUEST', `span ${span.start}..${span.end} is not inside the segment (0..${text.length})`, 'Give offsets into the segment text with start < end', 'span');
+  }
+}
+
+const sameSpan = (a: Span | undefined, b: Span | undefined): boolean => (a?.start ?? -1) === (b?.start ?? -1) && (a?.end ?? -1) === (b?.end ?? -1);
+
+function withoutDecision(c: Coding): Coding {
+  const { decidedBy: _b, decidedAt: _a, span: _s, ...rest } = c;
+  return rest;
+}
+
+function push(stack: readonly CodingSnapshot[], s: CodingSnapshot): CodingSnapshot[] {
+  return [...stack, s].slice(-UNDO_DEPTH);
+}
+
+/**
+ * Applies one decision to the coding as stored now (`current`, null when none) and its undo stack.
+ * `create` is needed only when `createsCoding(d, current)`. Throws ConflictError (409) for a stale or
+ * no-op decision and QualtagError (BAD_REQUEST / NOT_FOUND) for bad input.
+ */
+export function applyDecision(current: Coding | null, undoStack: readonly CodingSnapshot[], d: Decision, now: string, create?: NewCodingContext): DecisionOutcome {
+  if (current && current.projectId !== d.projectId) {
+    throw new QualtagError('NOT_FOUND', 'this coding does not exist in this project', 'Check the project id', 'projectId');
+  }
+  if (d.action !== 'add' && d.expectedVersion === null) {
+    throw new QualtagError('BAD_REQUEST', `${d.action} needs the coding version you saw`, 'Send the `version` of the coding', 'version');
+  }
+  if (current === null ? d.expectedVersion !== null : d.expectedVersion !== current.version) throw staleError(current, d.expectedVersion);
+  const decided = { decidedBy: d.userId, decidedAt: now };
+
+  switch (d.action) {
+    case 'accept':
+    case 'reject': {
+      const c = current!;
+      const to: CodingStatus = d.action === 'accept' ? 'accepted' : 'rejected';
+      if (c.status === to) throw new ConflictError(`this coding is already ${to}`, c);
+      return { after: { ...c, status: to, version: c.version + 1, ...decided }, undoStack: push(undoStack, snapshot(c)) };
+    }
+    case 'add': {
+      if (current) {
+        // The reviewer makes an existing coding (e.g. a rejected proposal) their own: accepted, human.
+        checkSpan(d.span, current.segmentText);
+        if (current.status === 'accepted' && sameSpan(current.span, d.span)) throw new ConflictError('this code is already accepted on this segment', current);
+        const next: Coding = { ...withoutDecision(current), origin: 'human', status: 'accepted', version: current.version + 1, ...decided };
+        if (d.span) next.span = d.span;
+        return { after: next, undoStack: push(undoStack, snapshot(current)) };
+      }
+      if (!d.categoryId) throw new QualtagError('BAD_REQUEST', 'adding a code needs its category', 'Pass the categoryId of the code', 'categoryId');
+      const segment = create?.segment;
+      if (!segment || segment.projectId !== d.projectId || segment.documentId !== d.documentId || segment.index !== d.segmentIndex) {
+        throw new QualtagError('NOT_FOUND', `segment ${d.segmentIndex} of document ${d.documentId} does not exist`, 'Check the document and segment', 'segmentId');
+      }
+      checkSpan(d.span, segment.text);
+      const created: Coding = {
+        projectId: d.projectId,
+        documentId: d.documentId,
+        segmentIndex: d.segmentIndex,
+        segmentId: segment.id,
+        segmentStart: segment.start,
+        segmentEnd: segment.end,
+        segmentText: segment.text,
+        code: d.code,
+        categoryId: d.categoryId,
+        respondent: segment.respondent,
+        origin: 'human',
+        status: 'accepted',
+        score: 0,
+        evidence: [],
+        codebookVersion: create.codebookVersion,
+        ...(d.span ? { span: d.span } : {}),
+        version: 1,
+        createdAt: now,
+        ...decided,
+      };
+      // Undoing this add removes the coding again: the state before it is "none".
+      return { after: created, undoStack: [null] };
+    }
+    case 'undo': {
+      const c = current!;
+      if (undoStack.length === 0) throw new QualtagError('BAD_REQUEST', 'there is no decision on this coding to undo', 'Only a decided coding can be undone');
+      const rest = undoStack.slice(0, -1);
+      const prev = undoStack[undoStack.length - 1]!;
+      if (prev === null) return { after: null, undoStack: [] };
+      return { after: { ...withoutDecision(c), ...prev, version: c.version + 1 }, undoStack: rest };
+    }
+  }
+}
