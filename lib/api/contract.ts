@@ -128,6 +128,9 @@ export const Coding = z.object({
   segmentIndex: z.number().int().optional(),
   /** Respondent of the segment, when known. */
   respondent: z.string().nullable().optional(),
+  /** Speaker and page of the segment, when known. */
+  speaker: z.string().nullable().optional(),
+  page: z.number().int().nullable().optional(),
   /** Code id, e.g. "voorwaarden/vertrouwen". */
   code: z.string(),
   categoryId: z.string(),
@@ -201,7 +204,7 @@ export const AuditEvent = z.object({
   id: z.string(),
   projectId: z.string(),
   documentId: z.string(),
-  /** `<documentId>#<segmentIndex>` (the audit trail records positions, not segment ids). */
+  /** The coded segment's id (events recorded before segment ids were kept: `<documentId>#<segmentIndex>`). */
   segmentId: z.string(),
   segmentIndex: z.number().int().optional(),
   codingId: z.string(),

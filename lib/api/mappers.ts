@@ -21,6 +21,8 @@ export function toApiCoding(c: Coding): ApiCoding {
     segmentId: c.segmentId,
     segmentIndex: c.segmentIndex,
     respondent: c.respondent ?? null,
+    speaker: c.speaker ?? null,
+    page: c.page ?? null,
     code: c.code,
     categoryId: c.categoryId,
     origin: c.origin,
@@ -80,9 +82,9 @@ export function segmentOfCoding(c: Coding, segment?: SegmentRecord): SegmentView
     start: c.segmentStart,
     end: c.segmentEnd,
     text: c.segmentText,
-    speaker: null,
+    speaker: c.speaker ?? null,
     respondent: c.respondent ?? null,
-    page: null,
+    page: c.page ?? null,
   };
 }
 
@@ -101,7 +103,7 @@ export function toApiAudit(e: AuditEvent): ApiAuditEvent {
     id: e.id,
     projectId: e.projectId,
     documentId: e.documentId,
-    segmentId: `${e.documentId}#${e.segmentIndex}`,
+    segmentId: e.segmentId ?? `${e.documentId}#${e.segmentIndex}`,
     segmentIndex: e.segmentIndex,
     codingId: codingId(e),
     code: e.code,

@@ -32,6 +32,8 @@ function sameProposal(c: Coding, next: Coding): boolean {
     c.segmentStart === next.segmentStart &&
     c.segmentEnd === next.segmentEnd &&
     c.segmentText === next.segmentText &&
+    (c.speaker ?? null) === next.speaker &&
+    (c.page ?? null) === next.page &&
     c.respondent === next.respondent &&
     sameEvidence(c.evidence, next.evidence)
   );
@@ -64,6 +66,8 @@ export function reconcile(input: ReconcileInput): CodingChange[] {
         code: p.code,
         categoryId: input.categoryOf.get(p.code) ?? '',
         respondent: segment.respondent,
+        speaker: segment.speaker,
+        page: segment.page,
         origin: 'rule',
         status: 'proposed',
         score: p.score,

@@ -121,6 +121,8 @@ export function applyDecision(current: Coding | null, undoStack: readonly Coding
         code: d.code,
         categoryId: d.categoryId,
         respondent: segment.respondent,
+        speaker: segment.speaker,
+        page: segment.page,
         origin: 'human',
         status: 'accepted',
         score: 0,

@@ -480,11 +480,13 @@ export class DynamoStore implements Store {
       create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
     }
     const { after, undoStack: nextStack } = applyDecision(current, undoStack, d, at, create);
+    const segmentId = (current ?? after)?.segmentId;
 
     const event: AuditEvent = {
       projectId: d.projectId,
       documentId: d.documentId,
       segmentIndex: d.segmentIndex,
+      ...(segmentId ? { segmentId } : {}),
       code: d.code,
       id: randomUUID(),
       action: d.action,

@@ -128,6 +128,9 @@ export interface Coding extends CodingRef {
   segmentText: string;
   categoryId: string;
   respondent: string | null;
+  /** The segment's speaker and page, copied like its text (absent on codings written before they were kept). */
+  speaker?: string | null;
+  page?: number | null;
   origin: CodingOrigin;
   status: CodingStatus;
   /** Rule score (0 for a human-added coding). */
@@ -187,6 +190,8 @@ export type CodingSnapshot = Pick<Coding, 'origin' | 'status' | 'version' | 'dec
 /** Append-only record of one decision, written in the same transaction as the coding. */
 export interface AuditEvent extends CodingRef {
   projectId: string;
+  /** The coded segment's id (absent on events written before it was recorded). */
+  segmentId?: string;
   id: string;
   action: DecisionAction;
   userId: string;

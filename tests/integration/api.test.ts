@@ -131,6 +131,9 @@ describe('review queue', () => {
     expect(byScore).toEqual([...byScore].sort((a, b) => b - a));
     const item = all[0]!;
     expect(docs.find((d) => d.id === item.document.id)!.text.slice(item.segment.start, item.segment.end)).toBe(item.segment.text);
+    // the segment's speaker comes with the coding (every keyword hit here is in a respondent's turn)
+    expect(all.map((i) => i.segment.speaker)).toEqual(all.map((i) => i.segment.respondent));
+    expect(all.every((i) => i.segment.speaker !== null && i.coding.speaker === i.segment.speaker)).toBe(true);
   });
 
   it('pages with a cursor without repeating or losing items', async () => {
@@ -199,6 +202,10 @@ describe('decisions', () => {
       ['undo', 'accepted', 'proposed', 'ann'],
       ['accept', 'proposed', 'accepted', 'bob'],
     ]);
+    // events name the real segment id
+    expect(new Set(audit.filter((e) => e.codingId === item.coding.id).map((e) => e.segmentId))).toEqual(new Set([item.coding.segmentId]));
+    expect(new Set(audit.filter((e) => e.codingId === added.json.coding!.id).map((e) => e.segmentId))).toEqual(new Set([seg.id]));
+    expect(added.json.coding).toMatchObject({ speaker: 'R1', page: null });
     const added2 = audit.filter((e) => e.codingId === added.json.coding!.id).map((e) => [e.action, e.from, e.to, e.by]);
     expect(added2).toEqual([
       ['add', null, 'accepted', 'ann'],
@@ -247,7 +254,7 @@ describe('queries', () => {
     expect(rule.segment.text.slice(ev.start, ev.end).toLowerCase()).toBe('vertrouwen');
     expect((await get('category=voorwaarden&status=all')).every((r) => r.coding.categoryId === 'voorwaarden')).toBe(true);
     expect((await get('respondent=R2&status=rejected')).every((r) => r.segment.respondent === 'R2' && r.coding.status === 'rejected')).toBe(true);
-    expect((await get('document=doc-b&status=all')).every((r) => r.document.id === 'doc-b')).toBe(true);
+    expect((await get('document=doc-b&status=all')).every((r) => r.document.id === 'doc-b' && r.segment.speaker === 'R2')).toBe(true);
     const combined = await get('document=doc-a&code=voorwaarden/tijd&status=all');
     expect(combined.every((r) => r.document.id === 'doc-a' && r.coding.code === 'voorwaarden/tijd')).toBe(true);
     expect((await call('ann', 'GET', `${P}/codings`)).status).toBe(400);

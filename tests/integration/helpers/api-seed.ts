@@ -73,7 +73,7 @@ export async function seedProject(store: Store, blobs: BlobStore, projectId: str
         if (at < 0) continue;
         codings.push({
           projectId, documentId: d.id, segmentIndex: s.index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-          code, categoryId: code.split('/')[0]!, respondent: s.respondent, origin: 'rule', status: 'proposed', score,
+          code, categoryId: code.split('/')[0]!, respondent: s.respondent, speaker: s.speaker, page: s.page, origin: 'rule', status: 'proposed', score,
           evidence: [{ start: at, end: at + word.length, rule: word }], codebookVersion: codebook.version, version: 1, createdAt: new Date().toISOString(),
         });
       }

@@ -10,7 +10,7 @@ function coding(index: number, code: string, over: Partial<Coding> = {}): Coding
   const s = seg(index);
   return {
     projectId: 'p', documentId: 'd', segmentIndex: index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-    code, categoryId: 'c', respondent: 'Respondent 1', origin: 'rule', status: 'proposed', score: 1,
+    code, categoryId: 'c', respondent: 'Respondent 1', speaker: 'R1', page: null, origin: 'rule', status: 'proposed', score: 1,
     evidence: [{ start: 0, end: 5, rule: code }], codebookVersion: 'v1', version: 1, createdAt: 't0', ...over,
   };
 }
@@ -29,6 +29,12 @@ describe('reconcile', () => {
       { kind: 'put', coding: expect.objectContaining({ code: 'n', status: 'proposed', version: 1, codebookVersion: 'v1' }), expectedVersion: null },
       { kind: 'delete', ref: { documentId: 'd', segmentIndex: 0, code: 'b' }, expectedVersion: 1 },
     ]);
+  });
+
+  it("copies the segment's speaker and page, and fills them in on proposals stored without them", () => {
+    const { speaker: _s, page: _p, ...old } = coding(0, 'a');
+    const [change] = reconcile({ ...base, codebookVersion: 'v1', tagged: [{ segment: { ...seg(0), page: 3 }, proposals: [prop('a')] }], existing: [old] });
+    expect(change).toEqual({ kind: 'put', coding: expect.objectContaining({ speaker: 'R1', page: 3, version: 2 }), expectedVersion: 1 });
   });
 
   it('updates an undecided proposal under a new codebook version with a version bump and a condition on the old one', () => {

@@ -64,7 +64,7 @@ describe('applyDecision', () => {
     expect(createsCoding(dec('add', null), proposal)).toBe(false);
     expect(createsCoding(dec('accept', 1), null)).toBe(false);
     const o = applyDecision(null, [], dec('add', null, { categoryId: 'c', span: { start: 2, end: 9 } }), now, { segment, codebookVersion: 'v1' });
-    expect(o.after).toMatchObject({ origin: 'human', status: 'accepted', version: 1, span: { start: 2, end: 9 }, respondent: 'R1', segmentId: 'd-s3', segmentStart: 100, codebookVersion: 'v1', score: 0, decidedBy: 'u1' });
+    expect(o.after).toMatchObject({ origin: 'human', status: 'accepted', version: 1, span: { start: 2, end: 9 }, respondent: 'R1', speaker: 'R1', page: 2, segmentId: 'd-s3', segmentStart: 100, codebookVersion: 'v1', score: 0, decidedBy: 'u1' });
     expect(o.undoStack).toEqual([null]);
     expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c', span: { start: 2, end: 21 } }), now, { segment, codebookVersion: 'v1' })).toThrow(QualtagError);
     expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c' }), now, { segment: null, codebookVersion: 'v1' })).toThrow(/does not exist/);
