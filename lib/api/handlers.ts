@@ -7,6 +7,8 @@ import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/t
 import type { Codebook } from '../model.js';
 import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportInput, type ReportOptions } from '../report/reports.js';
 import { UPLOAD_PREFIX } from '../config.js';
+// The module itself, not the pipeline index: that would bundle extraction into the api function.
+import { requestRetag } from '../pipeline/retag.js';
 import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
 import { ReadCache } from './cache.js';
@@ -86,14 +88,6 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
   async function currentCodebook(projectId: string): Promise<Codebook | null> {
     return (await store.getCurrentCodebook(projectId))?.codebook ?? null;
-  }
-
-  async function requestRetag(projectId: string): Promise<number> {
-    const docs = (await all((p) => store.listDocuments(projectId, p))).filter((d) => d.status === 'TAGGED' || d.status === 'EXTRACTED');
-    for (let i = 0; i < docs.length; i += 10) {
-      await deps.tagQueue.send(docs.slice(i, i + 10).map((d) => ({ projectId, documentId: d.id, reason: 'retag' as const })));
-    }
-    return docs.length;
   }
 
   /** Every coding of every document of the project (reports and exports). */
@@ -317,7 +311,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: body.content, fileName: body.fileName, createdBy: userId });
       cache.invalidate(project.id);
       const changed = project.currentCodebookVersion !== codebook.version;
-      const documents = body.retag && changed ? await requestRetag(project.id) : 0;
+      const documents = body.retag && changed ? await requestRetag(deps, project.id) : 0;
       return { version: codebook.version, created: !existed, codeCount: allCodes(codebook).length, retag: { requested: body.retag && changed, documents } };
     },
 
@@ -325,7 +319,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       if (!project.currentCodebookVersion) throw new QualtagError('BAD_REQUEST', `project "${project.id}" has no codebook to tag with`, 'Upload a codebook first', 'codebook');
       cache.invalidate(project.id);
-      return { requested: true, documents: await requestRetag(project.id) };
+      return { requested: true, documents: await requestRetag(deps, project.id) };
     },
 
     reports: async ({ userId, params, query }) => {
