@@ -79,7 +79,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   try {
     [ddb, s3] = await Promise.all([
       startDynamoLocal({ ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
-      startS3Local({ directory: s3Dir, ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
+      // The bucket is configured at start so it carries the loopback CORS rule the UI's uploads need.
+      startS3Local({ directory: s3Dir, buckets: [bucketName], ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
     ]);
   } catch (e) {
     await Promise.allSettled([ddb?.stop(), s3?.stop()]);
