@@ -84,11 +84,16 @@ export interface Codebook {
   version: string;
 }
 
-/** Why a code was proposed: a matched span (offsets into the segment text) and the rule that matched. */
+/**
+ * Why a code was proposed: a matched span and the rule that matched. The offsets are into the segment
+ * text, or, when `source` is 'context', into the context the segment was tagged with (the interviewer's
+ * question before an answer). Absent `source` means 'segment'.
+ */
 export interface Evidence {
   start: number;
   end: number;
   rule: string;
+  source?: 'segment' | 'context';
 }
 
 export interface Proposal {

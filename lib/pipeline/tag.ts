@@ -2,7 +2,7 @@
 // (see reconcile.ts). Safe to run again: the same inputs give no writes.
 import { allCodes } from '../codebook/index.js';
 import type { Codebook } from '../model.js';
-import { compileTagger, type Tagger } from '../tag/index.js';
+import { compileTagger, interviewerContexts, type Tagger } from '../tag/index.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import { reconcile } from './reconcile.js';
@@ -61,7 +61,9 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   const tagger = taggerFor(current.codebook);
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
   const segments = await allSegments(store, doc.id);
-  const tagged = segments.map((segment) => ({ segment, proposals: tagger.tag(segment.text) }));
+  // A respondent's turn is tagged with the interviewer's question before it as context.
+  const contexts = interviewerContexts(segments);
+  const tagged = segments.map((segment, i) => ({ segment, proposals: tagger.tag(segment.text, { context: contexts[i] }) }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
 
   let existing: Coding[] = await store.listDocumentCodings(doc.id);

@@ -56,7 +56,7 @@ export interface EvalResult {
 const ratio = (a: number, b: number): number | null => (b ? Math.round((a / b) * 1000) / 1000 : null);
 
 /** Scores `propose` (returns proposals ranked best first) on the gold items. */
-export function evaluate(items: GoldItem[], propose: (text: string) => Proposal[], k = 3, codes: string[] = []): EvalResult {
+export function evaluate<T extends GoldItem>(items: T[], propose: (text: string, item: T) => Proposal[], k = 3, codes: string[] = []): EvalResult {
   let hit1 = 0;
   let hitK = 0;
   let covered = 0;
@@ -70,7 +70,7 @@ export function evaluate(items: GoldItem[], propose: (text: string) => Proposal[
   for (const c of codes) stat(c);
   const misses: EvalResult['misses'] = [];
   for (const item of items) {
-    const ranked = propose(item.text).slice(0, k);
+    const ranked = propose(item.text, item).slice(0, k);
     const accepted = new Set([item.code, ...item.also]);
     proposals += ranked.length;
     if (ranked.length) covered++;

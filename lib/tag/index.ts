@@ -1,10 +1,12 @@
 // The tagger: a codebook's rules (its own, or suggested where a code has none) compiled once into a
 // Matcher; tagging a segment returns proposals ranked by score, each with its evidence spans.
 import type { Codebook, Evidence, Proposal } from '../model.js';
+import { CONTEXT_PARAMS, ContextScorer, contextScorer } from './context.js';
 import { Matcher } from './matcher.js';
 import { suggestRules } from './suggest.js';
 
 export { suggestRules } from './suggest.js';
+export { CONTEXT_PARAMS, interviewerContexts } from './context.js';
 
 export interface TaggerOptions {
   /** Suggest rules for codes without rules (default true); false leaves such codes unproposed. */
@@ -23,6 +25,14 @@ export interface TagOptions {
   topK?: number;
   minScore?: number;
   relativeCutoff?: number;
+  /**
+   * What the segment answers: the interviewer's question before a respondent's turn. It is scored
+   * against each code's questions (and, weaker, its name and indicators) and adds to the segment's own
+   * scores; codes it supports get evidence with `source: 'context'` (offsets into this text).
+   */
+  context?: string;
+  /** Weight of the context (share of the answer's best score at a perfect match); default CONTEXT_PARAMS.weight. */
+  contextWeight?: number;
 }
 
 export interface Tagger {
@@ -53,11 +63,12 @@ class CompiledTagger implements Tagger {
   private readonly vetoStamp: Int32Array;
   private ruleHit = new Int32Array(0);
   private epoch = 0;
+  private context: ContextScorer | undefined;
   readonly rulesByCode = new Map<string, string[]>();
   readonly codebookVersion: string;
 
   constructor(
-    cb: Codebook,
+    private readonly cb: Codebook,
     private readonly opts: Required<Omit<TaggerOptions, 'suggest'>> & { suggest: boolean },
   ) {
     this.codebookVersion = cb.version;
@@ -96,7 +107,8 @@ class CompiledTagger implements Tagger {
     const relativeCutoff = opts.relativeCutoff ?? this.opts.relativeCutoff;
     const m = this.matcher;
     const count = m.scan(text);
-    if (!count) return [];
+    const contextMatches = opts.context ? (this.context ??= contextScorer(this.cb)).score(opts.context) : [];
+    if (!count && !contextMatches.length) return [];
     if (++this.epoch >= 0x7fffffff) {
       this.stamp.fill(0);
       this.vetoStamp.fill(0);
@@ -125,12 +137,25 @@ class CompiledTagger implements Tagger {
       byCategory = new Map();
       for (const c of touched) byCategory.set(this.codeCategory[c]!, (byCategory.get(this.codeCategory[c]!) ?? 0) + this.score[c]!);
     }
-    const ranked: Array<{ c: number; score: number }> = [];
+    const raw = new Map<number, number>();
     for (const c of touched) {
       if (this.vetoStamp[c] === e) continue;
-      const raw = byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!;
-      ranked.push({ c, score: Math.round(raw * 1000) / 1000 });
+      raw.set(c, byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!);
     }
+    // The question asked adds to the answer's own scores, relative to the answer's strongest evidence,
+    // so context moves codes up the answer's ranking rather than drowning it; a veto still holds.
+    const fromContext = new Map<number, (typeof contextMatches)[number]>();
+    if (contextMatches.length) {
+      const reference = Math.max(CONTEXT_PARAMS.minReference, ...raw.values());
+      const weight = opts.contextWeight ?? CONTEXT_PARAMS.weight;
+      for (const cm of contextMatches) {
+        if (this.vetoStamp[cm.code] === e) continue;
+        raw.set(cm.code, (raw.get(cm.code) ?? 0) + weight * cm.similarity * reference);
+        fromContext.set(cm.code, cm);
+      }
+    }
+    const ranked: Array<{ c: number; score: number }> = [];
+    for (const [c, score] of raw) ranked.push({ c, score: Math.round(score * 1000) / 1000 });
     ranked.sort((a, b) => b.score - a.score || (this.codeIds[a.c]! < this.codeIds[b.c]! ? -1 : 1));
     const best = ranked[0]?.score ?? 0;
     const out: Proposal[] = [];
@@ -141,25 +166,31 @@ class CompiledTagger implements Tagger {
     for (const p of ranked) {
       if (out.length >= topK || p.score < minScore || p.score < best * relativeCutoff) break;
       const evidence: Evidence[] = [];
-      for (const r of this.codeRules[p.c]!) {
-        if (this.ruleHit[r] !== e) continue;
-        const source = m.rules[r]!.source;
-        for (const s of m.spansOf(r)) evidence.push({ start: s.start, end: s.end, rule: source });
+      if (count) {
+        for (const r of this.codeRules[p.c]!) {
+          if (this.ruleHit[r] !== e) continue;
+          const source = m.rules[r]!.source;
+          for (const s of m.spansOf(r)) evidence.push({ start: s.start, end: s.end, rule: source });
+        }
       }
-      out.push({ code: this.codeIds[p.c]!, score: p.score, evidence: tidy(evidence) });
+      const cm = fromContext.get(p.c);
+      const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
+      // The answer's own spans stay the evidence; the question that supported the code comes last.
+      if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[p.c]}` : `question: ${cm.question}`, source: 'context' });
+      out.push({ code: this.codeIds[p.c]!, score: p.score, evidence: kept });
     }
     return out;
   }
 }
 
-function tidy(evidence: Evidence[]): Evidence[] {
+function tidy(evidence: Evidence[], max = MAX_EVIDENCE): Evidence[] {
   evidence.sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   const out: Evidence[] = [];
   for (const e of evidence) {
     const last = out[out.length - 1];
     if (last && last.start === e.start && last.end === e.end && last.rule === e.rule) continue;
     out.push(e);
-    if (out.length === MAX_EVIDENCE) break;
+    if (out.length === max) break;
   }
   return out;
 }

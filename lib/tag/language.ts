@@ -75,3 +75,8 @@ export function variantStems(folded: string, lang: Language): string[] {
   const own = stem(folded, lang);
   return out.filter((s) => s !== own);
 }
+
+/** The key a word is counted under: Dutch nominalisations and participles fold onto their verb (shortest key). */
+export function canonicalStem(folded: string, lang: Language): string {
+  return [stem(folded, lang), ...variantStems(folded, lang)].reduce((a, b) => (b.length < a.length ? b : a));
+}

@@ -5,7 +5,7 @@
 // The result is ordinary rule text with weights (`vertrouwen^1.8`, `"bestuurlijke weerbaarheid"^2.1`)
 // that a researcher can read, edit and keep in the codebook.
 import type { Code, Codebook, Language } from '../model.js';
-import { isStopword, stem, variantStems } from './language.js';
+import { canonicalStem as canonical, isStopword } from './language.js';
 import { foldedWords } from './normalize.js';
 
 /** Tuning of the suggestion; exported so experiments can vary it (values chosen on general grounds). */
@@ -25,9 +25,6 @@ export const SUGGEST_PARAMS = {
   norm: 'l2' as 'l2' | 'l1' | 'none',
 };
 const FIELD_WEIGHTS = SUGGEST_PARAMS.fields;
-/** The key a word is counted under: Dutch nominalisations and participles fold onto their verb. */
-const canonical = (w: string, lang: Language): string =>
-  [stem(w, lang), ...variantStems(w, lang)].reduce((a, b) => (b.length < a.length ? b : a));
 const MIN_WORD = 3;
 
 interface Bag {

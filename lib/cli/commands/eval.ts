@@ -1,16 +1,23 @@
 // `qualtag eval --codebook <file> --gold <gold.jsonl>`: how well the tagger's proposals match gold codes.
+// `--transcripts <index.jsonl>` measures answers in real transcripts, with and without the interviewer's
+// question as context.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { QualtagError } from '../../errors.js';
+import type { Codebook } from '../../model.js';
 import { bagOfStemsBaseline } from '../../tag/baseline.js';
 import { evaluate, parseGold, type EvalResult } from '../../tag/eval.js';
 import { compileTagger } from '../../tag/index.js';
+import { loadTranscriptGold } from '../../tag/transcript-eval.js';
 import { loadCodebookFile, positiveInt } from './codebook-file.js';
 
 interface EvalOptions {
   codebook: string;
-  gold: string;
+  gold?: string;
+  transcripts?: string;
+  /** commander's negation of --no-context: false when given. */
+  context: boolean;
   k: number;
   json?: boolean;
   baseline?: boolean;
@@ -37,19 +44,25 @@ export function registerEval(program: Command): void {
     .command('eval')
     .description('Measure the proposals against gold-coded segments: hit@1, hit@k, coverage, per-code precision/recall')
     .requiredOption('--codebook <file>', 'codebook (YAML, CSV or REFI-QDA .qdc)')
-    .requiredOption('--gold <file>', 'JSONL with one {id, text, code, also?} per line')
+    .option('--gold <file>', 'JSONL with one {id, text, code, also?} per line')
+    .option('--transcripts <index.jsonl>', 'transcript index: one {file, answers: [{code, also?}]} per line, the files beside it')
+    .option('--no-context', "with --transcripts: measure only without the interviewer's question as context")
     .option('--k <k>', 'count a hit when a gold code is among the top k', positiveInt, 3)
     .option('--json', 'print the result as JSON')
     .option('--baseline', 'also measure the naive bag-of-stems baseline')
     .action(async (opts: EvalOptions) => {
+      if (!opts.gold === !opts.transcripts) {
+        throw new QualtagError('BAD_REQUEST', 'give either --gold or --transcripts', 'Use --gold <gold.jsonl> for coded passages or --transcripts <index.jsonl> for answers in transcripts', 'qualtag eval');
+      }
       const cb = await loadCodebookFile(opts.codebook);
+      if (opts.transcripts) return evalTranscripts(cb, opts, opts.transcripts);
       let text: string;
       try {
-        text = await readFile(opts.gold, 'utf8');
+        text = await readFile(opts.gold!, 'utf8');
       } catch {
         throw new QualtagError('NOT_FOUND', `cannot read the gold file ${opts.gold}`, 'Check the path given to --gold', opts.gold);
       }
-      const gold = parseGold(text, path.basename(opts.gold));
+      const gold = parseGold(text, path.basename(opts.gold!));
       const codes = cb.categories.flatMap((c) => c.codes.map((k) => k.id));
       const unknown = [...new Set(gold.flatMap((g) => [g.code, ...g.also]).filter((c) => !codes.includes(c)))];
       if (unknown.length) process.stderr.write(`qualtag: the gold file names codes not in the codebook: ${unknown.join(', ')}\n`);
@@ -63,4 +76,28 @@ export function registerEval(program: Command): void {
       process.stdout.write(`${formatEval(result, `${cb.id} (${cb.version})`)}\n`);
       if (baseline) process.stdout.write(`\nbaseline (bag of indicator stems): hit@1 ${baseline.hitAt1.toFixed(3)}, hit@${opts.k} ${baseline.hitAtK.toFixed(3)}, proposals ${baseline.meanProposals.toFixed(2)}\n`);
     });
+}
+
+async function evalTranscripts(cb: Codebook, opts: EvalOptions, indexPath: string): Promise<void> {
+  const { items, skipped } = await loadTranscriptGold(indexPath);
+  for (const s of skipped) process.stderr.write(`qualtag: skipped ${s.file}: ${s.reason}\n`);
+  const codes = cb.categories.flatMap((c) => c.codes.map((k) => k.id));
+  const unknown = [...new Set(items.flatMap((g) => [g.code, ...g.also]).filter((c) => !codes.includes(c)))];
+  if (unknown.length) process.stderr.write(`qualtag: the transcript index names codes not in the codebook: ${unknown.join(', ')}\n`);
+  const tagger = compileTagger(cb);
+  const withoutContext = evaluate(items, (t) => tagger.tag(t, { topK: opts.k }), opts.k, codes);
+  const withContext = opts.context ? evaluate(items, (t, item) => tagger.tag(t, { topK: opts.k, context: item.context }), opts.k, codes) : undefined;
+  const withQuestion = items.filter((i) => i.context !== undefined).length;
+  if (opts.json) {
+    const out = { codebook: cb.id, version: cb.version, answers: items.length, withQuestion, skipped, withoutContext, ...(withContext ? { withContext } : {}) };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  const label = `${cb.id} (${cb.version}), transcript answers (${withQuestion} of ${items.length} after an interviewer turn)`;
+  if (withContext) {
+    process.stdout.write(`${formatEval(withContext, `${label}, WITH the interviewer's question as context`)}\n\n`);
+    const line = (name: string, r: EvalResult) =>
+      `  ${name.padEnd(16)} hit@1 ${r.hitAt1.toFixed(3)}  hit@${r.k} ${r.hitAtK.toFixed(3)}  coverage ${r.coverage.toFixed(3)}  proposals ${r.meanProposals.toFixed(2)}`;
+    process.stdout.write(`${[line('with context', withContext), line('without context', withoutContext)].join('\n')}\n`);
+  } else process.stdout.write(`${formatEval(withoutContext, `${label}, without context`)}\n`);
 }

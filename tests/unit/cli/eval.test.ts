@@ -61,4 +61,31 @@ describe('qualtag eval', () => {
     expect(parsed).toMatchObject({ k: 1, hitAtK: 0.667, coverage: 0.667 });
     expect(parsed.baseline.items).toBe(3);
   });
+
+  it('measures answers in transcripts with and without the question as context', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-eval-tr-'));
+    // Answers that name nothing of their code: only the question before them says what they are about.
+    writeFileSync(path.join(dir, 'r1.txt'), 'Interviewer: Do you feel safe walking home at night?\n\nRespondent 1: Not really, no.\n');
+    writeFileSync(path.join(dir, 'r2.txt'), 'Interviewer: Do you feel safe walking home at night?\n\nRespondent 2: Yes, mostly.\n\nInterviewer: Thanks.\n\nRespondent 2: And one more thing.\n');
+    writeFileSync(path.join(dir, 'index.jsonl'), [
+      JSON.stringify({ file: 'r1.txt', answers: [{ code: 'safety/feeling-unsafe' }] }),
+      JSON.stringify({ file: 'r2.txt', answers: [{ code: 'safety/feeling-unsafe' }, { code: 'trust/neighbours' }] }),
+      JSON.stringify({ file: 'missing.txt', answers: [{ code: 'trust/police' }] }),
+    ].join('\n'));
+    const codebook = path.join(projectRoot, 'tests/fixtures/codebook/small-en.yaml');
+    const json = await runCli('eval', '--codebook', codebook, '--transcripts', path.join(dir, 'index.jsonl'), '--json');
+    expect(json.code).toBe(0);
+    const r = JSON.parse(json.out) as { answers: number; skipped: Array<{ file: string }>; withContext: { hitAt1: number }; withoutContext: { hitAt1: number } };
+    expect(r.answers).toBe(3);
+    expect(r.skipped.map((s) => s.file)).toEqual(['missing.txt']);
+    expect(r.withoutContext.hitAt1).toBe(0);
+    expect(r.withContext.hitAt1).toBe(0.667);
+    expect(json.err).toMatch(/skipped missing\.txt/);
+    const text = await runCli('eval', '--codebook', codebook, '--transcripts', path.join(dir, 'index.jsonl'), '--no-context');
+    expect(text.out).toMatch(/without context/);
+    expect(text.out).not.toMatch(/with context/i);
+    const neither = await runCli('eval', '--codebook', codebook);
+    expect(neither.code).not.toBe(0);
+    expect(neither.err).toMatch(/either --gold or --transcripts/);
+  });
 });
