@@ -61,7 +61,7 @@ export async function openBrowser(): Promise<BrowserSession> {
   const dialogs: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
+    if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url}`.trim());
   });
   page.on('dialog', (d) => {
     dialogs.push(d.message());

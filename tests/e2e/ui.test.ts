@@ -48,6 +48,19 @@ const XSS = `Interviewer: Wat vond u van het vertrouwen?
 Respondent 10: <img src=x onerror=alert(1)> en <script>alert(2)</script> vertrouwen
 `;
 
+const QUEUE_TRANSCRIPT = `Interviewer: Hoe is het vertrouwen in de wijk?
+
+Respondent 11: Het vertrouwen in de wijkagent is gegroeid.
+
+Interviewer: En bij de gemeente?
+
+Respondent 11: Daar is het vertrouwen minder, zeker na het besluit over de sluiting.
+
+Interviewer: Wat zou helpen?
+
+Respondent 11: Meer vertrouwen door vaker langs te komen.
+`;
+
 let stack: UiStack;
 let session: BrowserSession;
 let page: Page;
@@ -227,6 +240,58 @@ describe('review UI in Chromium', () => {
     await page.locator(`.proposal[data-code="${activeCode}"][data-status=accepted]`).waitFor();
     const after = await apiGet<{ segments: { codings: { id: string; status: string }[] }[] }>(`/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`);
     expect(after.segments.flatMap((s) => s.codings).find((c) => c.id === coding!.id)?.status).toBe('accepted');
+  });
+
+  it('queue: filters by code, accepts with the keyboard so the item leaves, u brings it back; accepted codings list without a filter', async () => {
+    // Three turns that each propose "Vertrouwen", uploaded the way the CLI does (presigned PUT).
+    const up = await apiPost<{ url: string; headers: Record<string, string> }>(`/projects/${stack.projectId}/uploads`, { fileName: 'queue.txt', contentType: 'text/plain' });
+    const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: QUEUE_TRANSCRIPT });
+    expect(put.ok).toBe(true);
+    await page.goto(`${stack.webUrl}#/upload`);
+    await waitForStatus('queue.txt', 'TAGGED');
+
+    await page.goto(`${stack.webUrl}#/queue`);
+    await page.locator('select[aria-label=Code]').selectOption('voorwaarden/vertrouwen');
+    await page.waitForURL(/code=voorwaarden%2Fvertrouwen/);
+    const items = page.locator('[aria-label=Queue] > article');
+    await page.locator('[aria-label=Queue] article[data-document-name="queue.txt"]').first().waitFor();
+    const codes = await items.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.code));
+    expect(new Set(codes)).toEqual(new Set(['voorwaarden/vertrouwen']));
+    const n = codes.length;
+    expect(n).toBeGreaterThanOrEqual(3);
+    await screenshot(page, 'ui-9a-queue');
+
+    const first = await page.locator('[aria-label=Queue] article.current').getAttribute('data-coding');
+    const second = await items.nth(1).getAttribute('data-coding');
+    await page.keyboard.press('a');
+    await page.locator(`[aria-label=Queue] article[data-coding="${first}"]`).waitFor({ state: 'detached' });
+    expect(await items.count()).toBe(n - 1);
+    expect(await page.locator('[aria-label=Queue] article.current').getAttribute('data-coding')).toBe(second);
+    const accepted = await apiGet<{ items: { coding: { id: string } }[] }>(`/projects/${stack.projectId}/codings?code=voorwaarden%2Fvertrouwen&status=accepted&limit=500`);
+    expect(accepted.items.map((i) => i.coding.id)).toContain(first);
+    await screenshot(page, 'ui-9b-queue-accepted');
+
+    // u: the decision is undone and the item is back, proposed, in its place.
+    await page.keyboard.press('u');
+    await page.locator(`[aria-label=Queue] article.current[data-coding="${first}"][data-status=proposed]`).waitFor();
+    expect(await items.count()).toBe(n);
+    await page.keyboard.press('a');
+    await page.locator(`[aria-label=Queue] article[data-coding="${first}"]`).waitFor({ state: 'detached' });
+
+    // Accepted codings without a filter: listed category by category, with the total from the counts.
+    await page.goto(`${stack.webUrl}#/queue?status=accepted`);
+    await page.locator(`[aria-label=Queue] article[data-coding="${first}"][data-status=accepted]`).waitFor();
+    const freq = await apiGet<{ total: number }>(`/projects/${stack.projectId}/reports/frequency?status=accepted`);
+    expect(await page.locator('[data-testid=queue-count]').textContent()).toBe(`${freq.total} item(s) of ${freq.total}`);
+    expect(await items.count()).toBe(freq.total);
+    await screenshot(page, 'ui-9c-queue-accepted-all');
+
+    // Browse "All codes" walks the categories the same way, one heading per category with codings.
+    await page.goto(`${stack.webUrl}#/browse`);
+    await page.locator('[data-testid=result-count]', { hasText: `${freq.total} coded segment(s)` }).waitFor();
+    await page.locator('h3.group', { hasText: 'Voorwaarden' }).waitFor();
+    expect(await page.locator('#main .segments[data-category] > article').count()).toBe(freq.total);
+    await screenshot(page, 'ui-9d-browse-all');
   });
 
   it('exports a REFI-QDA project (.qdpx) as a download', async () => {

@@ -13,6 +13,7 @@ import type {
   DocumentSummary,
   ExportFormat,
   Page,
+  FrequencyReport,
   Project,
   ProjectDetail,
   QueueItem,
@@ -22,7 +23,7 @@ import type {
 } from '../../lib/api/contract.js';
 import { ApiError, download, queryString, request, setApiBase } from './http.js';
 
-export type { CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, Project, QueueItem, ReportBundle };
+export type { CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle };
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
@@ -51,6 +52,9 @@ export const api = {
     request<CodebookUploadResult>('POST', `${p(projectId)}/codebook`, body),
   reports: (projectId: string, q: { status?: QueryStatus; category?: string } = {}) =>
     request<ReportBundle>('GET', `${p(projectId)}/reports${queryString(q)}`),
+  /** Counts per code and category only (cheaper than every report). */
+  frequency: (projectId: string, q: { status?: QueryStatus } = {}) =>
+    request<FrequencyReport>('GET', `${p(projectId)}/reports/frequency${queryString(q)}`),
   exportFile: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
     download(`${p(projectId)}/exports/${format}${queryString({ status })}`),
 };

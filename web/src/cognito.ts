@@ -20,7 +20,13 @@ function isConfig(v: unknown): v is RuntimeConfig {
   return ['apiUrl', 'region', 'userPoolId', 'userPoolClientId', 'authDomain'].every((k) => typeof o[k] === 'string' && (o[k] as string).length > 0);
 }
 
+/** Served by `qualtag up` on a loopback address: no config.json there (and no 404 to log). */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
 export async function loadRuntimeConfig(): Promise<RuntimeConfig | null> {
+  if (isLoopbackHost(window.location.hostname)) return null;
   try {
     const res = await fetch('./config.json', { cache: 'no-store' });
     if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return null;

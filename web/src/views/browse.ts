@@ -1,7 +1,8 @@
 // Browse: the codebook tree with counts of coded segments, and the coded segments of the chosen
 // category or code (accepted by default) with their document, respondent and coded text.
 import type { QueryStatus } from '../../../lib/api/contract.js';
-import { api, type CodedSegment } from '../api.js';
+import { pageAcross, type AcrossCursor } from '../across.js';
+import { api, type CodedSegment, type FrequencyReport } from '../api.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
@@ -9,6 +10,8 @@ import { formatRoute, type Route } from '../route.js';
 import { markedText } from '../segtext.js';
 
 const STATUSES: QueryStatus[] = ['accepted', 'proposed', 'rejected', 'all'];
+/** Coded segments shown per page. */
+const PAGE = 50;
 
 export function browseView(ctx: Ctx, route: Route): View {
   const status = (STATUSES as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as QueryStatus) : 'accepted';
@@ -30,15 +33,15 @@ export function browseView(ctx: Ctx, route: Route): View {
       return;
     }
     try {
-      const report = await api.reports(ctx.projectId, { status });
-      const byCode = new Map(report.frequency.rows.map((r) => [r.code, r.codings]));
-      const byCat = new Map(report.frequency.categories.map((c) => [c.categoryId, c.codings]));
+      const freq = await frequency;
+      const byCode = new Map(freq.rows.map((r) => [r.code, r.codings]));
+      const byCat = new Map(freq.categories.map((c) => [c.categoryId, c.codings]));
       replaceChildren(
         tree,
         h(
           'ul',
           { class: 'tree' },
-          h('li', null, h('button', { attrs: { type: 'button', 'aria-pressed': !code && !category ? 'true' : 'false' }, on: { click: () => go({}) } }, h('span', null, 'All codes'), h('span', { class: 'count' }, report.frequency.total))),
+          h('li', null, h('button', { attrs: { type: 'button', 'aria-pressed': !code && !category ? 'true' : 'false' }, on: { click: () => go({}) } }, h('span', null, 'All codes'), h('span', { class: 'count' }, freq.total))),
           ctx.codebook.book.categories.map((cat) =>
             h(
               'li',
@@ -96,31 +99,61 @@ export function browseView(ctx: Ctx, route: Route): View {
     );
   }
 
-  /** Without a code or category the API needs a filter: gather the first page of every category. */
-  async function allCategories(): Promise<{ items: CodedSegment[]; nextCursor: string | null }> {
+  /**
+   * "All codes": the codings API needs a filter, so walk the categories in codebook order (those the
+   * counts show empty are skipped) and show PAGE segments at a time under a heading per category.
+   */
+  async function loadAll(from: AcrossCursor, shown: number, counts: Map<string, number>): Promise<void> {
     const cats = ctx.codebook?.book.categories ?? [];
-    const pages = await Promise.all(cats.map((c) => api.codings(ctx.projectId, { status, category: c.id, limit: 100 })));
-    return { items: pages.flatMap((p) => p.items), nextCursor: pages.some((p) => p.nextCursor) ? 'more' : null };
+    const buckets = cats.map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
+    const total = buckets.reduce((n, b) => n + b.count, 0);
+    const page = await pageAcross(buckets, from, PAGE, (id, cursor, limit) => api.codings(ctx.projectId, { status, category: id, cursor, limit }));
+    const now = shown + page.groups.reduce((n, g) => n + g.items.length, 0);
+    if (from.i === 0 && from.cursor === undefined) {
+      replaceChildren(
+        results,
+        h('h2', null, 'All codes ', h('span', { class: 'count', attrs: { 'data-testid': 'result-count' } }, `${total} coded segment(s)`)),
+        h('p', { class: 'muted small' }, 'By category in codebook order, ', PAGE, ' at a time. Choose a category or code on the left to narrow down.'),
+      );
+      if (total === 0) results.append(h('p', { class: 'muted' }, 'No coded segments here yet.'));
+    }
+    results.querySelector('[data-testid=load-more]')?.remove();
+    for (const g of page.groups) {
+      // A category continued from the previous page keeps its heading.
+      const last = results.querySelector<HTMLElement>(`.segments[data-category="${CSS.escape(g.id)}"]`);
+      const list = last ?? h('div', { class: 'segments', attrs: { role: 'list', 'data-category': g.id } });
+      if (!last) results.append(h('h3', { class: 'group' }, ctx.codebook?.categories.get(g.id) ?? g.id, ' ', h('span', { class: 'count' }, counts.get(g.id) ?? 0)), list);
+      list.append(...g.items.map(renderResult));
+    }
+    if (page.next) {
+      const next = page.next;
+      results.append(
+        h(
+          'button',
+          { attrs: { type: 'button', 'data-testid': 'load-more' }, on: { click: () => void loadAll(next, now, counts).catch((e: unknown) => results.append(errorBanner(e, 'Cannot load more'))) } },
+          `Load ${Math.min(PAGE, total - now)} more (${now} of ${total} shown)`,
+        ),
+      );
+    }
   }
 
   async function loadResults(cursor?: string, acc: CodedSegment[] = []): Promise<void> {
     try {
-      const page =
-        code || category
-          ? await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, cursor, limit: 200 })
-          : await allCategories();
+      if (!code && !category) {
+        const freq = await frequency;
+        await loadAll({ i: 0 }, 0, new Map(freq.categories.map((c) => [c.categoryId, c.codings])));
+        return;
+      }
+      const page = await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, cursor, limit: PAGE });
       const all = [...acc, ...page.items];
-      const title = code ? codeLabel(ctx, code) : category ? (ctx.codebook?.categories.get(category) ?? category) : 'All codes';
-      const more = !code && !category && page.nextCursor
-        ? h('p', { class: 'muted small' }, 'Showing the first 100 per category: choose a category or code to see all.')
-        : page.nextCursor
-        ? h('button', { attrs: { type: 'button' }, on: { click: () => void loadResults(page.nextCursor ?? undefined, all) } }, 'Load more')
-        : null;
+      const title = code ? codeLabel(ctx, code) : (ctx.codebook?.categories.get(category) ?? category);
       replaceChildren(
         results,
         h('h2', null, title, ' ', h('span', { class: 'count', attrs: { 'data-testid': 'result-count' } }, `${all.length}${page.nextCursor ? '+' : ''} coded segment(s)`)),
         all.length ? h('div', { class: 'segments', attrs: { role: 'list' } }, all.map(renderResult)) : h('p', { class: 'muted' }, 'No coded segments here yet.'),
-        more,
+        page.nextCursor
+          ? h('button', { attrs: { type: 'button', 'data-testid': 'load-more' }, on: { click: () => void loadResults(page.nextCursor ?? undefined, all) } }, 'Load more')
+          : null,
       );
     } catch (e) {
       replaceChildren(results, errorBanner(e, 'Cannot load coded segments'));
@@ -133,6 +166,9 @@ export function browseView(ctx: Ctx, route: Route): View {
     h('div', { class: 'toolbar' }, h('h1', { attrs: { id: 'browse-h' } }, 'Browse coded segments'), h('label', { class: 'muted' }, 'Status ', statusSelect)),
     h('div', { class: 'cols' }, tree, results),
   );
+  // One count request feeds both the tree and the "All codes" paging.
+  const frequency: Promise<FrequencyReport> = ctx.codebook ? api.frequency(ctx.projectId, { status }) : Promise.resolve({ rows: [], categories: [], total: 0 });
+  frequency.catch(() => undefined);
   void loadTree();
   void loadResults();
   return { el };

@@ -1,6 +1,10 @@
 // Queue: proposals across documents, filtered by code, category, respondent, document and status;
-// decide them here with the same keys as in Review, or jump to the segment in its document.
+// decide them here with the same keys as in Review, or jump to the segment in its document. A decided
+// item that no longer matches the status filter leaves the list; u brings the last one back (undo).
+// Accepted/rejected codings without a filter are listed category by category (the codings API needs
+// one), 100 at a time.
 import type { DecisionBody } from '../../../lib/api/contract.js';
+import { pageAcross, type AcrossCursor, type Bucket } from '../across.js';
 import { api, type Coding, type DocumentSummary, type QueueItem } from '../api.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
@@ -11,6 +15,7 @@ import { markedText } from '../segtext.js';
 
 type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
 const STATUSES: Status[] = ['proposed', 'accepted', 'rejected', 'all'];
+const PAGE = 100;
 
 export function queueView(ctx: Ctx, route: Route): View {
   const q = route.query;
@@ -24,6 +29,12 @@ export function queueView(ctx: Ctx, route: Route): View {
   };
   let items: QueueItem[] = [];
   let cursor: string | null = null;
+  /** Unfiltered accepted/rejected/all: where the walk over categories goes on (null: done). */
+  let across: AcrossCursor | null = null;
+  let buckets: Bucket[] = [];
+  let total: number | null = null;
+  /** Decided items that left the list, newest last, for u (undo). */
+  const left: { item: QueueItem; index: number }[] = [];
   let cur = 0;
   let busy = false;
   const list = h('div', { class: 'segments', attrs: { role: 'list', 'aria-label': 'Queue' } });
@@ -74,7 +85,7 @@ export function queueView(ctx: Ctx, route: Route): View {
       'article',
       {
         class: `segment${i === cur ? ' current' : ''}`,
-        attrs: { role: 'listitem', tabindex: i === cur ? 0 : -1, 'data-code': c.code, 'data-status': c.status },
+        attrs: { role: 'listitem', tabindex: i === cur ? 0 : -1, 'data-code': c.code, 'data-coding': c.id, 'data-status': c.status, 'data-document-name': item.document.name },
         on: { click: () => setCur(i, false) },
       },
       h(
@@ -103,7 +114,14 @@ export function queueView(ctx: Ctx, route: Route): View {
   function renderList(): void {
     replaceChildren(list, items.map((it, i) => renderItem(it, i)));
     if (items.length === 0) list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
-    more.hidden = cursor === null;
+    more.hidden = cursor === null && across === null;
+    renderCount();
+  }
+
+  function renderCount(): void {
+    const count = msg.querySelector('[data-testid=queue-count]');
+    const text = `${items.length}${cursor || across ? '+' : ''} item(s)${total !== null ? ` of ${total}` : ''}`;
+    if (count) count.textContent = text;
   }
 
   function replaceItem(i: number, notice?: HTMLElement): void {
@@ -134,10 +152,20 @@ export function queueView(ctx: Ctx, route: Route): View {
     const out = await sendDecision(ctx, body);
     busy = false;
     if (out.kind === 'ok') {
-      if (out.coding) item.coding = out.coding;
-      toast(`${action === 'undo' ? 'Undid' : action === 'accept' ? 'Accepted' : 'Rejected'} ${codeLabel(ctx, c.code)}`);
-      replaceItem(i);
-      if (action !== 'undo' && i === cur) setCur(Math.min(items.length - 1, cur + 1));
+      const verb = action === 'undo' ? 'Undid' : action === 'accept' ? 'Accepted' : 'Rejected';
+      if (out.coding && (filters.status === 'all' || out.coding.status === filters.status)) {
+        item.coding = out.coding;
+        toast(`${verb} ${codeLabel(ctx, c.code)}`);
+        replaceItem(i);
+        if (action !== 'undo' && i === cur) setCur(Math.min(items.length - 1, cur + 1));
+      } else {
+        // It no longer matches the filter: it leaves, and u brings it back.
+        items.splice(i, 1);
+        if (total !== null) total--;
+        if (out.coding) left.push({ item: { ...item, coding: out.coding }, index: i });
+        toast(`${verb} ${codeLabel(ctx, c.code)}${out.coding ? ' · u undoes' : ''}`);
+        leaveAt(i);
+      }
     } else if (out.kind === 'conflict') {
       if (out.current) item.coding = out.current as Coding;
       const banner = conflictBanner(
@@ -154,10 +182,50 @@ export function queueView(ctx: Ctx, route: Route): View {
     }
   }
 
+  /** Re-renders after item i left, keeping the place (the next item becomes current). */
+  function leaveAt(i: number): void {
+    if (i < cur || cur >= items.length) cur = Math.max(0, cur - 1);
+    renderList();
+    const e = list.children[cur] as HTMLElement | undefined;
+    e?.scrollIntoView({ block: 'nearest' });
+    e?.focus({ preventScroll: true });
+  }
+
+  /** u: reverts the last decision that took an item out of the list and puts it back in its place. */
+  async function undoLast(): Promise<void> {
+    const last = left.pop();
+    if (!last || busy) {
+      if (!last) toast('Nothing to undo here.');
+      return;
+    }
+    busy = true;
+    const c = last.item.coding;
+    const out = await sendDecision(ctx, { action: 'undo', documentId: last.item.document.id, codingId: c.id, version: c.version });
+    busy = false;
+    if (out.kind === 'ok') {
+      toast(`Undid ${codeLabel(ctx, c.code)}`);
+      if (out.coding && (filters.status === 'all' || out.coding.status === filters.status)) {
+        const at = Math.min(last.index, items.length);
+        items.splice(at, 0, { ...last.item, coding: out.coding });
+        if (total !== null) total++;
+        cur = at;
+        renderList();
+        (list.children[cur] as HTMLElement | undefined)?.focus();
+      }
+    } else if (out.kind === 'conflict') {
+      toast(`Not undone: ${codeLabel(ctx, c.code)} was changed by someone else (${out.current ? `now ${out.current.status}` : 'removed'}).`, 'error');
+    } else {
+      toast('The undo was not saved; try again.', 'error');
+      left.push(last);
+    }
+  }
+
   async function load(append = false): Promise<void> {
     if (!append) {
       items = [];
       cursor = null;
+      across = null;
+      total = null;
       cur = 0;
     }
     try {
@@ -169,19 +237,31 @@ export function queueView(ctx: Ctx, route: Route): View {
         cursor: cursor ?? undefined,
         limit: 100,
       };
-      if (filters.status !== 'proposed' && !common.code && !common.category && !common.respondent && !common.document) {
-        replaceChildren(msg, h('p', { class: 'banner info' }, `Choose a category, code, respondent or document to list ${filters.status} codings.`));
-        renderList();
-        more.hidden = true;
-        return;
+      const unfiltered = filters.status !== 'proposed' && !common.code && !common.category && !common.respondent && !common.document;
+      let note: string | null = null;
+      if (unfiltered) {
+        // The codings API needs a filter: walk the categories that have codings of this status.
+        const status = filters.status as 'accepted' | 'rejected' | 'all';
+        if (!append) {
+          const freq = await api.frequency(ctx.projectId, { status });
+          const counts = new Map(freq.categories.map((c) => [c.categoryId, c.codings]));
+          buckets = (ctx.codebook?.book.categories ?? []).map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
+          total = buckets.reduce((n, b) => n + b.count, 0);
+          across = { i: 0 };
+        }
+        const page = await pageAcross(buckets, across ?? { i: buckets.length }, PAGE, (id, c, limit) => api.codings(ctx.projectId, { status, category: id, cursor: c, limit }));
+        items.push(...page.groups.flatMap((g) => g.items).map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
+        across = page.next;
+        note = `No category, code, respondent or document chosen: every category in codebook order, ${PAGE} at a time.`;
+      } else {
+        const page =
+          filters.status === 'proposed'
+            ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order as 'position' | 'score' })
+            : await api.codings(ctx.projectId, { ...common, status: filters.status });
+        items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
+        cursor = page.nextCursor;
       }
-      const page =
-        filters.status === 'proposed'
-          ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order as 'position' | 'score' })
-          : await api.codings(ctx.projectId, { ...common, status: filters.status });
-      items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
-      cursor = page.nextCursor;
-      replaceChildren(msg, h('p', { class: 'muted small', attrs: { 'data-testid': 'queue-count' } }, `${items.length}${cursor ? '+' : ''} item(s)`));
+      replaceChildren(msg, h('p', { class: 'muted small' }, h('span', { attrs: { 'data-testid': 'queue-count' } }), note ? ` · ${note}` : null));
       const seen = new Set(Array.from(respondents.querySelectorAll('option')).map((o) => o.value));
       for (const it of items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
         seen.add(it.segment.respondent);
@@ -218,7 +298,15 @@ export function queueView(ctx: Ctx, route: Route): View {
       h('label', null, 'Document', docSelect),
       h('label', null, 'Order', orderSelect),
     ),
-    h('div', { class: 'keybar', attrs: { 'aria-hidden': 'true' } }, h('span', null, kbd('j'), '/', kbd('k'), ' item'), h('span', null, kbd('a'), ' accept'), h('span', null, kbd('r'), ' reject'), h('span', null, kbd('o'), ' open in document')),
+    h(
+      'div',
+      { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
+      h('span', null, kbd('j'), '/', kbd('k'), ' item'),
+      h('span', null, kbd('a'), ' accept'),
+      h('span', null, kbd('r'), ' reject'),
+      h('span', null, kbd('u'), ' undo'),
+      h('span', null, kbd('o'), ' open in document'),
+    ),
     msg,
     list,
     more,
@@ -242,6 +330,9 @@ export function queueView(ctx: Ctx, route: Route): View {
           return true;
         case 'r':
           void decide('reject');
+          return true;
+        case 'u':
+          void undoLast();
           return true;
         case 'o': {
           const it = items[cur];
