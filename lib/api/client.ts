@@ -10,6 +10,7 @@ import type {
   CodebookView,
   CodedSegment,
   CodingsQuery,
+  CreateProjectBody,
   DecisionBody,
   DecisionResult,
   DocumentDetail,
@@ -18,6 +19,8 @@ import type {
   ExportFormat,
   Page,
   Project,
+  ProjectDetail,
+  ProjectMembers,
   QueueItem,
   QueueQuery,
   ReportBundle,
@@ -99,6 +102,20 @@ export class ApiClient {
 
   listProjects(): Promise<{ items: Project[] }> {
     return this.json('GET', '/projects');
+  }
+
+  getProject(projectId: string): Promise<ProjectDetail> {
+    return this.json('GET', ApiClient.p(projectId));
+  }
+
+  /** Creates a project with the caller as its first member; ApiCallError 409 when the id is taken. */
+  createProject(body: CreateProjectBody): Promise<Project> {
+    return this.json('POST', '/projects', { body });
+  }
+
+  /** Adds a member (the caller must be one). */
+  addMember(projectId: string, userId: string): Promise<ProjectMembers> {
+    return this.json('POST', ApiClient.p(projectId, '/members'), { body: { userId } });
   }
 
   /** The project named, or the only one the user has. */

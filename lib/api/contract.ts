@@ -283,6 +283,39 @@ export type RetagResult = z.infer<typeof RetagResult>;
 // ---------------------------------------------------------------------------------------------------
 // Requests
 
+/** Project ids name S3 prefixes and URLs: lower-case letters, digits and dashes (same rule as lib/pipeline/upload-key.ts). */
+export const ProjectId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a project id is 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit');
+
+/** A user id: the Cognito `sub` on AWS, the local token's user on one machine. */
+export const UserId = z
+  .string()
+  .min(1, 'userId is empty')
+  .max(200)
+  .regex(/^[^\s\u0000-\u001f]+$/, 'user ids contain no spaces or control characters');
+
+/** POST /projects: the caller becomes the project's first member (and its owner). */
+export const CreateProjectBody = z.object({
+  id: ProjectId,
+  /** Display name; default: the id. */
+  name: z
+    .string()
+    .trim()
+    .min(1, 'name is empty')
+    .max(200, 'a project name is at most 200 characters')
+    .regex(/^[^\u0000-\u001f]+$/, 'a project name contains no control characters')
+    .optional(),
+});
+export type CreateProjectBody = z.input<typeof CreateProjectBody>;
+
+/** POST /projects/{projectId}/members: adds a user (members only; adding a member again changes nothing). */
+export const AddMemberBody = z.object({ userId: UserId });
+export type AddMemberBody = z.infer<typeof AddMemberBody>;
+
+export const ProjectMembers = z.object({ projectId: z.string(), members: z.array(z.string()) });
+export type ProjectMembers = z.infer<typeof ProjectMembers>;
+
 export const UploadUrlBody = z.object({
   /** Plain file name, no folders. */
   fileName: z
@@ -495,7 +528,23 @@ export const routes = {
   health: { method: 'GET', path: '/health', purpose: 'Liveness; no auth', auth: false, response: HealthResult },
   me: { method: 'GET', path: '/me', purpose: 'Who the token belongs to', auth: true, response: MeResult },
   listProjects: { method: 'GET', path: '/projects', purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(Project) }) },
+  createProject: {
+    method: 'POST',
+    path: '/projects',
+    purpose: 'Create a project; the caller becomes its first member; 409 when the id is taken',
+    auth: true,
+    body: CreateProjectBody,
+    response: Project,
+  },
   getProject: { method: 'GET', path: '/projects/{projectId}', purpose: 'One project with counts', auth: true, response: ProjectDetail },
+  addMember: {
+    method: 'POST',
+    path: '/projects/{projectId}/members',
+    purpose: 'Add a member to the project (members only)',
+    auth: true,
+    body: AddMemberBody,
+    response: ProjectMembers,
+  },
   uploadUrl: {
     method: 'POST',
     path: '/projects/{projectId}/uploads',

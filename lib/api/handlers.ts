@@ -9,6 +9,7 @@ import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, 
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestRetag } from '../pipeline/retag.js';
+import { assertProjectId } from '../pipeline/upload-key.js';
 import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
 import { ReadCache } from './cache.js';
@@ -166,6 +167,21 @@ export function createHandlers(deps: ApiDeps): Handlers {
     me: async ({ userId }) => ({ userId }),
 
     listProjects: async ({ userId }) => ({ items: (await all((p) => store.listProjectsForUser(userId, p))).map((p) => toApiProject(p, userId)) }),
+
+    createProject: async ({ userId, body }) => {
+      // The store refuses an existing id (409); the caller is the first member.
+      const project = await store.createProject({ id: assertProjectId(body.id), name: body.name ?? body.id, members: [userId], createdBy: userId });
+      cache.invalidate(project.id);
+      return toApiProject(project, userId);
+    },
+
+    addMember: async ({ userId, params, body }) => {
+      const project = await member(params.projectId!, userId);
+      if (!project.members.includes(body.userId)) await store.addMember(project.id, body.userId);
+      cache.invalidate(project.id);
+      const members = project.members.includes(body.userId) ? project.members : [...project.members, body.userId].sort();
+      return { projectId: project.id, members };
+    },
 
     getProject: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);

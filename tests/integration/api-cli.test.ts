@@ -1,14 +1,14 @@
 // The CLI's query / review / report / export commands against the local API (real DynamoDB Local +
 // s3rver), run as a person runs them: `node bin/qualtag.mjs ...`, finding the API through .qualtag/.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localToken, startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
-import { createAdapters } from '../../lib/store/index.js';
+import { createAdapters, type Adapters } from '../../lib/store/index.js';
 import { projectRoot } from '../helpers/shared.js';
 import { freshServices } from './helpers/services.js';
 import { seedProject } from './helpers/api-seed.js';
@@ -17,6 +17,8 @@ const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-cli-'));
 const stateDir = path.join(dir, '.qualtag');
 let server: RunningHttpServer;
+let adapters: Adapters;
+let token: string;
 
 async function qualtag(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
@@ -30,11 +32,11 @@ async function qualtag(...args: string[]): Promise<{ stdout: string; stderr: str
 
 beforeAll(async () => {
   const services = await freshServices('cli');
-  const adapters = createAdapters({ tableName: services.tableName, bucketName: services.bucketName }, services.clientOptions);
+  adapters = createAdapters({ tableName: services.tableName, bucketName: services.bucketName }, services.clientOptions);
   await seedProject(adapters.store, adapters.blobs, 'proj-cli', ['local'], [
     { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking.\nR2: Geen tijd.\n' },
   ]);
-  const token = await localToken(stateDir);
+  token = await localToken(stateDir);
   server = await startHttpServer({ port: 0, token, stateDir, deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} } } });
 });
 afterAll(async () => server?.close());
@@ -94,5 +96,25 @@ describe('qualtag query / review / report / export', () => {
     expect(readFileSync(path.join(dir, 'export.qdc'), 'utf8')).toContain('<CodeBook');
     const noApi = await qualtag('export', '--format', 'csv', '--out', 'x.csv', '--api', 'http://127.0.0.1:9');
     expect(noApi.stderr).toMatch(/needs a token/);
+  }, 120_000);
+});
+
+// Last: it gives the local user a second project, which the commands above would have to choose between.
+describe('qualtag ingest --api', () => {
+  it('creates a missing project through the API with the caller as its first member, then uploads', async () => {
+    const file = path.join(dir, 'nieuw interview.txt');
+    writeFileSync(file, 'R1: Vertrouwen groeit.\n');
+    const args = ['ingest', '--api', `${server.url}/api`, '--token', token, '--project', 'cli-new', '--timeout', '1', file];
+    const first = await qualtag(...args);
+    expect(first.stdout).toContain('created project "cli-new"');
+    // nothing tags in this test, so the document stays in progress: exit code 1 after the timeout
+    expect(first.stdout).toMatch(/1 still in progress \(project cli-new\)/);
+    expect((await adapters.store.getProject('cli-new'))?.members).toEqual(['local']);
+    expect(new TextDecoder().decode(await adapters.blobs.getBytes('uploads/cli-new/nieuw interview.txt'))).toBe('R1: Vertrouwen groeit.\n');
+    const second = await qualtag(...args);
+    expect(second.stdout).not.toContain('created project');
+    const bad = await qualtag('ingest', '--api', `${server.url}/api`, '--token', token, '--project', 'Not Valid', file);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not a valid project id/);
   }, 120_000);
 });

@@ -87,6 +87,7 @@ describe('membership', () => {
       ['GET', `${P}/exports/qdpx`, undefined],
       ['POST', `${P}/uploads`, { fileName: 'x.txt' }],
       ['POST', `${P}/codebook`, { fileName: 'cb.yaml', content: 'x' }],
+      ['POST', `${P}/members`, { userId: 'eve' }],
     ] as const) {
       const r = await call<{ message: string }>('eve', method, p, body);
       expect(r.status, `${method} ${p}`).toBe(403);
@@ -353,6 +354,40 @@ describe('exports', () => {
     expect(texts.some((t) => t.startsWith(`'=HYPERLINK`))).toBe(true);
     expect(texts.some((t) => /^[=+\-@]/.test(t))).toBe(false);
     expect((await call('ann', 'GET', `${P}/exports/pdf`)).status).toBe(404);
+  });
+});
+
+describe('projects and members', () => {
+  it('creates a project with the caller as first member, refuses a taken or bad id, and lets members add members', async () => {
+    const created = await call<{ id: string; name: string; role: string; codebookVersion: string | null }>('eve', 'POST', '/projects', { id: 'eve-project', name: 'Eve’s project' });
+    expect(created.status).toBe(200);
+    expect(created.json).toMatchObject({ id: 'eve-project', name: 'Eve’s project', role: 'owner', codebookVersion: null });
+    expect((await call<{ items: Array<{ id: string }> }>('eve', 'GET', '/projects')).json.items.map((p) => p.id)).toEqual(['eve-project']);
+    expect((await call('bob', 'GET', '/projects/eve-project')).status).toBe(403);
+    // the id is taken: 409, by anyone, and the project is unchanged
+    const taken = await call<{ message: string }>('bob', 'POST', '/projects', { id: 'eve-project' });
+    expect(taken.status).toBe(409);
+    expect(taken.json.message).toMatch(/already exists/);
+    expect((await call('ann', 'POST', '/projects', { id: 'proj-1', name: 'mine now' })).status).toBe(409);
+    expect((await call<{ name: string }>('ann', 'GET', P)).json.name).toBe('Project proj-1');
+    for (const body of [{ id: 'Bad Id' }, { id: '-dash' }, { id: 'x'.repeat(64) }, { id: 'ok-id', name: '   ' }, { id: 'ok-id', name: 'a\u0007b' }, { name: 'no id' }]) {
+      const r = await call<{ message: string; where: string }>('eve', 'POST', '/projects', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.json.where).toMatch(/^body\.(id|name)$/);
+    }
+    expect((await call('eve', 'GET', '/projects/ok-id')).status).toBe(404);
+    // without a name the id is the name
+    expect((await call<{ name: string }>('bob', 'POST', '/projects', { id: 'bob-project' })).json.name).toBe('bob-project');
+
+    // members: only a member adds; adding twice changes nothing; the new member sees the project at once
+    expect((await call('bob', 'POST', '/projects/eve-project/members', { userId: 'bob' })).status).toBe(403);
+    const added = await call<{ members: string[] }>('eve', 'POST', '/projects/eve-project/members', { userId: 'bob' });
+    expect(added.json).toEqual({ projectId: 'eve-project', members: ['bob', 'eve'] });
+    expect((await call<{ members: string[] }>('eve', 'POST', '/projects/eve-project/members', { userId: 'bob' })).json.members).toEqual(['bob', 'eve']);
+    expect((await call<{ role: string }>('bob', 'GET', '/projects/eve-project')).json.role).toBe('member');
+    expect((await call<{ items: Array<{ id: string }> }>('bob', 'GET', '/projects')).json.items.map((p) => p.id).sort()).toEqual(['bob-project', 'eve-project', 'proj-1']);
+    expect((await call('eve', 'POST', '/projects/eve-project/members', { userId: 'has space' })).status).toBe(400);
+    expect((await call('eve', 'POST', '/projects/nope/members', { userId: 'bob' })).status).toBe(404);
   });
 });
 

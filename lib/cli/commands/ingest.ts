@@ -5,10 +5,8 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { resolveConnection, type Connection } from '../../api/client.js';
+import { ApiCallError, ApiClient, resolveConnection, type Connection } from '../../api/client.js';
 import { QualtagError } from '../../errors.js';
-import { LOCAL_USER } from '../../local/examples.js';
-import { connectToStack, readStackInfo } from '../../local/state.js';
 import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
 
 const UploadUrl = z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), key: z.string() });
@@ -34,6 +32,27 @@ async function call<T>(conn: Connection, schema: z.ZodType<T>, method: string, p
   return schema.parse(json);
 }
 
+/** Creates the project through the API (the caller becomes its first member) when it does not exist yet; true when created. */
+export async function ensureProject(client: ApiClient, projectId: string): Promise<boolean> {
+  try {
+    await client.getProject(projectId);
+    return false;
+  } catch (e) {
+    if (!(e instanceof ApiCallError) || e.status !== 404) throw e; // 403: it exists, but not for this user
+  }
+  try {
+    await client.createProject({ id: projectId, name: projectId });
+    return true;
+  } catch (e) {
+    // Created by someone else in between: go on if this user can see it (else its 403 explains).
+    if (e instanceof ApiCallError && e.status === 409) {
+      await client.getProject(projectId);
+      return false;
+    }
+    throw e;
+  }
+}
+
 const contentTypeOf = (f: string): string =>
   ({ '.pdf': 'application/pdf', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', '.csv': 'text/csv', '.vtt': 'text/vtt' })[path.extname(f).toLowerCase()] ??
   'application/octet-stream';
@@ -51,7 +70,7 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('upload transcripts/documents, wait until each is TAGGED or FAILED, and print a summary')
     .argument('<files...>', 'files to upload (PDF, DOCX, TXT, MD, VTT, SRT, Otter TXT, CSV, JSONL)')
-    .option('-p, --project <id>', 'project id (created on the local stack when missing)', 'example')
+    .option('-p, --project <id>', 'project id (created through the API, with you as its first member, when missing)', 'example')
     .option('-c, --codebook <file>', 'codebook (YAML, CSV or .qdc) to make the project\'s current version first')
     .option('--api <url>', 'a deployed API instead of the local stack')
     .option('--token <token>', 'bearer token for --api (or QUALTAG_TOKEN)')
@@ -59,14 +78,7 @@ export function registerIngest(program: Command): void {
     .action(async (files: string[], opts: Opts) => {
       const projectId = assertProjectId(opts.project);
       const conn = await resolveConnection({ ...(opts.api ? { api: opts.api } : {}), ...(opts.token ? { token: opts.token } : {}) });
-      if (!opts.api) {
-        // The API has no "create project" route; on one machine the CLI creates it in the store.
-        const { store } = connectToStack(readStackInfo());
-        if (!(await store.getProject(projectId))) {
-          await store.createProject({ id: projectId, name: projectId, members: [LOCAL_USER], createdBy: LOCAL_USER });
-          process.stdout.write(`created project "${projectId}"\n`);
-        }
-      }
+      if (await ensureProject(new ApiClient(conn), projectId)) process.stdout.write(`created project "${projectId}"\n`);
       const p = `/projects/${encodeURIComponent(projectId)}`;
       if (opts.codebook) {
         const content = await readFile(opts.codebook, 'utf8');
