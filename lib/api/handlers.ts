@@ -202,9 +202,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     listDocuments: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
-      const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
-      const items = page.items.filter((d) => !query.status || d.status === query.status).map(toDocumentSummary);
-      return { items, nextCursor: page.cursor ?? null };
+      const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }, query.status ? { status: query.status } : {});
+      return { items: page.items.map(toDocumentSummary), nextCursor: page.cursor ?? null };
     },
 
     getDocument: async ({ userId, params }) => {

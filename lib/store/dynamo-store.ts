@@ -31,6 +31,7 @@ import {
   type CodebookVersion,
   type Decision,
   type DecisionResult,
+  type DocumentFilter,
   type DocumentRecord,
   type DocumentUpdate,
   type NewProject,
@@ -340,18 +341,21 @@ export class DynamoStore implements Store {
     return out.Item ? strip<DocumentRecord>(out.Item) : null;
   }
 
-  async listDocuments(projectId: string, page?: PageRequest): Promise<Page<DocumentRecord>> {
-    const out = await queryPage(
-      this.db,
-      {
-        table: this.tableName,
-        index: indexNames.lists,
-        keyCondition: '#pk = :pk',
-        names: { '#pk': 'LPK' },
-        values: { ':pk': K.projectDocumentsPK(projectId) },
-      },
-      page,
-    );
+  async listDocuments(projectId: string, page?: PageRequest, filter: DocumentFilter = {}): Promise<Page<DocumentRecord>> {
+    const spec: QuerySpec = {
+      table: this.tableName,
+      index: indexNames.lists,
+      keyCondition: '#pk = :pk',
+      names: { '#pk': 'LPK' },
+      values: { ':pk': K.projectDocumentsPK(projectId) },
+    };
+    if (filter.status) {
+      // queryPage reads on until the page is full, so a filter never makes a page come back short.
+      spec.filter = '#st = :st';
+      spec.names['#st'] = 'status';
+      spec.values[':st'] = filter.status;
+    }
+    const out = await queryPage(this.db, spec, page);
     return { items: out.items.map((i) => strip<DocumentRecord>(i)), cursor: out.cursor };
   }
 

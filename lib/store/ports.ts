@@ -99,6 +99,10 @@ export interface DocumentRecord {
   updatedAt: string;
 }
 
+export interface DocumentFilter {
+  status?: DocumentStatus;
+}
+
 export interface SegmentRecord extends Segment {
   projectId: string;
   documentId: string;
@@ -325,7 +329,8 @@ export interface DocumentStore {
   claimUpload(upload: UploadedObject): Promise<ClaimResult>;
   updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord>;
   getDocument(documentId: string): Promise<DocumentRecord | null>;
-  listDocuments(projectId: string, page?: PageRequest): Promise<Page<DocumentRecord>>;
+  /** By file name; with a status, only documents in that state (pages stay full: the filter runs in the query). */
+  listDocuments(projectId: string, page?: PageRequest, filter?: DocumentFilter): Promise<Page<DocumentRecord>>;
   /**
    * Replaces the document's segments (batch writes of 25, unprocessed items retried with backoff);
    * segments from index segments.length up to previousCount are deleted.

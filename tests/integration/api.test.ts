@@ -102,6 +102,11 @@ describe('documents and upload URLs', () => {
   it('lists documents with their state and returns one with its segments and codings', async () => {
     const list = await call<{ items: Array<{ id: string; status: string; respondents: string[] }> }>('ann', 'GET', `${P}/documents`);
     expect(list.json.items.map((d) => [d.id, d.status])).toEqual([['doc-a', 'TAGGED'], ['doc-b', 'TAGGED']]);
+    const first = await call<{ items: Array<{ id: string }>; nextCursor: string | null }>('ann', 'GET', `${P}/documents?status=TAGGED&limit=1`);
+    expect(first.json.items.map((d) => d.id)).toEqual(['doc-a']);
+    const second = await call<{ items: Array<{ id: string }>; nextCursor: string | null }>('ann', 'GET', `${P}/documents?status=TAGGED&limit=1&cursor=${encodeURIComponent(first.json.nextCursor!)}`);
+    expect(second.json.items.map((d) => d.id)).toEqual(['doc-b']);
+    expect((await call<{ items: unknown[] }>('ann', 'GET', `${P}/documents?status=FAILED`)).json.items).toEqual([]);
     const one = await call<DocumentDetail>('ann', 'GET', `${P}/documents/doc-a`);
     expect(one.json.segments.map((s) => s.speaker)).toEqual(['Interviewer', 'R1', 'R1', 'Interviewer']);
     for (const s of one.json.segments) expect(docs[0]!.text.slice(s.start, s.end)).toBe(s.text);

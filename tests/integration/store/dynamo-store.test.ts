@@ -174,6 +174,30 @@ describe('DynamoStore on DynamoDB Local', () => {
     expect((await store.getCoding({ documentId: 'docA', segmentIndex: 1, code: 'e/three' }))?.score).toBe(0.4);
   });
 
+  it('lists documents by status in full pages, however the states are spread', async () => {
+    const L = 'proj-list';
+    await store.createProject({ id: L, name: 'List', members: ['alice'], createdBy: 'alice' });
+    // 30 documents; only every fifth FAILED, so an unfiltered page of 4 holds at most one of them
+    for (let i = 0; i < 30; i++) {
+      const id = `list${String(i).padStart(2, '0')}`;
+      await store.claimUpload({ projectId: L, documentId: id, fileName: `${id}.txt`, s3Key: `uploads/${L}/${id}.txt`, sourceVersion: 'e1' });
+      await store.updateDocument(L, id, i % 5 === 0 ? { status: 'FAILED', reason: 'bad' } : { status: 'TAGGED' });
+    }
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listDocuments(L, { limit: 4, ...(cursor ? { cursor } : {}) }, { status: 'FAILED' });
+      pages.push(page.items.map((d) => d.id));
+      expect(page.items.every((d) => d.status === 'FAILED')).toBe(true);
+      cursor = page.cursor;
+    } while (cursor);
+    expect(pages).toEqual([['list00', 'list05', 'list10', 'list15'], ['list20', 'list25']]);
+    const tagged = await store.listDocuments(L, { limit: 10 }, { status: 'TAGGED' });
+    expect(tagged.items).toHaveLength(10);
+    expect(tagged.cursor).toBeDefined();
+    expect((await store.listDocuments(L, { limit: 5 }, { status: 'EXTRACTED' })).items).toEqual([]);
+  });
+
   it('claims an upload version once', async () => {
     const u = { projectId: P, documentId: 'docB', fileName: 'b.txt', s3Key: 'uploads/p/b.txt', sourceVersion: 'e1' };
     expect((await store.claimUpload(u)).kind).toBe('claimed');
