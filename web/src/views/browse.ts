@@ -7,6 +7,7 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
+import { ownEvidence } from '../evidence.js';
 import { markedText } from '../segtext.js';
 
 const STATUSES: QueryStatus[] = ['accepted', 'proposed', 'rejected', 'all'];
@@ -81,7 +82,7 @@ export function browseView(ctx: Ctx, route: Route): View {
     const c = r.coding;
     const s = r.segment;
     // Highlight the coded span (or the evidence when the whole segment is coded).
-    const spans = c.span ? [{ start: c.span.start, end: c.span.end, key: c.id }] : c.evidence.map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
+    const spans = c.span ? [{ start: c.span.start, end: c.span.end, key: c.id }] : ownEvidence(c.evidence).map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
     return h(
       'article',
       { class: 'segment', attrs: { role: 'listitem', 'data-code': c.code } },

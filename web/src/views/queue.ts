@@ -11,6 +11,7 @@ import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
+import { contextSupport, ownEvidence } from '../evidence.js';
 import { markedText } from '../segtext.js';
 
 type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
@@ -79,7 +80,8 @@ export function queueView(ctx: Ctx, route: Route): View {
   function renderItem(item: QueueItem, i: number, notice?: HTMLElement): HTMLElement {
     const c = item.coding;
     const s = item.segment;
-    const spans = c.evidence.map((ev) => ({ ...ev, key: c.id }));
+    const spans = ownEvidence(c.evidence).map((ev) => ({ ...ev, key: c.id }));
+    const support = contextSupport(c.evidence);
     if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id, rule: '' });
     return h(
       'article',
@@ -100,6 +102,7 @@ export function queueView(ctx: Ctx, route: Route): View {
         h('a', { attrs: { href: formatRoute('review', item.document.id, { segment: s.id }) } }, `open #${s.index + 1}`),
       ),
       markedText(s.text, spans),
+      support ? h('p', { class: 'muted small support' }, `Supported by ${support}`) : null,
       notice ?? null,
       h(
         'div',

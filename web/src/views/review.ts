@@ -6,6 +6,7 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
+import { contextSupport, ownEvidence } from '../evidence.js';
 import { hueFor, toRuns, type Span } from '../highlight.js';
 import { pickCode } from '../picker.js';
 import { formatRoute, type Route } from '../route.js';
@@ -51,10 +52,11 @@ export function reviewView(ctx: Ctx, route: Route): View {
   const progressText = h('span', { class: 'muted', attrs: { 'data-testid': 'progress' } });
   let busy = false;
 
+  // Collapsed by default: the bar above the text shows the everyday keys; this lists them all.
   const keysPanel = h(
-    'div',
-    { class: 'panel', attrs: { 'aria-label': 'Keyboard shortcuts' } },
-    h('h3', null, 'Keys'),
+    'details',
+    { class: 'panel keys-panel', attrs: { 'aria-label': 'Keyboard shortcuts' } },
+    h('summary', null, 'All keys'),
     h(
       'div',
       { class: 'keys' },
@@ -85,7 +87,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const spans: Span[] = [];
     for (const c of s.codings) {
       if (c.status === 'rejected') continue;
-      for (const ev of c.evidence) spans.push({ start: ev.start, end: ev.end, key: c.id });
+      for (const ev of ownEvidence(c.evidence)) spans.push({ start: ev.start, end: ev.end, key: c.id });
       if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
     }
     const body = h('div', { class: 'body', attrs: { 'data-testid': 'segment-text' } });
@@ -154,7 +156,8 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
     const active = activeCoding();
     const proposals = ordered(s.codings).map((c) => {
-      const evidence = c.evidence.map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
+      const evidence = ownEvidence(c.evidence).map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
+      const support = contextSupport(c.evidence);
       const isActive = active?.id === c.id;
       return h(
         'div',
@@ -167,6 +170,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
           c.origin === 'rule' ? h('span', { class: 'score' }, `score ${c.score.toFixed(2)}`) : h('span', null, c.span ? 'added to a span' : 'added'),
         ),
         evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
+        support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
         c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
         h(
           'div',
@@ -423,6 +427,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         h('span', null, kbd('r'), ' reject'),
         h('span', null, kbd('c'), ' code'),
         h('span', null, kbd('u'), ' undo'),
+        h('span', null, kbd('n'), ' next undecided'),
         h('span', null, 'select text + ', kbd('c'), ' to code a span'),
       ),
       h('div', { class: 'review' }, segmentsBox, side),

@@ -1,0 +1,26 @@
+// Evidence comes in two kinds: spans in the segment's own text, and support from its context (the
+// interviewer's question before an answer), whose offsets point into that question, not the segment.
+// Only the first kind may be highlighted in the segment; the second is described in words.
+import type { Evidence } from '../../lib/api/contract.js';
+
+/** Evidence as the API sends it; `source` is the store's marker for context evidence (may be absent). */
+export type AnyEvidence = Evidence & { source?: string };
+
+const CONTEXT_RULE = /^(question|context): /;
+
+export function isContextEvidence(ev: AnyEvidence): boolean {
+  return ev.source === 'context' || CONTEXT_RULE.test(ev.rule);
+}
+
+/** Evidence whose offsets are into the segment text (safe to highlight there). */
+export function ownEvidence<T extends AnyEvidence>(evidence: readonly T[]): T[] {
+  return evidence.filter((ev) => !isContextEvidence(ev));
+}
+
+/** "the question before this answer" (+ the guide question it matched), or null without context support. */
+export function contextSupport(evidence: readonly AnyEvidence[]): string | null {
+  const ev = evidence.find(isContextEvidence);
+  if (!ev) return null;
+  const guide = /^question: (.+)$/s.exec(ev.rule)?.[1]?.trim();
+  return guide ? `the question before this answer, like the guide question “${guide}”` : 'the question before this answer';
+}
