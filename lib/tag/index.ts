@@ -1,7 +1,7 @@
 // The tagger: a codebook's rules (its own, or suggested where a code has none) compiled once into a
 // Matcher; tagging a segment returns proposals ranked by score, each with its evidence spans.
 import type { Codebook, Evidence, Proposal } from '../model.js';
-import { CONTEXT_PARAMS, ContextScorer, contextScorer } from './context.js';
+import { CONTEXT_PARAMS, type ContextMatch, type ContextScorer, contextScorer } from './context.js';
 import { Matcher } from './matcher.js';
 import { suggestRules } from './suggest.js';
 
@@ -43,6 +43,7 @@ export interface Tagger {
 }
 
 const MAX_EVIDENCE = 20;
+const NO_CONTEXT: readonly ContextMatch[] = [];
 /** A rule found several times counts more, with diminishing returns. */
 const REPEAT_DAMPING = 0.35;
 
@@ -107,7 +108,7 @@ class CompiledTagger implements Tagger {
     const relativeCutoff = opts.relativeCutoff ?? this.opts.relativeCutoff;
     const m = this.matcher;
     const count = m.scan(text);
-    const contextMatches = opts.context ? (this.context ??= contextScorer(this.cb)).score(opts.context) : [];
+    const contextMatches = opts.context ? (this.context ??= contextScorer(this.cb)).score(opts.context) : NO_CONTEXT;
     if (!count && !contextMatches.length) return [];
     if (++this.epoch >= 0x7fffffff) {
       this.stamp.fill(0);
@@ -137,25 +138,29 @@ class CompiledTagger implements Tagger {
       byCategory = new Map();
       for (const c of touched) byCategory.set(this.codeCategory[c]!, (byCategory.get(this.codeCategory[c]!) ?? 0) + this.score[c]!);
     }
-    const raw = new Map<number, number>();
+    const ranked: Array<{ c: number; score: number }> = [];
     for (const c of touched) {
       if (this.vetoStamp[c] === e) continue;
-      raw.set(c, byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!);
+      const raw = byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!;
+      ranked.push({ c, score: contextMatches.length ? raw : Math.round(raw * 1000) / 1000 });
     }
     // The question asked adds to the answer's own scores, relative to the answer's strongest evidence,
     // so context moves codes up the answer's ranking rather than drowning it; a veto still holds.
-    const fromContext = new Map<number, (typeof contextMatches)[number]>();
+    let fromContext: Map<number, ContextMatch> | undefined;
     if (contextMatches.length) {
-      const reference = Math.max(CONTEXT_PARAMS.minReference, ...raw.values());
+      fromContext = new Map();
+      const reference = Math.max(CONTEXT_PARAMS.minReference, ...ranked.map((p) => p.score));
       const weight = opts.contextWeight ?? CONTEXT_PARAMS.weight;
       for (const cm of contextMatches) {
         if (this.vetoStamp[cm.code] === e) continue;
-        raw.set(cm.code, (raw.get(cm.code) ?? 0) + weight * cm.similarity * reference);
+        const add = weight * cm.similarity * reference;
+        const p = ranked.find((x) => x.c === cm.code);
+        if (p) p.score += add;
+        else ranked.push({ c: cm.code, score: add });
         fromContext.set(cm.code, cm);
       }
+      for (const p of ranked) p.score = Math.round(p.score * 1000) / 1000;
     }
-    const ranked: Array<{ c: number; score: number }> = [];
-    for (const [c, score] of raw) ranked.push({ c, score: Math.round(score * 1000) / 1000 });
     ranked.sort((a, b) => b.score - a.score || (this.codeIds[a.c]! < this.codeIds[b.c]! ? -1 : 1));
     const best = ranked[0]?.score ?? 0;
     const out: Proposal[] = [];
@@ -173,7 +178,7 @@ class CompiledTagger implements Tagger {
           for (const s of m.spansOf(r)) evidence.push({ start: s.start, end: s.end, rule: source });
         }
       }
-      const cm = fromContext.get(p.c);
+      const cm = fromContext?.get(p.c);
       const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
       // The answer's own spans stay the evidence; the question that supported the code comes last.
       if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[p.c]}` : `question: ${cm.question}`, source: 'context' });
