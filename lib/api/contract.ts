@@ -11,7 +11,7 @@
 // - Offsets: `start`/`end` on segments and coded segments are UTF-16 indexes (JavaScript string indexes)
 //   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
 // - Times are ISO 8601 strings (UTC).
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared pieces

@@ -1,7 +1,7 @@
 // Maps errors to HTTP answers: QualtagError kinds to 4xx with `{ message, hint?, where? }`, a stale
 // decision to 409 with the coding's current state, zod issues to 400 naming the field, anything else
 // to a 500 that leaks nothing.
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError, type ErrorKind } from '../errors.js';
 import { ConflictError } from '../store/ports.js';
 import type { ErrorBody } from './contract.js';

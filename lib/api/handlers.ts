@@ -394,7 +394,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         .filter((c) => query.status === 'all' || c.status === query.status)
         .map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
       if (format === 'csv') return download(codedSegmentsCsv(rows, codeNames(codebook)), exportContentTypes.csv, `${stem}.csv`);
-      return download(await codedSegmentsXlsx(rows, codeNames(codebook), at), exportContentTypes.xlsx, `${stem}.xlsx`);
+      return download(await codedSegmentsXlsx(rows, codeNames(codebook)), exportContentTypes.xlsx, `${stem}.xlsx`);
     },
   };
 }

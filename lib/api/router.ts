@@ -1,7 +1,7 @@
 // A small router over the route table in contract.ts: match method + path, authenticate, validate the
 // query and body with the route's zod schemas, call the handler, and turn errors into HTTP answers.
 // The same function serves the api Lambda (functions/api.ts) and the local server (lib/local/http.ts).
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import { routes, type RouteName, type RouteSpec } from './contract.js';
 import { errorResult, fromZod } from './errors.js';

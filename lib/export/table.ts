@@ -1,6 +1,7 @@
 // Coded segments as a table: CSV (RFC 4180, UTF-8 with BOM so Excel keeps ë and é) and XLSX.
 // Every text cell is escaped against formula injection (escape.ts): transcripts are untrusted input.
-import ExcelJS from 'exceljs';
+// write-excel-file (on fflate, which the .qdpx export uses too) keeps the api bundle small; exceljs cost ~0.9 MB.
+import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { CodedSegment } from '../api/contract.js';
 import { csvField, escapeCell } from './escape.js';
 
@@ -42,22 +43,21 @@ export function codedSegmentsCsv(rows: readonly CodedSegment[], names: CodeNames
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-export async function codedSegmentsXlsx(rows: readonly CodedSegment[], names: CodeNames, now: Date = new Date()): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'qualtag';
-  wb.created = now;
-  const ws = wb.addWorksheet('Coded segments', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = columns.map((c) => ({ header: c.header, key: c.header, width: c.width }));
-  ws.getRow(1).font = { bold: true };
-  for (const r of rows) {
-    ws.addRow(
-      columns.map((c) => {
-        const v = c.value(r, names);
-        return typeof v === 'string' ? escapeCell(v) : v;
-      }),
-    );
-  }
-  ws.getColumn('text').alignment = { wrapText: true, vertical: 'top' };
-  const buf = await wb.xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+export async function codedSegmentsXlsx(rows: readonly CodedSegment[], names: CodeNames): Promise<Uint8Array> {
+  const header: Row = columns.map((c) => ({ value: c.header, fontWeight: 'bold' as const }));
+  const data: Row[] = rows.map((r) =>
+    columns.map((c) => {
+      const v = c.value(r, names);
+      if (v === null) return null;
+      if (typeof v === 'number') return v;
+      const value = escapeCell(v);
+      return c.header === 'text' ? { value, wrap: true, alignVertical: 'top' as const } : value;
+    }),
+  );
+  const buf = await writeXlsxFile([header, ...data], {
+    sheet: 'Coded segments',
+    columns: columns.map((c) => ({ width: c.width })),
+    stickyRowsCount: 1,
+  }).toBuffer();
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

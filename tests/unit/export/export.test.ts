@@ -145,5 +145,9 @@ describe('CSV and XLSX of coded segments', () => {
     expect(byHeader('document')).toBe("'+interview.txt");
     expect(byHeader('score')).toBe(0.5);
     ws.eachRow((r) => r.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
+    // a readable sheet: bold header row that stays in view, wide text column
+    expect(ws.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(ws.getColumn((ws.getRow(1).values as string[]).indexOf('text')).width).toBe(80);
   });
 });
