@@ -58,6 +58,8 @@ export const Evidence = z.object({
   end: z.number().int().min(0),
   /** The rule that matched. */
   rule: z.string(),
+  /** `context`: the match is in the interviewer's question before this answer (offsets point into that turn). */
+  source: z.enum(['segment', 'context']).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 
@@ -136,7 +138,7 @@ export const Coding = z.object({
   categoryId: z.string(),
   origin: CodingOrigin,
   status: CodingStatus,
-  /** Rule score (0..1]; 1 for human-added codings. */
+  /** Rule score: higher is stronger evidence, comparable within one codebook version (not a probability); 1 for human-added codings. */
   score: z.number(),
   evidence: z.array(Evidence),
   /** Part of the segment that is coded (segment-relative); null: the whole segment. */

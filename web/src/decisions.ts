@@ -44,15 +44,18 @@ export function conflictBanner(
   retry: (() => void) | null,
   keep: () => void,
 ): HTMLElement {
+  // Re-sending is pointless when the coding already is what the reviewer wanted (the API refuses no-ops).
+  const wanted = intent.action === 'accept' || intent.action === 'add' ? 'accepted' : intent.action === 'reject' ? 'rejected' : null;
+  const alreadyDone = current !== null && wanted !== null && current.status === wanted;
   const retryBtn =
-    retry && current
+    retry && current && !alreadyDone
       ? h('button', { class: 'primary', attrs: { type: 'button' }, on: { click: retry } }, `${intent.action[0]!.toUpperCase()}${intent.action.slice(1)} anyway`)
       : null;
   const el = h(
     'div',
     { class: 'banner conflict', attrs: { role: 'alert', 'data-testid': 'conflict' } },
     h('strong', null, 'Someone decided this first. '),
-    `You wanted to ${verbs[intent.action]} “${codeLabel(ctx, codeId)}”; ${describe(current)}.`,
+    `You wanted to ${verbs[intent.action]} “${codeLabel(ctx, codeId)}”; ${describe(current)}${alreadyDone ? ' — as you wanted' : ''}.`,
     h('div', { class: 'toolbar tight' }, retryBtn, h('button', { attrs: { type: 'button' }, on: { click: keep } }, 'Keep the current state')),
   );
   return el;
