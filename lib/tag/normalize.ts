@@ -52,26 +52,13 @@ export interface TextWord extends WordToken {
  */
 export function tokenize(text: string): TextWord[] {
   const out: TextWord[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    if (!isWordChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    i++;
-    for (;;) {
-      while (i < n && isWordChar(text.charCodeAt(i))) i++;
-      if (i + 1 < n && isJoiner(text.charCodeAt(i)) && isWordChar(text.charCodeAt(i + 1))) i += 2;
-      else break;
-    }
-    const folded = fold(text.slice(start, i));
-    if (!folded) continue;
+  forEachWord(text, (raw, start, end) => {
+    const folded = fold(raw);
+    if (!folded) return;
     const prev = out[out.length - 1];
     if (prev && prev.end === start - 1 && isHyphen(text.charCodeAt(start - 1))) prev.hyphenNext = true;
-    out.push({ folded, start, end: i, hyphenNext: false });
-  }
+    out.push({ folded, start, end, hyphenNext: false });
+  });
   return out;
 }
 

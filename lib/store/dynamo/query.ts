@@ -40,18 +40,7 @@ export async function queryPage(
   const items: Record<string, unknown>[] = [];
   for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
     const out = await db.send(
-      new QueryCommand({
-        TableName: spec.table,
-        IndexName: spec.index,
-        KeyConditionExpression: spec.keyCondition,
-        FilterExpression: spec.filter,
-        ExpressionAttributeNames: spec.names,
-        ExpressionAttributeValues: spec.values,
-        ScanIndexForward: spec.forward ?? true,
-        ConsistentRead: spec.index ? undefined : spec.consistent,
-        ExclusiveStartKey: start,
-        Limit: limit - items.length + (spec.filter ? limit : 0),
-      }),
+      queryCommand(spec, start, limit - items.length + (spec.filter ? limit : 0)),
     );
     for (const item of out.Items ?? []) {
       items.push(item);
@@ -70,23 +59,28 @@ export async function queryPage(
   return { items, cursor: start ? encodeCursor(cursorTag, start) : undefined };
 }
 
+function queryCommand(spec: QuerySpec, start: StartKey | undefined, limit?: number): QueryCommand {
+  return new QueryCommand({
+    TableName: spec.table,
+    IndexName: spec.index,
+    KeyConditionExpression: spec.keyCondition,
+    FilterExpression: spec.filter,
+    ExpressionAttributeNames: spec.names,
+    ExpressionAttributeValues: spec.values,
+    ScanIndexForward: spec.forward ?? true,
+    ConsistentRead: spec.index ? undefined : spec.consistent,
+    ExclusiveStartKey: start,
+    Limit: limit,
+  });
+}
+
 /** Every item of a query (pipeline use: one document's segments or codings). */
 export async function queryAll(db: DynamoDBDocumentClient, spec: QuerySpec): Promise<Record<string, unknown>[]> {
   const all: Record<string, unknown>[] = [];
   let start: StartKey | undefined;
   do {
     const out = await db.send(
-      new QueryCommand({
-        TableName: spec.table,
-        IndexName: spec.index,
-        KeyConditionExpression: spec.keyCondition,
-        FilterExpression: spec.filter,
-        ExpressionAttributeNames: spec.names,
-        ExpressionAttributeValues: spec.values,
-        ScanIndexForward: spec.forward ?? true,
-        ConsistentRead: spec.index ? undefined : spec.consistent,
-        ExclusiveStartKey: start,
-      }),
+      queryCommand(spec, start),
     );
     all.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey as StartKey | undefined;
