@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('deployment of the UI', () => {
 });
 
 describe('source of the UI files', () => {
-  const dist = mkdtempSync(path.join(repoRoot, 'node_modules/.cache/qualtag-web-dist-'));
+  const dist = mkdtempSync(path.join(tmpdir(), 'qualtag-web-dist-'));
   afterAll(() => rmSync(dist, { recursive: true, force: true }));
 
   it('falls back to a placeholder page when the build is missing, and uses the build once it exists', () => {
