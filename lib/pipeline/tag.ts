@@ -42,6 +42,10 @@ async function allSegments(store: Store, documentId: string): Promise<SegmentRec
 
 const MAX_ROUNDS = 5;
 
+function isInterviewerTurn(s: SegmentRecord): boolean {
+  return s.speaker !== null && s.respondent === null;
+}
+
 /** Tagging writes codings only: it needs no tag queue. */
 export type TagDeps = Omit<PipelineDeps, 'tagQueue'>;
 
@@ -61,9 +65,13 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   const tagger = taggerFor(current.codebook);
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
   const segments = await allSegments(store, doc.id);
-  // A respondent's turn is tagged with the interviewer's question before it as context.
+  // A respondent's turn is tagged with the interviewer's question before it as context. Interviewer
+  // turns get no proposals of their own: researchers code the answers, and the question already counts.
   const contexts = interviewerContexts(segments);
-  const tagged = segments.map((segment, i) => ({ segment, proposals: tagger.tag(segment.text, { context: contexts[i] }) }));
+  const tagged = segments.map((segment, i) => ({
+    segment,
+    proposals: isInterviewerTurn(segment) ? [] : tagger.tag(segment.text, { context: contexts[i] }),
+  }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
 
   let existing: Coding[] = await store.listDocumentCodings(doc.id);

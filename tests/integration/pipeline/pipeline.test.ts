@@ -49,6 +49,8 @@ describe('ingest → tag pipeline on DynamoDB Local + s3rver', () => {
     expect(queue1.items.map((c) => c.code)).toContain('werkomstandigheden/werkdruk');
     const text = await svc.blobs.getText(doc!.textKey!);
     for (const c of queue1.items) expect(text.slice(c.segmentStart, c.segmentEnd)).toBe(c.segmentText);
+    // Only answers are proposed for coding; the interviewer's questions serve as their context.
+    expect(queue1.items.every((c) => c.respondent === 'Respondent 1')).toBe(true);
   });
 
   it('delivers the same S3 event twice (also within one batch) without duplicate items', async () => {
