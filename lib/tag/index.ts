@@ -54,6 +54,7 @@ class CompiledTagger implements Tagger {
   /** Per compiled rule: index of its code, and whether it vetoes the code instead of scoring it. */
   private readonly ruleCode: number[] = [];
   private readonly ruleExcludes: boolean[] = [];
+  private readonly ruleWeight: Float64Array;
   private readonly codeIds: string[] = [];
   private readonly codeCategory: number[] = [];
   /** Scoring rules of each code, for building evidence once a code survives the cut. */
@@ -96,6 +97,7 @@ class CompiledTagger implements Tagger {
         this.ruleExcludes[r] = true;
       }
     }
+    this.ruleWeight = Float64Array.from(this.matcher.rules, (r) => r.weight);
     const n = this.codeIds.length;
     this.score = new Float64Array(n);
     this.stamp = new Int32Array(n);
@@ -116,7 +118,8 @@ class CompiledTagger implements Tagger {
       this.epoch = 1;
     }
     const e = this.epoch;
-    const touched: number[] = [];
+    const touched = this.touched;
+    touched.length = 0;
     for (let i = 0; i < count; i++) {
       const r = m.matchedRules[i]!;
       const c = this.ruleCode[r]!;
@@ -124,7 +127,8 @@ class CompiledTagger implements Tagger {
         this.vetoStamp[c] = e;
         continue;
       }
-      const add = m.rules[r]!.weight * (1 + REPEAT_DAMPING * Math.log(m.matchedDistinct[i]!));
+      const distinct = m.matchedDistinct[i]!;
+      const add = distinct === 1 ? this.ruleWeight[r]! : this.ruleWeight[r]! * (1 + REPEAT_DAMPING * Math.log(distinct));
       if (this.stamp[c] !== e) {
         this.stamp[c] = e;
         this.score[c] = add;
@@ -138,58 +142,133 @@ class CompiledTagger implements Tagger {
       byCategory = new Map();
       for (const c of touched) byCategory.set(this.codeCategory[c]!, (byCategory.get(this.codeCategory[c]!) ?? 0) + this.score[c]!);
     }
+    if (!contextMatches.length) return this.topProposals(touched, byCategory, topK, minScore, relativeCutoff, count);
     const ranked: Array<{ c: number; score: number }> = [];
     for (const c of touched) {
       if (this.vetoStamp[c] === e) continue;
       const raw = byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!;
-      ranked.push({ c, score: contextMatches.length ? raw : Math.round(raw * 1000) / 1000 });
+      ranked.push({ c, score: raw });
     }
     // The question asked adds to the answer's own scores, relative to the answer's strongest evidence,
     // so context moves codes up the answer's ranking rather than drowning it; a veto still holds.
-    let fromContext: Map<number, ContextMatch> | undefined;
-    if (contextMatches.length) {
-      fromContext = new Map();
-      const reference = Math.max(CONTEXT_PARAMS.minReference, ...ranked.map((p) => p.score));
-      const weight = opts.contextWeight ?? CONTEXT_PARAMS.weight;
-      for (const cm of contextMatches) {
-        if (this.vetoStamp[cm.code] === e) continue;
-        const add = weight * cm.similarity * reference;
-        const p = ranked.find((x) => x.c === cm.code);
-        if (p) p.score += add;
-        else ranked.push({ c: cm.code, score: add });
-        fromContext.set(cm.code, cm);
-      }
-      for (const p of ranked) p.score = Math.round(p.score * 1000) / 1000;
+    const fromContext = new Map<number, ContextMatch>();
+    const reference = Math.max(CONTEXT_PARAMS.minReference, ...ranked.map((p) => p.score));
+    const weight = opts.contextWeight ?? CONTEXT_PARAMS.weight;
+    for (const cm of contextMatches) {
+      if (this.vetoStamp[cm.code] === e) continue;
+      const add = weight * cm.similarity * reference;
+      const p = ranked.find((x) => x.c === cm.code);
+      if (p) p.score += add;
+      else ranked.push({ c: cm.code, score: add });
+      fromContext.set(cm.code, cm);
     }
+    for (const p of ranked) p.score = Math.round(p.score * 1000) / 1000;
     ranked.sort((a, b) => b.score - a.score || (this.codeIds[a.c]! < this.codeIds[b.c]! ? -1 : 1));
     const best = ranked[0]?.score ?? 0;
     const out: Proposal[] = [];
     if (!ranked.length) return out;
-    // Only now, for the few proposals kept, which rules held and where (evidence).
-    if (this.ruleHit.length !== m.rules.length) this.ruleHit = new Int32Array(m.rules.length);
-    for (let i = 0; i < count; i++) this.ruleHit[m.matchedRules[i]!] = e;
+    this.markHitRules(count);
     for (const p of ranked) {
       if (out.length >= topK || p.score < minScore || p.score < best * relativeCutoff) break;
-      const evidence: Evidence[] = [];
-      if (count) {
-        for (const r of this.codeRules[p.c]!) {
-          if (this.ruleHit[r] !== e) continue;
-          const source = m.rules[r]!.source;
-          for (const s of m.spansOf(r)) evidence.push({ start: s.start, end: s.end, rule: source });
-        }
-      }
-      const cm = fromContext?.get(p.c);
-      const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
-      // The answer's own spans stay the evidence; the question that supported the code comes last.
-      if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[p.c]}` : `question: ${cm.question}`, source: 'context' });
-      out.push({ code: this.codeIds[p.c]!, score: p.score, evidence: kept });
+      out.push(this.proposal(p.c, p.score, count, fromContext.get(p.c)));
     }
     return out;
   }
+
+  private readonly touched: number[] = [];
+  private topCode = new Int32Array(8);
+  private topScore = new Float64Array(8);
+
+  /**
+   * Without context: the best `topK` codes by (score desc, code id asc), kept in a small sorted buffer
+   * while going over the touched codes once, instead of sorting every candidate. Same order and cut
+   * as sorting all of them.
+   */
+  private topProposals(touched: readonly number[], byCategory: Map<number, number> | undefined, topK: number, minScore: number, relativeCutoff: number, count: number): Proposal[] {
+    const e = this.epoch;
+    const prior = this.opts.categoryPrior;
+    const n = touched.length;
+    const k = topK < n ? Math.max(0, Math.ceil(topK)) : n;
+    if (this.topCode.length < k) {
+      this.topCode = new Int32Array(k);
+      this.topScore = new Float64Array(k);
+    }
+    const tc = this.topCode;
+    const ts = this.topScore;
+    const ids = this.codeIds;
+    let filled = 0;
+    for (let t = 0; t < n; t++) {
+      const c = touched[t]!;
+      if (this.vetoStamp[c] === e) continue;
+      const raw = byCategory ? this.score[c]! + prior * (byCategory.get(this.codeCategory[c]!)! - this.score[c]!) : this.score[c]!;
+      const score = Math.round(raw * 1000) / 1000;
+      if (k === 0) continue;
+      // Insertion into the sorted buffer; a candidate not better than the last kept one is skipped.
+      let j: number;
+      if (filled < k) j = filled++;
+      else {
+        const ls = ts[k - 1]!;
+        if (!(score > ls || (score === ls && ids[c]! < ids[tc[k - 1]!]!))) continue;
+        j = k - 1;
+      }
+      while (j > 0) {
+        const ps = ts[j - 1]!;
+        if (score > ps || (score === ps && ids[c]! < ids[tc[j - 1]!]!)) {
+          ts[j] = ps;
+          tc[j] = tc[j - 1]!;
+          j--;
+        } else break;
+      }
+      ts[j] = score;
+      tc[j] = c;
+    }
+    const out: Proposal[] = [];
+    if (!filled) return out;
+    const best = ts[0]!;
+    this.markHitRules(count);
+    for (let i = 0; i < filled; i++) {
+      const score = ts[i]!;
+      if (score < minScore || score < best * relativeCutoff) break;
+      out.push(this.proposal(tc[i]!, score, count, undefined));
+    }
+    return out;
+  }
+
+  /** Marks the rules that held in the last scan, so evidence is built only from them. */
+  private markHitRules(count: number): void {
+    const m = this.matcher;
+    if (this.ruleHit.length !== m.rules.length) this.ruleHit = new Int32Array(m.rules.length);
+    for (let i = 0; i < count; i++) this.ruleHit[m.matchedRules[i]!] = this.epoch;
+  }
+
+  /** One proposal with its evidence: the spans of the code's rules that held (and the context, last). */
+  private proposal(c: number, score: number, count: number, cm: ContextMatch | undefined): Proposal {
+    const m = this.matcher;
+    const e = this.epoch;
+    const evidence: Evidence[] = [];
+    if (count) {
+      for (const r of this.codeRules[c]!) {
+        if (this.ruleHit[r] === e) m.pushEvidence(r, evidence);
+      }
+    }
+    const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
+    // The answer's own spans stay the evidence; the question that supported the code comes last.
+    if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[c]}` : `question: ${cm.question}`, source: 'context' });
+    return { code: this.codeIds[c]!, score, evidence: kept };
+  }
 }
 
+const byPlace = (a: Evidence, b: Evidence): number => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+
 function tidy(evidence: Evidence[], max = MAX_EVIDENCE): Evidence[] {
-  evidence.sort((a, b) => a.start - b.start || a.end - b.end || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
+  if (evidence.length === 1 && max >= 1) return evidence;
+  // Evidence of one rule usually arrives in text order already: sort only when it is not.
+  for (let i = 1; i < evidence.length; i++) {
+    if (byPlace(evidence[i - 1]!, evidence[i]!) > 0) {
+      evidence.sort(byPlace);
+      break;
+    }
+  }
   const out: Evidence[] = [];
   for (const e of evidence) {
     const last = out[out.length - 1];

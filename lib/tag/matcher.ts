@@ -2,7 +2,7 @@
 // Tagging walks the text's words once; each distinct word is analysed once (stem, prefix wildcards,
 // closed-compound parts) and then looked up in Maps, so the cost per character does not grow with
 // the number of rules. Only rules with at least one matched word are evaluated afterwards.
-import type { Language } from '../model.js';
+import type { Evidence, Language } from '../model.js';
 import { parseRule, ruleLeaves, type RuleNode } from '../codebook/rules.js';
 import { stem, variantStems } from './language.js';
 import { fold, foldedWords, forEachWord } from './normalize.js';
@@ -38,10 +38,19 @@ export interface RuleMatch {
   spans: Span[];
 }
 
+/** What the scan needs of a distinct word: its keys, the trie nodes they reach, and (when no phrase
+ * starts there) the leaves those nodes hold, as one flat list. */
+interface WordEntry {
+  keys: string[];
+  roots: TrieNode[];
+  leaves: Int32Array | null;
+}
+
 const MIN_PART = 3;
 /** Keys of a word that folds to nothing (only marks): skipped, as tokenize() skips it. */
 const NO_KEYS: string[] = [];
 const MIN_HEAD = 4;
+const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: [], leaves: null };
 
 export class Matcher {
   readonly rules: CompiledRule[] = [];
@@ -65,12 +74,14 @@ export class Matcher {
     let map = this.root;
     let node: TrieNode | undefined;
     for (const key of keys) {
+      // A node gets a `next` map only when a longer phrase continues from it, so the scan never walks
+      // into an empty map after a single-word hit.
+      if (node) map = node.next ??= new Map();
       node = map.get(key);
       if (!node) {
         node = { leaves: [], next: undefined };
         map.set(key, node);
       }
-      map = node.next ??= new Map();
     }
     if (node && !node.leaves.includes(leaf)) node.leaves.push(leaf);
   }
@@ -181,8 +192,12 @@ export class Matcher {
   private touchedLeaves: number[] = [];
   private ruleStamp = new Int32Array(0);
   private ruleIsLeaf: Int32Array = new Int32Array(0);
-  /** Leaves that must all have a hit for a rule to hold: checked before the rule is evaluated. */
-  private ruleRequired: Int32Array[] = [];
+  /** Rules of each leaf, flat: those of leaf l are leafRuleList[leafRuleStart[l] .. leafRuleStart[l + 1]). */
+  private leafRuleStart: Int32Array = new Int32Array(1);
+  private leafRuleList: Int32Array = new Int32Array(0);
+  /** Leaves that must all have a hit for a rule to hold (checked before it is evaluated), flat as above. */
+  private requiredStart: Int32Array = new Int32Array(1);
+  private requiredList: Int32Array = new Int32Array(0);
   private tokStart = new Int32Array(256);
   private tokEnd = new Int32Array(256);
   /** Rules that held in the last scan and how many distinct places matched them (parallel arrays). */
@@ -197,15 +212,18 @@ export class Matcher {
       this.leafDistinct = new Int32Array(leaves);
       this.leafLastP0 = new Int32Array(leaves);
       this.leafSpans = new Array<Span[] | undefined>(leaves);
+      [this.leafRuleStart, this.leafRuleList] = flatten(this.leafRules);
       this.epoch = 0;
     }
     if (this.ruleStamp.length !== this.rules.length) {
       this.ruleStamp = new Int32Array(this.rules.length);
       this.ruleIsLeaf = new Int32Array(this.rules.length).fill(-1);
-      this.ruleRequired = this.rules.map((r, i) => {
+      const required = this.rules.map((r, i) => {
         if (r.root.type === 'leaf') this.ruleIsLeaf[i] = r.root.leaf;
-        return Int32Array.from(new Set(requiredLeaves(r.root)));
+        return [...new Set(requiredLeaves(r.root))];
       });
+      [this.requiredStart, this.requiredList] = flatten(required);
+      [this.leafRuleStart, this.leafRuleList] = flatten(this.leafRules);
       this.epoch = 0;
     }
     if (++this.epoch >= 0x7fffffff) {
@@ -277,21 +295,21 @@ export class Matcher {
 
   private keys: string[][] = [];
   /** Per word of the current text: the trie nodes its keys reach from the root (usually none). */
-  private starts: TrieNode[][] = [];
-  /** Root nodes per key list, resolved once per distinct word (the lists are shared through the caches). */
-  private readonly rootNodes = new WeakMap<string[], TrieNode[]>();
+  private starts: WordEntry[] = [];
+  /** Entry per key list, resolved once per distinct word (the lists are shared through the caches). */
+  private readonly entries = new WeakMap<string[], WordEntry>();
   private wordCount = 0;
-  /** Keys per word as written (so a word seen before costs one lookup: no folding, no stemming). */
-  private readonly analysedRaw = new Map<string, string[]>();
+  /** Entry per word as written (so a word seen before costs one lookup: no folding, no stemming). */
+  private readonly analysedRaw = new Map<string, WordEntry>();
   private readonly onWord = (raw: string, start: number, end: number): void => {
-    let keys = this.analysedRaw.get(raw);
-    if (!keys) {
+    let entry = this.analysedRaw.get(raw);
+    if (!entry) {
       const folded = fold(raw);
-      keys = folded ? this.analyse(folded) : NO_KEYS;
+      entry = folded ? this.entryOf(this.analyse(folded)) : NO_ENTRY;
       if (this.analysedRaw.size > 100_000) this.analysedRaw.clear();
-      this.analysedRaw.set(raw, keys);
+      this.analysedRaw.set(raw, entry);
     }
-    if (keys === NO_KEYS) return;
+    if (entry === NO_ENTRY) return;
     const i = this.wordCount++;
     if (i === this.tokStart.length) {
       const grow = (a: Int32Array) => {
@@ -302,20 +320,29 @@ export class Matcher {
       this.tokStart = grow(this.tokStart);
       this.tokEnd = grow(this.tokEnd);
     }
-    let roots = this.rootNodes.get(keys);
-    if (!roots) {
-      roots = [];
+    this.keys[i] = entry.keys;
+    this.starts[i] = entry;
+    this.tokStart[i] = start;
+    this.tokEnd[i] = end;
+  };
+
+  private entryOf(keys: string[]): WordEntry {
+    let entry = this.entries.get(keys);
+    if (!entry) {
+      const roots: TrieNode[] = [];
       for (const key of keys) {
         const node = this.root.get(key);
         if (node) roots.push(node);
       }
-      this.rootNodes.set(keys, roots);
+      // Usually no root node continues into a phrase: then the word's hits are one flat list of leaves
+      // (in the order the nodes would give them, a leaf reached twice kept once, as recordHit would).
+      let leaves: Int32Array | null = null;
+      if (!roots.some((r) => r.next)) leaves = Int32Array.from(new Set(roots.flatMap((r) => r.leaves)));
+      entry = { keys, roots, leaves };
+      this.entries.set(keys, entry);
     }
-    this.keys[i] = keys;
-    this.starts[i] = roots;
-    this.tokStart[i] = start;
-    this.tokEnd[i] = end;
-  };
+    return entry;
+  }
 
   /**
    * Matches every rule against a text. Afterwards `matchedRules`/`matchedDistinct` list the rules that
@@ -332,7 +359,13 @@ export class Matcher {
     const keys = this.keys;
     const n = this.wordCount;
     for (let i = 0; i < n; i++) {
-      const roots = this.starts[i]!;
+      const entry = this.starts[i]!;
+      const flat = entry.leaves;
+      if (flat) {
+        for (let j = 0; j < flat.length; j++) this.recordHit(flat[j]!, i, i);
+        continue;
+      }
+      const roots = entry.roots;
       for (let k = 0; k < roots.length; k++) {
         const node = roots[k]!;
         for (const leaf of node.leaves) this.recordHit(leaf, i, i);
@@ -340,8 +373,13 @@ export class Matcher {
       }
     }
     const e = this.epoch;
-    for (const leaf of this.touchedLeaves) {
-      for (const r of this.leafRules[leaf]!) {
+    const touched = this.touchedLeaves;
+    const ruleStart = this.leafRuleStart;
+    const ruleList = this.leafRuleList;
+    for (let t = 0; t < touched.length; t++) {
+      const leaf = touched[t]!;
+      for (let j = ruleStart[leaf]!, end = ruleStart[leaf + 1]!; j < end; j++) {
+        const r = ruleList[j]!;
         if (this.ruleStamp[r] === e) continue;
         this.ruleStamp[r] = e;
         if (this.ruleIsLeaf[r] === leaf) {
@@ -349,7 +387,7 @@ export class Matcher {
           this.matchedDistinct.push(this.leafDistinct[leaf]!);
           continue;
         }
-        if (!this.allHit(this.ruleRequired[r]!)) continue;
+        if (!this.allHit(r)) continue;
         const spans = evaluate(this.rules[r]!.root, this.spansOfLeaf);
         if (spans?.length) {
           this.matchedRules.push(r);
@@ -360,8 +398,11 @@ export class Matcher {
     return this.matchedRules.length;
   }
 
-  private allHit(leaves: Int32Array): boolean {
-    for (let i = 0; i < leaves.length; i++) if (this.leafStamp[leaves[i]!] !== this.epoch) return false;
+  private allHit(rule: number): boolean {
+    const list = this.requiredList;
+    const stamp = this.leafStamp;
+    const e = this.epoch;
+    for (let i = this.requiredStart[rule]!, end = this.requiredStart[rule + 1]!; i < end; i++) if (stamp[list[i]!] !== e) return false;
     return true;
   }
 
@@ -369,6 +410,33 @@ export class Matcher {
   spansOf(rule: number): Span[] {
     return evaluate(this.rules[rule]!.root, this.spansOfLeaf) ?? [];
   }
+
+  /**
+   * Appends a rule's spans in the last scan to `out` as evidence (any order). A single-leaf rule reads
+   * its hit list directly, without building Span objects first.
+   */
+  pushEvidence(rule: number, out: Evidence[]): void {
+    const source = this.rules[rule]!.source;
+    const leaf = this.ruleIsLeaf[rule]!;
+    if (leaf < 0) {
+      for (const s of this.spansOf(rule)) out.push({ start: s.start, end: s.end, rule: source });
+      return;
+    }
+    if (this.leafStamp[leaf] !== this.epoch) return;
+    // The hit list runs backwards through the text: collect it, then push in text order.
+    const order = this.hitOrder;
+    let n = 0;
+    for (let h = this.leafHead[leaf]!; h >= 0 && n < order.length; h = this.hitNext[h]!) order[n++] = h;
+    if (n === order.length && this.hitNext[order[n - 1]!]! >= 0) {
+      for (const s of this.spansOf(rule)) out.push({ start: s.start, end: s.end, rule: source });
+      return;
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const h = order[k]!;
+      out.push({ start: this.tokStart[this.hitP0[h]!]!, end: this.tokEnd[this.hitP1[h]!]!, rule: source });
+    }
+  }
+  private readonly hitOrder = new Int32Array(256);
 
   /** Matches every rule against a text; returns the rules that hold, with their spans. */
   match(text: string): RuleMatch[] {
@@ -389,6 +457,15 @@ function requiredLeaves(node: CompiledNode): number[] {
     default:
       return [];
   }
+}
+
+/** Lists of numbers as one flat array plus start offsets (list i is flat[start[i] .. start[i + 1])). */
+function flatten(lists: readonly (readonly number[])[]): [Int32Array, Int32Array] {
+  const start = new Int32Array(lists.length + 1);
+  for (let i = 0; i < lists.length; i++) start[i + 1] = start[i]! + lists[i]!.length;
+  const flat = new Int32Array(start[lists.length]!);
+  for (let i = 0; i < lists.length; i++) flat.set(lists[i]!, start[i]!);
+  return [start, flat];
 }
 
 /** Distinct places (start words) among a rule's spans. */
