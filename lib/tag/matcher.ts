@@ -43,14 +43,16 @@ export interface RuleMatch {
 interface WordEntry {
   keys: string[];
   roots: TrieNode[];
-  leaves: Int32Array | null;
+  leaves: number[] | null;
 }
 
 const MIN_PART = 3;
 /** Keys of a word that folds to nothing (only marks): skipped, as tokenize() skips it. */
 const NO_KEYS: string[] = [];
 const MIN_HEAD = 4;
-const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: [], leaves: null };
+const NO_ROOTS: TrieNode[] = [];
+const NO_LEAVES: number[] = [];
+const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: NO_ROOTS, leaves: null };
 
 export class Matcher {
   readonly rules: CompiledRule[] = [];
@@ -329,15 +331,17 @@ export class Matcher {
   private entryOf(keys: string[]): WordEntry {
     let entry = this.entries.get(keys);
     if (!entry) {
-      const roots: TrieNode[] = [];
+      let roots: TrieNode[] = [];
       for (const key of keys) {
         const node = this.root.get(key);
         if (node) roots.push(node);
       }
       // Usually no root node continues into a phrase: then the word's hits are one flat list of leaves
       // (in the order the nodes would give them, a leaf reached twice kept once, as recordHit would).
-      let leaves: Int32Array | null = null;
-      if (!roots.some((r) => r.next)) leaves = Int32Array.from(new Set(roots.flatMap((r) => r.leaves)));
+      // Most words reach nothing and share one empty list, which keeps the per-word caches small.
+      let leaves: number[] | null = null;
+      if (!roots.length) [roots, leaves] = [NO_ROOTS, NO_LEAVES];
+      else if (!roots.some((r) => r.next)) leaves = [...new Set(roots.flatMap((r) => r.leaves))];
       entry = { keys, roots, leaves };
       this.entries.set(keys, entry);
     }
