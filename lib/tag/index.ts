@@ -57,6 +57,7 @@ class CompiledTagger implements Tagger {
   private readonly ruleWeight: Float64Array;
   private readonly codeIds: string[] = [];
   private readonly codeCategory: number[] = [];
+  private readonly codeRank: Int32Array;
   /** Scoring rules of each code, for building evidence once a code survives the cut. */
   private readonly codeRules: number[][] = [];
   // Scratch arrays reused by every tag() call: a code is touched in this call when its stamp is the epoch.
@@ -99,6 +100,10 @@ class CompiledTagger implements Tagger {
     }
     this.ruleWeight = Float64Array.from(this.matcher.rules, (r) => r.weight);
     const n = this.codeIds.length;
+    // Rank of each code id in string order (equal ids share a rank), so ties compare as integers.
+    const sortedIds = [...new Set(this.codeIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const rankOf = new Map(sortedIds.map((id, i) => [id, i]));
+    this.codeRank = Int32Array.from(this.codeIds, (id) => rankOf.get(id)!);
     this.score = new Float64Array(n);
     this.stamp = new Int32Array(n);
     this.vetoStamp = new Int32Array(n);
@@ -195,7 +200,7 @@ class CompiledTagger implements Tagger {
     }
     const tc = this.topCode;
     const ts = this.topScore;
-    const ids = this.codeIds;
+    const ids = this.codeRank;
     let filled = 0;
     for (let t = 0; t < n; t++) {
       const c = touched[t]!;
@@ -262,13 +267,19 @@ const byPlace = (a: Evidence, b: Evidence): number => a.start - b.start || a.end
 
 function tidy(evidence: Evidence[], max = MAX_EVIDENCE): Evidence[] {
   if (evidence.length === 1 && max >= 1) return evidence;
-  // Evidence of one rule usually arrives in text order already: sort only when it is not.
+  // Evidence of one rule usually arrives in text order already: sort only when it is not. Already in
+  // strict order (so no repeats) and within the limit, it is kept as it is.
+  let strict = true;
   for (let i = 1; i < evidence.length; i++) {
-    if (byPlace(evidence[i - 1]!, evidence[i]!) > 0) {
+    const order = byPlace(evidence[i - 1]!, evidence[i]!);
+    if (order > 0) {
       evidence.sort(byPlace);
+      strict = false;
       break;
     }
+    if (order === 0) strict = false;
   }
+  if (strict && evidence.length <= max) return evidence;
   const out: Evidence[] = [];
   for (const e of evidence) {
     const last = out[out.length - 1];

@@ -44,15 +44,20 @@ interface WordEntry {
   keys: string[];
   roots: TrieNode[];
   leaves: number[] | null;
+  /** The flat leaves again, as leafPool[ls .. le): next to the entry's other fields, so the scan reads
+   * them from one compact array instead of following a pointer to a list somewhere on the heap. */
+  ls: number;
+  le: number;
 }
 
 const MIN_PART = 3;
 /** Keys of a word that folds to nothing (only marks): skipped, as tokenize() skips it. */
 const NO_KEYS: string[] = [];
 const MIN_HEAD = 4;
+const MAX_POOL = 1 << 22;
 const NO_ROOTS: TrieNode[] = [];
 const NO_LEAVES: number[] = [];
-const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: NO_ROOTS, leaves: null };
+const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: NO_ROOTS, leaves: null, ls: 0, le: 0 };
 
 export class Matcher {
   readonly rules: CompiledRule[] = [];
@@ -187,11 +192,14 @@ export class Matcher {
   private leafDistinct = new Int32Array(0);
   private leafLastP0 = new Int32Array(0);
   private leafSpans: Array<Span[] | undefined> = [];
+  /** A leaf's entry in leafSpans is from this scan only when its stamp here is the epoch (no clearing per hit). */
+  private leafSpansStamp = new Int32Array(0);
   private hitP0 = new Int32Array(1024);
   private hitP1 = new Int32Array(1024);
   private hitNext = new Int32Array(1024);
   private hitCount = 0;
-  private touchedLeaves: number[] = [];
+  private touchedLeaves = new Int32Array(64);
+  private touchedCount = 0;
   private ruleStamp = new Int32Array(0);
   private ruleIsLeaf: Int32Array = new Int32Array(0);
   /** Rules of each leaf, flat: those of leaf l are leafRuleList[leafRuleStart[l] .. leafRuleStart[l + 1]). */
@@ -214,6 +222,8 @@ export class Matcher {
       this.leafDistinct = new Int32Array(leaves);
       this.leafLastP0 = new Int32Array(leaves);
       this.leafSpans = new Array<Span[] | undefined>(leaves);
+      this.leafSpansStamp = new Int32Array(leaves);
+      this.touchedLeaves = new Int32Array(Math.max(64, leaves));
       [this.leafRuleStart, this.leafRuleList] = flatten(this.leafRules);
       this.epoch = 0;
     }
@@ -230,6 +240,7 @@ export class Matcher {
     }
     if (++this.epoch >= 0x7fffffff) {
       this.leafStamp.fill(0);
+      this.leafSpansStamp.fill(0);
       this.ruleStamp.fill(0);
       this.epoch = 1;
     }
@@ -242,22 +253,12 @@ export class Matcher {
       this.leafHead[leaf] = -1;
       this.leafDistinct[leaf] = 0;
       this.leafLastP0[leaf] = -1;
-      this.leafSpans[leaf] = undefined;
-      this.touchedLeaves.push(leaf);
+      this.touchedLeaves[this.touchedCount++] = leaf;
     } else {
       // Two keys of one word (stem and variant) can reach the same leaf: keep one hit.
       for (let h = this.leafHead[leaf]!; h >= 0 && this.hitP0[h] === p0; h = this.hitNext[h]!) if (this.hitP1[h] === p1) return;
     }
-    if (this.hitCount === this.hitP0.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.hitP0 = grow(this.hitP0);
-      this.hitP1 = grow(this.hitP1);
-      this.hitNext = grow(this.hitNext);
-    }
+    if (this.hitCount === this.hitP0.length) this.growHits(this.hitCount + 1);
     const h = this.hitCount++;
     this.hitP0[h] = p0;
     this.hitP1[h] = p1;
@@ -269,10 +270,23 @@ export class Matcher {
     }
   }
 
+  private growHits(min: number): void {
+    let size = this.hitP0.length * 2;
+    while (size < min) size *= 2;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.hitP0 = grow(this.hitP0);
+    this.hitP1 = grow(this.hitP1);
+    this.hitNext = grow(this.hitNext);
+  }
+
   /** The spans of a leaf in the last scan, in text order (built on demand), or null if it had none. */
   private spansOfLeaf = (leaf: number): Span[] | null => {
     if (this.leafStamp[leaf] !== this.epoch) return null;
-    let spans = this.leafSpans[leaf];
+    let spans = this.leafSpansStamp[leaf] === this.epoch ? this.leafSpans[leaf] : undefined;
     if (!spans) {
       spans = [];
       for (let h = this.leafHead[leaf]!; h >= 0; h = this.hitNext[h]!) {
@@ -282,15 +296,18 @@ export class Matcher {
       }
       spans.reverse();
       this.leafSpans[leaf] = spans;
+      this.leafSpansStamp[leaf] = this.epoch;
     }
     return spans;
   };
 
   private walk(map: Map<string, TrieNode>, keys: string[][], n: number, from: number, at: number): void {
-    for (const key of keys[at]!) {
-      const node = map.get(key);
+    const list = keys[at]!;
+    for (let k = 0; k < list.length; k++) {
+      const node = map.get(list[k]!);
       if (!node) continue;
-      for (const leaf of node.leaves) this.recordHit(leaf, from, at);
+      const leaves = node.leaves;
+      for (let j = 0; j < leaves.length; j++) this.recordHit(leaves[j]!, from, at);
       if (node.next && at + 1 < n) this.walk(node.next, keys, n, from, at + 1);
     }
   }
@@ -299,7 +316,9 @@ export class Matcher {
   /** Per word of the current text: the trie nodes its keys reach from the root (usually none). */
   private starts: WordEntry[] = [];
   /** Entry per key list, resolved once per distinct word (the lists are shared through the caches). */
-  private readonly entries = new WeakMap<string[], WordEntry>();
+  private entries = new WeakMap<string[], WordEntry>();
+  private leafPool = new Int32Array(4096);
+  private poolSize = 0;
   private wordCount = 0;
   /** Entry per word as written (so a word seen before costs one lookup: no folding, no stemming). */
   private readonly analysedRaw = new Map<string, WordEntry>();
@@ -342,7 +361,19 @@ export class Matcher {
       let leaves: number[] | null = null;
       if (!roots.length) [roots, leaves] = [NO_ROOTS, NO_LEAVES];
       else if (!roots.some((r) => r.next)) leaves = [...new Set(roots.flatMap((r) => r.leaves))];
-      entry = { keys, roots, leaves };
+      let ls = 0;
+      let le = 0;
+      if (leaves?.length) {
+        if (this.poolSize + leaves.length > this.leafPool.length) {
+          const pool = new Int32Array(Math.max(this.leafPool.length * 2, this.poolSize + leaves.length));
+          pool.set(this.leafPool.subarray(0, this.poolSize));
+          this.leafPool = pool;
+        }
+        ls = this.poolSize;
+        for (const leaf of leaves) this.leafPool[this.poolSize++] = leaf;
+        le = this.poolSize;
+      }
+      entry = { keys, roots, leaves, ls, le };
       this.entries.set(keys, entry);
     }
     return entry;
@@ -355,40 +386,88 @@ export class Matcher {
   scan(text: string): number {
     this.prepare();
     this.hitCount = 0;
-    this.touchedLeaves.length = 0;
+    this.touchedCount = 0;
     this.matchedRules.length = 0;
     this.matchedDistinct.length = 0;
     this.wordCount = 0;
+    // The leaf pool only grows as new words are seen: past a bound, start the word caches afresh.
+    if (this.poolSize > MAX_POOL) {
+      this.analysedRaw.clear();
+      this.analysed.clear();
+      this.entries = new WeakMap();
+      this.poolSize = 0;
+    }
     forEachWord(text, this.onWord);
     const keys = this.keys;
     const n = this.wordCount;
+    const starts = this.starts;
+    const e0 = this.epoch;
+    const leafStamp = this.leafStamp;
+    const leafHead = this.leafHead;
+    const leafDistinct = this.leafDistinct;
+    const leafLastP0 = this.leafLastP0;
+    const touchedLeaves = this.touchedLeaves;
     for (let i = 0; i < n; i++) {
-      const entry = this.starts[i]!;
-      const flat = entry.leaves;
-      if (flat) {
-        for (let j = 0; j < flat.length; j++) this.recordHit(flat[j]!, i, i);
+      const entry = starts[i]!;
+      if (entry.leaves) {
+        const ls = entry.ls;
+        const le = entry.le;
+        const len = le - ls;
+        if (len === 0) continue;
+        // A flat list holds each leaf once and every earlier hit starts before word i, so no hit can
+        // repeat here: record it without recordHit's duplicate check (same list, same counts).
+        if (this.hitCount + len > this.hitP0.length) this.growHits(this.hitCount + len);
+        const hitP0 = this.hitP0;
+        const hitP1 = this.hitP1;
+        const hitNext = this.hitNext;
+        const pool = this.leafPool;
+        for (let j = ls; j < le; j++) {
+          const leaf = pool[j]!;
+          let head: number;
+          if (leafStamp[leaf] !== e0) {
+            leafStamp[leaf] = e0;
+            leafDistinct[leaf] = 1;
+            touchedLeaves[this.touchedCount++] = leaf;
+            head = -1;
+          } else {
+            head = leafHead[leaf]!;
+            if (leafLastP0[leaf] !== i) leafDistinct[leaf]!++;
+          }
+          leafLastP0[leaf] = i;
+          const h = this.hitCount++;
+          hitP0[h] = i;
+          hitP1[h] = i;
+          hitNext[h] = head;
+          leafHead[leaf] = h;
+        }
         continue;
       }
       const roots = entry.roots;
       for (let k = 0; k < roots.length; k++) {
         const node = roots[k]!;
-        for (const leaf of node.leaves) this.recordHit(leaf, i, i);
+        const leaves = node.leaves;
+        for (let j = 0; j < leaves.length; j++) this.recordHit(leaves[j]!, i, i);
         if (node.next && i + 1 < n) this.walk(node.next, keys, n, i, i + 1);
       }
     }
     const e = this.epoch;
     const touched = this.touchedLeaves;
+    const touchedCount = this.touchedCount;
     const ruleStart = this.leafRuleStart;
     const ruleList = this.leafRuleList;
-    for (let t = 0; t < touched.length; t++) {
+    const ruleStamp = this.ruleStamp;
+    const ruleIsLeaf = this.ruleIsLeaf;
+    const matchedRules = this.matchedRules;
+    const matchedDistinct = this.matchedDistinct;
+    for (let t = 0; t < touchedCount; t++) {
       const leaf = touched[t]!;
       for (let j = ruleStart[leaf]!, end = ruleStart[leaf + 1]!; j < end; j++) {
         const r = ruleList[j]!;
-        if (this.ruleStamp[r] === e) continue;
-        this.ruleStamp[r] = e;
-        if (this.ruleIsLeaf[r] === leaf) {
-          this.matchedRules.push(r);
-          this.matchedDistinct.push(this.leafDistinct[leaf]!);
+        if (ruleStamp[r] === e) continue;
+        ruleStamp[r] = e;
+        if (ruleIsLeaf[r] === leaf) {
+          matchedRules.push(r);
+          matchedDistinct.push(leafDistinct[leaf]!);
           continue;
         }
         if (!this.allHit(r)) continue;
