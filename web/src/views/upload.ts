@@ -10,6 +10,8 @@ import { formatRoute, type Route } from '../route.js';
 const CODEBOOK_RE = /\.(ya?ml|qdc)$/i;
 const DOC_ACCEPT = '.pdf,.docx,.txt,.md,.vtt,.srt,.csv,.jsonl';
 const POLL_MS = 1500;
+// Documents also arrive from elsewhere (the CLI, a colleague): keep looking, less often, when nothing is busy.
+const IDLE_POLL_MS = 5000;
 
 interface UploadRow {
   file: File;
@@ -154,7 +156,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       replaceChildren(docsMsg, errorBanner(e, 'Cannot list documents'));
     }
     const busy = docs.some((d) => d.status === 'UPLOADED' || d.status === 'EXTRACTED') || rows.some((r) => !r.done);
-    if (busy) schedule(POLL_MS);
+    schedule(busy ? POLL_MS : IDLE_POLL_MS);
   }
 
   function schedule(ms: number): void {
