@@ -5,19 +5,12 @@ import { QualtagError } from '../errors.js';
 import type { Category, Code, Codebook, Language } from '../model.js';
 import { parseRule, RuleSyntaxError } from './rules.js';
 
-export interface DraftCode {
+/** A code as a loader read it: its id may still be missing (made from the name). */
+export type DraftCode = Omit<Code, 'id' | 'categoryId'> & {
   id?: string;
-  name: string;
-  definition?: string;
-  indicators: string[];
-  questions: string[];
-  aliases: string[];
-  rules: string[];
-  exclude: string[];
-  color?: string;
   /** Where this code came from, for error messages (e.g. `categories[2].codes[0]` or `row 5`). */
   where: string;
-}
+};
 
 export interface DraftCategory {
   id?: string;

@@ -1,8 +1,8 @@
 // Evaluation of the tagger against gold-coded passages (../shared/corpus/gold/*.jsonl):
 // hit@1, hit@k (the gold code or any code in `also` among the top k), coverage, mean proposals,
 // and per-code precision/recall over all proposals made.
-import { z } from 'zod';
-import { QualtagError } from '../errors.js';
+import * as z from 'zod';
+import { parseJsonLines } from './jsonl.js';
 import type { Proposal } from '../model.js';
 
 export const GoldItem = z.object({
@@ -14,23 +14,7 @@ export const GoldItem = z.object({
 export type GoldItem = z.infer<typeof GoldItem>;
 
 export function parseGold(text: string, fileName: string): GoldItem[] {
-  const items: GoldItem[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (!line.trim()) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new QualtagError('BAD_ROWS', 'not a JSON object', 'Each line of a gold file is one JSON object with id, text and code', `${fileName}: line ${i + 1}`);
-    }
-    const parsed = GoldItem.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new QualtagError('BAD_ROWS', `${issue.path.join('.') || 'item'}: ${issue.message}`, 'Each gold item needs id, text and code (and optionally also: [codes])', `${fileName}: line ${i + 1}`);
-    }
-    items.push(parsed.data);
-  });
-  return items;
+  return parseJsonLines(text, fileName, GoldItem, 'id, text and code (and optionally also: [codes])');
 }
 
 export interface CodeStats {

@@ -4,11 +4,12 @@
 // each with the nearest preceding interviewer turn as its context.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import { extractFile } from '../extract/index.js';
 import { segmentDocument } from '../segment/index.js';
 import { interviewerContexts } from './context.js';
+import { parseJsonLines } from './jsonl.js';
 import type { GoldItem } from './eval.js';
 
 const TranscriptEntry = z.object({
@@ -49,22 +50,7 @@ export async function loadTranscriptGold(indexPath: string): Promise<TranscriptG
   const dir = path.dirname(indexPath);
   const name = path.basename(indexPath);
   const out: TranscriptGold = { items: [], skipped: [] };
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (!line.trim()) continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      throw new QualtagError('BAD_ROWS', 'not a JSON object', 'Each line of the index is {"file": ..., "answers": [{"code": ...}, ...]}', `${name}: line ${i + 1}`);
-    }
-    const parsed = TranscriptEntry.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new QualtagError('BAD_ROWS', `${issue.path.join('.') || 'entry'}: ${issue.message}`, 'Each line needs file and answers: [{code, also?}]', `${name}: line ${i + 1}`);
-    }
-    const entry = parsed.data;
+  for (const entry of parseJsonLines(text, name, TranscriptEntry, '{"file": ..., "answers": [{"code": ..., "also"?: [...]}]}')) {
     try {
       const bytes = await readFile(path.join(dir, entry.file));
       const segments = segmentDocument(await extractFile(bytes, entry.file), { unit: 'turn' });
