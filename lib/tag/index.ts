@@ -52,8 +52,8 @@ const DEFAULTS = { relativeCutoff: 0.3, topK: 3, minScore: 0.2, categoryPrior: 0
 class CompiledTagger implements Tagger {
   private readonly matcher: Matcher;
   /** Per compiled rule: index of its code, and whether it vetoes the code instead of scoring it. */
-  private readonly ruleCode: number[] = [];
-  private readonly ruleExcludes: boolean[] = [];
+  private readonly ruleCode: Int32Array;
+  private readonly ruleExcludes: Uint8Array;
   private readonly ruleWeight: Float64Array;
   private readonly codeIds: string[] = [];
   private readonly codeCategory: number[] = [];
@@ -64,7 +64,8 @@ class CompiledTagger implements Tagger {
   private readonly score: Float64Array;
   private readonly stamp: Int32Array;
   private readonly vetoStamp: Int32Array;
-  private ruleHit = new Int32Array(0);
+  /** Rules that held in this call (stamp = epoch), so evidence is built only from them. */
+  private readonly ruleHit: Int32Array;
   private epoch = 0;
   private context: ContextScorer | undefined;
   readonly rulesByCode = new Map<string, string[]>();
@@ -78,6 +79,8 @@ class CompiledTagger implements Tagger {
     this.matcher = new Matcher(cb.language);
     const suggested = opts.suggest ? suggestRules(cb) : new Map<string, string[]>();
     const categories = new Map<string, number>();
+    const ruleCode: number[] = [];
+    const ruleExcludes: number[] = [];
     for (const code of cb.categories.flatMap((c) => c.codes)) {
       const c = this.codeIds.length;
       this.codeIds.push(code.id);
@@ -88,17 +91,20 @@ class CompiledTagger implements Tagger {
       this.rulesByCode.set(code.id, rules);
       for (const rule of rules) {
         const r = this.matcher.add(rule);
-        this.ruleCode[r] = c;
-        this.ruleExcludes[r] = false;
+        ruleCode[r] = c;
+        ruleExcludes[r] = 0;
         this.codeRules[c]!.push(r);
       }
       for (const rule of code.exclude) {
         const r = this.matcher.add(rule);
-        this.ruleCode[r] = c;
-        this.ruleExcludes[r] = true;
+        ruleCode[r] = c;
+        ruleExcludes[r] = 1;
       }
     }
     this.ruleWeight = Float64Array.from(this.matcher.rules, (r) => r.weight);
+    this.ruleCode = Int32Array.from(ruleCode);
+    this.ruleExcludes = Uint8Array.from(ruleExcludes);
+    this.ruleHit = new Int32Array(ruleCode.length);
     const n = this.codeIds.length;
     // Rank of each code id in string order (equal ids share a rank), so ties compare as integers.
     const sortedIds = [...new Set(this.codeIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -120,6 +126,7 @@ class CompiledTagger implements Tagger {
     if (++this.epoch >= 0x7fffffff) {
       this.stamp.fill(0);
       this.vetoStamp.fill(0);
+      this.ruleHit.fill(0);
       this.epoch = 1;
     }
     const e = this.epoch;
@@ -128,6 +135,7 @@ class CompiledTagger implements Tagger {
     for (let i = 0; i < count; i++) {
       const r = m.matchedRules[i]!;
       const c = this.ruleCode[r]!;
+      this.ruleHit[r] = e;
       if (this.ruleExcludes[r]) {
         this.vetoStamp[c] = e;
         continue;
@@ -172,7 +180,6 @@ class CompiledTagger implements Tagger {
     const best = ranked[0]?.score ?? 0;
     const out: Proposal[] = [];
     if (!ranked.length) return out;
-    this.markHitRules(count);
     for (const p of ranked) {
       if (out.length >= topK || p.score < minScore || p.score < best * relativeCutoff) break;
       out.push(this.proposal(p.c, p.score, count, fromContext.get(p.c)));
@@ -230,20 +237,12 @@ class CompiledTagger implements Tagger {
     const out: Proposal[] = [];
     if (!filled) return out;
     const best = ts[0]!;
-    this.markHitRules(count);
     for (let i = 0; i < filled; i++) {
       const score = ts[i]!;
       if (score < minScore || score < best * relativeCutoff) break;
       out.push(this.proposal(tc[i]!, score, count, undefined));
     }
     return out;
-  }
-
-  /** Marks the rules that held in the last scan, so evidence is built only from them. */
-  private markHitRules(count: number): void {
-    const m = this.matcher;
-    if (this.ruleHit.length !== m.rules.length) this.ruleHit = new Int32Array(m.rules.length);
-    for (let i = 0; i < count; i++) this.ruleHit[m.matchedRules[i]!] = this.epoch;
   }
 
   /** One proposal with its evidence: the spans of the code's rules that held (and the context, last). */

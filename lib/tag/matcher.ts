@@ -38,14 +38,16 @@ export interface RuleMatch {
   spans: Span[];
 }
 
-/** What the scan needs of a distinct word: its keys, the trie nodes they reach, and (when no phrase
- * starts there) the leaves those nodes hold, as one flat list. */
+/** What the scan needs of a distinct word: its keys, the leaves its trie nodes hold, and the nodes
+ * from which a phrase continues. */
 interface WordEntry {
   keys: string[];
-  roots: TrieNode[];
-  leaves: number[] | null;
-  /** The flat leaves again, as leafPool[ls .. le): next to the entry's other fields, so the scan reads
-   * them from one compact array instead of following a pointer to a list somewhere on the heap. */
+  /** Nodes reached from which a phrase continues (walked at each occurrence of the word). */
+  walks: TrieNode[];
+  /** Whether any key can continue a phrase (is a second or later word of one): else no walk reaches it. */
+  inner: boolean;
+  /** The leaves of the nodes reached, each once, as leafPool[ls .. le): next to the entry's other
+   * fields, so the scan reads them from one compact array instead of following a pointer. */
   ls: number;
   le: number;
 }
@@ -57,7 +59,7 @@ const MIN_HEAD = 4;
 const MAX_POOL = 1 << 22;
 const NO_ROOTS: TrieNode[] = [];
 const NO_LEAVES: number[] = [];
-const NO_ENTRY: WordEntry = { keys: NO_KEYS, roots: NO_ROOTS, leaves: null, ls: 0, le: 0 };
+const NO_ENTRY: WordEntry = { keys: NO_KEYS, walks: NO_ROOTS, inner: false, ls: 0, le: 0 };
 
 export class Matcher {
   readonly rules: CompiledRule[] = [];
@@ -70,6 +72,8 @@ export class Matcher {
   /** Stems of single plain words in the rules: the vocabulary closed compounds are split against. */
   private readonly vocabulary = new Set<string>();
   private readonly analysed = new Map<string, string[]>();
+  /** Keys that occur as a second or later word of a phrase. */
+  private readonly innerKeys = new Set<string>();
 
   constructor(private readonly lang: Language) {}
 
@@ -83,7 +87,10 @@ export class Matcher {
     for (const key of keys) {
       // A node gets a `next` map only when a longer phrase continues from it, so the scan never walks
       // into an empty map after a single-word hit.
-      if (node) map = node.next ??= new Map();
+      if (node) {
+        map = node.next ??= new Map();
+        this.innerKeys.add(key);
+      }
       node = map.get(key);
       if (!node) {
         node = { leaves: [], next: undefined };
@@ -205,14 +212,19 @@ export class Matcher {
   /** Rules of each leaf, flat: those of leaf l are leafRuleList[leafRuleStart[l] .. leafRuleStart[l + 1]). */
   private leafRuleStart: Int32Array = new Int32Array(1);
   private leafRuleList: Int32Array = new Int32Array(0);
+  /** Per leaf, the one rule it triggers when that is a single-leaf rule of its own (else -1): the usual
+   * case, taken without the rule stamps (such a rule has no other leaf to be reached from twice). */
+  private leafSoleRule: Int32Array = new Int32Array(0);
   /** Leaves that must all have a hit for a rule to hold (checked before it is evaluated), flat as above. */
   private requiredStart: Int32Array = new Int32Array(1);
   private requiredList: Int32Array = new Int32Array(0);
   private tokStart = new Int32Array(256);
   private tokEnd = new Int32Array(256);
-  /** Rules that held in the last scan and how many distinct places matched them (parallel arrays). */
-  readonly matchedRules: number[] = [];
-  readonly matchedDistinct: number[] = [];
+  /** Rules that held in the last scan and how many distinct places matched them: the first
+   * `matchedCount` entries of these parallel arrays. */
+  matchedRules = new Int32Array(0);
+  matchedDistinct = new Int32Array(0);
+  matchedCount = 0;
 
   private prepare(): void {
     const leaves = this.leafRules.length;
@@ -224,18 +236,23 @@ export class Matcher {
       this.leafSpans = new Array<Span[] | undefined>(leaves);
       this.leafSpansStamp = new Int32Array(leaves);
       this.touchedLeaves = new Int32Array(Math.max(64, leaves));
-      [this.leafRuleStart, this.leafRuleList] = flatten(this.leafRules);
       this.epoch = 0;
     }
     if (this.ruleStamp.length !== this.rules.length) {
       this.ruleStamp = new Int32Array(this.rules.length);
+      this.matchedRules = new Int32Array(this.rules.length);
+      this.matchedDistinct = new Int32Array(this.rules.length);
       this.ruleIsLeaf = new Int32Array(this.rules.length).fill(-1);
       const required = this.rules.map((r, i) => {
         if (r.root.type === 'leaf') this.ruleIsLeaf[i] = r.root.leaf;
         return [...new Set(requiredLeaves(r.root))];
       });
       [this.requiredStart, this.requiredList] = flatten(required);
-      [this.leafRuleStart, this.leafRuleList] = flatten(this.leafRules);
+      // A rule that needs certain leaves is looked at only when the first of them was hit (it cannot
+      // hold otherwise); one without (OR, NOT at the top) whenever any of its leaves was.
+      const triggers = this.leafRules.map((rules, leaf) => rules.filter((r) => !required[r]!.length || required[r]![0] === leaf));
+      [this.leafRuleStart, this.leafRuleList] = flatten(triggers);
+      this.leafSoleRule = Int32Array.from(triggers, (rules, leaf) => (rules.length === 1 && this.ruleIsLeaf[rules[0]!] === leaf ? rules[0]! : -1));
       this.epoch = 0;
     }
     if (++this.epoch >= 0x7fffffff) {
@@ -302,6 +319,7 @@ export class Matcher {
   };
 
   private walk(map: Map<string, TrieNode>, keys: string[][], n: number, from: number, at: number): void {
+    if (!this.starts[at]!.inner) return;
     const list = keys[at]!;
     for (let k = 0; k < list.length; k++) {
       const node = map.get(list[k]!);
@@ -350,20 +368,18 @@ export class Matcher {
   private entryOf(keys: string[]): WordEntry {
     let entry = this.entries.get(keys);
     if (!entry) {
-      let roots: TrieNode[] = [];
+      const roots: TrieNode[] = [];
       for (const key of keys) {
         const node = this.root.get(key);
         if (node) roots.push(node);
       }
-      // Usually no root node continues into a phrase: then the word's hits are one flat list of leaves
-      // (in the order the nodes would give them, a leaf reached twice kept once, as recordHit would).
-      // Most words reach nothing and share one empty list, which keeps the per-word caches small.
-      let leaves: number[] | null = null;
-      if (!roots.length) [roots, leaves] = [NO_ROOTS, NO_LEAVES];
-      else if (!roots.some((r) => r.next)) leaves = [...new Set(roots.flatMap((r) => r.leaves))];
+      // The single-word hits are one flat list of leaves (in the order the nodes give them, a leaf
+      // reached twice kept once, as recordHit would); most words reach nothing and share no list.
+      const leaves = roots.length ? [...new Set(roots.flatMap((r) => r.leaves))] : NO_LEAVES;
+      const walks = roots.some((r) => r.next) ? roots.filter((r) => r.next) : NO_ROOTS;
       let ls = 0;
       let le = 0;
-      if (leaves?.length) {
+      if (leaves.length) {
         if (this.poolSize + leaves.length > this.leafPool.length) {
           const pool = new Int32Array(Math.max(this.leafPool.length * 2, this.poolSize + leaves.length));
           pool.set(this.leafPool.subarray(0, this.poolSize));
@@ -373,7 +389,7 @@ export class Matcher {
         for (const leaf of leaves) this.leafPool[this.poolSize++] = leaf;
         le = this.poolSize;
       }
-      entry = { keys, roots, leaves, ls, le };
+      entry = { keys, walks, inner: keys.some((k) => this.innerKeys.has(k)), ls, le };
       this.entries.set(keys, entry);
     }
     return entry;
@@ -387,8 +403,7 @@ export class Matcher {
     this.prepare();
     this.hitCount = 0;
     this.touchedCount = 0;
-    this.matchedRules.length = 0;
-    this.matchedDistinct.length = 0;
+    this.matchedCount = 0;
     this.wordCount = 0;
     // The leaf pool only grows as new words are seen: past a bound, start the word caches afresh.
     if (this.poolSize > MAX_POOL) {
@@ -409,11 +424,10 @@ export class Matcher {
     const touchedLeaves = this.touchedLeaves;
     for (let i = 0; i < n; i++) {
       const entry = starts[i]!;
-      if (entry.leaves) {
-        const ls = entry.ls;
-        const le = entry.le;
-        const len = le - ls;
-        if (len === 0) continue;
+      const ls = entry.ls;
+      const le = entry.le;
+      const len = le - ls;
+      if (len) {
         // A flat list holds each leaf once and every earlier hit starts before word i, so no hit can
         // repeat here: record it without recordHit's duplicate check (same list, same counts).
         if (this.hitCount + len > this.hitP0.length) this.growHits(this.hitCount + len);
@@ -440,15 +454,11 @@ export class Matcher {
           hitNext[h] = head;
           leafHead[leaf] = h;
         }
-        continue;
       }
-      const roots = entry.roots;
-      for (let k = 0; k < roots.length; k++) {
-        const node = roots[k]!;
-        const leaves = node.leaves;
-        for (let j = 0; j < leaves.length; j++) this.recordHit(leaves[j]!, i, i);
-        if (node.next && i + 1 < n) this.walk(node.next, keys, n, i, i + 1);
-      }
+      // Phrases starting here: their hits start at word i too, after the single words (recordHit keeps
+      // a hit reached twice once).
+      const walks = entry.walks;
+      if (walks.length && i + 1 < n) for (let k = 0; k < walks.length; k++) this.walk(walks[k]!.next!, keys, n, i, i + 1);
     }
     const e = this.epoch;
     const touched = this.touchedLeaves;
@@ -457,28 +467,37 @@ export class Matcher {
     const ruleList = this.leafRuleList;
     const ruleStamp = this.ruleStamp;
     const ruleIsLeaf = this.ruleIsLeaf;
+    const leafSoleRule = this.leafSoleRule;
     const matchedRules = this.matchedRules;
     const matchedDistinct = this.matchedDistinct;
+    let matched = 0;
     for (let t = 0; t < touchedCount; t++) {
       const leaf = touched[t]!;
+      const sole = leafSoleRule[leaf]!;
+      if (sole >= 0) {
+        matchedRules[matched] = sole;
+        matchedDistinct[matched++] = leafDistinct[leaf]!;
+        continue;
+      }
       for (let j = ruleStart[leaf]!, end = ruleStart[leaf + 1]!; j < end; j++) {
         const r = ruleList[j]!;
         if (ruleStamp[r] === e) continue;
         ruleStamp[r] = e;
         if (ruleIsLeaf[r] === leaf) {
-          matchedRules.push(r);
-          matchedDistinct.push(leafDistinct[leaf]!);
+          matchedRules[matched] = r;
+          matchedDistinct[matched++] = leafDistinct[leaf]!;
           continue;
         }
         if (!this.allHit(r)) continue;
         const spans = evaluate(this.rules[r]!.root, this.spansOfLeaf);
         if (spans?.length) {
-          this.matchedRules.push(r);
-          this.matchedDistinct.push(distinctStarts(spans));
+          matchedRules[matched] = r;
+          matchedDistinct[matched++] = distinctStarts(spans);
         }
       }
     }
-    return this.matchedRules.length;
+    this.matchedCount = matched;
+    return matched;
   }
 
   private allHit(rule: number): boolean {
@@ -506,25 +525,20 @@ export class Matcher {
       return;
     }
     if (this.leafStamp[leaf] !== this.epoch) return;
-    // The hit list runs backwards through the text: collect it, then push in text order.
-    const order = this.hitOrder;
-    let n = 0;
-    for (let h = this.leafHead[leaf]!; h >= 0 && n < order.length; h = this.hitNext[h]!) order[n++] = h;
-    if (n === order.length && this.hitNext[order[n - 1]!]! >= 0) {
-      for (const s of this.spansOf(rule)) out.push({ start: s.start, end: s.end, rule: source });
-      return;
-    }
-    for (let k = n - 1; k >= 0; k--) {
-      const h = order[k]!;
-      out.push({ start: this.tokStart[this.hitP0[h]!]!, end: this.tokEnd[this.hitP1[h]!]!, rule: source });
+    // The hit list runs backwards through the text: push it as it comes, then turn that stretch round.
+    const from = out.length;
+    for (let h = this.leafHead[leaf]!; h >= 0; h = this.hitNext[h]!) out.push({ start: this.tokStart[this.hitP0[h]!]!, end: this.tokEnd[this.hitP1[h]!]!, rule: source });
+    for (let a = from, b = out.length - 1; a < b; a++, b--) {
+      const t = out[a]!;
+      out[a] = out[b]!;
+      out[b] = t;
     }
   }
-  private readonly hitOrder = new Int32Array(256);
 
   /** Matches every rule against a text; returns the rules that hold, with their spans. */
   match(text: string): RuleMatch[] {
-    this.scan(text);
-    return this.matchedRules.map((rule) => ({ rule, spans: this.spansOf(rule) }));
+    const count = this.scan(text);
+    return Array.from(this.matchedRules.subarray(0, count), (rule) => ({ rule, spans: this.spansOf(rule) }));
   }
 }
 
