@@ -58,14 +58,14 @@ class CompiledTagger implements Tagger {
   private readonly codeIds: string[] = [];
   private readonly codeCategory: number[] = [];
   private readonly codeRank: Int32Array;
-  /** Scoring rules of each code, for building evidence once a code survives the cut. */
-  private readonly codeRules: number[][] = [];
   // Scratch arrays reused by every tag() call: a code is touched in this call when its stamp is the epoch.
   private readonly score: Float64Array;
   private readonly stamp: Int32Array;
   private readonly vetoStamp: Int32Array;
-  /** Rules that held in this call (stamp = epoch), so evidence is built only from them. */
-  private readonly ruleHit: Int32Array;
+  /** The scoring rules of each code that held in this call, as a linked list (head per code, -1 ends),
+   * so evidence is built only from them. */
+  private readonly codeHitHead: Int32Array;
+  private readonly ruleHitNext: Int32Array;
   private epoch = 0;
   private context: ContextScorer | undefined;
   readonly rulesByCode = new Map<string, string[]>();
@@ -86,14 +86,12 @@ class CompiledTagger implements Tagger {
       this.codeIds.push(code.id);
       if (!categories.has(code.categoryId)) categories.set(code.categoryId, categories.size);
       this.codeCategory.push(categories.get(code.categoryId)!);
-      this.codeRules.push([]);
       const rules = code.rules.length ? code.rules : (suggested.get(code.id) ?? []);
       this.rulesByCode.set(code.id, rules);
       for (const rule of rules) {
         const r = this.matcher.add(rule);
         ruleCode[r] = c;
         ruleExcludes[r] = 0;
-        this.codeRules[c]!.push(r);
       }
       for (const rule of code.exclude) {
         const r = this.matcher.add(rule);
@@ -104,7 +102,7 @@ class CompiledTagger implements Tagger {
     this.ruleWeight = Float64Array.from(this.matcher.rules, (r) => r.weight);
     this.ruleCode = Int32Array.from(ruleCode);
     this.ruleExcludes = Uint8Array.from(ruleExcludes);
-    this.ruleHit = new Int32Array(ruleCode.length);
+    this.ruleHitNext = new Int32Array(ruleCode.length);
     const n = this.codeIds.length;
     // Rank of each code id in string order (equal ids share a rank), so ties compare as integers.
     const sortedIds = [...new Set(this.codeIds)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -113,6 +111,7 @@ class CompiledTagger implements Tagger {
     this.score = new Float64Array(n);
     this.stamp = new Int32Array(n);
     this.vetoStamp = new Int32Array(n);
+    this.codeHitHead = new Int32Array(n);
   }
 
   tag(text: string, opts: TagOptions = {}): Proposal[] {
@@ -126,7 +125,6 @@ class CompiledTagger implements Tagger {
     if (++this.epoch >= 0x7fffffff) {
       this.stamp.fill(0);
       this.vetoStamp.fill(0);
-      this.ruleHit.fill(0);
       this.epoch = 1;
     }
     const e = this.epoch;
@@ -135,7 +133,6 @@ class CompiledTagger implements Tagger {
     for (let i = 0; i < count; i++) {
       const r = m.matchedRules[i]!;
       const c = this.ruleCode[r]!;
-      this.ruleHit[r] = e;
       if (this.ruleExcludes[r]) {
         this.vetoStamp[c] = e;
         continue;
@@ -145,8 +142,11 @@ class CompiledTagger implements Tagger {
       if (this.stamp[c] !== e) {
         this.stamp[c] = e;
         this.score[c] = add;
+        this.codeHitHead[c] = -1;
         touched.push(c);
       } else this.score[c] = this.score[c]! + add;
+      this.ruleHitNext[r] = this.codeHitHead[c]!;
+      this.codeHitHead[c] = r;
     }
     // Evidence for a category (all its codes together) lifts each of its codes a little.
     const prior = this.opts.categoryPrior;
@@ -248,13 +248,9 @@ class CompiledTagger implements Tagger {
   /** One proposal with its evidence: the spans of the code's rules that held (and the context, last). */
   private proposal(c: number, score: number, count: number, cm: ContextMatch | undefined): Proposal {
     const m = this.matcher;
-    const e = this.epoch;
     const evidence: Evidence[] = [];
-    if (count) {
-      for (const r of this.codeRules[c]!) {
-        if (this.ruleHit[r] === e) m.pushEvidence(r, evidence);
-      }
-    }
+    // Evidence order does not matter here: tidy() puts it in text order.
+    if (count && this.stamp[c] === this.epoch) for (let r = this.codeHitHead[c]!; r >= 0; r = this.ruleHitNext[r]!) m.pushEvidence(r, evidence);
     const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
     // The answer's own spans stay the evidence; the question that supported the code comes last.
     if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[c]}` : `question: ${cm.question}`, source: 'context' });
