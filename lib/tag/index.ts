@@ -62,9 +62,10 @@ class CompiledTagger implements Tagger {
   private readonly score: Float64Array;
   private readonly stamp: Int32Array;
   private readonly vetoStamp: Int32Array;
-  /** The scoring rules of each code that held in this call, as a linked list (head per code, -1 ends),
-   * so evidence is built only from them. */
+  /** The scoring rules of each code that held in this call, as a linked list in the order they were
+   * matched (about text order, which spares tidy() a sort): head and tail per code, -1 ends. */
   private readonly codeHitHead: Int32Array;
+  private readonly codeHitTail: Int32Array;
   private readonly ruleHitNext: Int32Array;
   private epoch = 0;
   private context: ContextScorer | undefined;
@@ -112,6 +113,7 @@ class CompiledTagger implements Tagger {
     this.stamp = new Int32Array(n);
     this.vetoStamp = new Int32Array(n);
     this.codeHitHead = new Int32Array(n);
+    this.codeHitTail = new Int32Array(n);
   }
 
   tag(text: string, opts: TagOptions = {}): Proposal[] {
@@ -142,11 +144,14 @@ class CompiledTagger implements Tagger {
       if (this.stamp[c] !== e) {
         this.stamp[c] = e;
         this.score[c] = add;
-        this.codeHitHead[c] = -1;
+        this.codeHitHead[c] = r;
         touched.push(c);
-      } else this.score[c] = this.score[c]! + add;
-      this.ruleHitNext[r] = this.codeHitHead[c]!;
-      this.codeHitHead[c] = r;
+      } else {
+        this.score[c] = this.score[c]! + add;
+        this.ruleHitNext[this.codeHitTail[c]!] = r;
+      }
+      this.codeHitTail[c] = r;
+      this.ruleHitNext[r] = -1;
     }
     // Evidence for a category (all its codes together) lifts each of its codes a little.
     const prior = this.opts.categoryPrior;
@@ -249,7 +254,7 @@ class CompiledTagger implements Tagger {
   private proposal(c: number, score: number, count: number, cm: ContextMatch | undefined): Proposal {
     const m = this.matcher;
     const evidence: Evidence[] = [];
-    // Evidence order does not matter here: tidy() puts it in text order.
+    // tidy() puts the evidence in text order.
     if (count && this.stamp[c] === this.epoch) for (let r = this.codeHitHead[c]!; r >= 0; r = this.ruleHitNext[r]!) m.pushEvidence(r, evidence);
     const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
     // The answer's own spans stay the evidence; the question that supported the code comes last.

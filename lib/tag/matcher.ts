@@ -319,14 +319,13 @@ export class Matcher {
   };
 
   private walk(map: Map<string, TrieNode>, keys: string[][], n: number, from: number, at: number): void {
-    if (!this.starts[at]!.inner) return;
     const list = keys[at]!;
     for (let k = 0; k < list.length; k++) {
       const node = map.get(list[k]!);
       if (!node) continue;
       const leaves = node.leaves;
       for (let j = 0; j < leaves.length; j++) this.recordHit(leaves[j]!, from, at);
-      if (node.next && at + 1 < n) this.walk(node.next, keys, n, from, at + 1);
+      if (node.next && at + 1 < n && this.starts[at + 1]!.inner) this.walk(node.next, keys, n, from, at + 1);
     }
   }
 
@@ -458,7 +457,7 @@ export class Matcher {
       // Phrases starting here: their hits start at word i too, after the single words (recordHit keeps
       // a hit reached twice once).
       const walks = entry.walks;
-      if (walks.length && i + 1 < n) for (let k = 0; k < walks.length; k++) this.walk(walks[k]!.next!, keys, n, i, i + 1);
+      if (walks.length && i + 1 < n && starts[i + 1]!.inner) for (let k = 0; k < walks.length; k++) this.walk(walks[k]!.next!, keys, n, i, i + 1);
     }
     const e = this.epoch;
     const touched = this.touchedLeaves;
