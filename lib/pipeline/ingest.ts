@@ -36,8 +36,13 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
     s3Key: obj.key,
     sourceVersion,
     ...(obj.versionId ? { s3VersionId: obj.versionId } : {}),
+    ...(obj.sequencer ? { sequencer: obj.sequencer } : {}),
   });
   if (claim.kind === 'done') return { documentId, status: claim.document.status, duplicate: true };
+  if (claim.kind === 'stale') {
+    log.info('ignoring an event older than the upload already processed', { projectId, documentId, key: obj.key, sequencer: obj.sequencer, current: claim.document.sequencer });
+    return { documentId, status: 'SKIPPED', reason: 'a newer upload of this file was processed already' };
+  }
   if (claim.kind === 'extracted') {
     // A previous attempt stopped after extraction: only the hand-over may be missing.
     await deps.tagQueue.send([{ projectId, documentId, reason: 'ingest' }]);
@@ -66,6 +71,13 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
   const segments = segmentDocument(doc, { unit, documentId });
   if (segments.length === 0) return fail('the file contains no text to code. Check that it is the transcript you meant to upload');
 
+  // A newer upload of the same file may have claimed the document while this one was extracted: then
+  // this one stops here and leaves the text and segments to it.
+  const latest = await deps.store.getDocument(documentId);
+  if (latest && latest.sourceVersion !== sourceVersion) {
+    log.info('a newer upload took over while extracting', { projectId, documentId, key: obj.key });
+    return { documentId, status: 'SKIPPED', reason: 'a newer upload of this file took over' };
+  }
   const key = textKey(projectId, documentId);
   await deps.blobs.putObject(key, doc.text, 'text/plain; charset=utf-8');
   await deps.store.putSegments(projectId, documentId, segments, claim.document.segmentCount ?? 0);

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
+import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, snapshot, type NewCodingContext } from '../review/decision.js';
 import type { Segment } from '../model.js';
 import * as K from './keys.js';
@@ -266,6 +267,7 @@ export class DynamoStore implements Store {
       if (current.status === 'EXTRACTED') return { kind: 'extracted', document: current };
       return { kind: 'claimed', document: current };
     }
+    if (current && isOlderEvent(u.sequencer, current.sequencer)) return { kind: 'stale', document: current };
     const at = now();
     const doc: DocumentRecord = {
       projectId: u.projectId,
@@ -275,6 +277,7 @@ export class DynamoStore implements Store {
       s3Key: u.s3Key,
       sourceVersion: u.sourceVersion,
       ...(u.s3VersionId ? { s3VersionId: u.s3VersionId } : {}),
+      ...(u.sequencer ? { sequencer: u.sequencer } : {}),
       respondents: [],
       // Kept from the previous version so its extra segments can be deleted (see ClaimResult).
       ...(current?.segmentCount !== undefined ? { segmentCount: current.segmentCount } : {}),

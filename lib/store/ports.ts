@@ -83,6 +83,8 @@ export interface DocumentRecord {
   /** S3 object version (versioned buckets) or, without versioning, the ETag: the idempotency key. */
   sourceVersion: string;
   s3VersionId?: string;
+  /** S3 event sequencer of that upload: an event with a lower one is older and is not processed. */
+  sequencer?: string;
   sha256?: string;
   format?: SourceFormat;
   pages?: number;
@@ -279,7 +281,9 @@ export type ClaimResult =
   /** Same object version already extracted: only the hand-over to tagging may be missing. */
   | { kind: 'extracted'; document: DocumentRecord }
   /** Same object version already TAGGED or FAILED: a duplicate event, nothing to do. */
-  | { kind: 'done'; document: DocumentRecord };
+  | { kind: 'done'; document: DocumentRecord }
+  /** An event older (by S3 sequencer) than the upload the document already comes from: ignored. */
+  | { kind: 'stale'; document: DocumentRecord };
 // On 'claimed' the record keeps the previous version's segmentCount, so stale segments can be deleted.
 
 export interface UploadedObject {
@@ -289,6 +293,7 @@ export interface UploadedObject {
   s3Key: string;
   sourceVersion: string;
   s3VersionId?: string;
+  sequencer?: string;
 }
 
 /** One write of the re-tag reconciliation, conditional on what the tagger read. */

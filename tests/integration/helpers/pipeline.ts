@@ -23,11 +23,11 @@ export class CapturingTagQueue implements TagQueue {
 }
 
 /** Uploads a file under uploads/<project>/ and returns the SQS body S3 would send for it. */
-export async function upload(s3: S3Client, bucket: string, projectId: string, fileName: string, body: Uint8Array | string): Promise<string> {
+export async function upload(s3: S3Client, bucket: string, projectId: string, fileName: string, body: Uint8Array | string, sequencer?: string): Promise<string> {
   const key = uploadKey(projectId, fileName);
   const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-  return JSON.stringify({ Records: [s3Record({ bucket, key, eTag: out.ETag?.replace(/"/g, ''), size })] });
+  return JSON.stringify({ Records: [s3Record({ bucket, key, eTag: out.ETag?.replace(/"/g, ''), size, ...(sequencer ? { sequencer } : {}) })] });
 }
 
 export async function runIngest(deps: PipelineDeps, bodies: string[]): Promise<SQSBatchResponse> {
