@@ -1,13 +1,15 @@
 // `qualtag eval --codebook <file> --gold <gold.jsonl>`: how well the tagger's proposals match gold codes.
 // `--transcripts <index.jsonl>` measures answers in real transcripts, with and without the interviewer's
-// question as context.
+// question as context. `--learn-folds k` adds k-fold cross-validation of rule terms learnt from the gold
+// codings (qualtag rules learn): each segment is tagged with rules learnt from the other folds only.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { QualtagError } from '../../errors.js';
 import type { Codebook } from '../../model.js';
 import { bagOfStemsBaseline } from '../../tag/baseline.js';
-import { evaluate, parseGold, type EvalResult } from '../../tag/eval.js';
+import { crossValidateLearning, evaluate, parseGold, type EvalResult, type LearnCrossValidation } from '../../tag/eval.js';
+import { LEARN_PARAMS } from '../../tag/learn.js';
 import { compileTagger } from '../../tag/index.js';
 import { loadTranscriptGold } from '../../tag/transcript-eval.js';
 import { loadCodebookFile, positiveInt } from './codebook-file.js';
@@ -21,6 +23,9 @@ interface EvalOptions {
   k: number;
   json?: boolean;
   baseline?: boolean;
+  learnFolds?: number;
+  learnTop: number;
+  minSupport: number;
 }
 
 const pct = (x: number | null): string => (x === null ? '   -' : `${(x * 100).toFixed(0).padStart(3)}%`);
@@ -39,6 +44,20 @@ export function formatEval(r: EvalResult, label: string): string {
   return lines.join('\n');
 }
 
+/** Plain against learnt-rule figures of a cross-validation, with the per-fold figures. */
+export function formatLearn(r: LearnCrossValidation): string {
+  const k = r.plain.k;
+  const row = (name: string, e: EvalResult) => `  ${name.padEnd(14)} ${e.hitAt1.toFixed(3)}  ${e.hitAtK.toFixed(3)}  ${e.coverage.toFixed(3)}     ${e.meanProposals.toFixed(2)}`;
+  return [
+    `rules learnt from the gold codings, ${r.folds}-fold cross-validated (top ${r.top} learnt rules per code, min support ${r.minSupport}; each segment is tagged with rules learnt from the other folds only):`,
+    `  ${''.padEnd(14)} hit@1  hit@${k}  coverage  proposals`,
+    row('plain', r.plain),
+    row('+ learnt rules', r.learned),
+    '  per fold (segments, learnt rules added, hit@1 plain -> learnt, hit@k plain -> learnt):',
+    ...r.perFold.map((f) => `    ${String(f.fold).padStart(2)}: ${String(f.items).padStart(4)} segments, +${f.rulesAdded} rules, hit@1 ${f.plain.hitAt1.toFixed(3)} -> ${f.learned.hitAt1.toFixed(3)}, hit@${k} ${f.plain.hitAtK.toFixed(3)} -> ${f.learned.hitAtK.toFixed(3)}`),
+  ].join('\n');
+}
+
 export function registerEval(program: Command): void {
   program
     .command('eval')
@@ -50,9 +69,15 @@ export function registerEval(program: Command): void {
     .option('--k <k>', 'count a hit when a gold code is among the top k', positiveInt, 3)
     .option('--json', 'print the result as JSON')
     .option('--baseline', 'also measure the naive bag-of-stems baseline')
+    .option('--learn-folds <k>', 'with --gold: also cross-validate rule terms learnt from the gold codings (k folds: learn from k-1, measure on the one left out)', positiveInt)
+    .option('--learn-top <n>', 'with --learn-folds: learnt rules added per code', positiveInt, 5)
+    .option('--min-support <n>', 'with --learn-folds: a learnt term needs this many accepted segments of its code', positiveInt, LEARN_PARAMS.minSupport)
     .action(async (opts: EvalOptions) => {
       if (!opts.gold === !opts.transcripts) {
         throw new QualtagError('BAD_REQUEST', 'give either --gold or --transcripts', 'Use --gold <gold.jsonl> for coded passages or --transcripts <index.jsonl> for answers in transcripts', 'qualtag eval');
+      }
+      if (opts.learnFolds !== undefined && opts.transcripts) {
+        throw new QualtagError('BAD_REQUEST', '--learn-folds works with --gold only', 'Give the gold passages with --gold', 'qualtag eval');
       }
       const cb = await loadCodebookFile(opts.codebook);
       if (opts.transcripts) return evalTranscripts(cb, opts, opts.transcripts);
@@ -69,12 +94,15 @@ export function registerEval(program: Command): void {
       const tagger = compileTagger(cb);
       const result = evaluate(gold, (t) => tagger.tag(t, { topK: opts.k }), opts.k, codes);
       const baseline = opts.baseline ? evaluate(gold, (t) => bagOfStemsBaseline(cb)(t).slice(0, opts.k), opts.k, codes) : undefined;
+      const learn = opts.learnFolds !== undefined ? crossValidateLearning(cb, gold, { folds: opts.learnFolds, k: opts.k, top: opts.learnTop, minSupport: opts.minSupport }) : undefined;
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ codebook: cb.id, version: cb.version, ...result, ...(baseline ? { baseline } : {}) }, null, 2)}\n`);
+        const learnJson = learn ? { learn: { folds: learn.folds, top: learn.top, minSupport: learn.minSupport, learned: learn.learned, perFold: learn.perFold, added: learn.added } } : {};
+        process.stdout.write(`${JSON.stringify({ codebook: cb.id, version: cb.version, ...result, ...(baseline ? { baseline } : {}), ...learnJson }, null, 2)}\n`);
         return;
       }
       process.stdout.write(`${formatEval(result, `${cb.id} (${cb.version})`)}\n`);
       if (baseline) process.stdout.write(`\nbaseline (bag of indicator stems): hit@1 ${baseline.hitAt1.toFixed(3)}, hit@${opts.k} ${baseline.hitAtK.toFixed(3)}, proposals ${baseline.meanProposals.toFixed(2)}\n`);
+      if (learn) process.stdout.write(`\n${formatLearn(learn)}\n`);
     });
 }
 
