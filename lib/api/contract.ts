@@ -121,6 +121,21 @@ export type DocumentSummary = z.infer<typeof DocumentSummary>;
 export const DocumentStatusView = DocumentSummary.pick({ id: true, name: true, status: true, reason: true, updatedAt: true });
 export type DocumentStatusView = z.infer<typeof DocumentStatusView>;
 
+export const CodingAnchor = z.object({
+  state: z.enum(['moved', 'detached']),
+  /** Segment position (0-based) and text it was on before the re-upload. */
+  fromIndex: z.number().int(),
+  fromText: z.string(),
+  /** Document version whose segments moved it. */
+  sourceVersion: z.string(),
+  at: z.string(),
+  /** Word similarity of the old and new passage when the text changed. */
+  similarity: z.number().optional(),
+  /** The coded part (span) that was not found again; the coding now covers the whole segment. */
+  lostSpan: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
+});
+export type CodingAnchor = z.infer<typeof CodingAnchor>;
+
 export const Coding = z.object({
   id: z.string(),
   projectId: z.string(),
@@ -149,6 +164,12 @@ export const Coding = z.object({
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),
   createdAt: z.string(),
+  /**
+   * Present when a re-upload of the file moved the coding: `moved` (found its passage elsewhere or with
+   * changed text; `fromText` is the old passage) or `detached` (its passage is no longer in the file: the
+   * coding keeps the old text, is left out of reports and exports, and the researcher re-places or drops it).
+   */
+  anchor: CodingAnchor.optional(),
 });
 export type Coding = z.infer<typeof Coding>;
 
@@ -174,6 +195,8 @@ export const DocumentDetail = z.object({
   document: DocumentSummary,
   /** Segments in reading order with all their codings (any status). */
   segments: z.array(SegmentWithCodings),
+  /** Codings whose passage is no longer in the re-uploaded file (anchor.state `detached`). */
+  detached: z.array(Coding).optional(),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetail>;
 
@@ -211,7 +234,10 @@ export const AuditEvent = z.object({
   segmentIndex: z.number().int().optional(),
   codingId: z.string(),
   code: z.string(),
-  action: DecisionAction,
+  /** A reviewer's decision, or what a re-upload did to the coding (`move`, `detach`; by `qualtag`). */
+  action: z.enum([...DecisionAction.options, 'move', 'detach']),
+  /** Why, in words (re-anchoring events say from where to where and after which version). */
+  note: z.string().optional(),
   /** Status before and after; null when the coding did not exist before (add) or no longer exists (undo of an add). */
   from: CodingStatus.nullable(),
   to: CodingStatus.nullable(),

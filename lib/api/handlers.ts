@@ -9,6 +9,7 @@ import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, 
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestRetag } from '../pipeline/retag.js';
+import { isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
@@ -95,7 +96,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
   async function projectData(projectId: string): Promise<{ docs: DocumentRecord[]; codings: Coding[] }> {
     const docs = await all((p) => store.listDocuments(projectId, p));
     const perDoc = await mapLimit(docs, 8, (d) => store.listDocumentCodings(d.id));
-    return { docs, codings: perDoc.flat() };
+    // A detached coding's passage is no longer in the file: it waits for the researcher, uncounted and unexported.
+    return { docs, codings: perDoc.flat().filter((c) => !isDetached(c)) };
   }
 
   async function reportInput(projectId: string): Promise<ReportInput> {
@@ -108,7 +110,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       codebook,
       documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
       codings,
-      decisions,
+      decisions: decisions.flatMap((e) => (e.action === 'move' || e.action === 'detach' ? [] : [{ ...e, action: e.action }])),
     };
   }
 
@@ -212,13 +214,16 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const [segments, codings] = await Promise.all([all((p) => store.listSegments(doc.id, p)), store.listDocumentCodings(doc.id)]);
       const bySegment = new Map<number, Coding[]>();
       const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
+      const detached: Coding[] = [];
       for (const c of codings) {
-        (bySegment.get(c.segmentIndex) ?? bySegment.set(c.segmentIndex, []).get(c.segmentIndex)!).push(c);
+        if (isDetached(c)) detached.push(c);
+        else (bySegment.get(c.segmentIndex) ?? bySegment.set(c.segmentIndex, []).get(c.segmentIndex)!).push(c);
         counts[c.status]++;
       }
       return {
         document: { ...toDocumentSummary(doc), counts },
         segments: segments.sort((a, b) => a.index - b.index).map((s) => ({ ...toSegmentView(s), codings: (bySegment.get(s.index) ?? []).map(toApiCoding) })),
+        ...(detached.length ? { detached: detached.map(toApiCoding) } : {}),
       };
     },
 

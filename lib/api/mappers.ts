@@ -35,6 +35,7 @@ export function toApiCoding(c: Coding): ApiCoding {
     decidedBy: c.decidedBy ?? null,
     decidedAt: c.decidedAt ?? null,
     createdAt: c.createdAt,
+    ...(c.anchor ? { anchor: c.anchor } : {}),
   };
 }
 
@@ -113,5 +114,6 @@ export function toApiAudit(e: AuditEvent): ApiAuditEvent {
     version: e.after?.version ?? null,
     by: e.userId,
     at: e.at,
+    ...(e.note ? { note: e.note } : {}),
   };
 }

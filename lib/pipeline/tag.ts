@@ -5,6 +5,7 @@ import type { Codebook } from '../model.js';
 import { compileTagger, interviewerContexts, type Tagger } from '../tag/index.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
+import { reanchorDocument } from './reanchor-store.js';
 import { reconcile } from './reconcile.js';
 
 export interface TagOutcome {
@@ -74,7 +75,13 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
 
-  let existing: Coding[] = await store.listDocumentCodings(doc.id);
+  // First every human decision follows its passage (a re-upload may have shifted or changed segments);
+  // only then are the tagger's own proposals reconciled around them.
+  const anchored = await reanchorDocument(store, doc, segments);
+  if (anchored.moved || anchored.detached) {
+    log.info('codings re-anchored', { projectId: doc.projectId, documentId: doc.id, moved: anchored.moved, detached: anchored.detached });
+  }
+  let existing: Coding[] = anchored.codings;
   let written = 0;
   for (let round = 0; ; round++) {
     const changes = reconcile({

@@ -6,6 +6,7 @@ import {
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type TransactWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,7 @@ import {
   type ClaimResult,
   type Coding,
   type CodingChange,
+  type CodingMove,
   type CodingQuery,
   type CodingRef,
   type CodingSnapshot,
@@ -47,6 +49,7 @@ import {
 } from './ports.js';
 
 type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Drops the key-design attributes so items become plain domain objects. */
 function strip<T>(item: Item): T {
@@ -472,6 +475,69 @@ export class DynamoStore implements Store {
               ExpressionAttributeNames: { '#v': 'version' },
               ExpressionAttributeValues: { ':v': c.expectedVersion },
             }),
+      },
+    };
+  }
+
+  async moveCodings(batches: CodingMove[][]): Promise<ApplyResult> {
+    const result: ApplyResult = { written: 0, conflicts: [] };
+    for (const batch of batches) {
+      // The undo stacks travel with the codings; a coding that changed since it was planned stops the plan.
+      const items = await Promise.all(batch.map((m) => this.getCodingItem(m.from)));
+      const stale = batch.filter((m, i) => items[i]?.version !== m.from.version);
+      if (stale.length) {
+        result.conflicts.push(...stale.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version })));
+        return result;
+      }
+      const sk = (c: CodingRef): string => K.codingKey(c).SK;
+      const leaving = new Map(batch.map((m) => [sk(m.from), m]));
+      const arriving = new Set(batch.map((m) => sk(m.to)));
+      const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+      const actions = batch.flatMap((m, i) => {
+        // Each key once per transaction: a target that a coding of this batch leaves is overwritten on its version.
+        const displaced = leaving.get(sk(m.to));
+        const guard = displaced
+          ? versionIs(displaced.from.version)
+          : m.replacesVersion !== undefined
+            ? versionIs(m.replacesVersion)
+            : { ConditionExpression: 'attribute_not_exists(PK)' };
+        const undoStack = items[i]!.undoStack as CodingSnapshot[] | undefined;
+        const out: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.codingItem(m.to, undoStack), ...guard } }];
+        if (!arriving.has(sk(m.from))) out.push({ Delete: { TableName: this.tableName, Key: K.codingKey(m.from), ...versionIs(m.from.version) } });
+        if (m.event) out.push(this.auditPut(m.event));
+        return out;
+      });
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: actions }));
+          result.written += batch.length;
+          break;
+        } catch (e) {
+          const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+          if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
+            result.conflicts.push(...batch.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version })));
+            return result;
+          }
+          const retryable = isRetryable(e) || reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
+          if (!retryable || attempt + 1 >= MAX_ATTEMPTS) throw e;
+          await sleep(backoffMs(attempt));
+        }
+      }
+    }
+    return result;
+  }
+
+  private auditPut(event: AuditEvent) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...K.auditKey(event.projectId, event.at, event.id),
+          ...K.auditLists(event.projectId, event.documentId, event.at, event.id),
+          type: 'audit',
+          ...event,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
       },
     };
   }

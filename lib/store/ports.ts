@@ -145,11 +145,33 @@ export interface Coding extends CodingRef {
   /** Codebook version that proposed it (rule) or was current when it was added (human). */
   codebookVersion: string;
   span?: Span;
+  /** Set when a re-upload of the document moved or detached this coding (see lib/pipeline/reanchor.ts). */
+  anchor?: CodingAnchor;
   /** Optimistic-locking counter: every change increments it; a decision must name the version it saw. */
   version: number;
   createdAt: string;
   decidedBy?: string;
   decidedAt?: string;
+}
+
+/**
+ * How a human coding followed its passage when the file was re-uploaded. `moved`: it found its passage at
+ * another position or with changed text; `detached`: the passage is no longer in the file, so the coding
+ * is kept (at a position past the last segment, with its old text) for the researcher to re-place or drop,
+ * and left out of reports and exports.
+ */
+export interface CodingAnchor {
+  state: 'moved' | 'detached';
+  /** Segment position and text the coding was on before. */
+  fromIndex: number;
+  fromText: string;
+  /** The document version (S3 version or ETag) whose segments moved it. */
+  sourceVersion: string;
+  at: string;
+  /** Word-token similarity of the old and new passage when the text changed (absent: same text). */
+  similarity?: number;
+  /** The coded part of the segment (span), when it was not found in the new text; the coding now covers the segment. */
+  lostSpan?: Span & { text: string };
 }
 
 /** Opaque id of a coding for URLs: `<documentId>~<segmentIndex>~<encoded code>`. */
@@ -193,18 +215,23 @@ export interface Decision extends CodingRef {
 /** The state of a coding before or after a decision; null = the coding did not exist. */
 export type CodingSnapshot = Pick<Coding, 'origin' | 'status' | 'version' | 'decidedBy' | 'decidedAt' | 'span'> | null;
 
-/** Append-only record of one decision, written in the same transaction as the coding. */
+/** What the pipeline (not a person) did to a coding when its document was re-uploaded. */
+export type AnchorAction = 'move' | 'detach';
+
+/** Append-only record of one decision (or re-anchoring), written in the same transaction as the coding. */
 export interface AuditEvent extends CodingRef {
   projectId: string;
   /** The coded segment's id (absent on events written before it was recorded). */
   segmentId?: string;
   id: string;
-  action: DecisionAction;
+  action: DecisionAction | AnchorAction;
   userId: string;
   at: string;
   before: CodingSnapshot;
   after: CodingSnapshot;
   note?: string;
+  /** For `move` and `detach`: the segment position the coding left (its earlier events are keyed by it). */
+  fromSegmentIndex?: number;
 }
 
 export interface DecisionResult {
@@ -301,6 +328,18 @@ export type CodingChange =
   | { kind: 'put'; coding: Coding; /** version read, or null when the item did not exist */ expectedVersion: number | null }
   | { kind: 'delete'; ref: CodingRef; expectedVersion: number };
 
+/**
+ * One re-anchoring write: the coding read at `from` (expected at `from.version`) is stored as `to`
+ * (another position, or the same with new offsets), keeping its undo stack; `event` goes in the same
+ * transaction. `replacesVersion`: an undecided rule proposal at the target that the coding replaces.
+ */
+export interface CodingMove {
+  from: Coding;
+  to: Coding;
+  replacesVersion?: number;
+  event?: AuditEvent;
+}
+
 export interface ApplyResult {
   written: number;
   /** Changes whose item changed since it was read (e.g. a reviewer decided meanwhile): re-read and reconcile again. */
@@ -351,6 +390,12 @@ export interface CodingStore {
   listDocumentCodings(documentId: string): Promise<Coding[]>;
   /** Conditional writes of the tagger; never overwrites a coding that changed since it was read. */
   applyCodingChanges(changes: CodingChange[]): Promise<ApplyResult>;
+  /**
+   * Re-anchoring after a re-upload: each inner array is one transaction (chains of moves ordered by the
+   * caller, see orderChanges); a transaction whose codings changed since they were read is not written
+   * and reported in `conflicts`.
+   */
+  moveCodings(batches: CodingMove[][]): Promise<ApplyResult>;
   /** Accept/reject/add/undo with an optimistic-lock check; coding + audit event in one transaction. */
   decide(decision: Decision): Promise<DecisionResult>;
   /** Undecided rule proposals (the sparse review index). */
