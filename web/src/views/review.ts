@@ -34,6 +34,50 @@ function ordered(codings: Coding[]): Coding[] {
   return [...codings].sort((a, b) => rank[a.status] - rank[b.status] || b.score - a.score || a.code.localeCompare(b.code));
 }
 
+/** "moved" / "detached" badge of a coding a re-upload re-anchored; the old passage in its tooltip (text only). */
+function anchorBadge(c: Coding): HTMLElement | null {
+  if (!c.anchor) return null;
+  const detached = c.anchor.state === 'detached';
+  return h(
+    'span',
+    { class: `badge ${c.anchor.state}`, attrs: { title: `Before the re-upload on segment ${c.anchor.fromIndex + 1}: “${c.anchor.fromText}”`, 'data-anchor': c.anchor.state } },
+    detached ? 'detached — passage no longer in the file' : 'moved',
+  );
+}
+
+/** What the re-upload did, for the side panel. */
+function anchorNote(c: Coding): HTMLElement | null {
+  const a = c.anchor;
+  if (!a) return null;
+  return h(
+    'div',
+    { class: 'evidence anchor' },
+    a.state === 'detached'
+      ? `Detached: this passage (segment ${a.fromIndex + 1}) is no longer in the re-uploaded file. `
+      : `Moved here after a re-upload (was segment ${a.fromIndex + 1}${a.similarity !== undefined ? `, text changed, similarity ${a.similarity.toFixed(2)}` : ''}). `,
+    `Before: “${a.fromText}”`,
+    a.lostSpan ? ` The coded part “${a.lostSpan.text}” was not found again; the code now covers the whole segment.` : '',
+  );
+}
+
+/** Codings whose passage a re-upload removed: kept (uncounted, unexported) until the researcher re-places or drops them. */
+function detachedSection(ctx: Ctx, codings: Coding[]): HTMLElement {
+  return h(
+    'section',
+    { class: 'detached-list', attrs: { 'aria-label': 'Detached codings', 'data-testid': 'detached' } },
+    h('h2', null, `Detached codings (${codings.length})`),
+    h('p', { class: 'muted small' }, 'Their passage is no longer in the re-uploaded file. They are kept with the old text and left out of reports and exports; add the code again where it belongs.'),
+    codings.map((c) =>
+      h(
+        'div',
+        { class: 'proposal', attrs: { 'data-code': c.code, 'data-status': c.status } },
+        h('div', { class: 'row' }, h('span', { class: 'code' }, codeLabel(ctx, c.code)), h('span', { class: `status ${c.status}` }, c.status), anchorBadge(c)),
+        anchorNote(c),
+      ),
+    ),
+  );
+}
+
 export function reviewView(ctx: Ctx, route: Route): View {
   const el = h('section', { attrs: { 'aria-labelledby': 'review-h' } });
   if (!route.id) {
@@ -111,6 +155,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' }, style: { background: `hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
         codeLabel(ctx, c.code),
         c.origin === 'rule' ? h('span', { class: 'score' }, c.score.toFixed(2)) : h('span', { class: 'small' }, c.span ? 'span' : 'added'),
+        anchorBadge(c),
       ),
     );
     const meta = h(
@@ -172,6 +217,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
         support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
         c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
+        anchorNote(c),
         h(
           'div',
           { class: 'toolbar tight' },
@@ -416,6 +462,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
       }),
     );
     if (detail.segments.length === 0) segmentsBox.append(h('p', { class: 'muted' }, 'This document has no segments.'));
+    if (detail.detached?.length) segmentsBox.append(detachedSection(ctx, detail.detached));
     replaceChildren(
       el,
       h('div', { class: 'doc-head' }, h('h1', { attrs: { id: 'review-h' } }, detail.document.name), docSelect, progressText),
