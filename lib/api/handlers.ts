@@ -9,7 +9,7 @@ import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, 
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestRetag } from '../pipeline/retag.js';
-import { isDetached } from '../pipeline/reanchor.js';
+import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
@@ -267,9 +267,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       const ref = query.coding ? parseCodingId(query.coding) : undefined;
       const documentId = query.document ?? ref?.documentId;
+      if (ref) {
+        // One coding's history follows it back through re-upload moves, so it needs the document's whole trail.
+        const events = await all<AuditEvent>((p) => store.auditTrail({ projectId: project.id, documentId: ref.documentId, ...p }));
+        return pageOut({ items: codingHistory(events, ref).map(toApiAudit) });
+      }
       const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
-      const items = page.items.filter((e) => !ref || (e.segmentIndex === ref.segmentIndex && e.code === ref.code)).map(toApiAudit);
-      return pageOut({ items, cursor: page.cursor });
+      return pageOut({ items: page.items.map(toApiAudit), cursor: page.cursor });
     },
 
     codings: async ({ userId, params, query }) => {

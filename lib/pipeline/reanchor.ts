@@ -332,3 +332,25 @@ export function orderChanges(changes: readonly AnchorChange[], maxActions = 99):
   if (cur.length) batches.push(cur);
   return batches;
 }
+
+// ------------------------------------------------------------------------------------------- history
+
+/** What following a coding through its audit trail needs of an event. */
+export type HistoryEvent = { segmentIndex: number; code: string; action: string; fromSegmentIndex?: number };
+
+/**
+ * The events of one coding (oldest first), following it back through re-anchoring moves: events before a
+ * move are keyed by the position it left. Events of another coding that sat on a position before or after
+ * ours are not picked up.
+ */
+export function codingHistory<E extends HistoryEvent>(events: readonly E[], ref: { segmentIndex: number; code: string }): E[] {
+  const out: E[] = [];
+  let at = ref.segmentIndex;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.code !== ref.code || e.segmentIndex !== at) continue;
+    out.push(e);
+    if ((e.action === 'move' || e.action === 'detach') && e.fromSegmentIndex !== undefined) at = e.fromSegmentIndex;
+  }
+  return out.reverse();
+}

@@ -2,7 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentIdFor, tagDocument, type PipelineDeps } from '../../../lib/pipeline/index.js';
-import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
+import { codingHistory, DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import type { Adapters, Coding, SegmentRecord, Store } from '../../../lib/store/index.js';
 import { CapturingTagQueue, drainTags, exampleFile, exampleProject, runIngest, upload } from '../helpers/pipeline.js';
@@ -147,6 +147,9 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
     expect(werkdrukEvent).toMatchObject({ userId: 'qualtag', before: { status: 'accepted', version: 2 }, after: { status: 'accepted', version: 3 } });
     expect(werkdrukEvent.note).toMatch(/^moved from segment 4 to 8 after re-upload of version /);
     expect(anchoring.find((e) => e.action === 'detach')!.note).toMatch(/^detached: its passage \(segment 6\) is no longer in the file/);
+
+    // The coding's own history reaches back to the decision made where it was before.
+    expect(codingHistory(events, w).map((e) => `${e.action} ${e.segmentIndex}`)).toEqual(['accept 3', 'move 7']);
 
     // Undo history travelled with the coding: undoing the accept makes it a proposal again, where it now is.
     const undone = await svc.store.decide({ ...w, action: 'undo', expectedVersion: w.version, userId: 'ann' });

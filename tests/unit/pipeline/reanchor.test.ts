@@ -3,6 +3,7 @@ import type { Segment } from '../../../lib/model.js';
 import {
   DETACHED_BASE,
   FUZZY_THRESHOLD,
+  codingHistory,
   orderChanges,
   placeCodings,
   planReanchor,
@@ -231,5 +232,21 @@ describe('orderChanges', () => {
     expect(after.find((c) => c.code === 'x' && c.segmentIndex === 3)?.segmentText).toBe(v1[1]);
     expect(after.find((c) => c.code === 'x' && c.segmentIndex === 1)?.segmentText).toBe(v1[3]);
     expect(after.find((c) => c.code === 'y')).toMatchObject({ segmentIndex: 1, origin: 'human' });
+  });
+});
+
+describe('codingHistory', () => {
+  it("follows a coding back through its moves and leaves out other codings' events on the same positions", () => {
+    const ev = (segmentIndex: number, code: string, action: string, fromSegmentIndex?: number, id = `${action}@${segmentIndex}`) => ({ id, segmentIndex, code, action, ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}) });
+    const events = [
+      ev(5, 'x', 'accept', undefined, 'other coding on 5 before'),
+      ev(3, 'x', 'accept'),
+      ev(3, 'y', 'reject'),
+      ev(5, 'x', 'move', 3, 'move 3->5'),
+      ev(3, 'x', 'add', undefined, 'new coding on 3 after'),
+      ev(5, 'x', 'undo'),
+    ];
+    expect(codingHistory(events, { segmentIndex: 5, code: 'x' }).map((e) => e.id)).toEqual(['accept@3', 'move 3->5', 'undo@5']);
+    expect(codingHistory(events, { segmentIndex: 3, code: 'x' }).map((e) => e.id)).toEqual(['accept@3', 'new coding on 3 after']);
   });
 });
