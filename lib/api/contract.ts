@@ -309,6 +309,112 @@ export const RetagResult = z.object({ requested: z.boolean(), documents: z.numbe
 export type RetagResult = z.infer<typeof RetagResult>;
 
 // ---------------------------------------------------------------------------------------------------
+// Rule terms learnt from reviewed decisions (proposals a person chooses from; see lib/tag/learn.ts)
+
+/** GET /projects/{projectId}/rule-suggestions */
+export const RuleSuggestionsQuery = z.object({
+  /** A term must occur in at least this many accepted passages of the code. */
+  minSupport: z.coerce.number().int().min(1).max(100).default(2),
+  /** Most suggestions per code. */
+  top: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type RuleSuggestionsQuery = z.infer<typeof RuleSuggestionsQuery>;
+
+/** An accepted passage a suggested term matches: a short excerpt around the match. */
+export const RuleSuggestionExample = z.object({
+  documentId: z.string(),
+  documentName: z.string(),
+  segmentId: z.string(),
+  segmentIndex: z.number().int(),
+  /** At most about 200 characters of the passage, around the match. */
+  excerpt: z.string(),
+  /** Where the term matched, as offsets into `excerpt`; null when it could not be placed. */
+  match: z.object({ start: z.number().int(), end: z.number().int() }).nullable(),
+  /** True when the excerpt starts / ends inside the passage (the UI shows an ellipsis). */
+  clippedStart: z.boolean(),
+  clippedEnd: z.boolean(),
+});
+export type RuleSuggestionExample = z.infer<typeof RuleSuggestionExample>;
+
+export const RuleSuggestion = z.object({
+  /** The term in the rule language: a word, `stem*` or a "phrase". */
+  rule: z.string(),
+  kind: z.enum(['term', 'prefix', 'phrase']),
+  /** Smoothed log-odds of matching the code's accepted passages against the other reviewed ones. */
+  score: z.number(),
+  /** Accepted passages of the code the term matches. */
+  support: z.number().int(),
+  /** Of those, passages none of the code's current rules match. */
+  newlyCovered: z.number().int(),
+  /** Of those, passages the tagger does not propose the code for now. */
+  unproposed: z.number().int(),
+  /** Other reviewed passages the term matches (of which `rejectedMatches` had this code rejected). */
+  otherMatches: z.number().int(),
+  rejectedMatches: z.number().int(),
+  /** support / (support + otherMatches). */
+  precision: z.number(),
+  examples: z.array(RuleSuggestionExample),
+});
+export type RuleSuggestion = z.infer<typeof RuleSuggestion>;
+
+export const CodeRuleSuggestions = z.object({
+  code: z.string(),
+  name: z.string(),
+  categoryId: z.string(),
+  /** Reviewed passages with the code accepted or added, and with it rejected. */
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  /** Accepted passages no current rule of the code matches / the tagger does not propose the code for. */
+  uncovered: z.number().int(),
+  unproposed: z.number().int(),
+  /** The code's rules in force: its own, or (when it has none) the ones suggested from its name and indicators. */
+  rules: z.array(z.string()),
+  /** False when `rules` are suggested ones: applying terms writes them into the code with the new terms. */
+  ownRules: z.boolean(),
+  suggestions: z.array(RuleSuggestion),
+});
+export type CodeRuleSuggestions = z.infer<typeof CodeRuleSuggestions>;
+
+export const RuleSuggestions = z.object({
+  /** The codebook version the terms were learnt against: send it back as `baseVersion` to apply them. */
+  codebookVersion: z.string(),
+  minSupport: z.number().int(),
+  top: z.number().int(),
+  /** Reviewed passages read (accepted, human-added or rejected codings; detached ones left out). */
+  segments: z.number().int(),
+  /** Codes with at least one accepted passage, in codebook order. */
+  codes: z.array(CodeRuleSuggestions),
+  /** Codes named by decisions that the current codebook does not have (ignored). */
+  unknownCodes: z.array(z.string()),
+});
+export type RuleSuggestions = z.infer<typeof RuleSuggestions>;
+
+/** POST /projects/{projectId}/rule-suggestions/apply: append chosen terms to their codes' rules. */
+export const ApplyRuleTermsBody = z.object({
+  /** The codebook version the terms were chosen on; 409 when the project has moved on. */
+  baseVersion: z.string().min(1).max(100),
+  terms: z
+    .array(z.object({ code: z.string().min(1).max(200), rule: z.string().trim().min(1, 'the term is empty').max(300) }))
+    .min(1, 'choose at least one term')
+    .max(500),
+  /** Re-tag every document with the new version (default true). Human decisions are kept. */
+  retag: z.boolean().default(true),
+});
+export type ApplyRuleTermsBody = z.input<typeof ApplyRuleTermsBody>;
+
+export const ApplyRuleTermsResult = z.object({
+  version: z.string(),
+  previousVersion: z.string(),
+  /** Per code: the terms appended (terms it already had are left out). */
+  added: z.array(z.object({ code: z.string(), rules: z.array(z.string()) })),
+  /** Requested terms the code already had. */
+  unchanged: z.array(z.object({ code: z.string(), rule: z.string() })),
+  codeCount: z.number().int(),
+  retag: RetagResult,
+});
+export type ApplyRuleTermsResult = z.infer<typeof ApplyRuleTermsResult>;
+
+// ---------------------------------------------------------------------------------------------------
 // Requests
 
 /** Project ids name S3 prefixes and URLs: lower-case letters, digits and dashes (same rule as lib/pipeline/upload-key.ts). */
@@ -632,6 +738,22 @@ export const routes = {
     response: CodebookUploadResult,
   },
   retag: { method: 'POST', path: '/projects/{projectId}/retag', purpose: 'Re-tag every document with the current codebook', auth: true, response: RetagResult },
+  ruleSuggestions: {
+    method: 'GET',
+    path: '/projects/{projectId}/rule-suggestions',
+    purpose: "Rule terms learnt per code from the project's reviewed codings, with their figures and example passages",
+    auth: true,
+    query: RuleSuggestionsQuery,
+    response: RuleSuggestions,
+  },
+  applyRuleTerms: {
+    method: 'POST',
+    path: '/projects/{projectId}/rule-suggestions/apply',
+    purpose: "Append chosen terms to their codes' rules as a new codebook version and re-tag; 400 for a term that does not parse, 409 when baseVersion is stale",
+    auth: true,
+    body: ApplyRuleTermsBody,
+    response: ApplyRuleTermsResult,
+  },
   reports: { method: 'GET', path: '/projects/{projectId}/reports', purpose: 'All reports at once', auth: true, query: ReportQuery, response: ReportBundle },
   report: {
     method: 'GET',

@@ -11,8 +11,11 @@ import { UPLOAD_PREFIX } from '../config.js';
 import { requestRetag } from '../pipeline/retag.js';
 import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
-import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Store, type TagQueue } from '../store/ports.js';
+import { compileTagger } from '../tag/index.js';
+import { learnRuleTerms } from '../tag/learn.js';
+import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Project, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
+import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
 import { ReadCache } from './cache.js';
 import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
@@ -160,6 +163,17 @@ export function createHandlers(deps: ApiDeps): Handlers {
     }
     const r = await store.decide({ ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId });
     return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+  }
+
+  /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
+  async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion) {
+    const codebook = parseCodebook(content, fileName);
+    const existed = await store.getCodebookVersion(project.id, codebook.version);
+    await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: content, fileName, createdBy: userId });
+    cache.invalidate(project.id);
+    const changed = previous !== codebook.version;
+    const documents = retag && changed ? await requestRetag(deps, project.id) : 0;
+    return { codebook, created: !existed, retag: { requested: retag && changed, documents } };
   }
 
   const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
@@ -330,13 +344,39 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     uploadCodebook: async ({ userId, params, body }) => {
       const project = await member(params.projectId!, userId);
-      const codebook = parseCodebook(body.content, body.fileName);
-      const existed = await store.getCodebookVersion(project.id, codebook.version);
-      await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: body.content, fileName: body.fileName, createdBy: userId });
-      cache.invalidate(project.id);
-      const changed = project.currentCodebookVersion !== codebook.version;
-      const documents = body.retag && changed ? await requestRetag(deps, project.id) : 0;
-      return { version: codebook.version, created: !existed, codeCount: allCodes(codebook).length, retag: { requested: body.retag && changed, documents } };
+      const { codebook, created, retag } = await storeCodebook(project, body.content, body.fileName, userId, body.retag);
+      return { version: codebook.version, created, codeCount: allCodes(codebook).length, retag };
+    },
+
+    ruleSuggestions: async ({ userId, params, query }) => {
+      const project = await member(params.projectId!, userId);
+      const cb = await currentCodebook(project.id);
+      if (!cb) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      const { docs, codings } = await projectData(project.id);
+      const { examples, passages } = reviewedPassages(codings);
+      const learned = learnRuleTerms(cb, examples, { minSupport: query.minSupport, top: query.top });
+      const rulesInForce = compileTagger(cb).rulesByCode;
+      return {
+        codebookVersion: cb.version,
+        minSupport: query.minSupport,
+        top: query.top,
+        segments: learned.segments,
+        codes: suggestionsView(cb, learned, rulesInForce, passages, new Map(docs.map((d) => [d.id, d.fileName]))),
+        unknownCodes: learned.unknownCodes,
+      };
+    },
+
+    applyRuleTerms: async ({ userId, params, body }) => {
+      const project = await member(params.projectId!, userId);
+      const base = await store.getCurrentCodebook(project.id);
+      if (!base) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      if (base.version !== body.baseVersion) {
+        throw new QualtagError('CONFLICT', `the codebook changed since the suggestions were made (now version ${base.version}, not ${body.baseVersion})`, 'Reload the suggestions and choose the terms again', 'body.baseVersion');
+      }
+      const { yaml, added, unchanged } = withAddedTerms(base.codebook, body.terms, compileTagger(base.codebook).rulesByCode);
+      const fileName = `${(base.fileName || `${base.codebook.id}.yaml`).replace(/\.[^.]*$/, '')}.yaml`;
+      const { codebook, retag } = await storeCodebook(project, yaml, fileName, userId, body.retag, base.version);
+      return { version: codebook.version, previousVersion: base.version, added, unchanged, codeCount: allCodes(codebook).length, retag };
     },
 
     retag: async ({ userId, params }) => {
