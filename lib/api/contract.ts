@@ -221,7 +221,7 @@ export const CodedSegment = z.object({
 });
 export type CodedSegment = z.infer<typeof CodedSegment>;
 
-export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo']);
+export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo', 'place', 'drop']);
 export type DecisionAction = z.infer<typeof DecisionAction>;
 
 /** Append-only audit event, written in the same transaction as the decision. */
@@ -499,13 +499,20 @@ export const DecisionBody = z.discriminatedUnion('action', [
     /** Code only part of the segment (segment-relative offsets); omit to code the whole segment. */
     span: Span.optional(),
   }),
-  /** Reverts the coding's last decision: accepted/rejected → proposed; a human-added coding is removed. */
+  /** Reverts the coding's last decision: accepted/rejected → proposed; a human-added coding is removed; a placed one goes back to the detached list. */
   z.object({ action: z.literal('undo'), documentId: Id, codingId: Id, version: Version }),
+  /**
+   * A detached coding (`anchor.state` detached) goes to a segment of the current text (optionally a span of it)
+   * as a human coding with its status and decider; the answer's `coding` is it at its new place (new id).
+   */
+  z.object({ action: z.literal('place'), documentId: Id, codingId: Id, version: Version, segmentId: Id, span: Span.optional() }),
+  /** Removes a detached coding from the document; its history stays in the audit trail. Cannot be undone. */
+  z.object({ action: z.literal('drop'), documentId: Id, codingId: Id, version: Version }),
 ]);
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
 export const DecisionResult = z.object({
-  /** The coding after the decision; null when an undo removed a human-added coding. */
+  /** The coding after the decision (after a place: at its new place; after undoing one: detached again); null when removed (undo of an add, drop). */
   coding: Coding.nullable(),
   audit: AuditEvent,
 });
@@ -707,7 +714,7 @@ export const routes = {
   decide: {
     method: 'POST',
     path: '/projects/{projectId}/decisions',
-    purpose: 'Accept, reject, add or undo; 409 with the current state when `version` is stale or the decision would change nothing',
+    purpose: 'Accept, reject, add, undo, or place / drop a detached coding; 409 with the current state when `version` is stale or the decision would change nothing',
     auth: true,
     body: DecisionBody,
     response: DecisionResult,

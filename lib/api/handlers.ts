@@ -113,7 +113,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
       codebook,
       documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
       codings,
-      decisions: decisions.flatMap((e) => (e.action === 'move' || e.action === 'detach' ? [] : [{ ...e, action: e.action }])),
+      // Reviewers' judgements only: re-anchoring and re-placing or dropping a detached coding judge nothing new.
+      decisions: decisions.flatMap((e) => (e.action === 'move' || e.action === 'detach' || e.action === 'place' || e.action === 'drop' ? [] : [{ ...e, action: e.action }])),
     };
   }
 
@@ -161,7 +162,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
     if (ref.documentId !== body.documentId) {
       throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
     }
-    const r = await store.decide({ ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId });
+    let place = {};
+    if (body.action === 'place') {
+      // The target segment of the current text; the store checks the span against it.
+      const segment = (await all((p) => store.listSegments(body.documentId, p))).find((s) => s.id === body.segmentId);
+      if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
+      place = { to: { segmentIndex: segment.index }, ...(body.span ? { span: body.span } : {}) };
+    }
+    const r = await store.decide({ ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place });
     return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
   }
 

@@ -350,7 +350,8 @@ export function codingHistory<E extends HistoryEvent>(events: readonly E[], ref:
     const e = events[i]!;
     if (e.code !== ref.code || e.segmentIndex !== at) continue;
     out.push(e);
-    if ((e.action === 'move' || e.action === 'detach') && e.fromSegmentIndex !== undefined) at = e.fromSegmentIndex;
+    // move, detach, place and the undo of a place name the position the coding came from.
+    if (e.fromSegmentIndex !== undefined) at = e.fromSegmentIndex;
   }
   return out.reverse();
 }

@@ -5,6 +5,9 @@
 //   proposed ──accept──▶ accepted        a reviewer can change their mind: accepted ⇄ rejected
 //   proposed ──reject──▶ rejected        add: a new human coding, or an existing coding made the reviewer's own
 //   undo: pops the coding's undo stack (snapshots of the states before each decision, newest last)
+//   place: a detached coding (its passage left the file on a re-upload) goes to a segment of the current
+//          text as a human coding, keeping its status and decider; undo puts it back where it was detached
+//   drop:  a detached coding is removed (its history stays in the audit trail)
 //
 // Rules
 // - Stale: accept/reject/undo must name the version the reviewer saw; an add names it when it turns an
@@ -14,9 +17,13 @@
 //   add the same span to an accepted coding) is a ConflictError (409) even with the right version, so a
 //   double-click or a repeated CLI call cannot write a second audit event.
 // - Undo with nothing left to undo is a bad request (400): the version was right, there is just no step.
+// - place/drop apply to detached codings only (400 otherwise). A place onto a segment where a human
+//   decision on the code already sits is a ConflictError; an undecided rule proposal there is replaced
+//   (and restored by the undo). A drop cannot be undone: the undo stack lives on the coding it deletes.
 import { QualtagError } from '../errors.js';
 import type { CodingStatus } from '../model.js';
-import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord, type Span } from '../store/ports.js';
+import { isDetached, isHumanCoding, relocateRange } from '../pipeline/reanchor.js';
+import { ConflictError, type Coding, type CodingRef, type CodingSnapshot, type Decision, type PlacedFrom, type SegmentRecord, type Span } from '../store/ports.js';
 
 /** How many decisions per coding can be undone. */
 export const UNDO_DEPTH = 20;
@@ -28,16 +35,34 @@ export interface NewCodingContext {
   codebookVersion: string;
 }
 
+/** What a `place` needs: the target segment and what is stored there now for the decision's code. */
+export interface PlaceContext {
+  segment: SegmentRecord | null;
+  current: Coding | null;
+}
+
 export interface DecisionOutcome {
-  /** The coding to write; null: delete it (undo of the add that created it). */
+  /** The coding to write at the decision's key; null: delete it (undo of an add, place, drop). */
   after: Coding | null;
   /** The undo stack to store with `after` (at most UNDO_DEPTH snapshots). */
   undoStack: CodingSnapshot[];
+  /**
+   * place and the undo of a place: the coding itself lands at another key, written in the same
+   * transaction, conditional on `expectedVersion` there (null: nothing may be there).
+   */
+  relocated?: { to: Coding; undoStack: CodingSnapshot[]; expectedVersion: number | null };
+  /** A line for the audit trail (place, drop and its undo say from where to where). */
+  note?: string;
 }
 
 /** Whether `applyDecision` needs a NewCodingContext: an add where no coding exists yet. */
 export function createsCoding(d: Decision, current: Coding | null): boolean {
   return d.action === 'add' && current === null;
+}
+
+/** The key a `place` writes to (the target segment, same code); null for other decisions. */
+export function placeTarget(d: Decision): CodingRef | null {
+  return d.action === 'place' && d.to ? { documentId: d.documentId, segmentIndex: d.to.segmentIndex, code: d.code } : null;
 }
 
 export function snapshot(c: Coding | null): CodingSnapshot {
@@ -63,6 +88,22 @@ function checkSpan(span: Span | undefined, text: string): void {
 
 const sameSpan = (a: Span | undefined, b: Span | undefined): boolean => (a?.start ?? -1) === (b?.start ?? -1) && (a?.end ?? -1) === (b?.end ?? -1);
 
+/**
+ * The undo stack of a coding whose segment text changed (re-upload move): spans in the snapshots are
+ * offsets into the old text, so each is moved to where its text is in the new one, or dropped (the undo
+ * then restores the whole segment, as the move itself does with a lost span). Place entries restore a
+ * whole stored coding and are left as they are.
+ */
+export function undoStackOnNewText(stack: readonly CodingSnapshot[], oldText: string, newText: string): CodingSnapshot[] {
+  if (oldText === newText) return [...stack];
+  return stack.map((s) => {
+    if (!s?.span || s.placedFrom) return s;
+    const { span, ...rest } = s;
+    const moved = relocateRange(oldText, newText, span.start, span.end);
+    return moved ? { ...rest, span: moved } : rest;
+  });
+}
+
 function withoutDecision(c: Coding): Coding {
   const { decidedBy: _b, decidedAt: _a, span: _s, ...rest } = c;
   return rest;
@@ -72,12 +113,73 @@ function push(stack: readonly CodingSnapshot[], s: CodingSnapshot): CodingSnapsh
   return [...stack, s].slice(-UNDO_DEPTH);
 }
 
+function requireDetached(c: Coding, action: string): void {
+  if (!isDetached(c)) {
+    throw new QualtagError('BAD_REQUEST', `only a detached coding can be ${action}`, action === 'dropped' ? 'Reject the coding instead' : 'Add the code to the segment instead', 'codingId');
+  }
+}
+
+function place(c: Coding, stack: readonly CodingSnapshot[], d: Decision, ctx: PlaceContext | undefined): DecisionOutcome {
+  requireDetached(c, 'placed');
+  const s = ctx?.segment;
+  if (!d.to || !s || s.projectId !== d.projectId || s.documentId !== d.documentId || s.index !== d.to.segmentIndex) {
+    throw new QualtagError('NOT_FOUND', `segment ${(d.to?.segmentIndex ?? -1) + 1} of document ${d.documentId} does not exist`, 'Choose a segment of the current text', 'segmentId');
+  }
+  checkSpan(d.span, s.text);
+  const there = ctx.current;
+  // A human decision on this code already sits there: never merged or overwritten.
+  if (there && isHumanCoding(there)) throw new ConflictError(`segment ${s.index + 1} already has this code (${there.status}${there.decidedBy ? ` by ${there.decidedBy}` : ''})`, there);
+  const { anchor: _anchor, span: _span, ...rest } = c;
+  const to: Coding = {
+    ...rest,
+    segmentIndex: s.index,
+    segmentId: s.id,
+    segmentStart: s.start,
+    segmentEnd: s.end,
+    segmentText: s.text,
+    respondent: s.respondent,
+    speaker: s.speaker,
+    page: s.page,
+    // Its evidence pointed into the passage that is gone; like an added code it now stands on the reviewer's word.
+    origin: 'human',
+    score: 0,
+    evidence: [],
+    ...(d.span ? { span: d.span } : {}),
+    // Versions only grow per key: past the proposal it replaces, too.
+    version: Math.max(c.version, there?.version ?? 0) + 1,
+  };
+  const placedFrom: PlacedFrom = { coding: c, undoStack: [...stack], ...(there ? { replaced: there } : {}) };
+  const note = `placed on segment ${s.index + 1}${d.span ? ' (a span)' : ''}; its passage (segment ${(c.anchor?.fromIndex ?? 0) + 1}) was removed by a re-upload`;
+  return { after: null, undoStack: [], relocated: { to, undoStack: [{ ...snapshot(c)!, placedFrom }], expectedVersion: there?.version ?? null }, note };
+}
+
+/** Undo of a place: the coding goes back to its detached slot, the replaced proposal (if still on that text) back to the segment. */
+function unplace(c: Coding, from: PlacedFrom): DecisionOutcome {
+  const r = from.replaced;
+  const version = c.version + 1;
+  const restoreProposal = r && r.segmentIndex === c.segmentIndex && r.segmentText === c.segmentText;
+  return {
+    after: restoreProposal ? { ...r, version } : null,
+    undoStack: [],
+    relocated: { to: { ...from.coding, version: Math.max(version, from.coding.version + 1) }, undoStack: from.undoStack.slice(-UNDO_DEPTH), expectedVersion: null },
+    note: `placement on segment ${c.segmentIndex + 1} undone: detached again`,
+  };
+}
+
 /**
  * Applies one decision to the coding as stored now (`current`, null when none) and its undo stack.
- * `create` is needed only when `createsCoding(d, current)`. Throws ConflictError (409) for a stale or
- * no-op decision and QualtagError (BAD_REQUEST / NOT_FOUND) for bad input.
+ * `create` is needed only when `createsCoding(d, current)`, `target` only for a place (see placeTarget).
+ * Throws ConflictError (409) for a stale or no-op decision and QualtagError (BAD_REQUEST / NOT_FOUND) for
+ * bad input.
  */
-export function applyDecision(current: Coding | null, undoStack: readonly CodingSnapshot[], d: Decision, now: string, create?: NewCodingContext): DecisionOutcome {
+export function applyDecision(
+  current: Coding | null,
+  undoStack: readonly CodingSnapshot[],
+  d: Decision,
+  now: string,
+  create?: NewCodingContext,
+  target?: PlaceContext,
+): DecisionOutcome {
   if (current && current.projectId !== d.projectId) {
     throw new QualtagError('NOT_FOUND', 'this coding does not exist in this project', 'Check the project id', 'projectId');
   }
@@ -142,7 +244,13 @@ export function applyDecision(current: Coding | null, undoStack: readonly Coding
       const rest = undoStack.slice(0, -1);
       const prev = undoStack[undoStack.length - 1]!;
       if (prev === null) return { after: null, undoStack: [] };
+      if (prev.placedFrom) return unplace(c, prev.placedFrom);
       return { after: { ...withoutDecision(c), ...prev, version: c.version + 1 }, undoStack: rest };
     }
+    case 'place':
+      return place(current!, undoStack, d, target);
+    case 'drop':
+      requireDetached(current!, 'dropped');
+      return { after: null, undoStack: [], note: `dropped: detached since its passage (segment ${(current!.anchor?.fromIndex ?? 0) + 1}) was removed by a re-upload` };
   }
 }

@@ -12,7 +12,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
-import { applyDecision, createsCoding, snapshot, type NewCodingContext } from '../review/decision.js';
+import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
 import type { Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchWriteAll, del, put } from './dynamo/batch.js';
@@ -501,7 +501,8 @@ export class DynamoStore implements Store {
           : m.replacesVersion !== undefined
             ? versionIs(m.replacesVersion)
             : { ConditionExpression: 'attribute_not_exists(PK)' };
-        const undoStack = items[i]!.undoStack as CodingSnapshot[] | undefined;
+        // Spans in the undo history follow the text too, so an undo after the move restores no stale offsets.
+        const undoStack = undoStackOnNewText((items[i]!.undoStack as CodingSnapshot[] | undefined) ?? [], m.from.segmentText, m.to.segmentText);
         const out: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.codingItem(m.to, undoStack), ...guard } }];
         if (!arriving.has(sk(m.from))) out.push({ Delete: { TableName: this.tableName, Key: K.codingKey(m.from), ...versionIs(m.from.version) } });
         if (m.event) out.push(this.auditPut(m.event));
@@ -552,13 +553,21 @@ export class DynamoStore implements Store {
       const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
       create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
     }
-    const { after, undoStack: nextStack } = applyDecision(current, undoStack, d, at, create);
-    const segmentId = (current ?? after)?.segmentId;
+    let target: PlaceContext | undefined;
+    const targetRef = placeTarget(d);
+    if (targetRef) {
+      const [segment, there] = await Promise.all([this.getSegment(d.documentId, targetRef.segmentIndex), this.getCoding(targetRef)]);
+      target = { segment, current: there };
+    }
+    const { after, undoStack: nextStack, relocated, note } = applyDecision(current, undoStack, d, at, create, target);
+    // A place (or its undo) moves the coding to another key: the event is keyed where it lands, like a re-anchoring move.
+    const landed = relocated?.to ?? after;
+    const segmentId = relocated ? relocated.to.segmentId : (current ?? after)?.segmentId;
 
     const event: AuditEvent = {
       projectId: d.projectId,
       documentId: d.documentId,
-      segmentIndex: d.segmentIndex,
+      segmentIndex: relocated ? relocated.to.segmentIndex : d.segmentIndex,
       ...(segmentId ? { segmentId } : {}),
       code: d.code,
       id: randomUUID(),
@@ -566,45 +575,41 @@ export class DynamoStore implements Store {
       userId: d.userId,
       at,
       before: snapshot(current),
-      after: snapshot(after),
-      ...(d.note ? { note: d.note } : {}),
+      after: snapshot(landed),
+      ...(relocated ? { fromSegmentIndex: d.segmentIndex } : {}),
+      ...(d.note || note ? { note: [note, d.note].filter(Boolean).join('; ') } : {}),
     };
-    const guard = current
-      ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': current.version } }
-      : { ConditionExpression: 'attribute_not_exists(PK)' };
+    const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+    const absent = { ConditionExpression: 'attribute_not_exists(PK)' };
+    const guard = current ? versionIs(current.version) : absent;
     const codingWrite = after
       ? { Put: { TableName: this.tableName, Item: this.codingItem(after, nextStack), ...guard } }
       : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
+    const relocatedWrite = relocated
+      ? [{ Put: { TableName: this.tableName, Item: this.codingItem(relocated.to, relocated.undoStack), ...(relocated.expectedVersion === null ? absent : versionIs(relocated.expectedVersion)) } }]
+      : [];
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            codingWrite,
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...K.auditKey(d.projectId, at, event.id),
-                  ...K.auditLists(d.projectId, d.documentId, at, event.id),
-                  type: 'audit',
-                  ...event,
-                },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand({ TransactItems: [codingWrite, ...relocatedWrite, this.auditPut(event)] }));
     } catch (e) {
-      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
         throw new ConflictError('someone else decided on this coding first', await this.getCoding(d));
       }
-      if (e instanceof TransactionCanceledException && e.CancellationReasons?.some((r) => r.Code === 'TransactionConflict')) {
+      if (relocated && reasons[1]?.Code === 'ConditionalCheckFailed') {
+        const there = await this.getCoding(relocated.to);
+        throw new ConflictError(
+          d.action === 'place'
+            ? `segment ${relocated.to.segmentIndex + 1} got this code meanwhile${there ? ` (${there.status})` : ''}`
+            : 'the place this coding was detached at is taken by another detached coding of the code',
+          there,
+        );
+      }
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
         throw new ConflictError('someone else is deciding on this coding right now', await this.getCoding(d));
       }
       throw e;
     }
-    return { coding: after, event };
+    return { coding: landed, event };
   }
 
   // ------------------------------------------------------------------------------------------- queries

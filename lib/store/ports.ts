@@ -194,7 +194,8 @@ export function parseCodingId(id: string): CodingRef {
 
 // ------------------------------------------------------------------------------------------- decisions
 
-export type DecisionAction = 'accept' | 'reject' | 'add' | 'undo';
+/** `place` / `drop`: re-place a detached coding on a passage of the current text, or remove it. */
+export type DecisionAction = 'accept' | 'reject' | 'add' | 'undo' | 'place' | 'drop';
 
 export interface Decision extends CodingRef {
   projectId: string;
@@ -206,14 +207,26 @@ export interface Decision extends CodingRef {
    */
   expectedVersion: number | null;
   userId: string;
-  /** For `add`: the code's category (from the current codebook) and an optional part of the segment. */
+  /** For `add`: the code's category (from the current codebook) and an optional part of the segment (also for `place`). */
   categoryId?: string;
   span?: Span;
+  /** For `place`: the segment of the current text the detached coding goes to. */
+  to?: { segmentIndex: number };
   note?: string;
 }
 
 /** The state of a coding before or after a decision; null = the coding did not exist. */
-export type CodingSnapshot = Pick<Coding, 'origin' | 'status' | 'version' | 'decidedBy' | 'decidedAt' | 'span'> | null;
+export type CodingSnapshot = (Pick<Coding, 'origin' | 'status' | 'version' | 'decidedBy' | 'decidedAt' | 'span'> & { placedFrom?: PlacedFrom }) | null;
+
+/**
+ * On the undo stack of a coding re-placed from its detached slot: what undoing the `place` restores —
+ * the detached coding with its own undo stack, and the undecided rule proposal the placement replaced.
+ */
+export interface PlacedFrom {
+  coding: Coding;
+  undoStack: CodingSnapshot[];
+  replaced?: Coding;
+}
 
 /** What the pipeline (not a person) did to a coding when its document was re-uploaded. */
 export type AnchorAction = 'move' | 'detach';
@@ -230,7 +243,7 @@ export interface AuditEvent extends CodingRef {
   before: CodingSnapshot;
   after: CodingSnapshot;
   note?: string;
-  /** For `move` and `detach`: the segment position the coding left (its earlier events are keyed by it). */
+  /** For `move`, `detach`, `place` and the undo of a place: the segment position the coding left (its earlier events are keyed by it). */
   fromSegmentIndex?: number;
 }
 

@@ -23,7 +23,14 @@ export async function sendDecision(ctx: Ctx, body: DecisionBody): Promise<Outcom
   }
 }
 
-const verbs: Record<DecisionBody['action'], string> = { accept: 'accept', reject: 'reject', add: 'add', undo: 'undo the last decision on' };
+const verbs: Record<DecisionBody['action'], string> = {
+  accept: 'accept',
+  reject: 'reject',
+  add: 'add',
+  undo: 'undo the last decision on',
+  place: 'place the detached',
+  drop: 'drop the detached',
+};
 
 function describe(c: Coding | null): string {
   if (!c) return 'it no longer exists';
