@@ -1,6 +1,8 @@
 // Typed calls to the qualtag HTTP API. Types come from the contract (type-only import: zod is not
 // bundled); the server validates every request against the same schemas.
 import type {
+  ApplyRuleTermsBody,
+  ApplyRuleTermsResult,
   CodebookUploadBody,
   CodebookUploadResult,
   CodebookView,
@@ -19,11 +21,12 @@ import type {
   QueueItem,
   QueryStatus,
   ReportBundle,
+  RuleSuggestions,
   UploadUrl,
 } from '../../lib/api/contract.js';
 import { ApiError, download, queryString, request, setApiBase } from './http.js';
 
-export type { CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle };
+export type { ApplyRuleTermsResult, CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle, RuleSuggestions };
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
@@ -55,6 +58,12 @@ export const api = {
   /** Counts per code and category only (cheaper than every report). */
   frequency: (projectId: string, q: { status?: QueryStatus } = {}) =>
     request<FrequencyReport>('GET', `${p(projectId)}/reports/frequency${queryString(q)}`),
+  /** Rule terms learnt from the project's reviewed codings. */
+  ruleSuggestions: (projectId: string, q: { minSupport?: number; top?: number } = {}) =>
+    request<RuleSuggestions>('GET', `${p(projectId)}/rule-suggestions${queryString(q)}`),
+  /** Appends chosen terms to their codes' rules as a new codebook version (and re-tags). */
+  applyRuleTerms: (projectId: string, body: ApplyRuleTermsBody) =>
+    request<ApplyRuleTermsResult>('POST', `${p(projectId)}/rule-suggestions/apply`, body),
   exportFile: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
     download(`${p(projectId)}/exports/${format}${queryString({ status })}`),
 };

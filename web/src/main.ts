@@ -12,6 +12,7 @@ import { browseView } from './views/browse.js';
 import { queueView } from './views/queue.js';
 import { reportView } from './views/report.js';
 import { reviewView } from './views/review.js';
+import { rulesView } from './views/rules.js';
 import { uploadView } from './views/upload.js';
 
 const factories: Record<ViewName, ViewFactory> = {
@@ -20,8 +21,9 @@ const factories: Record<ViewName, ViewFactory> = {
   queue: queueView,
   browse: browseView,
   report: reportView,
+  rules: rulesView,
 };
-const titles: Record<ViewName, string> = { upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report' };
+const titles: Record<ViewName, string> = { upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report', rules: 'Rules' };
 const PROJECT_KEY = 'qualtag.project';
 
 let current: View | null = null;

@@ -17,7 +17,13 @@ type Seg = DocumentDetail['segments'][number];
 interface UndoEntry {
   codingId: string;
   code: string;
-  action: 'accept' | 'reject' | 'add';
+  action: 'accept' | 'reject' | 'add' | 'place';
+}
+
+/** What the detached list can ask the view to do with one of its codings. */
+interface DetachedActions {
+  place(c: Coding): void;
+  drop(c: Coding): void;
 }
 
 function formatMs(ms: number): string {
@@ -61,20 +67,37 @@ function anchorNote(c: Coding): HTMLElement | null {
 }
 
 /** Codings whose passage a re-upload removed: kept (uncounted, unexported) until the researcher re-places or drops them. */
-function detachedSection(ctx: Ctx, codings: Coding[]): HTMLElement {
+function detachedSection(ctx: Ctx, codings: Coding[], act: DetachedActions, placingId: string | null): HTMLElement {
   return h(
     'section',
     { class: 'detached-list', attrs: { 'aria-label': 'Detached codings', 'data-testid': 'detached' } },
     h('h2', null, `Detached codings (${codings.length})`),
-    h('p', { class: 'muted small' }, 'Their passage is no longer in the re-uploaded file. They are kept with the old text and left out of reports and exports; add the code again where it belongs.'),
-    codings.map((c) =>
-      h(
+    h(
+      'p',
+      { class: 'muted small' },
+      'Their passage is no longer in the re-uploaded file. They are kept with the old text and left out of reports and exports: place each on the passage where it belongs now, or drop it (its history stays in the audit trail).',
+    ),
+    codings.map((c) => {
+      // Drop asks once more on the button itself: it cannot be undone.
+      const dropBtn = h('button', { class: 'reject', attrs: { type: 'button', 'data-testid': 'drop' } }, 'Drop');
+      dropBtn.addEventListener('click', () => {
+        if (dropBtn.dataset.confirm) return act.drop(c);
+        dropBtn.dataset.confirm = 'yes';
+        dropBtn.textContent = 'Drop for good? (cannot be undone)';
+      });
+      return h(
         'div',
-        { class: 'proposal', attrs: { 'data-code': c.code, 'data-status': c.status } },
+        { class: `proposal${placingId === c.id ? ' active' : ''}`, attrs: { 'data-code': c.code, 'data-status': c.status, 'data-coding': c.id } },
         h('div', { class: 'row' }, h('span', { class: 'code' }, codeLabel(ctx, c.code)), h('span', { class: `status ${c.status}` }, c.status), anchorBadge(c)),
         anchorNote(c),
-      ),
-    ),
+        h(
+          'div',
+          { class: 'toolbar tight' },
+          h('button', { attrs: { type: 'button', 'data-testid': 'place' }, on: { click: () => act.place(c) } }, 'Place on a passage…'),
+          dropBtn,
+        ),
+      );
+    }),
   );
 }
 
@@ -94,7 +117,11 @@ export function reviewView(ctx: Ctx, route: Route): View {
   const side = h('aside', { class: 'side', attrs: { 'aria-label': 'Current segment' } });
   const conflictSlot = h('div', { attrs: { 'aria-live': 'assertive' } });
   const progressText = h('span', { class: 'muted', attrs: { 'data-testid': 'progress' } });
+  const placingSlot = h('div', { attrs: { 'aria-live': 'polite' } });
   let busy = false;
+  let docs: DocumentSummary[] = [];
+  /** The detached coding being placed: the reader picks its segment (and optionally a span), then "Place here". */
+  let placing: Coding | null = null;
 
   // Collapsed by default: the bar above the text shows the everyday keys; this lists them all.
   const keysPanel = h(
@@ -231,6 +258,19 @@ export function reviewView(ctx: Ctx, route: Route): View {
       );
     });
     const hasSelection = selectionOffsets(segEls.get(s.id)?.querySelector('.body') ?? document.createElement('div')) !== null;
+    const placeHere = placing
+      ? h(
+          'div',
+          { class: 'banner info' },
+          `Place “${codeLabel(ctx, placing.code)}” (${placing.status}) on this segment${hasSelection ? ' — on the selected text' : ''}? `,
+          h(
+            'div',
+            { class: 'toolbar tight' },
+            h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'place-here' }, on: { click: () => void placeHereNow() } }, hasSelection ? 'Place on selection' : 'Place here', kbd('Enter')),
+            h('button', { attrs: { type: 'button' }, on: { click: () => cancelPlacing() } }, 'Cancel', kbd('Esc')),
+          ),
+        )
+      : null;
     replaceChildren(
       side,
       h(
@@ -238,6 +278,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         { class: 'panel' },
         h('h3', null, `Segment ${s.index + 1} of ${detail.segments.length}`, s.respondent ? ` · ${s.respondent}` : ''),
         conflictSlot,
+        placeHere,
         proposals.length ? proposals : h('p', { class: 'muted' }, 'No codes on this segment.'),
         h(
           'div',
@@ -421,6 +462,14 @@ export function reviewView(ctx: Ctx, route: Route): View {
       undoStack.pop();
       return;
     }
+    if (last.action === 'place') {
+      // The coding goes back to the detached list (and a proposal it replaced comes back): re-read the document.
+      const back = await runAndReload({ action: 'undo', documentId, codingId: coding.id, version: coding.version }, coding.code);
+      if (back === 'failed') return;
+      undoStack.pop();
+      toast(`Undid the placement of ${codeLabel(ctx, last.code)}: detached again`);
+      return;
+    }
     const result = await run({ action: 'undo', documentId, codingId: coding.id, version: coding.version }, coding.code, segIndex, coding.id);
     if (result === 'failed') return;
     undoStack.pop();
@@ -431,11 +480,101 @@ export function reviewView(ctx: Ctx, route: Route): View {
     renderSide();
   }
 
+  /** Reads the document again (a place, drop or its undo moves codings between the text and the detached list). */
+  async function reload(): Promise<void> {
+    detail = await api.getDocument(ctx.projectId, documentId);
+    cur = Math.min(cur, Math.max(0, detail.segments.length - 1));
+    renderAll(docs);
+  }
+
+  function renderPlacing(): void {
+    replaceChildren(
+      placingSlot,
+      placing
+        ? h(
+            'div',
+            { class: 'banner info', attrs: { 'data-testid': 'placing' } },
+            h('strong', null, `Placing “${codeLabel(ctx, placing.code)}”. `),
+            'Go to the passage where it belongs now (click it, or j / k), select text to place it on a span, then press Place here (Enter; Esc cancels). ',
+            `It was on: “${placing.anchor?.fromText ?? ''}”`,
+          )
+        : null,
+    );
+  }
+
+  function startPlacing(c: Coding): void {
+    if (busy || !detail || detail.segments.length === 0) return;
+    placing = c;
+    renderPlacing();
+    renderAll(docs);
+    select(cur);
+  }
+
+  function cancelPlacing(): void {
+    placing = null;
+    renderPlacing();
+    renderAll(docs);
+  }
+
+  /** Sends a place / drop / undo-of-a-place and re-reads the document; a 409 shows the banner. */
+  async function runAndReload(body: DecisionBody, codeId: string): Promise<Coding | null | 'failed'> {
+    busy = true;
+    try {
+      const out = await sendDecision(ctx, body);
+      if (out.kind === 'error') {
+        replaceChildren(conflictSlot, errorBanner(out.error, 'The decision was not saved'));
+        return 'failed';
+      }
+      await reload();
+      if (out.kind === 'ok') return out.coding;
+      replaceChildren(
+        conflictSlot,
+        conflictBanner(ctx, body, codeId, out.current, null, () => {
+          replaceChildren(conflictSlot);
+          renderSide();
+        }),
+      );
+      return 'failed';
+    } catch (e) {
+      replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'));
+      return 'failed';
+    } finally {
+      busy = false;
+    }
+  }
+
+  async function placeHereNow(): Promise<void> {
+    const s = seg();
+    const c = placing;
+    if (!s || !c || busy) return;
+    const textBody = segEls.get(s.id)?.querySelector('.body');
+    const span = textBody ? selectionOffsets(textBody) : null;
+    const whole = span && span.start === 0 && span.end === s.text.length;
+    placing = null;
+    renderPlacing();
+    const result = await runAndReload({ action: 'place', documentId, codingId: c.id, version: c.version, segmentId: s.id, ...(span && !whole ? { span } : {}) }, c.code);
+    if (result === 'failed' || result === null) return;
+    window.getSelection()?.removeAllRanges();
+    undoStack.push({ codingId: result.id, code: c.code, action: 'place' });
+    activeCodingId = result.id;
+    renderSide();
+    toast(`Placed ${codeLabel(ctx, c.code)} on segment ${s.index + 1} — press u to undo`);
+  }
+
+  async function drop(c: Coding): Promise<void> {
+    if (busy) return;
+    if (placing?.id === c.id) placing = null;
+    renderPlacing();
+    const result = await runAndReload({ action: 'drop', documentId, codingId: c.id, version: c.version }, c.code);
+    if (result !== 'failed') toast(`Dropped ${codeLabel(ctx, c.code)}; its history stays in the audit trail`);
+  }
+
   async function load(): Promise<void> {
     replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
     try {
       const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId)]);
       detail = d;
+      docs = list.items;
       const wanted = route.query.get('segment');
       const at = wanted ? d.segments.findIndex((s) => s.id === wanted) : -1;
       cur = at >= 0 ? at : Math.max(0, nextUndecided(0));
@@ -445,8 +584,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
   }
 
-  function renderAll(docs: DocumentSummary[]): void {
+  function renderAll(docList: DocumentSummary[]): void {
     if (!detail) return;
+    const docs = docList;
     const docSelect = h(
       'select',
       { attrs: { 'aria-label': 'Document' }, on: { change: () => ctx.navigate(formatRoute('review', docSelect.value)) } },
@@ -462,7 +602,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
       }),
     );
     if (detail.segments.length === 0) segmentsBox.append(h('p', { class: 'muted' }, 'This document has no segments.'));
-    if (detail.detached?.length) segmentsBox.append(detachedSection(ctx, detail.detached));
+    if (detail.detached?.length) {
+      segmentsBox.append(detachedSection(ctx, detail.detached, { place: startPlacing, drop: (c) => void drop(c) }, placing?.id ?? null));
+    }
     replaceChildren(
       el,
       h('div', { class: 'doc-head' }, h('h1', { attrs: { id: 'review-h' } }, detail.document.name), docSelect, progressText),
@@ -477,6 +619,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         h('span', null, kbd('n'), ' next undecided'),
         h('span', null, 'select text + ', kbd('c'), ' to code a span'),
       ),
+      placingSlot,
       h('div', { class: 'review' }, segmentsBox, side),
     );
     updateProgress();
@@ -492,7 +635,10 @@ export function reviewView(ctx: Ctx, route: Route): View {
     if (!s) return;
     const btn = side.querySelector('[data-testid="add-code"]');
     const body = segEls.get(s.id)?.querySelector('.body');
-    if (btn?.firstChild && body) btn.firstChild.textContent = selectionOffsets(body) ? 'Code selection…' : 'Add code…';
+    const selected = body ? selectionOffsets(body) !== null : false;
+    if (btn?.firstChild && body) btn.firstChild.textContent = selected ? 'Code selection…' : 'Add code…';
+    const place = side.querySelector('[data-testid="place-here"]');
+    if (place?.firstChild) place.firstChild.textContent = selected ? 'Place on selection' : 'Place here';
   };
   document.addEventListener('selectionchange', onSelection);
 
@@ -530,6 +676,14 @@ export function reviewView(ctx: Ctx, route: Route): View {
           return true;
         case 'u':
           void undo();
+          return true;
+        case 'Enter':
+          if (!placing) return false;
+          void placeHereNow();
+          return true;
+        case 'Escape':
+          if (!placing) return false;
+          cancelPlacing();
           return true;
         case 'n': {
           const next = nextUndecided(cur + 1);
