@@ -311,8 +311,8 @@ export type RetagResult = z.infer<typeof RetagResult>;
 // ---------------------------------------------------------------------------------------------------
 // Rule terms learnt from reviewed decisions (proposals a person chooses from; see lib/tag/learn.ts)
 
-/** GET /projects/{projectId}/rule-suggestions */
-export const RuleSuggestionsQuery = z.object({
+/** GET /projects/{projectId}/rule-suggestions; other parameters are refused (a misspelt one would silently change nothing). */
+export const RuleSuggestionsQuery = z.strictObject({
   /** A term must occur in at least this many accepted passages of the code. */
   minSupport: z.coerce.number().int().min(1).max(100).default(2),
   /** Most suggestions per code. */

@@ -100,6 +100,9 @@ describe('rule suggestions from reviewed decisions', () => {
     const strict = await call<RuleSuggestions>('ann', 'GET', `${P}/rule-suggestions?minSupport=9&top=1`);
     expect(strict.json.codes.every((c) => c.suggestions.length === 0)).toBe(true);
     expect((await call('ann', 'GET', `${P}/rule-suggestions?minSupport=0`)).status).toBe(400);
+    const misspelt = await call<{ message: string; where: string }>('ann', 'GET', `${P}/rule-suggestions?min_support=3`);
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.json.message).toContain('min_support');
   });
 
   it('refuses a term that does not parse (400 naming it), an unknown code, a stale version (409) and non-members (403)', async () => {
