@@ -5,7 +5,7 @@ import { QualtagError } from '../errors.js';
 import { buildQdpx } from '../export/qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
 import type { Codebook } from '../model.js';
-import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportInput, type ReportOptions } from '../report/reports.js';
+import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, reviewerDecisions, type ReportInput, type ReportOptions } from '../report/reports.js';
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestRetag } from '../pipeline/retag.js';
@@ -113,8 +113,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
       codebook,
       documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
       codings,
-      // Reviewers' judgements only: re-anchoring and re-placing or dropping a detached coding judge nothing new.
-      decisions: decisions.flatMap((e) => (e.action === 'move' || e.action === 'detach' || e.action === 'place' || e.action === 'drop' ? [] : [{ ...e, action: e.action }])),
+      // Reviewers' judgements only, each at the position its coding has now (re-uploads move codings).
+      decisions: reviewerDecisions(decisions),
     };
   }
 

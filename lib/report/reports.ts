@@ -44,6 +44,48 @@ export interface ReportDecision {
   userId: string;
 }
 
+/** An audit event as the reviewer agreement needs it (oldest first); anchor actions carry where the coding came from. */
+export interface TrailEvent {
+  documentId: string;
+  segmentIndex: number;
+  code: string;
+  action: ReportDecision['action'] | 'move' | 'detach' | 'place' | 'drop';
+  userId: string;
+  /** For move, detach, place and the undo of a place: the position the coding left. */
+  fromSegmentIndex?: number;
+}
+
+/**
+ * The reviewers' judgements (accept, reject, add, undo) keyed by where each coding is now. A re-upload
+ * can move a decided coding to another segment position, or detach it (and a detached one can be placed
+ * again, or dropped). Walking the trail from the newest event back, each arrival (an event naming the
+ * position the coding left) sends the earlier events of that position to the coding's final position,
+ * and frees its own position: events there before it belong to another coding. Judgements on codings
+ * that end detached or dropped are left out, as those codings are left out of the reports.
+ */
+export function reviewerDecisions(events: readonly TrailEvent[]): ReportDecision[] {
+  const key = (doc: string, seg: number, code: string): string => `${doc}\u0000${seg}\u0000${code}`;
+  const finalOf = new Map<string, { segmentIndex: number; gone: boolean }>();
+  const out: ReportDecision[] = [];
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    const k = key(e.documentId, e.segmentIndex, e.code);
+    const arrival = e.fromSegmentIndex !== undefined;
+    // Dropped here, or detached here (by a re-upload or the undo of a place) and not placed again later.
+    const leaves = e.action === 'drop' || (arrival && (e.action === 'detach' || e.action === 'undo'));
+    if (leaves && !finalOf.has(k)) finalOf.set(k, { segmentIndex: e.segmentIndex, gone: true });
+    const here = finalOf.get(k) ?? { segmentIndex: e.segmentIndex, gone: false };
+    if (arrival) {
+      finalOf.set(key(e.documentId, e.fromSegmentIndex!, e.code), here);
+      finalOf.delete(k);
+      continue;
+    }
+    if (here.gone || e.action === 'move' || e.action === 'detach' || e.action === 'place' || e.action === 'drop') continue;
+    out.push({ documentId: e.documentId, segmentIndex: here.segmentIndex, code: e.code, action: e.action, userId: e.userId });
+  }
+  return out.reverse();
+}
+
 export interface ReportInput {
   codebook: Codebook | null;
   documents: readonly ReportDocument[];
