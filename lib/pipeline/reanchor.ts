@@ -14,7 +14,7 @@
 // detached, never merged). A span or segment evidence is carried over when its text is found again in
 // the new segment (nearest to where it was); a span not found is dropped and recorded as lost.
 import type { Evidence, Segment } from '../model.js';
-import type { Coding, CodingAnchor, Span } from '../store/ports.js';
+import { onSegment, type Coding, type CodingAnchor, type Span } from '../store/ports.js';
 import { QualtagError } from '../errors.js';
 
 /** Minimum word-token Jaccard similarity for a changed passage to count as the same passage. */
@@ -218,14 +218,7 @@ export function planReanchor(input: ReanchorInput): AnchorChange[] {
     const moved = s.index !== c.segmentIndex || textChanged;
     const to: Coding = {
       ...c,
-      segmentIndex: s.index,
-      segmentId: s.id,
-      segmentStart: s.start,
-      segmentEnd: s.end,
-      segmentText: s.text,
-      respondent: s.respondent,
-      speaker: s.speaker,
-      page: s.page,
+      ...onSegment(s),
       evidence: carryEvidence(c.evidence ?? [], c.segmentText, s.text),
       version,
     };

@@ -3,7 +3,7 @@
 // human decided (accepted/rejected) or added is never changed or dropped, and a decided proposal that the
 // new rules propose again simply keeps its decision.
 import type { Evidence, Proposal, Segment } from '../model.js';
-import type { Coding, CodingChange } from '../store/ports.js';
+import { onSegment, type Coding, type CodingChange } from '../store/ports.js';
 
 export interface ProposedSegment {
   segment: Segment;
@@ -58,16 +58,9 @@ export function reconcile(input: ReconcileInput): CodingChange[] {
       const next: Coding = {
         projectId: input.projectId,
         documentId: input.documentId,
-        segmentIndex: segment.index,
-        segmentId: segment.id,
-        segmentStart: segment.start,
-        segmentEnd: segment.end,
-        segmentText: segment.text,
+        ...onSegment(segment),
         code: p.code,
         categoryId: input.categoryOf.get(p.code) ?? '',
-        respondent: segment.respondent,
-        speaker: segment.speaker,
-        page: segment.page,
         origin: 'rule',
         status: 'proposed',
         score: p.score,

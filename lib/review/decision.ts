@@ -23,7 +23,7 @@
 import { QualtagError } from '../errors.js';
 import type { CodingStatus } from '../model.js';
 import { isDetached, isHumanCoding, relocateRange } from '../pipeline/reanchor.js';
-import { ConflictError, type Coding, type CodingRef, type CodingSnapshot, type Decision, type PlacedFrom, type SegmentRecord, type Span } from '../store/ports.js';
+import { ConflictError, onSegment, type Coding, type CodingRef, type CodingSnapshot, type Decision, type PlacedFrom, type SegmentRecord, type Span } from '../store/ports.js';
 
 /** How many decisions per coding can be undone. */
 export const UNDO_DEPTH = 20;
@@ -132,14 +132,7 @@ function place(c: Coding, stack: readonly CodingSnapshot[], d: Decision, ctx: Pl
   const { anchor: _anchor, span: _span, ...rest } = c;
   const to: Coding = {
     ...rest,
-    segmentIndex: s.index,
-    segmentId: s.id,
-    segmentStart: s.start,
-    segmentEnd: s.end,
-    segmentText: s.text,
-    respondent: s.respondent,
-    speaker: s.speaker,
-    page: s.page,
+    ...onSegment(s),
     // Its evidence pointed into the passage that is gone; like an added code it now stands on the reviewer's word.
     origin: 'human',
     score: 0,
@@ -215,16 +208,9 @@ export function applyDecision(
       const created: Coding = {
         projectId: d.projectId,
         documentId: d.documentId,
-        segmentIndex: d.segmentIndex,
-        segmentId: segment.id,
-        segmentStart: segment.start,
-        segmentEnd: segment.end,
-        segmentText: segment.text,
+        ...onSegment(segment),
         code: d.code,
         categoryId: d.categoryId,
-        respondent: segment.respondent,
-        speaker: segment.speaker,
-        page: segment.page,
         origin: 'human',
         status: 'accepted',
         score: 0,

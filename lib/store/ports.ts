@@ -174,6 +174,22 @@ export interface CodingAnchor {
   lostSpan?: Span & { text: string };
 }
 
+/** The fields a coding copies from the segment it stands on (re-tag, re-anchor, add and place all write them). */
+export type OnSegment = Pick<Required<Coding>, 'segmentIndex' | 'segmentId' | 'segmentStart' | 'segmentEnd' | 'segmentText' | 'respondent' | 'speaker' | 'page'>;
+
+export function onSegment(s: Segment): OnSegment {
+  return {
+    segmentIndex: s.index,
+    segmentId: s.id,
+    segmentStart: s.start,
+    segmentEnd: s.end,
+    segmentText: s.text,
+    respondent: s.respondent,
+    speaker: s.speaker,
+    page: s.page,
+  };
+}
+
 /** Opaque id of a coding for URLs: `<documentId>~<segmentIndex>~<encoded code>`. */
 export function codingId(ref: CodingRef): string {
   // encodeURIComponent leaves `~` alone, and `~` separates the parts.
