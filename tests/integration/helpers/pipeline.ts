@@ -7,8 +7,10 @@ import { parseCodebook } from '../../../lib/codebook/index.js';
 import { s3Record } from '../../../lib/local/s3-events.js';
 import { newMessage, sqsEvent } from '../../../lib/local/sqs-events.js';
 import { createIngestHandler, createTagHandler, uploadKey, type PipelineDeps } from '../../../lib/pipeline/index.js';
-import type { Store, TagQueue, TagRequest } from '../../../lib/store/index.js';
+import { s3Client } from '../../../lib/store/clients.js';
+import type { Adapters, Store, TagQueue, TagRequest } from '../../../lib/store/index.js';
 import { projectRoot } from '../../helpers/shared.js';
+import { testStore, type TestServices } from './services.js';
 
 export class CapturingTagQueue implements TagQueue {
   requests: TagRequest[] = [];
@@ -53,4 +55,48 @@ export async function exampleProject(store: Store, projectId: string, codebookTe
   await store.createProject({ id: projectId, name: projectId, members: ['tester'], createdBy: 'tester' });
   const codebook = parseCodebook(codebookText, 'codebook.yaml');
   await store.putCodebookVersion({ projectId, version: codebook.version, codebook, sourceText: codebookText, fileName: 'codebook.yaml', createdBy: 'tester' });
+}
+
+/** The ingest and tag handlers on a fresh table and bucket, their tag requests captured in `queue`. */
+export interface TestPipeline {
+  svc: TestServices & Adapters;
+  queue: CapturingTagQueue;
+  deps: PipelineDeps;
+  /** Uploads `text` as `fileName` of the project, runs ingest and every tag step it queues. */
+  ingest(projectId: string, fileName: string, text: string): Promise<void>;
+}
+
+export async function testPipeline(label: string): Promise<TestPipeline> {
+  const svc = await testStore(label);
+  const queue = new CapturingTagQueue();
+  const deps: PipelineDeps = { store: svc.store, blobs: svc.blobs, tagQueue: queue };
+  return {
+    svc,
+    queue,
+    deps,
+    async ingest(projectId, fileName, text) {
+      await runIngest(deps, [await upload(s3Client(svc.clientOptions), svc.bucketName, projectId, fileName, text)]);
+      await drainTags(deps, queue);
+    },
+  };
+}
+
+/**
+ * The first example interview (v1, ten turns) and a corrected version for the re-upload tests (v2, twelve
+ * turns): two questions and answers inserted at the top, the work-life balance question and answer
+ * (turns 5-6) removed, and a small edit in the last answer ("via Teams" -> "via Microsoft Teams").
+ */
+export function correctedInterview(): { v1: string; v2: string } {
+  const v1 = exampleFile('interview-01-beleidsmedewerker.txt').toString('utf8');
+  const turns = v1.split('\n\n');
+  const v2 = [
+    'Interviewer: Voordat we beginnen: mag ik het gesprek opnemen?',
+    'Respondent 1: Ja, dat is goed.',
+    'Interviewer: Wat is uw functie?',
+    'Respondent 1: Ik ben beleidsmedewerker bij de gemeente.',
+    ...turns.slice(0, 4),
+    ...turns.slice(6, 9),
+    turns[9]!.replace('via Teams', 'via Microsoft Teams'),
+  ].join('\n\n');
+  return { v1, v2 };
 }

@@ -5,25 +5,14 @@ import { documentIdFor, tagDocument, type PipelineDeps } from '../../../lib/pipe
 import { codingHistory, DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import type { Adapters, Coding, SegmentRecord, Store } from '../../../lib/store/index.js';
-import { CapturingTagQueue, drainTags, exampleFile, exampleProject, runIngest, upload } from '../helpers/pipeline.js';
-import { testStore, type TestServices } from '../helpers/services.js';
+import { correctedInterview, drainTags, exampleProject, runIngest, testPipeline, upload, type CapturingTagQueue, type TestPipeline } from '../helpers/pipeline.js';
+import type { TestServices } from '../helpers/services.js';
 
 const NAME = 'interview-01.txt';
-const v1 = exampleFile('interview-01-beleidsmedewerker.txt').toString('utf8');
-const turns = v1.split('\n\n');
-// Version 2: two questions and answers inserted at the top, the one about work-life balance (turns 5-6)
-// removed, and a small edit in the last answer.
-const v2 = [
-  'Interviewer: Voordat we beginnen: mag ik het gesprek opnemen?',
-  'Respondent 1: Ja, dat is goed.',
-  'Interviewer: Wat is uw functie?',
-  'Respondent 1: Ik ben beleidsmedewerker bij de gemeente.',
-  ...turns.slice(0, 4),
-  ...turns.slice(6, 9),
-  turns[9]!.replace('via Teams', 'via Microsoft Teams'),
-].join('\n\n');
+const { v1, v2 } = correctedInterview();
 
 describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () => {
+  let pipeline: TestPipeline;
   let svc: TestServices & Adapters;
   let queue: CapturingTagQueue;
   let deps: PipelineDeps;
@@ -43,15 +32,13 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
   const audit = async () => (await svc.store.auditTrail({ projectId, documentId, limit: 500 })).items;
 
   beforeAll(async () => {
-    svc = await testStore('reupload');
-    queue = new CapturingTagQueue();
-    deps = { store: svc.store, blobs: svc.blobs, tagQueue: queue };
+    pipeline = await testPipeline('reupload');
+    ({ svc, queue, deps } = pipeline);
   });
 
   it('moves accepted, rejected and added codes with their passages, detaches the removed one, and survives a crash and redelivery', async () => {
     await exampleProject(svc.store, projectId);
-    await runIngest(deps, [await upload(s3Client(svc.clientOptions), svc.bucketName, projectId, NAME, v1)]);
-    await drainTags(deps, queue);
+    await pipeline.ingest(projectId, NAME, v1);
     const before = await segments();
     expect(before).toHaveLength(10);
 

@@ -6,25 +6,13 @@ import type { AuditEvent, Coding, DecisionResult, DocumentDetail, FrequencyRepor
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { documentIdFor, type PipelineDeps } from '../../../lib/pipeline/index.js';
 import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
-import { s3Client } from '../../../lib/store/clients.js';
 import type { Adapters } from '../../../lib/store/index.js';
-import { CapturingTagQueue, drainTags, exampleFile, exampleProject, runIngest, upload } from '../helpers/pipeline.js';
-import { testStore, type TestServices } from '../helpers/services.js';
+import { correctedInterview, exampleProject, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import type { TestServices } from '../helpers/services.js';
 
 const NAME = 'interview-01.txt';
 const TOKEN = 'tester-token-0123456789abcdef012345';
-const v1 = exampleFile('interview-01-beleidsmedewerker.txt').toString('utf8');
-const turns = v1.split('\n\n');
-// Two questions and answers inserted at the top, the work-life turns (4-5) removed, the last answer edited.
-const v2 = [
-  'Interviewer: Voordat we beginnen: mag ik het gesprek opnemen?',
-  'Respondent 1: Ja, dat is goed.',
-  'Interviewer: Wat is uw functie?',
-  'Respondent 1: Ik ben beleidsmedewerker bij de gemeente.',
-  ...turns.slice(0, 4),
-  ...turns.slice(6, 9),
-  turns[9]!.replace('via Teams', 'via Microsoft Teams'),
-].join('\n\n');
+const { v1, v2 } = correctedInterview();
 
 const BALANS = 'werkomstandigheden/balans-werk-prive';
 const WERKDRUK = 'werkomstandigheden/werkdruk';
@@ -33,7 +21,7 @@ const INFO = 'samenwerking/informatie-uitwisseling';
 describe('re-placing and dropping detached codings through the API', () => {
   let svc: TestServices & Adapters;
   let server: RunningHttpServer;
-  let queue: CapturingTagQueue;
+  let pipeline: TestPipeline;
   let deps: PipelineDeps;
   const projectId = 'p-detached';
   const documentId = documentIdFor(projectId, NAME);
@@ -54,17 +42,15 @@ describe('re-placing and dropping detached codings through the API', () => {
     (await call<FrequencyReport>('GET', `${P}/reports/frequency`)).json.rows.find((r) => r.code === BALANS)?.codings ?? 0;
 
   beforeAll(async () => {
-    svc = await testStore('detached');
-    queue = new CapturingTagQueue();
-    deps = { store: svc.store, blobs: svc.blobs, tagQueue: queue };
+    pipeline = await testPipeline('detached');
+    ({ svc, deps } = pipeline);
     await exampleProject(svc.store, projectId);
     server = await startHttpServer({ port: 0, token: TOKEN, userId: 'tester', deps: { ...deps, cacheTtlMs: 0 } });
   });
   afterAll(async () => server?.close());
 
   it('detaches on re-upload, places (with undo), drops, keeps the audit trail, and undoes onto moved spans', async () => {
-    await runIngest(deps, [await upload(s3Client(svc.clientOptions), svc.bucketName, projectId, NAME, v1)]);
-    await drainTags(deps, queue);
+    await pipeline.ingest(projectId, NAME, v1);
     const d1 = await doc();
     const seg = (i: number) => d1.segments.find((s) => s.index === i)!;
 
@@ -85,8 +71,7 @@ describe('re-placing and dropping detached codings through the API', () => {
     expect(await balansCount()).toBe(1);
 
     // The corrected file.
-    await runIngest(deps, [await upload(s3Client(svc.clientOptions), svc.bucketName, projectId, NAME, v2)]);
-    await drainTags(deps, queue);
+    await pipeline.ingest(projectId, NAME, v2);
     const d2 = await doc();
     expect(d2.segments).toHaveLength(12);
     expect(d2.detached?.map((c) => c.code).sort()).toEqual([BALANS, WERKDRUK]);
