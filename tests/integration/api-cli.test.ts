@@ -1,43 +1,26 @@
 // The CLI's query / review / report / export commands against the local API (real DynamoDB Local +
 // s3rver), run as a person runs them: `node bin/qualtag.mjs ...`, finding the API through .qualtag/.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localToken, startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
-import { createAdapters, type Adapters } from '../../lib/store/index.js';
-import { projectRoot } from '../helpers/shared.js';
-import { freshServices } from './helpers/services.js';
+import type { RunningHttpServer } from '../../lib/local/http.js';
+import type { Adapters } from '../../lib/store/index.js';
 import { seedProject } from './helpers/api-seed.js';
+import { cliWorkspace, startCliApi } from './helpers/cli.js';
+import { testStore } from './helpers/services.js';
 
-const run = promisify(execFile);
-const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-cli-'));
-const stateDir = path.join(dir, '.qualtag');
+const { dir, stateDir, qualtag } = cliWorkspace('qualtag-cli-');
 let server: RunningHttpServer;
 let adapters: Adapters;
 let token: string;
 
-async function qualtag(...args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  try {
-    const { stdout, stderr } = await run('node', [path.join(projectRoot, 'bin/qualtag.mjs'), ...args], { cwd: dir, env: { ...process.env, QUALTAG_STATE_DIR: stateDir } });
-    return { stdout, stderr, code: 0 };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string; code: number };
-    return { stdout: err.stdout, stderr: err.stderr, code: err.code };
-  }
-}
-
 beforeAll(async () => {
-  const services = await freshServices('cli');
-  adapters = createAdapters({ tableName: services.tableName, bucketName: services.bucketName }, services.clientOptions);
+  adapters = await testStore('cli');
   await seedProject(adapters.store, adapters.blobs, 'proj-cli', ['local'], [
     { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking.\nR2: Geen tijd.\n' },
   ]);
-  token = await localToken(stateDir);
-  server = await startHttpServer({ port: 0, token, stateDir, deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} } } });
+  ({ server, token } = await startCliApi(adapters, stateDir));
 });
 afterAll(async () => server?.close());
 

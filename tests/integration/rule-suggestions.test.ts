@@ -4,28 +4,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplyRuleTermsResult, CodebookView, DocumentDetail, RuleSuggestions } from '../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
-import { createAdapters, type Adapters } from '../../lib/store/index.js';
-import type { Coding } from '../../lib/store/ports.js';
-import { seedProject } from './helpers/api-seed.js';
+import type { Adapters } from '../../lib/store/index.js';
+import { reviewedTurns, seedReviewedProject } from './helpers/api-seed.js';
 import { CapturingTagQueue, drainTags } from './helpers/pipeline.js';
-import { freshServices } from './helpers/services.js';
+import { testStore } from './helpers/services.js';
 
 const tokens = { ann: 'ann-token-0123456789abcdef0123456789', eve: 'eve-token-0123456789abcdef0123456789' };
 type User = keyof typeof tokens;
 const P = '/projects/proj-rules';
 
-// "wijkagent" goes with vertrouwen: two accepted proposals and one code added by hand; one vertrouwen
-// proposal is rejected; eight accepted "tijd" turns are the other reviewed passages. The Samenwerking
-// turn stays undecided, and the last turn names the wijkagent without any proposal (yet).
-const lines = [
-  'R1: Vertrouwen in de wijkagent is groot.',
-  'R2: De wijkagent geeft vertrouwen.',
-  'R3: Vertrouwen is er niet.',
-  'R4: De wijkagent kent iedereen.',
-  ...Array.from({ length: 8 }, (_, i) => `R${i + 5}: Geen tijd voor overleg nummer ${i + 1}.`),
-  'R13: Samenwerking blijft lastig.',
-  'R14: De wijkagent komt vaak langs.',
-];
+// After the reviewed turns of seedReviewedProject, a last turn names the wijkagent without any proposal (yet).
+const LAST_TURN = 'R14: De wijkagent komt vaak langs.';
 
 let server: RunningHttpServer;
 let adapters: Adapters;
@@ -43,16 +32,8 @@ async function call<T>(user: User, method: 'GET' | 'POST', p: string, body?: unk
 const statusOf = (d: DocumentDetail, index: number, code: string) => d.segments[index]!.codings.find((c) => c.code === code)?.status;
 
 beforeAll(async () => {
-  const services = await freshServices('rule-sugg');
-  adapters = createAdapters({ tableName: services.tableName, bucketName: services.bucketName }, services.clientOptions);
-  const { proposals, codebook } = await seedProject(adapters.store, adapters.blobs, 'proj-rules', ['ann'], [{ id: 'doc-1', name: 'interview-1.txt', text: `${lines.join('\n')}\n` }]);
-  const decide = (p: Coding, action: 'accept' | 'reject') =>
-    adapters.store.decide({ projectId: 'proj-rules', documentId: p.documentId, segmentIndex: p.segmentIndex, code: p.code, action, expectedVersion: p.version, userId: 'ann' });
-  for (const p of proposals) {
-    if (p.code === 'voorwaarden/vertrouwen') await decide(p, p.segmentIndex === 2 ? 'reject' : 'accept');
-    if (p.code === 'voorwaarden/tijd') await decide(p, 'accept');
-  }
-  await adapters.store.decide({ projectId: 'proj-rules', documentId: 'doc-1', segmentIndex: 3, code: 'voorwaarden/vertrouwen', categoryId: 'voorwaarden', action: 'add', expectedVersion: null, userId: 'ann' });
+  adapters = await testStore('rule-sugg');
+  const { codebook } = await seedReviewedProject(adapters.store, adapters.blobs, 'proj-rules', 'ann', [LAST_TURN]);
   // A detached coding (its passage left the file on a re-upload) whose old text names the wijkagent under
   // another code: it must not count as a reviewed passage.
   const text = 'R99: De wijkagent is weg.';
@@ -91,7 +72,7 @@ describe('rule suggestions from reviewed decisions', () => {
     expect(term).toMatchObject({ kind: 'term', support: 3, newlyCovered: 1, unproposed: 1, otherMatches: 0, rejectedMatches: 0, precision: 1 });
     // The passage no rule matches comes first; the excerpt is the passage with the match placed in it.
     const first = term.examples[0]!;
-    expect(first).toMatchObject({ documentId: 'doc-1', documentName: 'interview-1.txt', segmentIndex: 3, excerpt: lines[3], clippedStart: false, clippedEnd: false });
+    expect(first).toMatchObject({ documentId: 'doc-1', documentName: 'interview-1.txt', segmentIndex: 3, excerpt: reviewedTurns[3], clippedStart: false, clippedEnd: false });
     expect(first.excerpt.slice(first.match!.start, first.match!.end)).toBe('wijkagent');
     expect(term.examples.map((e) => e.segmentIndex).sort()).toEqual([0, 1, 3]);
     // Samenwerking has no reviewed passage left once the detached coding is ignored.

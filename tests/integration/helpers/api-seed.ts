@@ -85,3 +85,34 @@ export async function seedProject(store: Store, blobs: BlobStore, projectId: str
   }
   return { codebook, proposals };
 }
+
+/**
+ * Turns for the rule-learning tests, one a line. "wijkagent" goes with vertrouwen; eight "tijd" turns are the
+ * other reviewed passages; the Samenwerking turn (R13) gets a proposal that stays undecided.
+ */
+export const reviewedTurns = [
+  'R1: Vertrouwen in de wijkagent is groot.',
+  'R2: De wijkagent geeft vertrouwen.',
+  'R3: Vertrouwen is er niet.',
+  'R4: De wijkagent kent iedereen.',
+  ...Array.from({ length: 8 }, (_, i) => `R${i + 5}: Geen tijd voor overleg nummer ${i + 1}.`),
+  'R13: Samenwerking blijft lastig.',
+];
+
+/**
+ * Seeds doc-1 (interview-1.txt) with reviewedTurns and then extraTurns, and decides as `userId`: the
+ * vertrouwen proposals on R1 and R2 accepted, the one on R3 rejected, vertrouwen added by hand on R4 (no
+ * rule matches it), every tijd proposal accepted; the rest stays undecided.
+ */
+export async function seedReviewedProject(store: Store, blobs: BlobStore, projectId: string, userId: string, extraTurns: string[] = []): Promise<{ codebook: Codebook; proposals: Coding[] }> {
+  const text = `${[...reviewedTurns, ...extraTurns].join('\n')}\n`;
+  const seeded = await seedProject(store, blobs, projectId, [userId], [{ id: 'doc-1', name: 'interview-1.txt', text }]);
+  const decide = (p: Coding, action: 'accept' | 'reject') =>
+    store.decide({ projectId, documentId: p.documentId, segmentIndex: p.segmentIndex, code: p.code, action, expectedVersion: p.version, userId });
+  for (const p of seeded.proposals) {
+    if (p.code === 'voorwaarden/vertrouwen') await decide(p, p.segmentIndex === 2 ? 'reject' : 'accept');
+    if (p.code === 'voorwaarden/tijd') await decide(p, 'accept');
+  }
+  await store.decide({ projectId, documentId: 'doc-1', segmentIndex: 3, code: 'voorwaarden/vertrouwen', categoryId: 'voorwaarden', action: 'add', expectedVersion: null, userId });
+  return seeded;
+}
