@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const webDir = join(root, 'web');
@@ -84,4 +84,42 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** Selects `phrase` inside an element's text (the text may be split by <mark>s), as a mouse drag would. */
+export async function selectText(element: Locator, phrase: string): Promise<void> {
+  await element.evaluate((body, p) => {
+    const start = (body.textContent ?? '').indexOf(p);
+    if (start < 0) throw new Error(`"${p}" not in the element`);
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let offset = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const len = n.textContent?.length ?? 0;
+      if (start >= offset && start <= offset + len) range.setStart(n, start - offset);
+      if (start + p.length >= offset && start + p.length <= offset + len) {
+        range.setEnd(n, start + p.length - offset);
+        break;
+      }
+      offset += len;
+    }
+    const sel = window.getSelection()!;
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }, phrase);
+}
+
+/** Polls `fn` until it gives a value; a throw counts as "not yet" (named in the time-out error). */
+export async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    const v = await fn().catch((e: unknown) => {
+      lastError = e;
+      return undefined;
+    });
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }

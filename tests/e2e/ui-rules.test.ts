@@ -4,9 +4,9 @@
 // follows proposes the code where only the new term matches while every decision stays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { CodebookView, DocumentDetail, DocumentSummary, UploadUrl } from '../../lib/api/contract.js';
-import { ensureWebBuilt, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
-import { startUiStack, type UiStack } from './ui-stack.js';
+import type { CodebookView, DocumentDetail } from '../../lib/api/contract.js';
+import { screenshot, until, type BrowserSession } from './ui-harness.js';
+import { startUi, stopUi, type UiStack } from './ui-stack.js';
 
 const CODEBOOK = `id: e2e-rules
 title: E2E rules codebook
@@ -45,26 +45,6 @@ let stack: UiStack;
 let session: BrowserSession;
 let page: Page;
 
-async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 const P = () => `/projects/${stack.projectId}`;
 const turn = (d: DocumentDetail, answer: string) => d.segments.find((s) => s.text.includes(answer))!;
 
@@ -72,37 +52,25 @@ describe('Rules view in Chromium', () => {
   let documentId: string;
 
   beforeAll(async () => {
-    requireChromium();
-    ensureWebBuilt();
-    stack = await startUiStack();
-    session = await openBrowser();
-    page = session.page;
+    ({ stack, session, page } = await startUi());
     // Codebook and transcript through the API, then the decisions a reviewer would make.
-    await api('POST', `${P()}/codebook`, { fileName: 'e2e-rules.yaml', content: CODEBOOK });
-    const up = await api<UploadUrl>('POST', `${P()}/uploads`, { fileName: 'respondent-7.txt', contentType: 'text/plain' });
-    const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: TRANSCRIPT });
-    expect(put.ok).toBe(true);
-    documentId = await until('the transcript to be TAGGED', async () => {
-      const docs = await api<{ items: DocumentSummary[] }>('GET', `${P()}/documents`);
-      return docs.items.find((d) => d.name === 'respondent-7.txt' && d.status === 'TAGGED')?.id;
-    });
-    const doc = await api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
+    await stack.api('POST', `${P()}/codebook`, { fileName: 'e2e-rules.yaml', content: CODEBOOK });
+    await stack.upload('respondent-7.txt', TRANSCRIPT);
+    documentId = await stack.tagged('respondent-7.txt');
+    const doc = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
     for (const s of doc.segments) {
-      for (const c of s.codings) if (c.status === 'proposed') await api('POST', `${P()}/decisions`, { action: 'accept', documentId, codingId: c.id, version: c.version });
+      for (const c of s.codings) if (c.status === 'proposed') await stack.api('POST', `${P()}/decisions`, { action: 'accept', documentId, codingId: c.id, version: c.version });
     }
-    await api('POST', `${P()}/decisions`, { action: 'add', documentId, segmentId: turn(doc, answers[2]!).id, code: 'voorwaarden/vertrouwen' });
+    await stack.api('POST', `${P()}/decisions`, { action: 'add', documentId, segmentId: turn(doc, answers[2]!).id, code: 'voorwaarden/vertrouwen' });
   });
 
-  afterAll(async () => {
-    await session?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopUi(stack, session));
 
   it('shows a learnt term with its figures and passages, adds it to the codebook, and shows the new version', async () => {
-    const before = await api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
+    const before = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
     const decided = (d: DocumentDetail) => d.segments.flatMap((s) => s.codings.filter((c) => c.status !== 'proposed').map((c) => `${s.index} ${c.code} ${c.status} ${c.origin}`)).sort();
     expect(decided(before)).toHaveLength(8);
-    const oldVersion = (await api<CodebookView>('GET', `${P()}/codebook`)).version;
+    const oldVersion = (await stack.api<CodebookView>('GET', `${P()}/codebook`)).version;
 
     await page.goto(`${stack.webUrl}#token=${encodeURIComponent(stack.token)}`);
     await page.locator('h1', { hasText: 'Upload' }).waitFor();
@@ -124,7 +92,7 @@ describe('Rules view in Chromium', () => {
     await page.locator('[data-testid=apply-terms]').click();
     const banner = page.locator('[data-testid=apply-result] .banner.info');
     await banner.waitFor();
-    const cb = await api<CodebookView>('GET', `${P()}/codebook`);
+    const cb = await stack.api<CodebookView>('GET', `${P()}/codebook`);
     expect(cb.version).not.toBe(oldVersion);
     expect(cb.categories[0]!.codes[0]!.rules).toEqual(['vertrouw*', 'wijkagent']);
     const text = await banner.textContent();
@@ -142,7 +110,7 @@ describe('Rules view in Chromium', () => {
 
     // The re-tag proposes Vertrouwen on the undecided wijkagent turn and keeps every decision.
     const after = await until('the re-tag with the new version', async () => {
-      const d = await api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
+      const d = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
       return d.document.codebookVersion === cb.version && d.document.status === 'TAGGED' ? d : undefined;
     });
     expect(turn(before, answers[8]!).codings.map((c) => c.code)).toEqual([]);

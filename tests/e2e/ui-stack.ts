@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { LOCAL_USER } from '../../lib/local/examples.js';
 import { localToken, startHttpServer } from '../../lib/local/http.js';
 import { startLocalStack } from '../../lib/local/stack.js';
-import { distDir } from './ui-harness.js';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { DocumentSummary, UploadUrl } from '../../lib/api/contract.js';
+import { distDir, ensureWebBuilt, openBrowser, requireChromium, until, type BrowserSession } from './ui-harness.js';
 
 export interface UiStack {
   /** Where the UI is served (no token in it). */
@@ -18,6 +21,12 @@ export interface UiStack {
   apiUrl: string;
   token: string;
   projectId: string;
+  /** The API called from the test itself (to check what the UI did, and to act behind its back); a non-2xx answer throws. */
+  api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
+  /** Uploads a text file to the project the way the CLI does: a presigned PUT; the S3 event starts the pipeline. */
+  upload(fileName: string, text: string): Promise<void>;
+  /** Waits until the project's document of that name is TAGGED and returns its id. */
+  tagged(fileName: string): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -36,11 +45,33 @@ export async function startUiStack(): Promise<UiStack> {
       deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
       stateDir,
     });
+    const apiUrl = `${http.url}/api`;
+    const api = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    };
+    const P = `/projects/${projectId}`;
     return {
       webUrl: `${http.url}/`,
-      apiUrl: `${http.url}/api`,
+      apiUrl,
       token,
       projectId,
+      api,
+      async upload(fileName, text) {
+        const up = await api<UploadUrl>('POST', `${P}/uploads`, { fileName, contentType: 'text/plain' });
+        const res = await fetch(up.url, { method: 'PUT', headers: up.headers, body: text });
+        expect(res.ok, `PUT ${fileName}`).toBe(true);
+      },
+      tagged: (fileName) =>
+        until(`${fileName} to be TAGGED`, async () => {
+          const docs = await api<{ items: DocumentSummary[] }>('GET', `${P}/documents`);
+          return docs.items.find((d) => d.name === fileName && d.status === 'TAGGED')?.id;
+        }),
       async stop() {
         await http.close();
         await stack.stop();
@@ -52,4 +83,30 @@ export async function startUiStack(): Promise<UiStack> {
     rmSync(stateDir, { recursive: true, force: true });
     throw e;
   }
+}
+
+export interface UiRun {
+  stack: UiStack;
+  session: BrowserSession;
+  page: Page;
+}
+
+/** What a UI test file starts in beforeAll: Chromium present, web/dist fresh, the stack, then a browser. */
+export async function startUi(): Promise<UiRun> {
+  requireChromium();
+  ensureWebBuilt();
+  const stack = await startUiStack();
+  try {
+    const session = await openBrowser();
+    return { stack, session, page: session.page };
+  } catch (e) {
+    await stack.stop();
+    throw e;
+  }
+}
+
+/** afterAll: closes what startUi opened (either may be missing when beforeAll failed). */
+export async function stopUi(stack: UiStack | undefined, session: BrowserSession | undefined): Promise<void> {
+  await session?.close();
+  await stack?.stop();
 }

@@ -5,8 +5,8 @@ import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ensureWebBuilt, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
-import { startUiStack, type UiStack } from './ui-stack.js';
+import { screenshot, selectText, type BrowserSession } from './ui-harness.js';
+import { startUi, stopUi, type UiStack } from './ui-stack.js';
 
 const CODEBOOK = `id: e2e
 title: E2E codebook
@@ -65,19 +65,6 @@ let stack: UiStack;
 let session: BrowserSession;
 let page: Page;
 
-/** The API, called from the test itself (to check what the UI did, and to act behind its back). */
-async function apiGet<T>(path: string): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${stack.token}` } });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function apiPost<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(`${stack.apiUrl}${path}`, { method: 'POST', headers: { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 interface FreqRow { code: string; codings: number }
 async function frequencyInUi(): Promise<Map<string, number>> {
   await page.goto(`${stack.webUrl}#/report`);
@@ -110,17 +97,9 @@ async function openReview(name: string): Promise<void> {
 
 describe('review UI in Chromium', () => {
   beforeAll(async () => {
-    requireChromium();
-    ensureWebBuilt();
-    stack = await startUiStack();
-    session = await openBrowser();
-    page = session.page;
+    ({ stack, session, page } = await startUi());
   });
-
-  afterAll(async () => {
-    await session?.close();
-    await stack?.stop();
-  });
+  afterAll(() => stopUi(stack, session));
 
   it('takes the token from the address, uploads a codebook and a dropped transcript, and follows it to TAGGED', async () => {
     await page.goto(`${stack.webUrl}#token=${encodeURIComponent(stack.token)}`);
@@ -176,26 +155,7 @@ describe('review UI in Chromium', () => {
     const target = page.locator('.segment', { hasText: 'soms traag' });
     await target.click();
     const phrase = 'het gaat soms traag';
-    await target.locator('.body').evaluate((body, p) => {
-      const text = body.textContent ?? '';
-      const start = text.indexOf(p);
-      // Walk text nodes to place the range (the body may be split by <mark>s).
-      const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
-      let offset = 0;
-      const range = document.createRange();
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const len = n.textContent?.length ?? 0;
-        if (start >= offset && start <= offset + len) range.setStart(n, start - offset);
-        if (start + p.length >= offset && start + p.length <= offset + len) {
-          range.setEnd(n, start + p.length - offset);
-          break;
-        }
-        offset += len;
-      }
-      const sel = window.getSelection()!;
-      sel.removeAllRanges();
-      sel.addRange(range);
-    }, phrase);
+    await selectText(target.locator('.body'), phrase);
     await page.locator('[data-testid=add-code]', { hasText: 'Code selection' }).waitFor();
     await page.keyboard.press('c');
     await page.locator('dialog.picker').waitFor();
@@ -205,7 +165,8 @@ describe('review UI in Chromium', () => {
     await page.locator('.chip[data-code="effecten/snelheid"][data-status=accepted]').waitFor();
     await screenshot(page, 'ui-6-span-coded');
 
-    const coded = await apiGet<{ items: { text: string; coding: { span: { start: number; end: number } | null } }[] }>(
+    const coded = await stack.api<{ items: { text: string; coding: { span: { start: number; end: number } | null } }[] }>(
+      'GET',
       `/projects/${stack.projectId}/codings?code=${encodeURIComponent('effecten/snelheid')}&status=accepted`,
     );
     expect(coded.items.map((i) => i.text)).toContain(phrase);
@@ -221,14 +182,15 @@ describe('review UI in Chromium', () => {
     await openReview('respondent-9.txt');
     const documentId = decodeURIComponent(page.url().split('/review/')[1]!.split('?')[0]!);
     const activeCode = await page.locator('.proposal.active').getAttribute('data-code');
-    const doc = await apiGet<{ segments: { id: string; codings: { id: string; code: string; status: string; version: number }[] }[] }>(
+    const doc = await stack.api<{ segments: { id: string; codings: { id: string; code: string; status: string; version: number }[] }[] }>(
+      'GET',
       `/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`,
     );
     const segmentId = await page.locator('.segment.current').getAttribute('data-segment');
     const coding = doc.segments.find((s) => s.id === segmentId)?.codings.find((c) => c.code === activeCode && c.status === 'proposed');
     expect(coding).toBeDefined();
     // Someone else rejects it behind the page's back; the page still holds the old version.
-    await apiPost(`/projects/${stack.projectId}/decisions`, { action: 'reject', documentId, codingId: coding!.id, version: coding!.version });
+    await stack.api('POST', `/projects/${stack.projectId}/decisions`, { action: 'reject', documentId, codingId: coding!.id, version: coding!.version });
     await page.keyboard.press('a');
     const banner = page.locator('[data-testid=conflict]');
     await banner.waitFor();
@@ -238,15 +200,13 @@ describe('review UI in Chromium', () => {
     // The reviewer's intent is still on offer and applies against the current version.
     await banner.locator('button', { hasText: 'Accept anyway' }).click();
     await page.locator(`.proposal[data-code="${activeCode}"][data-status=accepted]`).waitFor();
-    const after = await apiGet<{ segments: { codings: { id: string; status: string }[] }[] }>(`/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`);
+    const after = await stack.api<{ segments: { codings: { id: string; status: string }[] }[] }>('GET', `/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`);
     expect(after.segments.flatMap((s) => s.codings).find((c) => c.id === coding!.id)?.status).toBe('accepted');
   });
 
   it('queue: filters by code, accepts with the keyboard so the item leaves, u brings it back; accepted codings list without a filter', async () => {
     // Three turns that each propose "Vertrouwen", uploaded the way the CLI does (presigned PUT).
-    const up = await apiPost<{ url: string; headers: Record<string, string> }>(`/projects/${stack.projectId}/uploads`, { fileName: 'queue.txt', contentType: 'text/plain' });
-    const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: QUEUE_TRANSCRIPT });
-    expect(put.ok).toBe(true);
+    await stack.upload('queue.txt', QUEUE_TRANSCRIPT);
     await page.goto(`${stack.webUrl}#/upload`);
     await waitForStatus('queue.txt', 'TAGGED');
 
@@ -267,7 +227,7 @@ describe('review UI in Chromium', () => {
     await page.locator(`[aria-label=Queue] article[data-coding="${first}"]`).waitFor({ state: 'detached' });
     expect(await items.count()).toBe(n - 1);
     expect(await page.locator('[aria-label=Queue] article.current').getAttribute('data-coding')).toBe(second);
-    const accepted = await apiGet<{ items: { coding: { id: string } }[] }>(`/projects/${stack.projectId}/codings?code=voorwaarden%2Fvertrouwen&status=accepted&limit=500`);
+    const accepted = await stack.api<{ items: { coding: { id: string } }[] }>('GET', `/projects/${stack.projectId}/codings?code=voorwaarden%2Fvertrouwen&status=accepted&limit=500`);
     expect(accepted.items.map((i) => i.coding.id)).toContain(first);
     await screenshot(page, 'ui-9b-queue-accepted');
 
@@ -281,7 +241,7 @@ describe('review UI in Chromium', () => {
     // Accepted codings without a filter: listed category by category, with the total from the counts.
     await page.goto(`${stack.webUrl}#/queue?status=accepted`);
     await page.locator(`[aria-label=Queue] article[data-coding="${first}"][data-status=accepted]`).waitFor();
-    const freq = await apiGet<{ total: number }>(`/projects/${stack.projectId}/reports/frequency?status=accepted`);
+    const freq = await stack.api<{ total: number }>('GET', `/projects/${stack.projectId}/reports/frequency?status=accepted`);
     expect(await page.locator('[data-testid=queue-count]').textContent()).toBe(`${freq.total} item(s) of ${freq.total}`);
     expect(await items.count()).toBe(freq.total);
     await screenshot(page, 'ui-9c-queue-accepted-all');
