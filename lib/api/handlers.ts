@@ -174,10 +174,11 @@ export function createHandlers(deps: ApiDeps): Handlers {
   }
 
   /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
-  async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion) {
+  async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion, expectCurrent = false) {
     const codebook = parseCodebook(content, fileName);
     const existed = await store.getCodebookVersion(project.id, codebook.version);
-    await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: content, fileName, createdBy: userId });
+    const opts = expectCurrent && previous !== undefined ? { expectedCurrent: previous } : {};
+    await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: content, fileName, createdBy: userId }, opts);
     cache.invalidate(project.id);
     const changed = previous !== codebook.version;
     const documents = retag && changed ? await requestRetag(deps, project.id) : 0;
@@ -383,7 +384,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
       }
       const { yaml, added, unchanged } = withAddedTerms(base.codebook, body.terms, compileTagger(base.codebook).rulesByCode);
       const fileName = `${(base.fileName || `${base.codebook.id}.yaml`).replace(/\.[^.]*$/, '')}.yaml`;
-      const { codebook, retag } = await storeCodebook(project, yaml, fileName, userId, body.retag, base.version);
+      // Conditional on the base still being current: two applies at the same instant cannot both win.
+      const { codebook, retag } = await storeCodebook(project, yaml, fileName, userId, body.retag, base.version, true);
       return { version: codebook.version, previousVersion: base.version, added, unchanged, codeCount: allCodes(codebook).length, retag };
     },
 

@@ -201,7 +201,7 @@ export class DynamoStore implements Store {
 
   // ----------------------------------------------------------------------------------------- codebooks
 
-  async putCodebookVersion(v: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }): Promise<CodebookVersion> {
+  async putCodebookVersion(v: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }, opts: { expectedCurrent?: string } = {}): Promise<CodebookVersion> {
     if (!(await this.getProject(v.projectId))) throw notFound(`project "${v.projectId}"`, 'Create the project first');
     const version: CodebookVersion = { ...v, createdAt: v.createdAt ?? now() };
     let stored = version;
@@ -223,14 +223,24 @@ export class DynamoStore implements Store {
       // The same content uploaded again: keep the first upload's record, make it current again.
       stored = (await this.getCodebookVersion(v.projectId, v.version)) ?? version;
     }
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: K.projectKey(v.projectId),
-        UpdateExpression: 'SET currentCodebookVersion = :v',
-        ExpressionAttributeValues: { ':v': v.version },
-      }),
-    );
+    // With expectedCurrent the switch happens only if nobody made another version current meanwhile (the
+    // stored version then simply stays in the history, not current).
+    const expected = opts.expectedCurrent;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.projectKey(v.projectId),
+          UpdateExpression: 'SET currentCodebookVersion = :v',
+          ...(expected !== undefined ? { ConditionExpression: 'currentCodebookVersion = :e' } : {}),
+          ExpressionAttributeValues: { ':v': v.version, ...(expected !== undefined ? { ':e': expected } : {}) },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+      const now = (await this.getProject(v.projectId))?.currentCodebookVersion;
+      throw new QualtagError('CONFLICT', `the codebook changed meanwhile (now version ${now ?? 'none'}, not ${expected})`, 'Reload and make the change again on the current version', 'codebook');
+    }
     return stored;
   }
 

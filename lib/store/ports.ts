@@ -389,7 +389,8 @@ export interface ProjectStore {
 
 export interface CodebookStore {
   /** Stores a version (idempotent per hash) and makes it the project's current one. */
-  putCodebookVersion(version: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }): Promise<CodebookVersion>;
+  /** Stores a version and makes it current; with `expectedCurrent`, only if that is still the current version (else CONFLICT). */
+  putCodebookVersion(version: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }, opts?: { expectedCurrent?: string }): Promise<CodebookVersion>;
   getCodebookVersion(projectId: string, version: string): Promise<CodebookVersion | null>;
   /** The project's current version, or null before the first upload. */
   getCurrentCodebook(projectId: string): Promise<CodebookVersion | null>;

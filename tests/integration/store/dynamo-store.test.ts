@@ -82,6 +82,18 @@ describe('DynamoStore on DynamoDB Local', () => {
     expect((await store.listCodebookVersions(P)).items.map((v) => v.version)).toEqual(['v-b', 'v-a']);
   });
 
+  it('switches the current codebook only from the expected version when asked to', async () => {
+    const Q = 'proj-store-cb';
+    await store.createProject({ id: Q, name: Q, members: ['alice'], createdBy: 'alice' });
+    const v = (id: string) => ({ projectId: Q, version: `v-${id}`, codebook: codebook(id), sourceText: id, fileName: `${id}.yaml`, createdBy: 'alice' });
+    await store.putCodebookVersion(v('c'));
+    // Two changes made on v-c: the first wins, the second finds v-c no longer current.
+    await store.putCodebookVersion(v('d'), { expectedCurrent: 'v-c' });
+    await expect(store.putCodebookVersion(v('e'), { expectedCurrent: 'v-c' })).rejects.toMatchObject({ kind: 'CONFLICT' });
+    expect((await store.getProject(Q))?.currentCodebookVersion).toBe('v-d');
+    expect((await store.getCurrentCodebook(Q))?.codebook.title).toBe('d');
+  });
+
   it('pages through the review queue by position without gaps or repeats', async () => {
     const seen: string[] = [];
     let cursor: string | undefined;
