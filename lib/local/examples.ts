@@ -1,12 +1,10 @@
 // Loads the project's own example project (examples/) into a fresh local stack: a project, its
 // codebook, and the example interviews uploaded to S3 so they go through the pipeline like any upload.
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCodebook } from '../codebook/index.js';
 import { uploadKey } from '../pipeline/upload-key.js';
-import { s3Client } from '../store/clients.js';
 import type { LocalStack } from './stack.js';
 
 export const EXAMPLE_PROJECT = 'example';
@@ -14,16 +12,13 @@ export const LOCAL_USER = 'local';
 export const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
 
 /** Creates the example project unless it exists; returns the file names uploaded (none when it existed). */
-export async function loadExampleProject(stack: Pick<LocalStack, 'store' | 'bucketName' | 'clientOptions'>, dir = examplesDir): Promise<string[]> {
+export async function loadExampleProject(stack: Pick<LocalStack, 'store' | 'blobs'>, dir = examplesDir): Promise<string[]> {
   if (await stack.store.getProject(EXAMPLE_PROJECT)) return [];
   await stack.store.createProject({ id: EXAMPLE_PROJECT, name: 'Example: hybrid working (qualtag example project)', members: [LOCAL_USER], createdBy: LOCAL_USER });
   const codebookText = readFileSync(path.join(dir, 'codebook.yaml'), 'utf8');
   const codebook = parseCodebook(codebookText, 'codebook.yaml');
   await stack.store.putCodebookVersion({ projectId: EXAMPLE_PROJECT, version: codebook.version, codebook, sourceText: codebookText, fileName: 'codebook.yaml', createdBy: LOCAL_USER });
   const files = readdirSync(dir).filter((f) => f.startsWith('interview-')).sort();
-  const s3 = s3Client(stack.clientOptions);
-  for (const f of files) {
-    await s3.send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey(EXAMPLE_PROJECT, f), Body: readFileSync(path.join(dir, f)) }));
-  }
+  for (const f of files) await stack.blobs.putObject(uploadKey(EXAMPLE_PROJECT, f), readFileSync(path.join(dir, f)));
   return files;
 }
