@@ -87,13 +87,14 @@ export interface Codebook {
 /**
  * Why a code was proposed: a matched span and the rule that matched. The offsets are into the segment
  * text, or, when `source` is 'context', into the context the segment was tagged with (the interviewer's
- * question before an answer). Absent `source` means 'segment'.
+ * question before an answer). Absent `source` means 'segment'. 'classifier': the code was proposed by a
+ * classifier trained on the project's reviewed passages (offsets 0..0, no span; see TagOptions.fill).
  */
 export interface Evidence {
   start: number;
   end: number;
   rule: string;
-  source?: 'segment' | 'context';
+  source?: 'segment' | 'context' | 'classifier';
 }
 
 export interface Proposal {

@@ -58,8 +58,9 @@ export const Evidence = z.object({
   end: z.number().int().min(0),
   /** The rule that matched. */
   rule: z.string(),
-  /** `context`: the match is in the interviewer's question before this answer (offsets point into that turn). */
-  source: z.enum(['segment', 'context']).optional(),
+  /** `context`: the match is in the interviewer's question before this answer (offsets point into that turn).
+   * `classifier`: proposed by a classifier trained on the project's reviewed passages (offsets 0..0). */
+  source: z.enum(['segment', 'context', 'classifier']).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

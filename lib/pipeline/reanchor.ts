@@ -182,7 +182,7 @@ function sameSegment(c: Coding, s: Segment): boolean {
 
 function carryEvidence(evidence: readonly Evidence[], oldText: string, newText: string): Evidence[] {
   return evidence.flatMap((e) => {
-    if (e.source === 'context') return [e];
+    if (e.source === 'context' || e.source === 'classifier') return [e];
     const r = relocateRange(oldText, newText, e.start, e.end);
     return r ? [{ ...e, start: r.start, end: r.end }] : [];
   });

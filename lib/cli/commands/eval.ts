@@ -1,7 +1,8 @@
 // `qualtag eval --codebook <file> --gold <gold.jsonl>`: how well the tagger's proposals match gold codes.
 // `--transcripts <index.jsonl>` measures answers in real transcripts, with and without the interviewer's
 // question as context. `--learn-folds k` adds k-fold cross-validation of rule terms learnt from the gold
-// codings (qualtag rules learn): each segment is tagged with rules learnt from the other folds only.
+// codings (qualtag rules learn): each segment is tagged with rules learnt from the other folds only, and
+// again with the slots they leave empty filled by a classifier trained on those folds.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -53,8 +54,11 @@ export function formatLearn(r: LearnCrossValidation): string {
     `  ${''.padEnd(14)} hit@1  hit@${k}  coverage  proposals`,
     row('plain', r.plain),
     row('+ learnt rules', r.learned),
-    '  per fold (segments, learnt rules added, hit@1 plain -> learnt, hit@k plain -> learnt):',
-    ...r.perFold.map((f) => `    ${String(f.fold).padStart(2)}: ${String(f.items).padStart(4)} segments, +${f.rulesAdded} rules, hit@1 ${f.plain.hitAt1.toFixed(3)} -> ${f.learned.hitAt1.toFixed(3)}, hit@${k} ${f.plain.hitAtK.toFixed(3)} -> ${f.learned.hitAtK.toFixed(3)}`),
+    row('+ classifier', r.filled),
+    row('plain + clf.', r.plainFilled),
+    `  (+ classifier: learnt rules, with the top-${k} slots they leave empty filled by a classifier trained on the same other folds; plain + clf.: the codebook's own rules, filled by those classifiers)`,
+    '  per fold (segments, learnt rules added, classifier passages, hit@1 plain -> learnt -> classifier, hit@k plain -> learnt -> classifier):',
+    ...r.perFold.map((f) => `    ${String(f.fold).padStart(2)}: ${String(f.items).padStart(4)} segments, +${f.rulesAdded} rules, ${f.classifierPassages} passages, hit@1 ${f.plain.hitAt1.toFixed(3)} -> ${f.learned.hitAt1.toFixed(3)} -> ${f.filled.hitAt1.toFixed(3)}, hit@${k} ${f.plain.hitAtK.toFixed(3)} -> ${f.learned.hitAtK.toFixed(3)} -> ${f.filled.hitAtK.toFixed(3)}`),
   ].join('\n');
 }
 
@@ -96,7 +100,7 @@ export function registerEval(program: Command): void {
       const baseline = opts.baseline ? evaluate(gold, (t) => bagOfStemsBaseline(cb)(t).slice(0, opts.k), opts.k, codes) : undefined;
       const learn = opts.learnFolds !== undefined ? crossValidateLearning(cb, gold, { folds: opts.learnFolds, k: opts.k, top: opts.learnTop, minSupport: opts.minSupport }) : undefined;
       if (opts.json) {
-        const learnJson = learn ? { learn: { folds: learn.folds, top: learn.top, minSupport: learn.minSupport, learned: learn.learned, perFold: learn.perFold, added: learn.added } } : {};
+        const learnJson = learn ? { learn: { folds: learn.folds, top: learn.top, minSupport: learn.minSupport, learned: learn.learned, filled: learn.filled, plainFilled: learn.plainFilled, perFold: learn.perFold, added: learn.added } } : {};
         process.stdout.write(`${JSON.stringify({ codebook: cb.id, version: cb.version, ...result, ...(baseline ? { baseline } : {}), ...learnJson }, null, 2)}\n`);
         return;
       }
