@@ -13,9 +13,10 @@ import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
-import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type PageRequest, type Project, type Store, type TagQueue } from '../store/ports.js';
+import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
+import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
@@ -31,33 +32,6 @@ export interface ApiDeps {
   now?: () => Date;
   /** Read cache lifetime in ms for membership, the review queue and coded segments (default 1000; 0 turns it off). */
   cacheTtlMs?: number;
-}
-
-/** Reads every page of a paginated store call. */
-async function all<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit = 500): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch({ limit, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
-/** Runs `fn` over items with at most `n` in flight (keeps DynamoDB Local and S3 calls bounded). */
-async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(n, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
 }
 
 const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
@@ -97,10 +71,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
   /** Every coding of every document of the project (reports and exports). */
   async function projectData(projectId: string): Promise<{ docs: DocumentRecord[]; codings: Coding[] }> {
-    const docs = await all((p) => store.listDocuments(projectId, p));
-    const perDoc = await mapLimit(docs, 8, (d) => store.listDocumentCodings(d.id));
-    // A detached coding's passage is no longer in the file: it waits for the researcher, uncounted and unexported.
-    return { docs, codings: perDoc.flat().filter((c) => !isDetached(c)) };
+    return projectCodings(store, projectId);
   }
 
   async function reportInput(projectId: string): Promise<ReportInput> {

@@ -5,37 +5,12 @@ import { allCodes, parseRule, RuleSyntaxError } from '../codebook/index.js';
 import { codebookToYaml } from '../codebook/to-yaml.js';
 import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
-import type { Coding } from '../store/ports.js';
-import type { LearnResult, ReviewedExample } from '../tag/learn.js';
+import type { LearnResult } from '../tag/learn.js';
+import type { ReviewedPassage } from '../review/reviewed-codings.js';
 import { Matcher } from '../tag/matcher.js';
 import type { CodeRuleSuggestions, RuleSuggestionExample } from './contract.js';
 
-/** A reviewed passage as the API names it (the learner only sees its id and text). */
-export interface ReviewedPassage {
-  documentId: string;
-  segmentId: string;
-  segmentIndex: number;
-  text: string;
-}
-
-/**
- * Groups decided codings per segment: accepted ones (rule proposals a reviewer accepted and codes they
- * added) and rejected ones. Proposed codings are undecided and detached ones have lost their passage;
- * both are left out. Example ids are `<documentId>~<segmentIndex>` (segment ids need not be unique
- * across documents).
- */
-export function reviewedPassages(codings: readonly Coding[]): { examples: ReviewedExample[]; passages: Map<string, ReviewedPassage> } {
-  const bySegment = new Map<string, ReviewedExample & ReviewedPassage>();
-  for (const c of codings) {
-    if (c.status === 'proposed' || c.anchor?.state === 'detached') continue;
-    const id = `${c.documentId}~${c.segmentIndex}`;
-    let e = bySegment.get(id);
-    if (!e) bySegment.set(id, (e = { id, text: c.segmentText, accepted: [], rejected: [], documentId: c.documentId, segmentId: c.segmentId, segmentIndex: c.segmentIndex }));
-    (c.status === 'accepted' ? e.accepted : e.rejected).push(c.code);
-  }
-  const examples = [...bySegment.values()].map(({ id, text, accepted, rejected }) => ({ id, text, accepted, rejected }));
-  return { examples, passages: new Map([...bySegment].map(([id, e]) => [id, { documentId: e.documentId, segmentId: e.segmentId, segmentIndex: e.segmentIndex, text: e.text }])) };
-}
+export { reviewedPassages, type ReviewedPassage } from '../review/reviewed-codings.js';
 
 const EXCERPT = 200;
 

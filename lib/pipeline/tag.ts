@@ -2,6 +2,8 @@
 // (see reconcile.ts). Safe to run again: the same inputs give no writes.
 import { allCodes } from '../codebook/index.js';
 import type { Codebook } from '../model.js';
+import { projectCodings, reviewedPassages } from '../review/reviewed-codings.js';
+import { trainCodeClassifier, type CodeClassifier } from '../tag/classifier.js';
 import { compileTagger, interviewerContexts, type Tagger } from '../tag/index.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
@@ -28,6 +30,37 @@ function taggerFor(codebook: Codebook): Tagger {
     taggers.set(codebook.version, t);
   }
   return t;
+}
+
+/**
+ * Classifiers trained on each project's reviewed codings, per project and codebook version, kept for a
+ * short while: a warm Lambda or the local stack tags several documents of a project in a row, and
+ * training reads every coding of the project. A decision made meanwhile counts from the next training.
+ */
+const classifiers = new Map<string, { at: number; classifier: CodeClassifier | null }>();
+export const CLASSIFIER_TTL_MS = 60_000;
+const MAX_CLASSIFIERS = 16;
+
+/**
+ * The classifier that fills the slots the rules leave empty (TagOptions.fill), trained on the project's
+ * accepted and added codings (detached ones left out); null while there are too few to learn from.
+ */
+async function classifierFor(store: Store, projectId: string, codebook: Codebook): Promise<CodeClassifier | null> {
+  const key = `${projectId}\0${codebook.version}`;
+  const now = Date.now();
+  const hit = classifiers.get(key);
+  if (hit && now - hit.at < CLASSIFIER_TTL_MS) return hit.classifier;
+  const { codings } = await projectCodings(store, projectId);
+  const classifier = trainCodeClassifier(codebook, reviewedPassages(codings).examples);
+  classifiers.delete(key);
+  if (classifiers.size >= MAX_CLASSIFIERS) classifiers.delete(classifiers.keys().next().value as string);
+  classifiers.set(key, { at: now, classifier });
+  return classifier;
+}
+
+/** Forgets the cached classifiers (tests; a process that must see decisions at once). */
+export function clearClassifierCache(): void {
+  classifiers.clear();
 }
 
 async function allSegments(store: Store, documentId: string): Promise<SegmentRecord[]> {
@@ -64,6 +97,9 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     return { documentId: doc.id, status: 'TAGGED', written: 0, proposals: 0, reason: 'the project has no codebook yet' };
   }
   const tagger = taggerFor(current.codebook);
+  // Reviewed decisions teach the tagger: its proposals, filled up by a classifier of the project's
+  // reviewed passages, stay proposals for people to review like any other.
+  const fill = (await classifierFor(store, doc.projectId, current.codebook)) ?? undefined;
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
   const segments = await allSegments(store, doc.id);
   // A respondent's turn is tagged with the interviewer's question before it as context. Interviewer
@@ -71,7 +107,7 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   const contexts = interviewerContexts(segments);
   const tagged = segments.map((segment, i) => ({
     segment,
-    proposals: isInterviewerTurn(segment) ? [] : tagger.tag(segment.text, { context: contexts[i] }),
+    proposals: isInterviewerTurn(segment) ? [] : tagger.tag(segment.text, { context: contexts[i], fill }),
   }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
 
