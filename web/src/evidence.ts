@@ -1,6 +1,7 @@
-// Evidence comes in two kinds: spans in the segment's own text, and support from its context (the
-// interviewer's question before an answer), whose offsets point into that question, not the segment.
-// Only the first kind may be highlighted in the segment; the second is described in words.
+// Evidence comes in three kinds: spans in the segment's own text, support from its context (the
+// interviewer's question before an answer), whose offsets point into that question, not the segment,
+// and a classifier trained on the project's reviewed passages (no span at all). Only the first kind may
+// be highlighted in the segment; the others are described in words.
 import type { Evidence } from '../../lib/api/contract.js';
 
 /** Evidence as the API sends it; `source` is the store's marker for context evidence (may be absent). */
@@ -12,9 +13,22 @@ export function isContextEvidence(ev: AnyEvidence): boolean {
   return ev.source === 'context' || CONTEXT_RULE.test(ev.rule);
 }
 
+export function isClassifierEvidence(ev: AnyEvidence): boolean {
+  return ev.source === 'classifier';
+}
+
 /** Evidence whose offsets are into the segment text (safe to highlight there). */
 export function ownEvidence<T extends AnyEvidence>(evidence: readonly T[]): T[] {
-  return evidence.filter((ev) => !isContextEvidence(ev));
+  return evidence.filter((ev) => !isContextEvidence(ev) && !isClassifierEvidence(ev));
+}
+
+/** "suggested from your reviewed passages, p = 0.41 (57 passages)", or null when no classifier proposed it. */
+export function classifierNote(evidence: readonly AnyEvidence[]): string | null {
+  const ev = evidence.find(isClassifierEvidence);
+  if (!ev) return null;
+  const m = /^classifier: (\d+(?:\.\d+)?)(?: \(from (\d+) reviewed passages\))?/.exec(ev.rule);
+  if (!m) return 'suggested from your reviewed passages';
+  return `suggested from your reviewed passages, p = ${m[1]}${m[2] ? ` (${m[2]} passages)` : ''}`;
 }
 
 /** "the question before this answer" (+ the guide question it matched), or null without context support. */

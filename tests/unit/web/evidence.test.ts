@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextSupport, isContextEvidence, ownEvidence } from '../../../web/src/evidence.js';
+import { classifierNote, contextSupport, isContextEvidence, ownEvidence } from '../../../web/src/evidence.js';
 
 describe('evidence kinds', () => {
   const own = { start: 4, end: 14, rule: 'vertrouw*' };
@@ -16,5 +16,13 @@ describe('evidence kinds', () => {
     expect(contextSupport([own])).toBeNull();
     expect(contextSupport([own, fromQuestion])).toContain('“Hoe is het vertrouwen?”');
     expect(contextSupport([fromContext])).toBe('the question before this answer');
+  });
+
+  it('describes classifier evidence as a note and never highlights it', () => {
+    const fromClassifier = { start: 0, end: 0, rule: 'classifier: 0.41 (from 57 reviewed passages)', source: 'classifier' as const };
+    expect(ownEvidence([own, fromClassifier])).toEqual([own]);
+    expect(classifierNote([own])).toBeNull();
+    expect(classifierNote([own, fromClassifier])).toBe('suggested from your reviewed passages, p = 0.41 (57 passages)');
+    expect(classifierNote([{ ...fromClassifier, rule: 'classifier' }])).toBe('suggested from your reviewed passages');
   });
 });

@@ -11,7 +11,7 @@ import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
-import { contextSupport, ownEvidence } from '../evidence.js';
+import { classifierNote, contextSupport, ownEvidence } from '../evidence.js';
 import { markedText } from '../segtext.js';
 
 type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
@@ -82,6 +82,7 @@ export function queueView(ctx: Ctx, route: Route): View {
     const s = item.segment;
     const spans = ownEvidence(c.evidence).map((ev) => ({ ...ev, key: c.id }));
     const support = contextSupport(c.evidence);
+    const learnt = classifierNote(c.evidence);
     if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id, rule: '' });
     return h(
       'article',
@@ -103,6 +104,7 @@ export function queueView(ctx: Ctx, route: Route): View {
       ),
       markedText(s.text, spans),
       support ? h('p', { class: 'muted small support' }, `Supported by ${support}`) : null,
+      learnt ? h('p', { class: 'muted small support classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
       notice ?? null,
       h(
         'div',

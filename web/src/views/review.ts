@@ -6,7 +6,7 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
-import { contextSupport, ownEvidence } from '../evidence.js';
+import { classifierNote, contextSupport, ownEvidence } from '../evidence.js';
 import { hueFor, toRuns, type Span } from '../highlight.js';
 import { pickCode } from '../picker.js';
 import { formatRoute, type Route } from '../route.js';
@@ -230,6 +230,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const proposals = ordered(s.codings).map((c) => {
       const evidence = ownEvidence(c.evidence).map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
       const support = contextSupport(c.evidence);
+      const learnt = classifierNote(c.evidence);
       const isActive = active?.id === c.id;
       return h(
         'div',
@@ -243,6 +244,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         ),
         evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
         support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
+        learnt ? h('div', { class: 'evidence classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
         c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
         anchorNote(c),
         h(
