@@ -120,6 +120,15 @@ describe('Rules view in Chromium', () => {
     const byRule = retagged.filter((c) => !c.evidence.some((e) => e.source === 'classifier'));
     expect(byRule.map((c) => [c.code, c.status])).toEqual([['voorwaarden/vertrouwen', 'proposed']]);
     expect(retagged.filter((c) => c.code !== 'voorwaarden/vertrouwen').every((c) => c.status === 'proposed' && c.score < byRule[0]!.score)).toBe(true);
+    // Review shows a filled proposal's evidence as a note, not as a highlight.
+    const filled = retagged.find((c) => c.evidence.some((e) => e.source === 'classifier'));
+    expect(filled, 'a classifier-filled proposal on the wijkagent turn').toBeDefined();
+    await page.goto(`${stack.webUrl}#/review/${encodeURIComponent(documentId)}?segment=${encodeURIComponent(turn(after, answers[8]!).id)}`);
+    const proposal = page.locator(`.proposal[data-code="${filled!.code}"]`);
+    await proposal.waitFor();
+    expect(await proposal.locator('.evidence.classifier').textContent()).toMatch(/^Suggested from your reviewed passages, p = \d\.\d\d \(\d+ passages\)$/);
+    expect(await proposal.locator('.evidence', { hasText: 'Evidence:' }).count()).toBe(0);
+    await screenshot(page, 'ui-rules-4-classifier-note');
     expect(decided(after)).toEqual(decided(before));
     expect(session.errors).toEqual([]);
   });
