@@ -31,7 +31,8 @@ const columns: Column[] = [
   { header: 'start', width: 8, value: (r) => r.start },
   { header: 'end', width: 8, value: (r) => r.end },
   { header: 'text', width: 80, value: (r) => r.text },
-  { header: 'evidence', width: 30, value: (r) => r.coding.evidence.map((e) => `${r.segment.text.slice(e.start, e.end)} [${e.rule}]`).join('; ') },
+  // A span is quoted with the rule that found it; classifier evidence has no span, only its note.
+  { header: 'evidence', width: 30, value: (r) => r.coding.evidence.map((e) => (e.end > e.start ? `${r.segment.text.slice(e.start, e.end)} [${e.rule}]` : `[${e.rule}]`)).join('; ') },
   { header: 'decided_by', width: 14, value: (r) => r.coding.decidedBy },
   { header: 'decided_at', width: 22, value: (r) => r.coding.decidedAt },
   { header: 'codebook_version', width: 16, value: (r) => r.coding.codebookVersion },

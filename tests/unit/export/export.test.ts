@@ -133,6 +133,13 @@ describe('CSV and XLSX of coded segments', () => {
     for (const line of csv.split('\r\n').slice(1)) for (const f of line.split(',')) expect(f).not.toMatch(/^"?[=+\-@]/);
   });
 
+  it('quotes evidence spans with their rule, and gives span-less classifier evidence its note only', () => {
+    const r = row('vertrouwen en samenwerking');
+    r.coding.evidence = [{ start: 0, end: 10, rule: 'vertrouw*' }, { start: 0, end: 0, rule: 'classifier: 0.41 (from 57 reviewed passages)', source: 'classifier' }];
+    const csv = codedSegmentsCsv([r], names);
+    expect(csv).toContain('vertrouwen [vertrouw*]; [classifier: 0.41 (from 57 reviewed passages)]');
+  });
+
   it('XLSX escapes formula cells and stores them as text, never formulas', async () => {
     const bytes = await codedSegmentsXlsx(rows, names);
     const wb = new ExcelJS.Workbook();
