@@ -129,6 +129,8 @@ class CompiledTagger implements Tagger {
     this.codeHitTail = new Int32Array(n);
   }
 
+  /** Code id → index, built on the first fill. */
+  private codeIndex: Map<string, number> | undefined;
   /** Whether the scan of this tag() call ran (so its vetoes are in vetoStamp at the epoch). */
   private scanned = false;
 
@@ -142,7 +144,7 @@ class CompiledTagger implements Tagger {
   /** The rule proposals with classifier codes after them up to topK (see TagOptions.fill). */
   private filled(text: string, out: Proposal[], fill: CodeClassifier, topK: number): Proposal[] {
     const taken = new Set(out.map((p) => p.code));
-    const known = new Map(this.codeIds.map((id, c) => [id, c]));
+    const known = (this.codeIndex ??= new Map(this.codeIds.map((id, c) => [id, c])));
     const ceiling = FILL_SHARE * (out.length ? out[out.length - 1]!.score : 1);
     let best = 0;
     for (const { code, probability } of fill.rank(text)) {
