@@ -52,6 +52,12 @@ export interface Segment {
 
 export type Language = 'nl' | 'en';
 
+/** An anchor example (Mayring): a passage that typically gets the code, with an optional note on why. */
+export interface AnchorExample {
+  text: string;
+  note?: string;
+}
+
 export interface Code {
   /** Unique within the codebook, e.g. "voorwaarden/vertrouwen". */
   id: string;
@@ -65,6 +71,8 @@ export interface Code {
   rules: string[];
   /** Rules that veto the code when they match. */
   exclude: string[];
+  /** Anchor examples: passages that typically get this code (empty when the codebook gives none). */
+  examples: AnchorExample[];
   color?: string;
 }
 

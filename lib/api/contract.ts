@@ -264,6 +264,8 @@ export const Code = z.object({
   aliases: z.array(z.string()),
   rules: z.array(z.string()),
   exclude: z.array(z.string()),
+  /** Anchor examples (absent in codebooks stored before they existed). */
+  examples: z.array(z.object({ text: z.string(), note: z.string().optional() })).default([]),
   color: z.string().optional(),
 });
 export const Category = z.object({ id: z.string(), name: z.string(), definition: z.string().optional(), codes: z.array(Code) });

@@ -2,7 +2,7 @@
 // ids filled in, rules syntax-checked with a precise path, and the version computed as a content hash.
 import { createHash } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import type { Category, Code, Codebook, Language } from '../model.js';
+import type { AnchorExample, Category, Code, Codebook, Language } from '../model.js';
 import { parseRule, RuleSyntaxError } from './rules.js';
 
 /** A code as a loader read it: its id may still be missing (made from the name). */
@@ -45,6 +45,16 @@ const clean = (s: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
+/** Trimmed examples; empty passages are dropped, empty notes left out. */
+export function cleanExamples(examples: readonly AnchorExample[]): AnchorExample[] {
+  return examples.flatMap((e) => {
+    const text = e.text.trim();
+    if (!text) return [];
+    const note = clean(e.note);
+    return [note ? { text, note } : { text }];
+  });
+}
+
 /** Throws BAD_RULE with the path of the first rule that does not parse. */
 export function checkRules(rules: string[], fileName: string, where: string): void {
   rules.forEach((rule, i) => {
@@ -70,7 +80,19 @@ export function codebookVersion(cb: Omit<Codebook, 'version'>): string {
       id: c.id,
       name: c.name,
       definition: c.definition ?? null,
-      codes: c.codes.map((k) => [k.id, k.name, k.definition ?? null, k.indicators, k.questions, k.aliases, k.rules, k.exclude, k.color ?? null]),
+      // Examples join the hash only when present, so codebooks without them keep their earlier version.
+      codes: c.codes.map((k) => [
+        k.id,
+        k.name,
+        k.definition ?? null,
+        k.indicators,
+        k.questions,
+        k.aliases,
+        k.rules,
+        k.exclude,
+        k.color ?? null,
+        ...(k.examples.length ? [k.examples.map((e) => (e.note === undefined ? [e.text] : [e.text, e.note]))] : []),
+      ]),
     })),
   });
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
@@ -109,6 +131,7 @@ export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook 
         aliases: d.aliases.map((s) => s.trim()).filter(Boolean),
         rules: d.rules.map((s) => s.trim()).filter(Boolean),
         exclude: d.exclude.map((s) => s.trim()).filter(Boolean),
+        examples: cleanExamples(d.examples),
       };
       const definition = clean(d.definition);
       if (definition) code.definition = definition;

@@ -96,6 +96,7 @@ export function parseCsvCodebook(source: string, fileName: string, fallbackId: s
       aliases: splitCell(col(row, 'aliases')),
       rules: splitCell(col(row, 'keywords'), true),
       exclude: splitCell(col(row, 'exclude'), true),
+      examples: [],
       ...(color ? { color } : {}),
       where: `line ${line}`,
     });

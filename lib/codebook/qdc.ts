@@ -130,7 +130,7 @@ export function parseQdcCodebook(source: string, fileName: string, fallbackId: s
   const toDraft = (c: XmlCode, where: string): DraftCode => {
     if (!c['@_name']) throw new QualtagError('BAD_CODEBOOK', 'a Code has no name attribute', 'Every <Code> needs name="..."', `${fileName}: ${where}`);
     const d = readDescription(descriptionText(c.Description));
-    return { name: c['@_name'], ...d, ...(c['@_color'] ? { color: c['@_color'] } : {}), where };
+    return { name: c['@_name'], ...d, examples: [], ...(c['@_color'] ? { color: c['@_color'] } : {}), where };
   };
   const categories: DraftCategory[] = [];
   const loose: DraftCode[] = [];

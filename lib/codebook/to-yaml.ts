@@ -22,6 +22,7 @@ export function codebookToYaml(cb: Codebook): string {
         ...(c.aliases.length ? { aliases: c.aliases } : {}),
         ...(c.rules.length ? { rules: c.rules } : {}),
         ...(c.exclude.length ? { exclude: c.exclude } : {}),
+        ...(c.examples.length ? { examples: c.examples.map((e) => (e.note === undefined ? e.text : { text: e.text, note: e.note })) } : {}),
         ...(c.color !== undefined ? { color: c.color } : {}),
       })),
     })),

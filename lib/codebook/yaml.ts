@@ -14,6 +14,22 @@ const textList = z
   .nullish()
   .transform((v) => (v == null ? [] : typeof v === 'string' ? [v] : v));
 
+// An anchor example is a passage string or {text, note}; the list may also be one example. Strings are
+// turned into {text} before validation (not a union) so a bad entry's error names its own path.
+const example = z.preprocess(
+  (v) => (typeof v === 'string' ? { text: v } : v),
+  z.object(
+    {
+      text: z.string('an example needs a text (the passage)').min(1, 'an example needs a text (the passage)'),
+      note: z.string('an example note is text').nullish().transform((v) => v || undefined),
+    },
+    'an example is a passage or {text, note}',
+  ),
+);
+const exampleList = z
+  .preprocess((v) => (v == null ? [] : Array.isArray(v) ? v : [v]), z.array(example))
+  .transform((list) => list.map((e) => (e.note ? { text: e.text, note: e.note } : { text: e.text })));
+
 const CodeSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String).optional(),
   name: text.min(1, 'a code needs a name'),
@@ -24,6 +40,7 @@ const CodeSchema = z.object({
   aliases: textList,
   rules: textList,
   exclude: textList,
+  examples: exampleList,
   color: z
     .string()
     .regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'a color is #RGB or #RRGGBB')
@@ -69,7 +86,7 @@ export function parseYamlCodebook(source: string, fileName: string, fallbackId: 
     throw new QualtagError(
       'BAD_CODEBOOK',
       issue.message,
-      'A codebook has categories, each with a name and codes; each code has a name and optional definition, indicators, questions, aliases, rules and exclude',
+      'A codebook has categories, each with a name and codes; each code has a name and optional definition, indicators, questions, aliases, rules, exclude and examples (passages, or {text, note})',
       `${fileName}: ${issuePath(issue.path) || '(top level)'}`,
     );
   }
@@ -92,6 +109,7 @@ export function parseYamlCodebook(source: string, fileName: string, fallbackId: 
         aliases: k.aliases,
         rules: k.rules,
         exclude: k.exclude,
+        examples: k.examples,
         ...(k.color ? { color: k.color } : {}),
         where: `categories[${i}].codes[${j}]`,
       })),

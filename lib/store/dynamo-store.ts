@@ -60,6 +60,13 @@ function strip<T>(item: Item): T {
 
 const now = (): string => new Date().toISOString();
 
+/** A stored codebook version as the domain expects it: versions stored before anchor examples existed get `examples: []`. */
+function codebookVersionFrom(item: Item): CodebookVersion {
+  const v = strip<CodebookVersion>(item);
+  const categories = v.codebook.categories.map((cat) => ({ ...cat, codes: cat.codes.map((c) => ({ ...c, examples: c.examples ?? [] })) }));
+  return { ...v, codebook: { ...v.codebook, categories } };
+}
+
 /** Transactions: at most 100 actions; smaller chunks keep a conflict from redoing much work. */
 const TX_CHUNK = 50;
 
@@ -246,7 +253,7 @@ export class DynamoStore implements Store {
 
   async getCodebookVersion(projectId: string, version: string): Promise<CodebookVersion | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.codebookKey(projectId, version) }));
-    return out.Item ? strip<CodebookVersion>(out.Item) : null;
+    return out.Item ? codebookVersionFrom(out.Item) : null;
   }
 
   async getCurrentCodebook(projectId: string): Promise<CodebookVersion | null> {
@@ -268,7 +275,7 @@ export class DynamoStore implements Store {
       },
       page,
     );
-    return { items: out.items.map((i) => strip<CodebookVersion>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => codebookVersionFrom(i)), cursor: out.cursor };
   }
 
   // ----------------------------------------------------------------------------------------- documents

@@ -38,8 +38,8 @@ describe('formula injection', () => {
 const codebook: Codebook = {
   id: 'cb', language: 'nl', version: 'v1', title: 'Test',
   categories: [{ id: 'voorwaarden', name: 'Voorwaarden & <context>', codes: [
-    { id: 'voorwaarden/vertrouwen', name: 'Vertrouwen', categoryId: 'voorwaarden', indicators: ['wederzijds'], questions: [], aliases: [], rules: ['vertrouw*'], exclude: [] },
-    { id: 'voorwaarden/tijd', name: 'Tijd', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [] },
+    { id: 'voorwaarden/vertrouwen', name: 'Vertrouwen', categoryId: 'voorwaarden', indicators: ['wederzijds'], questions: [], aliases: [], rules: ['vertrouw*'], exclude: [], examples: [] },
+    { id: 'voorwaarden/tijd', name: 'Tijd', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] },
   ] }],
 };
 const text1 = 'Interviewer: Hoe gaat het?\nR1: Het vertrouwen 😀 is gegroeid, ideeën over tijd.\n';

@@ -4,7 +4,7 @@ import { shareLabel } from '../../../lib/report/scale.js';
 import { agreement, allReports, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportCoding, type ReportInput } from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
-const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [] });
+const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });
 const codebook: Codebook = {
   id: 'cb', language: 'nl', version: 'v1',
   categories: [

@@ -79,14 +79,14 @@ describe('code search', () => {
         id: 'voorwaarden',
         name: 'Voorwaarden',
         codes: [
-          { id: 'voorwaarden/vertrouwen', name: 'Vertrouwen', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [] },
-          { id: 'voorwaarden/ideeen', name: 'Ideeën delen', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [] },
+          { id: 'voorwaarden/vertrouwen', name: 'Vertrouwen', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] },
+          { id: 'voorwaarden/ideeen', name: 'Ideeën delen', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] },
         ],
       },
       {
         id: 'uitkomsten',
         name: 'Uitkomsten',
-        codes: [{ id: 'uitkomsten/weerbaarheid', name: 'Weerbaarheid', categoryId: 'uitkomsten', definition: 'Vertrouwen in eigen kunnen', indicators: [], questions: [], aliases: [], rules: [], exclude: [] }],
+        codes: [{ id: 'uitkomsten/weerbaarheid', name: 'Weerbaarheid', categoryId: 'uitkomsten', definition: 'Vertrouwen in eigen kunnen', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] }],
       },
     ],
   });
