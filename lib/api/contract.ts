@@ -305,6 +305,8 @@ export const CodebookUploadResult = z.object({
   created: z.boolean(),
   codeCount: z.number().int(),
   retag: z.object({ requested: z.boolean(), documents: z.number().int() }),
+  /** What the researcher should know, e.g. codes whose ids were derived from their names. */
+  warnings: z.array(z.string()).default([]),
 });
 export type CodebookUploadResult = z.infer<typeof CodebookUploadResult>;
 

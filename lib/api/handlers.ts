@@ -1,6 +1,6 @@
 // The route handlers: each checks membership, calls the store ports, and shapes the answer with the
 // contract's types. No AWS here: the store and blob adapters come in through ApiDeps.
-import { allCodes, codebookToQdc, parseCodebook } from '../codebook/index.js';
+import { allCodes, codebookToQdc, loadCodebook } from '../codebook/index.js';
 import { QualtagError } from '../errors.js';
 import { buildQdpx } from '../export/qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
@@ -146,14 +146,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
   /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
   async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion, expectCurrent = false) {
-    const codebook = parseCodebook(content, fileName);
+    const { codebook, warnings } = loadCodebook(content, fileName);
     const existed = await store.getCodebookVersion(project.id, codebook.version);
     const opts = expectCurrent && previous !== undefined ? { expectedCurrent: previous } : {};
     await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: content, fileName, createdBy: userId }, opts);
     cache.invalidate(project.id);
     const changed = previous !== codebook.version;
     const documents = retag && changed ? await requestRetag(deps, project.id) : 0;
-    return { codebook, created: !existed, retag: { requested: retag && changed, documents } };
+    return { codebook, warnings, created: !existed, retag: { requested: retag && changed, documents } };
   }
 
   const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
@@ -324,8 +324,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     uploadCodebook: async ({ userId, params, body }) => {
       const project = await member(params.projectId!, userId);
-      const { codebook, created, retag } = await storeCodebook(project, body.content, body.fileName, userId, body.retag);
-      return { version: codebook.version, created, codeCount: allCodes(codebook).length, retag };
+      const { codebook, warnings, created, retag } = await storeCodebook(project, body.content, body.fileName, userId, body.retag);
+      return { version: codebook.version, created, codeCount: allCodes(codebook).length, retag, warnings };
     },
 
     ruleSuggestions: async ({ userId, params, query }) => {

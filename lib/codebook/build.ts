@@ -25,6 +25,14 @@ export interface DraftCodebook {
   title?: string;
   language: Language;
   categories: DraftCategory[];
+  /** The format can carry code ids (YAML, CSV): a code without one gets a warning. */
+  idsExpected?: boolean;
+}
+
+/** A parsed codebook and what the researcher should know about it (e.g. ids derived from names). */
+export interface LoadedCodebook {
+  codebook: Codebook;
+  warnings: string[];
 }
 
 /** Lower-case ASCII slug used when a codebook gives no ids. */
@@ -99,6 +107,24 @@ export function codebookVersion(cb: Omit<Codebook, 'version'>): string {
 }
 
 export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook {
+  return buildCodebookWithWarnings(draft, fileName).codebook;
+}
+
+// A derived id follows the code's name, so renaming the code later changes its id and detaches its
+// codings. The codebook is accepted (the corpus and CSV exports often have no ids), with a warning.
+function missingIdWarning(fileName: string, derived: Array<{ where: string; id: string }>): string[] {
+  if (!derived.length) return [];
+  const shown = derived.slice(0, 3).map((d) => `${d.where} → "${d.id}"`).join(', ');
+  const more = derived.length > 3 ? ` and ${derived.length - 3} more` : '';
+  return [
+    `${fileName}: ${derived.length} code${derived.length === 1 ? ' has' : 's have'} no id; derived from the category and name: ${shown}${more}. ` +
+      'Renaming such a code changes its id and detaches its codings: write the ids into the codebook (`id:` per code, or an id column)',
+  ];
+}
+
+/** Builds the codebook and lists the codes whose ids were derived from their names. */
+export function buildCodebookWithWarnings(draft: DraftCodebook, fileName: string): LoadedCodebook {
+  const derived: Array<{ where: string; id: string }> = [];
   if (!draft.categories.length) {
     throw new QualtagError('BAD_CODEBOOK', 'the codebook has no categories', 'Add at least one category with one code', `${fileName}: categories`);
   }
@@ -114,7 +140,9 @@ export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook 
       throw new QualtagError('BAD_CODEBOOK', `category "${dc.name}" has no codes`, 'Add at least one code to it or remove it', `${fileName}: ${dc.where}.codes`);
     }
     const codes: Code[] = dc.codes.map((d) => {
-      const codeId = clean(d.id) ?? `${id}/${slugify(d.name)}`;
+      const given = clean(d.id);
+      const codeId = given ?? `${id}/${slugify(d.name)}`;
+      if (!given && draft.idsExpected) derived.push({ where: `${d.where}${d.where.startsWith('line') ? '' : '.id'}`, id: codeId });
       const earlier = seenCodes.get(codeId);
       if (earlier) {
         throw new QualtagError('BAD_CODEBOOK', `duplicate code id "${codeId}" (also at ${earlier})`, 'Give every code a unique id', `${fileName}: ${d.where}.id`);
@@ -144,5 +172,5 @@ export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook 
     return category;
   });
   const base = { id: draft.id, language: draft.language, categories, ...(draft.title ? { title: draft.title } : {}) };
-  return { ...base, version: codebookVersion(base) };
+  return { codebook: { ...base, version: codebookVersion(base) }, warnings: missingIdWarning(fileName, derived) };
 }

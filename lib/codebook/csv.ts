@@ -101,5 +101,5 @@ export function parseCsvCodebook(source: string, fileName: string, fallbackId: s
       where: `line ${line}`,
     });
   });
-  return { id: fallbackId, language, categories: [...categories.values()] };
+  return { id: fallbackId, language, idsExpected: true, categories: [...categories.values()] };
 }

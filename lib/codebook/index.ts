@@ -2,13 +2,13 @@
 import path from 'node:path';
 import { QualtagError } from '../errors.js';
 import type { Codebook, Language } from '../model.js';
-import { buildCodebook, slugify } from './build.js';
+import { buildCodebookWithWarnings, slugify, type LoadedCodebook } from './build.js';
 import { parseCsvCodebook } from './csv.js';
 import { parseQdcCodebook } from './qdc.js';
 import { parseYamlCodebook } from './yaml.js';
 
 export { codebookToQdc, stableGuid, codeGuid, categoryGuid } from './qdc.js';
-export { codebookVersion, slugify } from './build.js';
+export { codebookVersion, slugify, type LoadedCodebook } from './build.js';
 export { parseRule, RuleSyntaxError, type ParsedRule, type RuleNode, type RuleWord } from './rules.js';
 
 export interface ParseCodebookOptions {
@@ -18,6 +18,11 @@ export interface ParseCodebookOptions {
 
 /** Parses a codebook file's text; the format follows the file extension (.yaml/.yml, .csv, .qdc/.xml). */
 export function parseCodebook(text: string, fileName: string, opts: ParseCodebookOptions = {}): Codebook {
+  return loadCodebook(text, fileName, opts).codebook;
+}
+
+/** parseCodebook, with the warnings to show the researcher (codes whose ids were derived from their names). */
+export function loadCodebook(text: string, fileName: string, opts: ParseCodebookOptions = {}): LoadedCodebook {
   const ext = path.extname(fileName).toLowerCase();
   const base = path.basename(fileName, path.extname(fileName));
   const fallbackId = slugify(base);
@@ -30,7 +35,7 @@ export function parseCodebook(text: string, fileName: string, opts: ParseCodeboo
   else {
     throw new QualtagError('UNSUPPORTED_TYPE', `"${ext}" is not a codebook format qualtag reads`, 'Use a YAML (.yaml), CSV (.csv) or REFI-QDA (.qdc) codebook', fileName);
   }
-  return buildCodebook(draft, fileName);
+  return buildCodebookWithWarnings(draft, fileName);
 }
 
 /** Every code of the codebook, in order. */

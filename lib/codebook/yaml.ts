@@ -95,6 +95,7 @@ export function parseYamlCodebook(source: string, fileName: string, fallbackId: 
     id: cb.id ?? fallbackId,
     ...(cb.title ? { title: cb.title } : {}),
     language: cb.language,
+    idsExpected: true,
     categories: cb.categories.map((c, i) => ({
       ...(c.id ? { id: c.id } : {}),
       name: c.name,

@@ -44,6 +44,17 @@ function controlShare(text: string): number {
   return bad / n;
 }
 
+// Windows-1252 differs from Latin-1 only in 0x80–0x9F. Node 20's TextDecoder('windows-1252') decodes
+// those bytes as Latin-1 C1 controls (€ becomes U+0080), so they are mapped here; 0x81, 0x8D, 0x8F, 0x90
+// and 0x9D are unassigned and stay as they are (the binary check counts them).
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** Decodes Windows-1252 (cp1252) bytes. */
+export function decodeCp1252(bytes: Uint8Array): string {
+  const latin1 = new TextDecoder('latin1').decode(bytes);
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+}
+
 function binaryError(where: string): QualtagError {
   return new QualtagError(
     'BINARY_AS_TEXT',
@@ -64,7 +75,7 @@ export function decodeText(bytes: Uint8Array, where: string): string {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body);
     } catch {
-      text = new TextDecoder('windows-1252').decode(body); // legacy Windows text (é as one byte)
+      text = decodeCp1252(body); // legacy Windows text (é, €, “ ” as one byte)
     }
   } else {
     text = new TextDecoder(encoding).decode(body);

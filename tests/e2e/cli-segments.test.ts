@@ -77,6 +77,20 @@ describe('qualtag segments', () => {
     expect(rows).toHaveLength(11);
   }, 60_000);
 
+  it('reads a Windows-1252 transcript with its euro signs, curly quotes and dashes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-seg-'));
+    // cp1252 bytes: € 0x80, “ 0x93, ” 0x94, – 0x96, é 0xe9
+    const cp1252 = Buffer.from('Interviewer: Wat kost het? \x93Caf\xe9\x94 \x96 vraag.\nRespondent: \x8010 per maand.\n', 'latin1');
+    writeFileSync(path.join(dir, 'oud.txt'), cp1252);
+    const { code, stdout, stderr } = await qualtag(path.join(dir, 'oud.txt'));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(parseLines(stdout).map((l) => [l.speaker, l.text])).toEqual([
+      ['Interviewer', 'Wat kost het? “Café” – vraag.'],
+      ['Respondent', '€10 per maand.'],
+    ]);
+  }, 60_000);
+
   it('rejects an unknown unit', async () => {
     const { code, stderr } = await qualtag('--unit', 'word', path.join(fixtures, 'interview.txt'));
     expect(code).toBe(1);

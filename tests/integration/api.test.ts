@@ -274,7 +274,7 @@ describe('codebook', () => {
     const yaml = `id: api-test\nlanguage: nl\ncategories:\n  - id: voorwaarden\n    name: Voorwaarden\n    codes:\n      - id: voorwaarden/vertrouwen\n        name: Vertrouwen\n        rules: [vertrouw*]\n`;
     const up = await call<{ version: string; created: boolean; retag: { requested: boolean; documents: number } }>('ann', 'POST', `${P}/codebook`, { fileName: 'v2.yaml', content: yaml });
     expect(up.status).toBe(200);
-    expect(up.json).toMatchObject({ created: true, retag: { requested: true, documents: 2 } });
+    expect(up.json).toMatchObject({ created: true, retag: { requested: true, documents: 2 }, warnings: [] });
     expect(tagged.map((t) => [t.documentId, t.reason])).toEqual([['doc-a', 'retag'], ['doc-b', 'retag']]);
     const versions = await call<{ items: Array<{ version: string; current: boolean }> }>('ann', 'GET', `${P}/codebook/versions`);
     expect(versions.json.items).toHaveLength(2);
@@ -283,6 +283,10 @@ describe('codebook', () => {
     expect(bad.status).toBe(400);
     expect(bad.json.where).toMatch(/broken\.yaml/);
     expect(bad.json.hint).toBeTruthy();
+    // a code without id: accepted with its id derived from the name, and a warning naming its path
+    const noId = await call<{ created: boolean; warnings: string[] }>('ann', 'POST', `${P}/codebook`, { fileName: 'no-id.yaml', content: yaml.replace('      - id: voorwaarden/vertrouwen\n        name', '      - name'), retag: false });
+    expect(noId.status).toBe(200);
+    expect(noId.json.warnings).toEqual([expect.stringMatching(/^no-id\.yaml: 1 code has no id; .*categories\[0\]\.codes\[0\]\.id → "voorwaarden\/vertrouwen"/)]);
     // restore the first codebook so the reports and exports below see all codes
     const restore = await call<{ created: boolean }>('ann', 'POST', `${P}/codebook`, { fileName: 'api-test.yaml', content: (await import('./helpers/api-seed.js')).seedCodebookYaml, retag: false });
     expect(restore.json.created).toBe(false);

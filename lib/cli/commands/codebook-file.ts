@@ -1,7 +1,7 @@
 // Shared by the code/eval/rules commands: read and parse a codebook file named on the command line.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCodebook } from '../../codebook/index.js';
+import { loadCodebook } from '../../codebook/index.js';
 import { QualtagError } from '../../errors.js';
 import type { Codebook, Language } from '../../model.js';
 
@@ -12,7 +12,9 @@ export async function loadCodebookFile(file: string, language?: Language): Promi
   } catch {
     throw new QualtagError('NOT_FOUND', `cannot read the codebook ${file}`, 'Check the path given to --codebook', file);
   }
-  return parseCodebook(text, path.basename(file), language ? { language } : {});
+  const { codebook, warnings } = loadCodebook(text, path.basename(file), language ? { language } : {});
+  for (const w of warnings) process.stderr.write(`qualtag: warning: ${w}\n`);
+  return codebook;
 }
 
 export function positiveInt(value: string): number {

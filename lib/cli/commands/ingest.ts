@@ -11,7 +11,7 @@ import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
 
 const UploadUrl = z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), key: z.string() });
 const Status = z.object({ id: z.string(), status: z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']), reason: z.string().nullish(), updatedAt: z.string() });
-const CodebookResult = z.object({ version: z.string(), created: z.boolean(), retag: z.object({ documents: z.number() }) });
+const CodebookResult = z.object({ version: z.string(), created: z.boolean(), retag: z.object({ documents: z.number() }), warnings: z.array(z.string()).default([]) });
 
 async function call<T>(conn: Connection, schema: z.ZodType<T>, method: string, p: string, body?: unknown): Promise<T> {
   let res: Response;
@@ -83,6 +83,7 @@ export function registerIngest(program: Command): void {
       if (opts.codebook) {
         const content = await readFile(opts.codebook, 'utf8');
         const r = await call(conn, CodebookResult, 'POST', `${p}/codebook`, { fileName: path.basename(opts.codebook), content, retag: true });
+        for (const w of r.warnings) process.stderr.write(`qualtag: warning: ${w}\n`);
         process.stdout.write(`codebook ${r.version} ${r.created ? 'stored' : 'unchanged'}${r.retag.documents ? `; re-tagging ${r.retag.documents} documents` : ''}\n`);
       }
 

@@ -32,6 +32,12 @@ describe('qualtag code', () => {
     expect(table.out).toContain('(no proposals)');
   });
 
+  it('warns on stderr about codes whose ids were derived from their names, and still codes', async () => {
+    const r = await runCli('code', notes, '--codebook', codebook);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^qualtag: warning: small-en\.yaml: 1 code has no id; .*categories\[1\]\.codes\[0\]\.id → "safety\/feeling-unsafe"/);
+  });
+
   it('reports a bad file and carries on with the others', async () => {
     const r = await runCli('code', path.join(dir, 'missing.txt'), notes, '--codebook', codebook);
     expect(r.code).toBe(1);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCodebook } from '../../../lib/codebook/index.js';
+import { loadCodebook, parseCodebook } from '../../../lib/codebook/index.js';
 import { QualtagError } from '../../../lib/errors.js';
 import { projectRoot } from '../../helpers/shared.js';
 
@@ -35,6 +35,21 @@ describe('parseCodebook (YAML)', () => {
     const neighbours = cb.categories[0]!.codes[1]!;
     expect(neighbours.aliases).toEqual(['Neighbourliness']);
     expect(neighbours).not.toHaveProperty('reviewer_note');
+  });
+
+  it('warns, with the path, for each code whose id was derived from its name', () => {
+    const { warnings } = loadCodebook(fixture('small-en.yaml'), 'small-en.yaml');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^small-en\.yaml: 1 code has no id; .*categories\[1\]\.codes\[0\]\.id → "safety\/feeling-unsafe"/);
+    expect(warnings[0]).toMatch(/detaches its codings/);
+    const withIds = 'categories:\n  - id: a\n    name: A\n    codes:\n      - id: a/x\n        name: X\n';
+    expect(loadCodebook(withIds, 'ids.yaml').warnings).toEqual([]);
+  });
+
+  it('lists the first three derived ids and counts the rest', () => {
+    const codes = ['Een', 'Twee', 'Drie', 'Vier', 'Vijf'].map((n) => `      - name: ${n}\n`).join('');
+    const { warnings } = loadCodebook(`categories:\n  - id: c\n    name: C\n    codes:\n${codes}`, 'veel.yaml');
+    expect(warnings).toEqual([expect.stringMatching(/^veel\.yaml: 5 codes have no id; .*codes\[2\]\.id → "c\/drie" and 2 more\./)]);
   });
 
   it('defaults the language to nl', () => {
@@ -97,6 +112,11 @@ describe('parseCodebook (CSV)', () => {
     expect(delen.indicators).toEqual(['Partners delen informatie', 'Er zijn afspraken over informatie-uitwisseling']);
     expect(delen.rules).toEqual(['informatie-uitwisseling', '"gevoelige informatie"', 'samenwerking*']);
     expect(cb.categories[1]!.codes[0]!.rules).toEqual([]);
+  });
+
+  it('warns for rows without an id, naming their lines', () => {
+    expect(loadCodebook(fixture('small-nl.csv'), 'small-nl.csv').warnings).toEqual([expect.stringMatching(/^small-nl\.csv: 3 codes have no id; .*line 2 → "samenwerking\/informatie-delen"/)]);
+    expect(loadCodebook('category,code,id\nA,B,a/b\n', 'ids.csv').warnings).toEqual([]);
   });
 
   it('refuses a CSV without a code column, and a bad keyword with its line', () => {

@@ -68,6 +68,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       replaceChildren(
         codebookMsg,
         h('p', { class: 'banner info' }, `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`),
+        ...(res.warnings ?? []).map((w) => h('p', { class: 'banner warn' }, w)),
       );
       void refresh();
     } catch (e) {
