@@ -1,7 +1,7 @@
 // A small typed client of the HTTP API for the CLI, scripts and the benchmark. It finds the local API
 // from `.qualtag/api.json` + `.qualtag/token` (written by `qualtag up`), or takes `--api URL --token T`.
-import path from 'node:path';
 import { QualtagError } from '../errors.js';
+import { locateDataDir, notRunningHint } from '../local/locate.js';
 import { readLocalConnection } from './connection.js';
 import type {
   AuditEvent,
@@ -34,9 +34,7 @@ export interface Connection {
   token: string;
 }
 
-export const defaultStateDir = (): string => process.env.QUALTAG_STATE_DIR ?? path.resolve('.qualtag');
-
-/** `--api` + `--token` (or QUALTAG_API / QUALTAG_TOKEN), else the running local stack. */
+/** `--api` + `--token` (or QUALTAG_API / QUALTAG_TOKEN), else the running local stack (`--data-dir`, QUALTAG_DATA_DIR, see lib/local/locate.ts). */
 export async function resolveConnection(opts: { api?: string; token?: string; stateDir?: string }): Promise<Connection> {
   const api = opts.api ?? process.env.QUALTAG_API;
   const token = opts.token ?? process.env.QUALTAG_TOKEN;
@@ -44,9 +42,10 @@ export async function resolveConnection(opts: { api?: string; token?: string; st
     if (!token) throw new QualtagError('BAD_REQUEST', `--api ${api} needs a token`, 'Pass --token (or set QUALTAG_TOKEN): a Cognito ID token on AWS, the .qualtag/token locally', '--token');
     return { url: api.replace(/\/$/, ''), token };
   }
-  const stateDir = opts.stateDir ?? defaultStateDir();
+  const located = locateDataDir(opts.stateDir);
+  const stateDir = located.dataDir;
   const local = await readLocalConnection(stateDir);
-  if (!local) throw new QualtagError('NOT_FOUND', `no running local API found under ${stateDir}`, 'Start it with `npm start` (qualtag up), or pass --api URL --token T', stateDir);
+  if (!local) throw new QualtagError('NOT_FOUND', `no running local qualtag stack found in ${stateDir}`, notRunningHint(located), stateDir);
   return { url: local.url, token: token ?? local.token };
 }
 
@@ -78,7 +77,7 @@ export class ApiClient {
         ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
       });
     } catch (e) {
-      throw new QualtagError('NOT_FOUND', `cannot reach the API at ${this.conn.url} (${e instanceof Error ? e.message : String(e)})`, 'Is `npm start` running? Or check --api');
+      throw new QualtagError('NOT_FOUND', `cannot reach the API at ${this.conn.url} (${e instanceof Error ? e.message : String(e)})`, 'Is `npm start` still running? Otherwise check --data-dir / QUALTAG_DATA_DIR, or --api');
     }
     if (!res.ok) {
       let body: ErrorBody = { message: res.statusText || `HTTP ${res.status}` };

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import { LOCAL_CREDENTIALS } from '../store/clients.js';
 import { createAdapters, type Adapters } from '../store/index.js';
+import { envDataDir, locateDataDir, notRunningHint, type Located } from './locate.js';
 
 export const StackInfo = z.object({
   pid: z.number().int(),
@@ -18,7 +19,8 @@ export const StackInfo = z.object({
 });
 export type StackInfo = z.infer<typeof StackInfo>;
 
-export const defaultDataDir = (): string => process.env.QUALTAG_STATE_DIR ?? path.resolve('.qualtag');
+/** Where `qualtag up` keeps its data: QUALTAG_DATA_DIR, else ./.qualtag. */
+export const defaultDataDir = (): string => path.resolve(envDataDir() ?? '.qualtag');
 const file = (dataDir: string): string => path.join(dataDir, 'stack.json');
 
 export function writeStackInfo(dataDir: string, info: StackInfo): void {
@@ -38,9 +40,10 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The running stack, or a QualtagError saying how to start it. */
-export function readStackInfo(dataDir = defaultDataDir()): StackInfo {
-  const notRunning = new QualtagError('NOT_FOUND', `no local qualtag stack is running (${file(dataDir)})`, 'Start it in another terminal with `npm start` (qualtag up)');
+/** The running stack, or a QualtagError saying how to start or find it. */
+export function readStackInfo(located: Located = locateDataDir()): StackInfo {
+  const dataDir = located.dataDir;
+  const notRunning = new QualtagError('NOT_FOUND', `no local qualtag stack is running in ${dataDir}`, notRunningHint(located), file(dataDir));
   if (!existsSync(file(dataDir))) throw notRunning;
   const parsed = StackInfo.safeParse(JSON.parse(readFileSync(file(dataDir), 'utf8')));
   if (!parsed.success || !alive(parsed.data.pid)) throw notRunning;

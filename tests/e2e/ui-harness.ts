@@ -1,11 +1,12 @@
 // Shared set-up of the UI end-to-end tests: Debian's Chromium driven by playwright-core, the web
 // bundle built when stale, and screenshots a person can look at (tests/e2e/screenshots/, not committed).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { webBuildState, writeBuildStamp } from '../../lib/local/web-build.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const webDir = join(root, 'web');
@@ -20,20 +21,12 @@ export function requireChromium(): void {
   }
 }
 
-function newestMtime(path: string): number {
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
-  return newest;
-}
-
-/** Builds web/dist with Vite when it is missing or older than any source file. */
+/** Builds web/dist with Vite when it is missing or was built from other sources (the check `qualtag up` makes). */
 export function ensureWebBuilt(): void {
-  const built = join(distDir, 'index.html');
-  const sources = Math.max(newestMtime(join(webDir, 'src')), newestMtime(join(webDir, 'index.html')), newestMtime(join(webDir, 'vite.config.ts')));
-  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  const state = webBuildState(webDir);
+  if (state.fresh) return;
   execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', webDir, '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  writeBuildStamp(webDir, state.hash);
 }
 
 export interface BrowserSession {
@@ -84,6 +77,30 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
+}
+
+/** Screenshots at the two sizes the UI is made for (`<name>-1280.png`, `<name>-1920.png`); the viewport is put back to 1280×800. */
+export async function screenshotBoth(page: Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await screenshot(page, `${name}-1920`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await screenshot(page, `${name}-1280`);
+}
+
+/** Pids of running java processes whose command line names `marker` (e.g. a data folder). */
+export function javaProcessesFor(marker: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
+      if (state !== 'Z' && basename(cmd[0] ?? '') === 'java' && cmd.some((a) => a.includes(marker))) pids.push(Number(entry));
+    } catch {
+      /* the process ended while we looked */
+    }
+  }
+  return pids;
 }
 
 /** Selects `phrase` inside an element's text (the text may be split by <mark>s), as a mouse drag would. */

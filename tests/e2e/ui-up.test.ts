@@ -2,30 +2,14 @@
 // folder, the printed UI link opened in Chromium, the example project followed to TAGGED and reviewed,
 // then Ctrl-C (SIGINT): the command exits 0 and leaves no DynamoDB Local JVM behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/shared.js';
-import { ensureWebBuilt, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
+import { ensureWebBuilt, javaProcessesFor, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
 
 const EXAMPLE_DOCS = readdirSync(path.join(projectRoot, 'examples')).filter((f) => f.startsWith('interview-')).sort();
-
-/** Pids of running java processes whose command line names `marker` (our data folder). */
-function javaProcessesFor(marker: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const state = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state !== 'Z' && path.basename(cmd[0] ?? '') === 'java' && cmd.some((a) => a.includes(marker))) pids.push(Number(entry));
-    } catch {
-      /* the process ended while we looked */
-    }
-  }
-  return pids;
-}
 
 async function until<T>(what: string, fn: () => T | undefined, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;

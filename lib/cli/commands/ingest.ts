@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { ApiCallError, ApiClient, resolveConnection, type Connection } from '../../api/client.js';
+import { ApiCallError, ApiClient, type Connection } from '../../api/client.js';
+import { connection, withConnectionOptions } from './api-options.js';
 import { QualtagError } from '../../errors.js';
 import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
 
@@ -62,22 +63,20 @@ interface Opts {
   codebook?: string;
   api?: string;
   token?: string;
+  dataDir?: string;
   timeout: string;
 }
 
 export function registerIngest(program: Command): void {
-  program
-    .command('ingest')
+  withConnectionOptions(program.command('ingest'))
     .description('upload transcripts/documents, wait until each is TAGGED or FAILED, and print a summary')
     .argument('<files...>', 'files to upload (PDF, DOCX, TXT, MD, VTT, SRT, Otter TXT, CSV, JSONL)')
     .option('-p, --project <id>', 'project id (created through the API, with you as its first member, when missing)', 'example')
     .option('-c, --codebook <file>', 'codebook (YAML, CSV or .qdc) to make the project\'s current version first')
-    .option('--api <url>', 'a deployed API instead of the local stack')
-    .option('--token <token>', 'bearer token for --api (or QUALTAG_TOKEN)')
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
     .action(async (files: string[], opts: Opts) => {
       const projectId = assertProjectId(opts.project);
-      const conn = await resolveConnection({ ...(opts.api ? { api: opts.api } : {}), ...(opts.token ? { token: opts.token } : {}) });
+      const conn = await connection(opts);
       if (await ensureProject(new ApiClient(conn), projectId)) process.stdout.write(`created project "${projectId}"\n`);
       const p = `/projects/${encodeURIComponent(projectId)}`;
       if (opts.codebook) {

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { LOCAL_USER } from '../../local/examples.js';
 import { readDeadLetters } from '../../local/stack.js';
-import { connectToStack, defaultDataDir, readStackInfo } from '../../local/state.js';
+import { DATA_DIR_HELP, locateDataDir } from '../../local/locate.js';
+import { connectToStack, readStackInfo } from '../../local/state.js';
 import type { DocumentRecord, Store } from '../../store/index.js';
 
 async function allDocuments(store: Store, projectId: string): Promise<DocumentRecord[]> {
@@ -23,9 +24,11 @@ export function registerStatus(program: Command): void {
     .description('list the documents of the local stack and their states, and the dead-letter list')
     .option('-p, --project <id>', 'only this project')
     .option('--json', 'print JSON')
-    .action(async (opts: { project?: string; json?: boolean }) => {
-      const dataDir = defaultDataDir();
-      const info = readStackInfo(dataDir);
+    .option('--data-dir <dir>', DATA_DIR_HELP)
+    .action(async (opts: { project?: string; json?: boolean; dataDir?: string }) => {
+      const located = locateDataDir(opts.dataDir);
+      const dataDir = located.dataDir;
+      const info = readStackInfo(located);
       const { store } = connectToStack(info);
       const projects = opts.project ? [opts.project] : (await store.listProjectsForUser(LOCAL_USER, { limit: 500 })).items.map((p) => p.id);
       const docs = (await Promise.all(projects.map((p) => allDocuments(store, p)))).flat();

@@ -1,12 +1,13 @@
 // `qualtag up` (= `npm start`): the one-machine stack with the API and the UI, loaded with the example project.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadExampleProject } from '../../local/examples.js';
 import { localToken, startHttpServer } from '../../local/http.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
+import { DATA_DIR_ENV, registerRunning, unregisterRunning } from '../../local/locate.js';
 import { defaultDataDir, removeStackInfo, writeStackInfo } from '../../local/state.js';
+import { ensureWebUi } from '../../local/web-build.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -15,11 +16,13 @@ export function registerUp(program: Command): void {
     .command('up')
     .description('start the local stack: DynamoDB Local, S3 (s3rver), the pipeline, the API and the review UI')
     .option('--port <port>', 'API and UI port on 127.0.0.1', '8787')
-    .option('--data-dir <dir>', 'where data is kept between runs', defaultDataDir())
+    .option('--data-dir <dir>', `where data is kept between runs (or ${DATA_DIR_ENV})`, defaultDataDir())
     .option('--no-examples', 'do not load the example project on first start')
     .action(async (opts: { port: string; dataDir: string; examples: boolean }) => {
       const dataDir = path.resolve(opts.dataDir);
       const say = (s: string) => process.stdout.write(`${s}\n`);
+      // A fresh clone has no web/dist: build it (or rebuild it after a pull) before anything else starts.
+      const hasUi = await ensureWebUi(path.join(root, 'web'), say);
       say(`qualtag: starting DynamoDB Local and S3 (data in ${dataDir}) ...`);
       const stack = await startLocalStack({
         dataDir,
@@ -30,20 +33,20 @@ export function registerUp(program: Command): void {
         },
       });
       try {
-        await serve(stack, dataDir, opts, say);
+        await serve(stack, dataDir, { ...opts, hasUi }, say);
       } finally {
         await stack.stop();
       }
     });
 }
 
-async function serve(stack: LocalStack, dataDir: string, opts: { port: string; examples: boolean }, say: (s: string) => void): Promise<void> {
+async function serve(stack: LocalStack, dataDir: string, opts: { port: string; examples: boolean; hasUi: boolean }, say: (s: string) => void): Promise<void> {
   const token = await localToken(dataDir);
   const webDir = path.join(root, 'web', 'dist');
   const http = await startHttpServer({
     port: Number(opts.port),
     token,
-    ...(existsSync(webDir) ? { webDir } : {}),
+    ...(opts.hasUi ? { webDir } : {}),
     deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
     stateDir: dataDir,
   });
@@ -57,6 +60,8 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     bucketName: stack.bucketName,
     startedAt: new Date().toISOString(),
   });
+  // So `qualtag status`, `ingest`, `review` … find this stack from any folder.
+  registerRunning({ pid: process.pid, dataDir, apiUrl: http.url, startedAt: new Date().toISOString() });
   if (opts.examples) {
     const loaded = await loadExampleProject(stack);
     if (loaded.length) say(`qualtag: loading the example project "example" (${loaded.length} interviews) ...`);
@@ -66,7 +71,8 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
   say(`  UI       ${http.url}/#token=${token}`);
   say(`  DynamoDB ${stack.dynamodbEndpoint}   S3 ${stack.s3Endpoint}`);
   say('');
-  say('  qualtag ingest <files...> --project <id> [--codebook codebook.yaml]   ·   qualtag status   ·   Ctrl-C stops');
+  say(`  Open the UI link: create a project, upload a codebook and transcripts, review, export.`);
+  say(`  CLI from another terminal: npx qualtag status · ingest <files...> --project <id> (finds this stack; elsewhere: --data-dir ${dataDir})   ·   Ctrl-C stops`);
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -74,6 +80,7 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     process.once('SIGTERM', stop);
   });
   say('\nqualtag: stopping ...');
+  unregisterRunning(process.pid);
   removeStackInfo(dataDir);
   await http.close();
   say('qualtag: stopped; data kept in ' + dataDir);
