@@ -53,12 +53,12 @@ const clean = (s: string | undefined): string | undefined => {
   return t ? t : undefined;
 };
 
-/** Trimmed examples; empty passages are dropped, empty notes left out. */
+/** Trimmed examples (line breaks as \n); empty passages are dropped, a note is one line, empty notes left out. */
 export function cleanExamples(examples: readonly AnchorExample[]): AnchorExample[] {
   return examples.flatMap((e) => {
-    const text = e.text.trim();
+    const text = e.text.replace(/\r\n?/g, '\n').trim();
     if (!text) return [];
-    const note = clean(e.note);
+    const note = clean(e.note?.replace(/\s+/g, ' '));
     return [note ? { text, note } : { text }];
   });
 }

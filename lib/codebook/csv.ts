@@ -1,8 +1,10 @@
 // CSV codebooks: one row per code with the columns category, code, description, indicators, keywords
-// (header names are case-insensitive; optional: id, category_description, aliases, questions, exclude, color).
-// Multi-valued cells hold one item per line or separated by semicolons; keywords may also use commas.
+// (header names are case-insensitive; optional: id, category_description, aliases, questions, exclude, color,
+// examples). Multi-valued cells hold one item per line or separated by semicolons; keywords may also use commas;
+// anchor examples (whole passages, which may hold semicolons) are separated by a blank line or "|".
 import { parse } from 'csv-parse/sync';
 import { QualtagError } from '../errors.js';
+import type { AnchorExample } from '../model.js';
 import type { DraftCategory, DraftCodebook } from './build.js';
 
 const HEADER_ALIASES: Record<string, string> = {
@@ -27,6 +29,11 @@ const HEADER_ALIASES: Record<string, string> = {
   vragen: 'questions',
   exclude: 'exclude',
   color: 'color',
+  examples: 'examples',
+  anchor_examples: 'examples',
+  'anchor examples': 'examples',
+  voorbeelden: 'examples',
+  ankervoorbeelden: 'examples',
 };
 
 /** Splits a cell on newlines/semicolons (and commas when `commas`), never inside "double quotes". */
@@ -44,6 +51,16 @@ export function splitCell(cell: string | undefined, commas = false): string[] {
   }
   out.push(current);
   return out.map((s) => s.trim()).filter(Boolean);
+}
+
+/** Anchor examples in a cell: passages separated by a blank line or "|" (a passage keeps its single line breaks). */
+export function splitExamples(cell: string | undefined): AnchorExample[] {
+  if (!cell) return [];
+  return cell
+    .split(/\r?\n[ \t]*\r?\n|\|/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((text) => ({ text }));
 }
 
 export function parseCsvCodebook(source: string, fileName: string, fallbackId: string, language: 'nl' | 'en' = 'nl'): DraftCodebook {
@@ -96,7 +113,7 @@ export function parseCsvCodebook(source: string, fileName: string, fallbackId: s
       aliases: splitCell(col(row, 'aliases')),
       rules: splitCell(col(row, 'keywords'), true),
       exclude: splitCell(col(row, 'exclude'), true),
-      examples: [],
+      examples: splitExamples(col(row, 'examples')),
       ...(color ? { color } : {}),
       where: `line ${line}`,
     });

@@ -1,12 +1,12 @@
 // REFI-QDA codebook exchange (.qdc, urn:QDA-XML:codebook:1.0; see ../shared/refi-qda/Codebook.xsd).
 // Export: categories become non-codable parent codes, codes their codable children. The definition,
-// indicators, questions, aliases and rules travel in <Description> under plain headings so a
+// indicators, questions, aliases, rules and anchor examples travel in <Description> under plain headings so a
 // round trip through qualtag keeps them and other QDA tools still show readable text.
 // GUIDs are derived from ids, so exporting the same codebook twice gives the same file.
 import { createHash } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
 import { QualtagError } from '../errors.js';
-import type { Codebook } from '../model.js';
+import type { AnchorExample, Codebook } from '../model.js';
 import { slugify, type DraftCategory, type DraftCode, type DraftCodebook } from './build.js';
 
 /** A stable RFC 4122-shaped GUID (version 5 layout, SHA-1 of a qualtag namespace and the key). */
@@ -33,8 +33,21 @@ export function escapeXml(s: string): string {
 
 const SECTIONS = { indicators: 'Indicators:', questions: 'Questions:', aliases: 'Aliases:', rules: 'Rules:', exclude: 'Exclude:' } as const;
 type ListField = keyof typeof SECTIONS;
+type DescribedCode = { definition?: string; examples: AnchorExample[] } & Record<ListField, string[]>;
 
-function describeCode(parts: { definition?: string } & Record<ListField, string[]>): string {
+// Anchor examples go last, one per "- " item; a passage's further lines are indented two spaces and a note
+// follows as "  Note: …". A further line that could be read as a heading, a note or an escape gets a "\".
+const EXAMPLES = 'Anchor examples:';
+const NOTE = 'Note: ';
+const HEADINGS = new Set<string>([...Object.values(SECTIONS), EXAMPLES]);
+const needsEscape = (line: string): boolean => !line.trim() || line.startsWith(NOTE) || line.startsWith('\\') || HEADINGS.has(line.trim());
+
+function describeExample(e: AnchorExample): string[] {
+  const [first = '', ...rest] = e.text.split(/\r?\n/);
+  return [`- ${first}`, ...rest.map((l) => `  ${needsEscape(l) ? `\\${l}` : l}`), ...(e.note !== undefined ? [`  ${NOTE}${e.note.replace(/\s*\r?\n\s*/g, ' ')}`] : [])];
+}
+
+function describeCode(parts: DescribedCode): string {
   const lines: string[] = [];
   if (parts.definition) lines.push(parts.definition);
   for (const field of Object.keys(SECTIONS) as ListField[]) {
@@ -42,18 +55,27 @@ function describeCode(parts: { definition?: string } & Record<ListField, string[
     if (lines.length) lines.push('');
     lines.push(SECTIONS[field], ...parts[field].map((s) => `- ${s}`));
   }
+  if (parts.examples.length) {
+    if (lines.length) lines.push('');
+    lines.push(EXAMPLES, ...parts.examples.flatMap(describeExample));
+  }
   return lines.join('\n');
 }
 
-function readDescription(text: string | undefined): { definition?: string } & Record<ListField, string[]> {
-  const out: { definition?: string } & Record<ListField, string[]> = { indicators: [], questions: [], aliases: [], rules: [], exclude: [] };
+function readDescription(text: string | undefined): DescribedCode {
+  const out: DescribedCode = { indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] };
   if (!text) return out;
   const free: string[] = [];
-  let field: ListField | undefined;
+  let field: ListField | 'examples' | undefined;
   for (const line of text.split(/\r?\n/)) {
-    const heading = (Object.keys(SECTIONS) as ListField[]).find((f) => line.trim() === SECTIONS[f]);
+    const heading = (Object.keys(SECTIONS) as ListField[]).find((f) => line.trim() === SECTIONS[f]) ?? (line.trim() === EXAMPLES ? 'examples' : undefined);
+    const example = out.examples.at(-1);
     if (heading) field = heading;
-    else if (field && /^\s*- /.test(line)) out[field].push(line.replace(/^\s*- /, '').trim());
+    else if (field === 'examples' && /^\s*- /.test(line)) out.examples.push({ text: line.replace(/^\s*- /, '') });
+    else if (field === 'examples' && example && line.startsWith(`  ${NOTE}`)) example.note = line.slice(2 + NOTE.length).trim();
+    else if (field === 'examples' && example && example.note === undefined && line.startsWith('  ')) {
+      example.text += `\n${line.slice(2).replace(/^\\/, '')}`;
+    } else if (field && field !== 'examples' && /^\s*- /.test(line)) out[field].push(line.replace(/^\s*- /, '').trim());
     else if (field && !line.trim()) continue;
     else {
       field = undefined;
@@ -130,7 +152,7 @@ export function parseQdcCodebook(source: string, fileName: string, fallbackId: s
   const toDraft = (c: XmlCode, where: string): DraftCode => {
     if (!c['@_name']) throw new QualtagError('BAD_CODEBOOK', 'a Code has no name attribute', 'Every <Code> needs name="..."', `${fileName}: ${where}`);
     const d = readDescription(descriptionText(c.Description));
-    return { name: c['@_name'], ...d, examples: [], ...(c['@_color'] ? { color: c['@_color'] } : {}), where };
+    return { name: c['@_name'], ...d, ...(c['@_color'] ? { color: c['@_color'] } : {}), where };
   };
   const categories: DraftCategory[] = [];
   const loose: DraftCode[] = [];
