@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'BAD_ROWS'
   | 'BAD_CODEBOOK'
   | 'BAD_RULE'
+  /** A REFI-QDA project (.qdpx) that is not safe or not valid to import. */
+  | 'BAD_PROJECT'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'CONFLICT'

@@ -12,6 +12,7 @@ const statusOf: Record<ErrorKind, number> = {
   BAD_REQUEST: 400,
   BAD_CODEBOOK: 400,
   BAD_RULE: 400,
+  BAD_PROJECT: 400,
   BAD_ROWS: 400,
   EMPTY_FILE: 400,
   UNSUPPORTED_TYPE: 415,

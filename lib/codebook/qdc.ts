@@ -62,7 +62,7 @@ function describeCode(parts: DescribedCode): string {
   return lines.join('\n');
 }
 
-function readDescription(text: string | undefined): DescribedCode {
+export function readDescription(text: string | undefined): DescribedCode {
   const out: DescribedCode = { indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] };
   if (!text) return out;
   const free: string[] = [];
