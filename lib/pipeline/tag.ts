@@ -4,7 +4,8 @@ import { allCodes } from '../codebook/index.js';
 import type { Codebook } from '../model.js';
 import { projectCodings, reviewedPassages } from '../review/reviewed-codings.js';
 import { trainCodeClassifier, type CodeClassifier } from '../tag/classifier.js';
-import { compileTagger, interviewerContexts, type Tagger } from '../tag/index.js';
+import { compileTagger, type Tagger } from '../tag/index.js';
+import { tagSegments } from '../tag/structure.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import { reanchorDocument } from './reanchor-store.js';
@@ -76,10 +77,6 @@ async function allSegments(store: Store, documentId: string): Promise<SegmentRec
 
 const MAX_ROUNDS = 5;
 
-function isInterviewerTurn(s: SegmentRecord): boolean {
-  return s.speaker !== null && s.respondent === null;
-}
-
 /** Tagging writes codings only: it needs no tag queue. */
 export type TagDeps = Omit<PipelineDeps, 'tagQueue'>;
 
@@ -102,13 +99,9 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   const fill = (await classifierFor(store, doc.projectId, current.codebook)) ?? undefined;
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
   const segments = await allSegments(store, doc.id);
-  // A respondent's turn is tagged with the interviewer's question before it as context. Interviewer
-  // turns get no proposals of their own: researchers code the answers, and the question already counts.
-  const contexts = interviewerContexts(segments);
-  const tagged = segments.map((segment, i) => ({
-    segment,
-    proposals: isInterviewerTurn(segment) ? [] : tagger.tag(segment.text, { context: contexts[i], fill }),
-  }));
+  // Respondent turns are tagged with the interviewer's question before them as context; interviewer
+  // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
+  const tagged = tagSegments(tagger, segments, { fill, ...(doc.format ? { format: doc.format } : {}) }).map(({ segment, proposals }) => ({ segment, proposals }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
 
   // First every human decision follows its passage (a re-upload may have shifted or changed segments);

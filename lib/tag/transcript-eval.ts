@@ -8,9 +8,9 @@ import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import { extractFile } from '../extract/index.js';
 import { segmentDocument } from '../segment/index.js';
-import { interviewerContexts } from './context.js';
 import { parseJsonLines } from './jsonl.js';
 import type { GoldItem } from './eval.js';
+import { segmentPlans } from './structure.js';
 
 const TranscriptEntry = z.object({
   file: z.string().min(1),
@@ -53,9 +53,11 @@ export async function loadTranscriptGold(indexPath: string): Promise<TranscriptG
   for (const entry of parseJsonLines(text, name, TranscriptEntry, '{"file": ..., "answers": [{"code": ..., "also"?: [...]}]}')) {
     try {
       const bytes = await readFile(path.join(dir, entry.file));
-      const segments = segmentDocument(await extractFile(bytes, entry.file), { unit: 'turn' });
-      const contexts = interviewerContexts(segments);
-      const answers = segments.map((s, j) => ({ s, context: contexts[j] })).filter((a) => a.s.respondent !== null);
+      const doc = await extractFile(bytes, entry.file);
+      const segments = segmentDocument(doc, { unit: 'turn' });
+      // The respondent turns an upload would tag, with the same context (lib/tag/structure.ts).
+      const plans = segmentPlans(segments, doc.format);
+      const answers = segments.map((s, j) => ({ s, context: plans[j]!.context, taggable: plans[j]!.taggable })).filter((a) => a.taggable && a.s.respondent !== null);
       if (answers.length !== entry.answers.length) {
         out.skipped.push({ file: entry.file, reason: `${answers.length} respondent turns but ${entry.answers.length} gold answers` });
         continue;

@@ -8,6 +8,7 @@ import { extractFile } from '../../extract/index.js';
 import type { Proposal, Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 import { compileTagger } from '../../tag/index.js';
+import { tagSegments, type SegmentPlan, type SkipReason } from '../../tag/structure.js';
 import { loadCodebookFile, positiveInt } from './codebook-file.js';
 
 interface CodeOptions {
@@ -27,22 +28,37 @@ export function csvCell(value: string | number | null | undefined): string {
 
 const CSV_HEADER = ['document', 'segment', 'start', 'end', 'speaker', 'respondent', 'rank', 'code', 'score', 'evidence', 'text'];
 
-function csvRows(document: string, seg: Segment, proposals: Proposal[]): string[] {
+/** The words behind a proposal: segment spans as quoted; context spans marked as from the question; a classifier note as is. */
+function evidenceTexts(seg: Segment, p: Proposal, context: string | undefined): string[] {
+  const texts = p.evidence.map((e) => {
+    if (e.source === 'classifier') return e.rule;
+    if (e.source === 'context') {
+      const q = (context ?? '').slice(e.start, e.end).replace(/\s+/g, ' ');
+      return `question: ${q.length > 60 ? `${q.slice(0, 60)}…` : q}`;
+    }
+    return seg.text.slice(e.start, e.end);
+  });
+  return [...new Set(texts)];
+}
+
+function csvRows(document: string, seg: Segment, proposals: Proposal[], context?: string): string[] {
   const base = [document, seg.id, seg.start, seg.end, seg.speaker, seg.respondent];
   if (!proposals.length) return [[...base, '', '', '', '', seg.text].map(csvCell).join(',')];
   return proposals.map((p, i) => {
-    const evidence = [...new Set(p.evidence.map((e) => seg.text.slice(e.start, e.end)))].join('; ');
+    const evidence = evidenceTexts(seg, p, context).join('; ');
     return [...base, i + 1, p.code, p.score, evidence, seg.text].map(csvCell).join(',');
   });
 }
 
-function tableRow(document: string, seg: Segment, proposals: Proposal[]): string {
+const SKIP_NOTE: Record<SkipReason, string> = { interviewer: 'interviewer turn: context only', title: 'title or metadata line' };
+
+function tableRow(document: string, seg: Segment, proposals: Proposal[], plan: SegmentPlan): string {
   const head = `${document} ${seg.id}${seg.speaker ? ` [${seg.speaker}]` : ''}: ${seg.text.replace(/\s+/g, ' ').slice(0, 100)}${seg.text.length > 100 ? '…' : ''}`;
   const lines = proposals.map((p) => {
-    const words = [...new Set(p.evidence.map((e) => seg.text.slice(e.start, e.end)))].slice(0, 6).join(', ');
+    const words = evidenceTexts(seg, p, plan.context).slice(0, 6).join(', ');
     return `    ${p.score.toFixed(2).padStart(6)}  ${p.code}  (${words})`;
   });
-  return [head, ...(lines.length ? lines : ['    (no proposals)'])].join('\n');
+  return [head, ...(lines.length ? lines : [`    (no proposals${plan.skip ? `: ${SKIP_NOTE[plan.skip]}` : ''})`])].join('\n');
 }
 
 export function registerCode(program: Command): void {
@@ -67,11 +83,12 @@ export function registerCode(program: Command): void {
           const bytes = new Uint8Array(await readFile(file));
           const doc = await extractFile(bytes, document);
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
-          for (const seg of segments) {
-            const proposals = tagger.tag(seg.text, { topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });
-            if (opts.format === 'jsonl') out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, proposals })}\n`);
-            else if (opts.format === 'csv') out.write(`${csvRows(document, seg, proposals).join('\n')}\n`);
-            else out.write(`${tableRow(document, seg, proposals)}\n`);
+          // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
+          const tagged = tagSegments(tagger, segments, { format: doc.format, topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });
+          for (const { segment: seg, plan, proposals } of tagged) {
+            if (opts.format === 'jsonl') out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, ...(plan.skip ? { skip: plan.skip } : {}), proposals })}\n`);
+            else if (opts.format === 'csv') out.write(`${csvRows(document, seg, proposals, plan.context).join('\n')}\n`);
+            else out.write(`${tableRow(document, seg, proposals, plan)}\n`);
           }
         } catch (e) {
           failed++;
