@@ -235,8 +235,12 @@ export const AuditEvent = z.object({
   segmentIndex: z.number().int().optional(),
   codingId: z.string(),
   code: z.string(),
-  /** A reviewer's decision, or what a re-upload did to the coding (`move`, `detach`; by `qualtag`). */
-  action: z.enum([...DecisionAction.options, 'move', 'detach']),
+  /**
+   * A reviewer's decision, what a re-upload did to the coding (`move`, `detach`; by `qualtag`), or `delete`:
+   * a person deleted the document (one event for the document, with `code` and `codingId` empty, and one
+   * per decided or human-added coding, with what it was in `from`).
+   */
+  action: z.enum([...DecisionAction.options, 'move', 'detach', 'delete']),
   /** Why, in words (re-anchoring events say from where to where and after which version). */
   note: z.string().optional(),
   /** Status before and after; null when the coding did not exist before (add) or no longer exists (undo of an add). */
@@ -445,8 +449,21 @@ export const CreateProjectBody = z.object({
     .max(200, 'a project name is at most 200 characters')
     .regex(/^[^\u0000-\u001f]+$/, 'a project name contains no control characters')
     .optional(),
+  /** Coding unit of the project's documents; default: speaker turns for transcripts, paragraphs for documents. */
+  unit: z.enum(['turn', 'paragraph', 'sentence']).optional(),
 });
 export type CreateProjectBody = z.input<typeof CreateProjectBody>;
+
+/** POST /projects/{projectId}/documents/{documentId}/delete: what was removed. */
+export const DocumentDeletionResult = z.object({
+  documentId: z.string(),
+  name: z.string(),
+  segments: z.number().int(),
+  codings: CodingCounts,
+  /** The audit event that records the deletion. */
+  auditEventId: z.string(),
+});
+export type DocumentDeletionResult = z.infer<typeof DocumentDeletionResult>;
 
 /** POST /projects/{projectId}/members: adds a user (members only; adding a member again changes nothing). */
 export const AddMemberBody = z.object({ userId: UserId });
@@ -477,7 +494,11 @@ export const UploadUrl = z.object({
 });
 export type UploadUrl = z.infer<typeof UploadUrl>;
 
-export const DocumentListQuery = PageQuery.extend({ status: DocumentStatus.optional() });
+export const DocumentListQuery = PageQuery.extend({
+  status: DocumentStatus.optional(),
+  /** `true`: each document also carries `counts` (proposed / accepted / rejected codings; one more read per document). */
+  counts: z.enum(['true', 'false']).default('false'),
+});
 export type DocumentListQuery = z.infer<typeof DocumentListQuery>;
 
 export const QueueQuery = PageQuery.extend({
@@ -708,6 +729,13 @@ export const routes = {
     response: DocumentDetail,
   },
   documentStatus: { method: 'GET', path: '/projects/{projectId}/documents/{documentId}/status', purpose: 'Pipeline state of one document', auth: true, response: DocumentStatusView },
+  deleteDocument: {
+    method: 'POST',
+    path: '/projects/{projectId}/documents/{documentId}/delete',
+    purpose: 'Delete a TAGGED or FAILED document with its segments and codings (409 while it is processed); recorded in the audit trail',
+    auth: true,
+    response: DocumentDeletionResult,
+  },
   reviewQueue: {
     method: 'GET',
     path: '/projects/{projectId}/review-queue',

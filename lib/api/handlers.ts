@@ -36,6 +36,21 @@ export interface ApiDeps {
 
 const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
 
+function codingCounts(codings: readonly Coding[]): CodingCounts {
+  const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
+  for (const c of codings) counts[c.status]++;
+  return counts;
+}
+
+type TrailEvent = Parameters<typeof reviewerDecisions>[0][number];
+
+/** Audit events without the deletions and without what happened to a document before it was last deleted. */
+function beforeDeletionsLeftOut(events: readonly AuditEvent[]): TrailEvent[] {
+  const deletedAt = new Map<string, string>();
+  for (const e of events) if (e.action === 'delete' && (deletedAt.get(e.documentId) ?? '') < e.at) deletedAt.set(e.documentId, e.at);
+  return events.filter((e): e is AuditEvent & TrailEvent => e.action !== 'delete' && !(e.at <= (deletedAt.get(e.documentId) ?? '')));
+}
+
 export function createHandlers(deps: ApiDeps): Handlers {
   const { store, blobs } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
@@ -84,8 +99,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
       codebook,
       documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
       codings,
-      // Reviewers' judgements only, each at the position its coding has now (re-uploads move codings).
-      decisions: reviewerDecisions(decisions),
+      // Reviewers' judgements only, each at the position its coding has now (re-uploads move codings),
+      // and none made on a deleted document (nor on its earlier life, when a file of that name came back).
+      decisions: reviewerDecisions(beforeDeletionsLeftOut(decisions)),
     };
   }
 
@@ -166,7 +182,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     createProject: async ({ userId, body }) => {
       // The store refuses an existing id (409); the caller is the first member.
-      const project = await store.createProject({ id: assertProjectId(body.id), name: body.name ?? body.id, members: [userId], createdBy: userId });
+      const project = await store.createProject({
+        id: assertProjectId(body.id),
+        name: body.name ?? body.id,
+        members: [userId],
+        createdBy: userId,
+        ...(body.unit ? { settings: { unit: body.unit } } : {}),
+      });
       cache.invalidate(project.id);
       return toApiProject(project, userId);
     },
@@ -199,7 +221,20 @@ export function createHandlers(deps: ApiDeps): Handlers {
     listDocuments: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
       const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }, query.status ? { status: query.status } : {});
-      return { items: page.items.map(toDocumentSummary), nextCursor: page.cursor ?? null };
+      const counts = query.counts === 'true' ? await mapLimit(page.items, 4, async (d) => codingCounts(await store.listDocumentCodings(d.id))) : null;
+      return { items: page.items.map((d, i) => ({ ...toDocumentSummary(d), ...(counts ? { counts: counts[i]! } : {}) })), nextCursor: page.cursor ?? null };
+    },
+
+    deleteDocument: async ({ userId, params }) => {
+      const project = await member(params.projectId!, userId);
+      const doc = await documentIn(project.id, params.documentId!);
+      try {
+        const r = await store.deleteDocument(project.id, doc.id, userId);
+        return { documentId: doc.id, name: doc.fileName, segments: r.segments, codings: r.codings, auditEventId: r.event.id };
+      } finally {
+        docInfo.delete(doc.id);
+        cache.invalidate(project.id);
+      }
     },
 
     getDocument: async ({ userId, params }) => {
@@ -207,13 +242,12 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const doc = await documentIn(project.id, params.documentId!);
       const [segments, codings] = await Promise.all([all((p) => store.listSegments(doc.id, p)), store.listDocumentCodings(doc.id)]);
       const bySegment = new Map<number, Coding[]>();
-      const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
       const detached: Coding[] = [];
       for (const c of codings) {
         if (isDetached(c)) detached.push(c);
         else (bySegment.get(c.segmentIndex) ?? bySegment.set(c.segmentIndex, []).get(c.segmentIndex)!).push(c);
-        counts[c.status]++;
       }
+      const counts = codingCounts(codings);
       return {
         document: { ...toDocumentSummary(doc), counts },
         segments: segments.sort((a, b) => a.index - b.index).map((s) => ({ ...toSegmentView(s), codings: (bySegment.get(s.index) ?? []).map(toApiCoding) })),

@@ -106,7 +106,7 @@ export function toApiAudit(e: AuditEvent): ApiAuditEvent {
     documentId: e.documentId,
     segmentId: e.segmentId ?? `${e.documentId}#${e.segmentIndex}`,
     segmentIndex: e.segmentIndex,
-    codingId: codingId(e),
+    codingId: e.code ? codingId(e) : '',
     code: e.code,
     action: e.action,
     from: e.before?.status ?? null,

@@ -2,6 +2,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
@@ -13,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
-import type { Segment } from '../model.js';
+import type { CodingStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchWriteAll, del, put } from './dynamo/batch.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
@@ -34,6 +35,7 @@ import {
   type CodebookVersion,
   type Decision,
   type DecisionResult,
+  type DocumentDeletion,
   type DocumentFilter,
   type DocumentRecord,
   type DocumentUpdate,
@@ -401,6 +403,40 @@ export class DynamoStore implements Store {
   async getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.segmentKey(documentId, segmentIndex) }));
     return out.Item ? strip<SegmentRecord>(out.Item) : null;
+  }
+
+  async deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion> {
+    const document = await this.getDocument(documentId);
+    if (!document || document.projectId !== projectId) throw notFound(`document "${documentId}" of project "${projectId}"`, 'List the documents of the project');
+    if (document.status !== 'TAGGED' && document.status !== 'FAILED') {
+      throw new QualtagError('CONFLICT', `"${document.fileName}" is still being processed (${document.status})`, 'Wait until it is TAGGED or FAILED, then delete it');
+    }
+    const items = await queryAll(this.db, { table: this.tableName, keyCondition: '#pk = :pk', names: { '#pk': 'PK' }, values: { ':pk': K.documentPK(documentId) }, consistent: true });
+    const codings = items.filter((i) => i.type === 'coding').map((i) => strip<Coding>(i));
+    const counts: Record<CodingStatus, number> = { proposed: 0, accepted: 0, rejected: 0 };
+    for (const c of codings) counts[c.status]++;
+    const segments = items.filter((i) => i.type === 'segment').length;
+    const at = now();
+    const base = { projectId, documentId, action: 'delete' as const, userId, at, after: null };
+    const reason = document.status === 'FAILED' && document.reason ? `: ${document.reason}` : '';
+    const event: AuditEvent = {
+      ...base,
+      segmentIndex: 0,
+      code: '',
+      id: randomUUID(),
+      before: null,
+      note: `deleted "${document.fileName}" (${document.status}${reason}) with ${segments} segments and ${codings.length} codings (${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.proposed} proposed)`,
+    };
+    // A person's work on the codings stays in the trail, each with what it was.
+    const codingEvents: AuditEvent[] = codings
+      .filter((c) => c.status !== 'proposed' || c.origin === 'human')
+      .map((c) => ({ ...base, segmentIndex: c.segmentIndex, segmentId: c.segmentId, code: c.code, id: randomUUID(), before: snapshot(c), note: `document "${document.fileName}" deleted` }));
+    // The trail first: if the deletion is cut short it already says what happened, and a second try finishes it;
+    // the document item last, so until then the document is listed and can be deleted again.
+    await batchWriteAll(this.db, this.tableName, [...codingEvents, event].map((e) => put(this.auditPut(e).Put.Item)));
+    await batchWriteAll(this.db, this.tableName, items.filter((i) => i.SK !== 'META').map((i) => del({ PK: i.PK, SK: i.SK })));
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.documentKey(documentId) }));
+    return { document, segments, codings: counts, event };
   }
 
   private prefixSpec(documentId: string, prefix: string): QuerySpec {

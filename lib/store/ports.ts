@@ -247,13 +247,16 @@ export interface PlacedFrom {
 /** What the pipeline (not a person) did to a coding when its document was re-uploaded. */
 export type AnchorAction = 'move' | 'detach';
 
+/** A person deleted the coding's document (and the document-level event has `code` ''). */
+export type DeleteAction = 'delete';
+
 /** Append-only record of one decision (or re-anchoring), written in the same transaction as the coding. */
 export interface AuditEvent extends CodingRef {
   projectId: string;
   /** The coded segment's id (absent on events written before it was recorded). */
   segmentId?: string;
   id: string;
-  action: DecisionAction | AnchorAction;
+  action: DecisionAction | AnchorAction | DeleteAction;
   userId: string;
   at: string;
   before: CodingSnapshot;
@@ -261,6 +264,15 @@ export interface AuditEvent extends CodingRef {
   note?: string;
   /** For `move`, `detach`, `place` and the undo of a place: the segment position the coding left (its earlier events are keyed by it). */
   fromSegmentIndex?: number;
+}
+
+/** What deleting a document removed. */
+export interface DocumentDeletion {
+  document: DocumentRecord;
+  segments: number;
+  codings: Record<CodingStatus, number>;
+  /** The document-level audit event (one more per decided or human-added coding). */
+  event: AuditEvent;
 }
 
 export interface DecisionResult {
@@ -412,6 +424,11 @@ export interface DocumentStore {
   putSegments(projectId: string, documentId: string, segments: Segment[], previousCount?: number): Promise<void>;
   listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>>;
   getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null>;
+  /**
+   * Removes a TAGGED or FAILED document with its segments and codings (CONFLICT while the pipeline works
+   * on it). The audit trail keeps a `delete` event per decided or human-added coding and one for the document.
+   */
+  deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion>;
 }
 
 export interface CodingStore {

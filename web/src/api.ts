@@ -1,6 +1,10 @@
 // Typed calls to the qualtag HTTP API. Types come from the contract (type-only import: zod is not
 // bundled); the server validates every request against the same schemas.
 import type {
+  AuditEvent,
+  CreateProjectBody,
+  DocumentDeletionResult,
+  ProjectMembers,
   ApplyRuleTermsBody,
   ApplyRuleTermsResult,
   CodebookUploadBody,
@@ -26,17 +30,25 @@ import type {
 } from '../../lib/api/contract.js';
 import { ApiError, download, queryString, request, setApiBase } from './http.js';
 
-export type { ApplyRuleTermsResult, CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle, RuleSuggestions };
+export type { CodebookUploadResult, AuditEvent, CreateProjectBody, DocumentDeletionResult, ApplyRuleTermsResult, CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle, RuleSuggestions };
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
 export const api = {
   listProjects: () => request<{ items: Project[] }>('GET', '/projects'),
   getProject: (projectId: string) => request<ProjectDetail>('GET', p(projectId)),
+  me: () => request<{ userId: string }>('GET', '/me'),
+  createProject: (body: CreateProjectBody) => request<Project>('POST', '/projects', body),
+  addMember: (projectId: string, userId: string) => request<ProjectMembers>('POST', `${p(projectId)}/members`, { userId }),
+  deleteDocument: (projectId: string, documentId: string) =>
+    request<DocumentDeletionResult>('POST', `${p(projectId)}/documents/${encodeURIComponent(documentId)}/delete`),
+  /** The document's audit trail, newest first. */
+  documentAudit: (projectId: string, documentId: string, limit = 500) =>
+    request<Page<AuditEvent>>('GET', `${p(projectId)}/audit${queryString({ document: documentId, limit })}`),
   uploadUrl: (projectId: string, fileName: string, contentType?: string) =>
     request<UploadUrl>('POST', `${p(projectId)}/uploads`, { fileName, contentType }),
-  listDocuments: (projectId: string, cursor?: string) =>
-    request<Page<DocumentSummary>>('GET', `${p(projectId)}/documents${queryString({ limit: 500, cursor })}`),
+  listDocuments: (projectId: string, cursor?: string, opts: { counts?: boolean } = {}) =>
+    request<Page<DocumentSummary>>('GET', `${p(projectId)}/documents${queryString({ limit: 500, cursor, counts: opts.counts ? 'true' : undefined })}`),
   getDocument: (projectId: string, documentId: string) =>
     request<DocumentDetail>('GET', `${p(projectId)}/documents/${encodeURIComponent(documentId)}`),
   documentStatus: (projectId: string, documentId: string) =>

@@ -9,6 +9,7 @@ import { ApiError, setApiBase } from './http.js';
 import { parseRoute, VIEWS, type ViewName } from './route.js';
 import { captureToken } from './token.js';
 import { browseView } from './views/browse.js';
+import { projectsView } from './views/projects.js';
 import { queueView } from './views/queue.js';
 import { reportView } from './views/report.js';
 import { reviewView } from './views/review.js';
@@ -16,6 +17,7 @@ import { rulesView } from './views/rules.js';
 import { uploadView } from './views/upload.js';
 
 const factories: Record<ViewName, ViewFactory> = {
+  projects: projectsView,
   upload: uploadView,
   review: reviewView,
   queue: queueView,
@@ -23,7 +25,7 @@ const factories: Record<ViewName, ViewFactory> = {
   report: reportView,
   rules: rulesView,
 };
-const titles: Record<ViewName, string> = { upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report', rules: 'Rules' };
+const titles: Record<ViewName, string> = { projects: 'Projects', upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report', rules: 'Rules' };
 const PROJECT_KEY = 'qualtag.project';
 
 let current: View | null = null;
@@ -33,7 +35,20 @@ const projectSelect = $('#project-select') as HTMLSelectElement;
 
 const ctx: Ctx = {
   projectId: '',
+  projects: [],
+  onAws: false,
   codebook: null,
+  async reloadProjects() {
+    ctx.projects = (await api.listProjects()).items;
+    fillProjectMenu();
+  },
+  async switchProject(projectId: string, hash = '#/upload') {
+    ctx.projectId = projectId;
+    sessionStorage.setItem(PROJECT_KEY, projectId);
+    fillProjectMenu();
+    await ctx.reloadCodebook().catch(() => undefined);
+    ctx.navigate(hash);
+  },
   async reloadCodebook() {
     try {
       ctx.codebook = indexCodebook(await api.getCodebook(ctx.projectId));
@@ -48,6 +63,14 @@ const ctx: Ctx = {
   },
 };
 
+function fillProjectMenu(): void {
+  replaceChildren(
+    projectSelect,
+    ctx.projects.length === 0 ? h('option', { attrs: { value: '' } }, 'no project yet') : null,
+    ctx.projects.map((p) => h('option', { attrs: { value: p.id, selected: p.id === ctx.projectId } }, p.name)),
+  );
+}
+
 function renderNav(active: ViewName): void {
   replaceChildren(
     nav,
@@ -58,13 +81,14 @@ function renderNav(active: ViewName): void {
 }
 
 function render(): void {
-  const route = parseRoute(window.location.hash);
+  let route = parseRoute(window.location.hash);
+  // Without a project only the Projects view can do anything: start there.
+  if (!ctx.projectId && route.view !== 'projects') route = { ...route, view: 'projects' };
   renderNav(route.view);
   current?.destroy?.();
   current = null;
   // A code picker left open belongs to the view being left.
   for (const d of Array.from(document.querySelectorAll('dialog.picker'))) d.dispatchEvent(new Event('cancel', { cancelable: true }));
-  if (!ctx.projectId) return;
   try {
     current = factories[route.view](ctx, route);
     replaceChildren(main, current.el);
@@ -90,6 +114,7 @@ async function boot(): Promise<void> {
   if (cfg) {
     // On AWS: the API lives on API Gateway; sign in with Cognito.
     setApiBase(cfg.apiUrl);
+    ctx.onAws = true;
     token = await cognitoToken(cfg);
     if (!token) return; // redirected to the sign-in page
   } else {
@@ -105,23 +130,14 @@ async function boot(): Promise<void> {
   }
   try {
     const { items } = await api.listProjects();
-    if (items.length === 0) {
-      replaceChildren(main, h('div', { class: 'banner info' }, 'You are not a member of any project yet.'));
-      return;
-    }
+    ctx.projects = items;
     const remembered = sessionStorage.getItem(PROJECT_KEY);
-    ctx.projectId = items.some((p) => p.id === remembered) ? remembered! : items[0]!.id;
-    replaceChildren(
-      projectSelect,
-      items.map((p) => h('option', { attrs: { value: p.id, selected: p.id === ctx.projectId } }, p.name)),
-    );
-    projectSelect.addEventListener('change', async () => {
-      ctx.projectId = projectSelect.value;
-      sessionStorage.setItem(PROJECT_KEY, ctx.projectId);
-      await ctx.reloadCodebook().catch(() => undefined);
-      ctx.navigate('#/upload');
+    ctx.projectId = items.some((p) => p.id === remembered) ? remembered! : (items[0]?.id ?? '');
+    fillProjectMenu();
+    projectSelect.addEventListener('change', () => {
+      if (projectSelect.value) void ctx.switchProject(projectSelect.value);
     });
-    await ctx.reloadCodebook();
+    if (ctx.projectId) await ctx.reloadCodebook();
   } catch (e) {
     replaceChildren(main, errorBanner(e, 'Cannot load your projects'));
     return;

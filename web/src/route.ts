@@ -1,7 +1,7 @@
 // Hash routes (`#/review/<documentId>?segment=...`) so the static bundle needs no server rewrites.
 
-export type ViewName = 'upload' | 'review' | 'queue' | 'browse' | 'report' | 'rules';
-export const VIEWS: readonly ViewName[] = ['upload', 'review', 'queue', 'browse', 'report', 'rules'];
+export type ViewName = 'projects' | 'upload' | 'review' | 'queue' | 'browse' | 'report' | 'rules';
+export const VIEWS: readonly ViewName[] = ['projects', 'upload', 'review', 'queue', 'browse', 'report', 'rules'];
 
 export interface Route {
   view: ViewName;

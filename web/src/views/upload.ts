@@ -4,7 +4,9 @@ import { api, type DocumentSummary } from '../api.js';
 import type { Ctx, View } from '../context.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
+import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
+import { uploadCodebookFile } from './projects.js';
 import { formatRoute, type Route } from '../route.js';
 
 const CODEBOOK_RE = /\.(ya?ml|qdc)$/i;
@@ -61,19 +63,20 @@ export function uploadView(ctx: Ctx, _route: Route): View {
 
   async function uploadCodebook(file: File): Promise<void> {
     replaceChildren(codebookMsg, h('p', { class: 'muted' }, `Uploading codebook ${file.name}…`));
-    try {
-      const res = await api.uploadCodebook(ctx.projectId, { fileName: file.name, content: await file.text(), retag: true });
-      await ctx.reloadCodebook();
-      replaceChildren(codebookInfoSlot, codebookInfo());
-      replaceChildren(
-        codebookMsg,
-        h('p', { class: 'banner info' }, `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`),
-        ...(res.warnings ?? []).map((w) => h('p', { class: 'banner warn' }, w)),
-      );
-      void refresh();
-    } catch (e) {
-      replaceChildren(codebookMsg, errorBanner(e, file.name));
+    const up = await uploadCodebookFile(ctx.projectId, file);
+    if (!up.ok) {
+      replaceChildren(codebookMsg, up.banner);
+      return;
     }
+    const res = up.result;
+    await ctx.reloadCodebook();
+    replaceChildren(codebookInfoSlot, codebookInfo());
+    replaceChildren(
+      codebookMsg,
+      h('p', { class: 'banner info' }, `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`),
+      ...(res.warnings ?? []).map((w) => h('p', { class: 'banner warn' }, w)),
+    );
+    void refresh();
   }
 
   async function uploadDocument(file: File): Promise<void> {
@@ -125,7 +128,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
           h('td', null, statusBadge(d), d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null),
           h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
           h('td', { class: 'num' }, d.segmentCount ?? ''),
-          h('td', null, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : ''),
+          h('td', { class: 'actions' }, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : '', deleteDocumentButton(ctx.projectId, d, () => void refresh())),
         ),
       ),
     );
