@@ -28,6 +28,8 @@ export interface UiStack {
   /** Waits until the project's document of that name is TAGGED and returns its id. */
   tagged(fileName: string): Promise<string>;
   stop(): Promise<void>;
+  /** Token of a second local user, "newcomer", who is a member of no project (a new user's first visit). */
+  newcomerToken: string;
 }
 
 export async function startUiStack(): Promise<UiStack> {
@@ -38,9 +40,11 @@ export async function startUiStack(): Promise<UiStack> {
     const projectId = `ui-${randomBytes(3).toString('hex')}`;
     await stack.store.createProject({ id: projectId, name: 'UI test project', members: [LOCAL_USER], createdBy: LOCAL_USER });
     const token = await localToken(stateDir);
+    const newcomerToken = randomBytes(32).toString('base64url');
     const http = await startHttpServer({
       port: 0,
       token,
+      extraTokens: [{ token: newcomerToken, userId: 'newcomer' }],
       webDir: distDir,
       deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
       stateDir,
@@ -60,6 +64,7 @@ export async function startUiStack(): Promise<UiStack> {
       webUrl: `${http.url}/`,
       apiUrl,
       token,
+      newcomerToken,
       projectId,
       api,
       async upload(fileName, text) {
