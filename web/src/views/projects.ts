@@ -55,7 +55,7 @@ export function projectsView(ctx: Ctx, _route: Route): View {
   const membersSlot = h('div');
 
   const name = h('input', { attrs: { type: 'text', id: 'project-name', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'e.g. Thesis interviews 2026' } });
-  const id = h('input', { attrs: { type: 'text', id: 'project-id', required: true, maxlength: 63, pattern: '[a-z0-9][a-z0-9-]*', autocomplete: 'off', spellcheck: 'false' } });
+  const id = h('input', { attrs: { type: 'text', id: 'project-id', required: true, maxlength: 63, autocomplete: 'off', spellcheck: 'false' } });
   let idTouched = false;
   name.addEventListener('input', () => {
     if (!idTouched) id.value = projectIdFrom(name.value);
@@ -93,9 +93,12 @@ export function projectsView(ctx: Ctx, _route: Route): View {
     if (file) {
       const up = await uploadCodebookFile(projectId, file);
       if (!up.ok) {
-        // The project exists: stay here with the error, and let the researcher pick a corrected file for it.
+        // The project exists and is the current one; stay on this page (no re-render) with the error and a
+        // place to choose the corrected file.
         ctx.projectId = projectId;
-        await ctx.switchProject(projectId, '#/projects');
+        await ctx.reloadProjects();
+        await ctx.reloadCodebook().catch(() => undefined);
+        void load();
         create.disabled = false;
         replaceChildren(formMsg, h('p', { class: 'banner info' }, `Project “${name.value.trim()}” was created.`), up.banner, codebookRetry(projectId));
         return;

@@ -128,7 +128,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
           h('td', null, statusBadge(d), d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null),
           h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
           h('td', { class: 'num' }, d.segmentCount ?? ''),
-          h('td', { class: 'actions' }, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : '', deleteDocumentButton(ctx.projectId, d, () => void refresh())),
+          h('td', null, h('div', { class: 'actions' }, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : '', deleteDocumentButton(ctx.projectId, d, () => void refresh()))),
         ),
       ),
     );
