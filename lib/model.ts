@@ -97,17 +97,22 @@ export interface Codebook {
  * text, or, when `source` is 'context', into the context the segment was tagged with (the interviewer's
  * question before an answer). Absent `source` means 'segment'. 'classifier': the code was proposed by a
  * classifier trained on the project's reviewed passages (offsets 0..0, no span; see TagOptions.fill).
+ * 'learned': a word that carried the learned ranker's score (a span in the segment, rule `learned: <stem>`).
+ * 'example': the anchor example or accepted passage of the code most like the segment (offsets 0..0,
+ * rule `example: <text>`).
  */
 export interface Evidence {
   start: number;
   end: number;
   rule: string;
-  source?: 'segment' | 'context' | 'classifier';
+  source?: 'segment' | 'context' | 'classifier' | 'learned' | 'example';
 }
 
 export interface Proposal {
   code: string;
   score: number;
+  /** Calibrated chance that a reviewer accepts the proposal (0..1), when the learned ranker proposed it. */
+  confidence?: number;
   evidence: Evidence[];
 }
 

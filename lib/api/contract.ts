@@ -59,8 +59,10 @@ export const Evidence = z.object({
   /** The rule that matched. */
   rule: z.string(),
   /** `context`: the match is in the interviewer's question before this answer (offsets point into that turn).
-   * `classifier`: proposed by a classifier trained on the project's reviewed passages (offsets 0..0). */
-  source: z.enum(['segment', 'context', 'classifier']).optional(),
+   * `classifier`: proposed by a classifier trained on the project's reviewed passages (offsets 0..0).
+   * `learned`: a word that carried the learned ranker's proposal (a span of the segment).
+   * `example`: the anchor example or accepted passage most like the segment (offsets 0..0; `rule` is `example: <text>`). */
+  source: z.enum(['segment', 'context', 'classifier', 'learned', 'example']).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

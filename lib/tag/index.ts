@@ -53,6 +53,8 @@ export interface Tagger {
   /** The rules in force per code (own or suggested), in the order they were compiled. */
   readonly rulesByCode: ReadonlyMap<string, readonly string[]>;
   tag(text: string, opts?: TagOptions): Proposal[];
+  /** Codes an exclusion rule vetoed in the last tag() call (never to be proposed for that text). */
+  vetoedInLastTag(): Set<string>;
 }
 
 const MAX_EVIDENCE = 20;
@@ -133,6 +135,13 @@ class CompiledTagger implements Tagger {
   private codeIndex: Map<string, number> | undefined;
   /** Whether the scan of this tag() call ran (so its vetoes are in vetoStamp at the epoch). */
   private scanned = false;
+
+  vetoedInLastTag(): Set<string> {
+    const out = new Set<string>();
+    if (!this.scanned) return out;
+    for (let c = 0; c < this.codeIds.length; c++) if (this.vetoStamp[c] === this.epoch) out.add(this.codeIds[c]!);
+    return out;
+  }
 
   tag(text: string, opts: TagOptions = {}): Proposal[] {
     this.scanned = false;

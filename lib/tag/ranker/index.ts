@@ -1,0 +1,258 @@
+// The learned ranker: a softmax regression over stemmed tf-idf features, trained per project and
+// codebook version on (1) each code's own words — name, aliases, definition, indicators, questions and
+// its category — as a weighted pseudo-passage, (2) the codebook's anchor examples, and (3) the
+// project's reviewed decisions (accepted and added codes as positives, rejections as "not this code").
+// Labelled passages are class-balanced, so a code reviewed 40 times does not swamp one reviewed twice,
+// and a logit adjustment puts part of the codes' label frequencies back at ranking time.
+import { allCodes } from '../../codebook/index.js';
+import type { Codebook, Language } from '../../model.js';
+import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions } from './features.js';
+import { fitSoftmax, logits, softmaxInPlace, type NegativeSample, type PositiveSample, type SoftmaxModel, type SparseVector } from './softmax.js';
+
+/** A passage with what people said about it: codes accepted (or added) and codes rejected. */
+export interface LabelledPassage {
+  text: string;
+  accepted: readonly string[];
+  rejected: readonly string[];
+}
+
+export interface RankerParams {
+  features: FeatureOptions;
+  /** Weight of each code's pseudo-passage (its codebook words), against 1 for a labelled passage. */
+  codebookWeight: number;
+  /** Field weights inside the pseudo-passage (word counts are multiplied by these). */
+  fields: { name: number; aliases: number; definition: number; indicators: number; questions: number; category: number };
+  /** Class balance: a labelled passage of a code with n passages weighs (mean n / n)^balance. */
+  balance: number;
+  /** Weight of a rejection against an accepted passage. */
+  rejectedWeight: number;
+  /** L2 penalty (relative to the total sample weight). */
+  l2: number;
+  /** Logit adjustment: tau * log(label frequency) added at ranking time (0: none). */
+  priorAdjust: number;
+  /** Weight of each definition, indicator and anchor-less field as a passage of its own (0: none). */
+  fieldPassages: number;
+  /** Self-training: weight of each unlabelled passage, labelled with the first model's own distribution (0: none). */
+  selfTrain: number;
+  /** Self-training targets are the model's probabilities raised to this power and renormalised (sharpening). */
+  sharpen: number;
+}
+
+/** Chosen by cross-validation on the dev corpus (README, "The learned ranker"); general, no word lists. */
+export const RANKER_PARAMS: RankerParams = {
+  features: DEFAULT_FEATURES,
+  codebookWeight: 3,
+  fields: { name: 3, aliases: 2, definition: 1, indicators: 1, questions: 0.5, category: 0.5 },
+  balance: 1,
+  rejectedWeight: 1,
+  l2: 1,
+  priorAdjust: 0,
+  fieldPassages: 0,
+  selfTrain: 0,
+  sharpen: 2,
+};
+
+export interface RankedCode {
+  code: string;
+  probability: number;
+}
+
+export interface FeatureEvidence {
+  feature: string;
+  contribution: number;
+  spans: Array<[number, number]>;
+}
+
+export interface LearnedRanker {
+  readonly codebookVersion: string;
+  /** Labelled passages it learnt from (anchor examples and reviewed passages). */
+  readonly passages: number;
+  /** Every code of the codebook, most probable first (ties by codebook order). */
+  rank(text: string): RankedCode[];
+  /** The features present in the text that speak most for the code, strongest first (positive only). */
+  explain(text: string, code: string, limit?: number): FeatureEvidence[];
+  /** The labelled passage of the code most like the text (cosine of tf-idf vectors), if any shares a feature. */
+  nearestExample(text: string, code: string): { text: string; similarity: number } | undefined;
+}
+
+interface Vocabulary {
+  index: Map<string, number>;
+  idf: Float64Array;
+}
+
+function buildVocabulary(docs: ReadonlyArray<Map<string, number>>): Vocabulary {
+  const df = new Map<string, number>();
+  for (const d of docs) for (const k of d.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+  const keys = [...df.keys()].sort();
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const n = docs.length;
+  const idf = Float64Array.from(keys, (k) => Math.log((n + 1) / (df.get(k)! + 1)) + 1);
+  return { index, idf };
+}
+
+/** Sublinear tf times idf, L2-normalised; features outside the vocabulary are dropped. */
+function vectorize(counts: ReadonlyMap<string, number>, vocab: Vocabulary): SparseVector {
+  const pairs: Array<[number, number]> = [];
+  for (const [k, c] of counts) {
+    const i = vocab.index.get(k);
+    if (i !== undefined && c > 0) pairs.push([i, (1 + Math.log(c)) * vocab.idf[i]!]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  const norm = Math.sqrt(pairs.reduce((s, [, v]) => s + v * v, 0)) || 1;
+  return { index: Int32Array.from(pairs, (p) => p[0]), value: Float64Array.from(pairs, (p) => p[1] / norm) };
+}
+
+function cosine(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let s = 0;
+  while (i < a.index.length && j < b.index.length) {
+    const x = a.index[i]!;
+    const y = b.index[j]!;
+    if (x === y) s += a.value[i++]! * b.value[j++]!;
+    else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}
+
+function addCounts(into: Map<string, number>, from: ReadonlyMap<string, number>, weight: number): void {
+  for (const [k, v] of from) into.set(k, (into.get(k) ?? 0) + v * weight);
+}
+
+/** The code's own words as one weighted bag of features. */
+function codebookCounts(cb: Codebook, params: RankerParams): Map<string, Map<string, number>> {
+  const lang = cb.language;
+  const f = (t: string) => extractFeatures(t, lang, params.features).counts;
+  const out = new Map<string, Map<string, number>>();
+  for (const cat of cb.categories) {
+    const catCounts = new Map<string, number>();
+    addCounts(catCounts, f(cat.name), 1);
+    if (cat.definition) addCounts(catCounts, f(cat.definition), 1);
+    for (const code of cat.codes) {
+      const bag = new Map<string, number>();
+      addCounts(bag, f(code.name), params.fields.name);
+      for (const a of code.aliases) addCounts(bag, f(a), params.fields.aliases);
+      if (code.definition) addCounts(bag, f(code.definition), params.fields.definition);
+      for (const t of code.indicators) addCounts(bag, f(t), params.fields.indicators);
+      for (const t of code.questions) addCounts(bag, f(t), params.fields.questions);
+      addCounts(bag, catCounts, params.fields.category);
+      out.set(code.id, bag);
+    }
+  }
+  return out;
+}
+
+/**
+ * Trains the ranker on the codebook (and its anchor examples, when the codebook carries them) plus
+ * labelled passages. Codes outside the codebook are ignored. Deterministic: the same input in the
+ * same order gives the same model.
+ */
+export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams = RANKER_PARAMS, unlabelled: readonly string[] = []): LearnedRanker {
+  const lang: Language = cb.language;
+  const codes = allCodes(cb);
+  const classOf = new Map(codes.map((c, i) => [c.id, i]));
+  const passages: LabelledPassage[] = [...labelled];
+  for (const code of codes) for (const ex of code.examples) passages.push({ text: ex.text, accepted: [code.id], rejected: [] });
+
+  const pseudo = codebookCounts(cb, params);
+  const passageCounts = passages.map((p) => extractFeatures(p.text, lang, params.features).counts);
+  const vocab = buildVocabulary([...pseudo.values(), ...passageCounts, ...unlabelled.map((t) => extractFeatures(t, lang, params.features).counts)]);
+
+  // Labelled passages per code, for class balance and the logit adjustment.
+  const perCode = new Float64Array(codes.length);
+  for (const p of passages) {
+    const known = p.accepted.filter((c) => classOf.has(c));
+    for (const c of known) perCode[classOf.get(c)!]! += 1 / known.length;
+  }
+  const labelledCodes = perCode.filter((n) => n > 0);
+  const meanN = labelledCodes.length ? labelledCodes.reduce((a, b) => a + b, 0) / labelledCodes.length : 1;
+  const balanceOf = (cls: number) => (perCode[cls]! > 0 ? (meanN / perCode[cls]!) ** params.balance : 1);
+
+  const positives: PositiveSample[] = [];
+  const negatives: NegativeSample[] = [];
+  codes.forEach((code, cls) => {
+    positives.push({ x: vectorize(pseudo.get(code.id)!, vocab), target: [[cls, 1]], weight: params.codebookWeight });
+    if (params.fieldPassages > 0)
+      for (const t of [code.definition ?? '', ...code.indicators, ...code.questions].filter((t) => t.trim()))
+        positives.push({ x: vectorize(extractFeatures(t, lang, params.features).counts, vocab), target: [[cls, 1]], weight: params.fieldPassages });
+  });
+  const byCode: Array<Array<{ text: string; x: SparseVector }>> = codes.map(() => []);
+  passages.forEach((p, i) => {
+    const x = vectorize(passageCounts[i]!, vocab);
+    const known = [...new Set(p.accepted)].filter((c) => classOf.has(c)).map((c) => classOf.get(c)!);
+    if (known.length) {
+      const weight = known.reduce((s, c) => s + balanceOf(c), 0) / known.length;
+      positives.push({ x, target: known.map((c) => [c, 1 / known.length]), weight });
+      for (const c of known) byCode[c]!.push({ text: p.text, x });
+    }
+    for (const r of new Set(p.rejected)) {
+      const cls = classOf.get(r);
+      if (cls !== undefined && !known.includes(cls)) negatives.push({ x, cls, weight: params.rejectedWeight * balanceOf(cls) });
+    }
+  });
+
+  const fit = { l2: params.l2, maxIterations: 150, tolerance: 1e-5 };
+  let model: SoftmaxModel = fitSoftmax(codes.length, vocab.index.size, positives, negatives, fit);
+  if (params.selfTrain > 0 && unlabelled.length) {
+    const extra: PositiveSample[] = [];
+    for (const t of unlabelled) {
+      const x = vectorize(extractFeatures(t, lang, params.features).counts, vocab);
+      if (!x.index.length) continue;
+      const p = softmaxInPlace(logits(model, x));
+      let sum = 0;
+      for (let c = 0; c < p.length; c++) sum += p[c] = p[c]! ** params.sharpen;
+      const target: Array<[number, number]> = [];
+      for (let c = 0; c < p.length; c++) if (p[c]! / sum > 0.01) target.push([c, p[c]! / sum]);
+      const tsum = target.reduce((a, [, v]) => a + v, 0);
+      extra.push({ x, target: target.map(([c, v]) => [c, v / tsum]), weight: params.selfTrain });
+    }
+    model = fitSoftmax(codes.length, vocab.index.size, [...positives, ...extra], negatives, fit);
+  }
+  const totalLabelled = perCode.reduce((a, b) => a + b, 0);
+  const adjust = Float64Array.from(perCode, (n) => (totalLabelled > 0 && params.priorAdjust ? params.priorAdjust * Math.log((n + 1) / (totalLabelled + codes.length)) : 0));
+
+  const featuresOf = (text: string, withSpans = false) => extractFeatures(text, lang, params.features, withSpans);
+  const probabilities = (x: SparseVector): Float64Array => {
+    const z = logits(model, x);
+    for (let c = 0; c < z.length; c++) z[c]! += adjust[c]!;
+    return softmaxInPlace(z);
+  };
+  return {
+    codebookVersion: cb.version,
+    passages: passages.length,
+    rank(text) {
+      const p = probabilities(vectorize(featuresOf(text).counts, vocab));
+      return codes.map((c, i) => ({ code: c.id, probability: p[i]!, i })).sort((a, b) => b.probability - a.probability || a.i - b.i).map(({ code, probability }) => ({ code, probability }));
+    },
+    explain(text, code, limit = 5) {
+      const cls = classOf.get(code);
+      if (cls === undefined) return [];
+      const occ = featuresOf(text, true);
+      const x = vectorize(occ.counts, vocab);
+      const keys = [...vocab.index.keys()];
+      const out: FeatureEvidence[] = [];
+      for (let j = 0; j < x.index.length; j++) {
+        const f = x.index[j]!;
+        // A feature speaks for the code by how much more it raises this code's logit than the average code's.
+        let mean = 0;
+        for (let c = 0; c < model.classes; c++) mean += model.weights[c * model.features + f]!;
+        mean /= model.classes;
+        const contribution = (model.weights[cls * model.features + f]! - mean) * x.value[j]!;
+        if (contribution > 0) out.push({ feature: keys[f]!, contribution, spans: occ.spans.get(keys[f]!) ?? [] });
+      }
+      return out.sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1)).slice(0, limit);
+    },
+    nearestExample(text, code) {
+      const cls = classOf.get(code);
+      if (cls === undefined) return undefined;
+      const x = vectorize(featuresOf(text).counts, vocab);
+      let best: { text: string; similarity: number } | undefined;
+      for (const ex of byCode[cls]!) {
+        const s = cosine(x, ex.x);
+        if (s > 0 && (!best || s > best.similarity)) best = { text: ex.text, similarity: s };
+      }
+      return best;
+    },
+  };
+}
