@@ -16,6 +16,8 @@ export const GoldItem = z.object({
   text: z.string(),
   code: z.string().min(1),
   also: z.array(z.string()).nullish().transform((v) => v ?? []),
+  /** `quote` (what a respondent said) or `paragraph` (the researchers' own text); optional. */
+  kind: z.string().nullish(),
 });
 export type GoldItem = z.infer<typeof GoldItem>;
 

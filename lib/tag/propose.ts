@@ -56,6 +56,8 @@ export interface ProposerInput {
   /** Anchor examples of the codebook are added by the ranker itself; these are reviewed passages. */
   labelled?: readonly LabelledPassage[];
   params?: RankerParams;
+  /** Texts of the project's passages (unlabelled): they feed the idf and the ranker's background. */
+  unlabelled?: readonly string[];
   /** Reuse a compiled tagger of the same codebook version. */
   tagger?: Tagger;
   /** Override the calibration (tests, eval). */
@@ -68,9 +70,10 @@ export function buildProposer(cb: Codebook, input: ProposerInput = {}): CodeProp
   const labelled = input.labelled ?? [];
   const params = input.params ?? RANKER_PARAMS;
   const tagger = input.tagger ?? compileTagger(cb);
-  const ranker = trainRanker(cb, labelled, params);
+  const unlabelled = input.unlabelled ?? [];
+  const ranker = trainRanker(cb, labelled, params, unlabelled);
   const scorer = combinedScorer(cb, tagger, ranker);
-  const calibration = input.calibration ?? calibrate(cb, labelled, params, tagger);
+  const calibration = input.calibration ?? calibrate(cb, labelled, params, tagger, unlabelled);
   const nCodes = allCodes(cb).length;
   return {
     codebookVersion: cb.version,
@@ -163,7 +166,7 @@ function combinedScorer(cb: Codebook, tagger: Tagger, ranker: LearnedRanker): (t
  * others, every code of the codebook gives one (score, accepted?) pair within the top-k, and Platt
  * scaling maps scores to the share accepted. Too few passages: DEFAULT_CALIBRATION.
  */
-export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams, tagger: Tagger): Calibration {
+export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams, tagger: Tagger, unlabelled: readonly string[] = []): Calibration {
   const examples = allCodes(cb).flatMap((c) => c.examples.map((e) => ({ text: e.text, accepted: [c.id], rejected: [] as string[] })));
   const all: LabelledPassage[] = [...labelled, ...examples].filter((p) => p.accepted.length);
   const folds = PROPOSE_PARAMS.calibrationFolds;
@@ -174,7 +177,7 @@ export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], pa
   for (let f = 0; f < folds; f++) {
     const train = all.filter((_, i) => i % folds !== f);
     const test = all.filter((_, i) => i % folds === f);
-    const scorer = combinedScorer(cb, tagger, trainRanker(withoutExamples, train, params));
+    const scorer = combinedScorer(cb, tagger, trainRanker(withoutExamples, train, params, unlabelled));
     for (const p of test) {
       const ok = new Set(p.accepted);
       for (const s of scorer(p.text).slice(0, PROPOSE_PARAMS.topK)) {

@@ -31,7 +31,7 @@ export interface SoftmaxModel {
 }
 
 export interface FitOptions {
-  /** L2 penalty on the weights (not the biases). */
+  /** L2 penalty on the weights and biases. */
   l2: number;
   maxIterations: number;
   /** Stop when the gradient's largest component falls below this. */
@@ -109,7 +109,9 @@ export function fitSoftmax(
       dz[s.cls]! += f;
       accumulate(s.x);
     }
-    for (let i = 0; i < nW; i++) {
+    // Biases are penalised too: with a few classes reviewed many times and others never, free biases
+    // would learn "reviewed so far" instead of what the passages say.
+    for (let i = 0; i < nW + classes; i++) {
       const w = theta[i]!;
       loss += 0.5 * l2 * w * w;
       grad[i]! += l2 * w;
