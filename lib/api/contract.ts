@@ -156,8 +156,12 @@ export const Coding = z.object({
   categoryId: z.string(),
   origin: CodingOrigin,
   status: CodingStatus,
-  /** Rule score: higher is stronger evidence, comparable within one codebook version (not a probability); 1 for human-added codings. */
+  /** Higher is stronger: a proposal's calibrated confidence (0..1) since the learned ranker, a rule score on
+   * older proposals; 0 for human-added codings. */
   score: z.number(),
+  /** Calibrated chance (0..1) that a reviewer accepts this proposal (estimated from the project's reviewed
+   * decisions, or from cross-validation on the codebook and its examples); absent on human codings. */
+  confidence: z.number().min(0).max(1).optional(),
   evidence: z.array(Evidence),
   /** Part of the segment that is coded (segment-relative); null: the whole segment. */
   span: Span.nullable(),

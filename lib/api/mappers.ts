@@ -28,6 +28,7 @@ export function toApiCoding(c: Coding): ApiCoding {
     origin: c.origin,
     status: c.status,
     score: c.score,
+    ...(c.confidence !== undefined ? { confidence: c.confidence } : {}),
     evidence: c.evidence ?? [],
     span: c.span ?? null,
     codebookVersion: c.codebookVersion || null,

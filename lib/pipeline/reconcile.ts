@@ -26,6 +26,7 @@ const refKey = (segmentIndex: number, code: string): string => `${segmentIndex}\
 function sameProposal(c: Coding, next: Coding): boolean {
   return (
     c.score === next.score &&
+    c.confidence === next.confidence &&
     c.codebookVersion === next.codebookVersion &&
     c.categoryId === next.categoryId &&
     c.segmentId === next.segmentId &&
@@ -64,6 +65,7 @@ export function reconcile(input: ReconcileInput): CodingChange[] {
         origin: 'rule',
         status: 'proposed',
         score: p.score,
+        ...(p.confidence !== undefined ? { confidence: p.confidence } : {}),
         evidence: p.evidence,
         codebookVersion: input.codebookVersion,
         version: 1,

@@ -139,8 +139,11 @@ export interface Coding extends CodingRef {
   page?: number | null;
   origin: CodingOrigin;
   status: CodingStatus;
-  /** Rule score (0 for a human-added coding). */
+  /** Score of a proposal: its calibrated confidence (0..1) when the learned ranker proposed it, a rule
+   * score on codings written before; 0 for a human-added coding. */
   score: number;
+  /** Calibrated chance (0..1) that a reviewer accepts the proposal; absent on human codings. */
+  confidence?: number;
   evidence: Evidence[];
   /** Codebook version that proposed it (rule) or was current when it was added (human). */
   codebookVersion: string;
