@@ -103,32 +103,40 @@ export interface ReportOptions {
   reviewerB?: string;
 }
 
-interface CodeInfo {
+export interface CodeInfo {
   code: string;
   name: string;
   categoryId: string;
 }
 
-const collator = new Intl.Collator('nl', { numeric: true, sensitivity: 'base' });
+export const collator = new Intl.Collator('nl', { numeric: true, sensitivity: 'base' });
 
-/** Codes in codebook order, then codes only the codings know (an older codebook version), by id. */
-function codeList(input: ReportInput, codings: readonly ReportCoding[], category?: string): CodeInfo[] {
+/**
+ * Codes in codebook order, then codes only the codings know (an older codebook version), by id; such a
+ * code's category is the smallest category id its codings carry (so the list does not depend on the
+ * order codings are read in — the aggregated reports build it from counts).
+ */
+export function codeList(codebook: Codebook | null, codings: Iterable<{ code: string; categoryId: string }>, category?: string): CodeInfo[] {
   const out: CodeInfo[] = [];
   const seen = new Set<string>();
-  for (const cat of input.codebook?.categories ?? []) {
+  for (const cat of codebook?.categories ?? []) {
     for (const c of cat.codes) {
       seen.add(c.id);
       out.push({ code: c.id, name: c.name, categoryId: cat.id });
     }
   }
   const extra = new Map<string, CodeInfo>();
-  for (const c of codings) if (!seen.has(c.code) && !extra.has(c.code)) extra.set(c.code, { code: c.code, name: c.code, categoryId: c.categoryId });
+  for (const c of codings) {
+    if (seen.has(c.code)) continue;
+    const known = extra.get(c.code);
+    if (!known || c.categoryId < known.categoryId) extra.set(c.code, { code: c.code, name: c.code, categoryId: c.categoryId });
+  }
   out.push(...[...extra.values()].sort((a, b) => collator.compare(a.code, b.code)));
   return category ? out.filter((c) => c.categoryId === category) : out;
 }
 
-function categoryName(input: ReportInput, id: string): string {
-  return input.codebook?.categories.find((c) => c.id === id)?.name ?? id;
+export function categoryName(codebook: Codebook | null, id: string): string {
+  return codebook?.categories.find((c) => c.id === id)?.name ?? id;
 }
 
 const segKey = (c: { documentId: string; segmentIndex: number }): string => `${c.documentId}\u0000${c.segmentIndex}`;
@@ -145,7 +153,7 @@ function selectCodings(input: ReportInput, opts: ReportOptions): ReportCoding[] 
 export function frequencyReport(input: ReportInput, opts: ReportOptions = {}): FrequencyReport {
   const codings = selectCodings(input, opts);
   const byCode = groupBy(codings, (c) => c.code);
-  const rows = codeList(input, codings, opts.category).map((info) => {
+  const rows = codeList(input.codebook, codings, opts.category).map((info) => {
     const cs = byCode.get(info.code) ?? [];
     return {
       ...info,
@@ -159,14 +167,14 @@ export function frequencyReport(input: ReportInput, opts: ReportOptions = {}): F
   const byCat = groupBy(codings, (c) => c.categoryId);
   const categories = catIds.map((id) => {
     const cs = byCat.get(id) ?? [];
-    return { categoryId: id, name: categoryName(input, id), codings: cs.length, respondents: countDistinct(cs.flatMap((c) => (c.respondent ? [c.respondent] : []))) };
+    return { categoryId: id, name: categoryName(input.codebook, id), codings: cs.length, respondents: countDistinct(cs.flatMap((c) => (c.respondent ? [c.respondent] : []))) };
   });
   return { rows, categories, total: codings.length };
 }
 
 function matrix(input: ReportInput, opts: ReportOptions, columns: Array<{ id: string; name: string }>, columnOf: (c: ReportCoding) => string | null): MatrixReport {
   const codings = selectCodings(input, opts);
-  const rows = codeList(input, codings, opts.category);
+  const rows = codeList(input.codebook, codings, opts.category);
   const rowIndex = new Map(rows.map((r, i) => [r.code, i]));
   const colIndex = new Map(columns.map((c, j) => [c.id, j]));
   const cells = rows.map(() => columns.map(() => 0));
@@ -204,7 +212,7 @@ export function respondentShare(input: ReportInput, opts: ReportOptions = {}): R
   const share = (n: number) => (total ? Math.round((n / total) * 10_000) / 10_000 : 0);
   const respondentsOf = (cs: readonly ReportCoding[]) => countDistinct(cs.flatMap((c) => (c.respondent ? [c.respondent] : [])));
   const byCode = groupBy(codings, (c) => c.code);
-  const rows = codeList(input, codings, opts.category);
+  const rows = codeList(input.codebook, codings, opts.category);
   const codes = rows.map((info) => {
     const n = respondentsOf(byCode.get(info.code) ?? []);
     return { ...info, respondents: n, share: share(n), label: shareLabel(n, total, t) };
@@ -212,7 +220,7 @@ export function respondentShare(input: ReportInput, opts: ReportOptions = {}): R
   const byCat = groupBy(codings, (c) => c.categoryId);
   const categories = [...new Set(rows.map((r) => r.categoryId))].map((id) => {
     const n = respondentsOf(byCat.get(id) ?? []);
-    return { categoryId: id, name: categoryName(input, id), respondents: n, share: share(n), label: shareLabel(n, total, t) };
+    return { categoryId: id, name: categoryName(input.codebook, id), respondents: n, share: share(n), label: shareLabel(n, total, t) };
   });
   return { respondents: total, thresholds: { high: t.high, moderate: t.moderate }, codes, categories };
 }
@@ -236,7 +244,7 @@ export function coOccurrence(input: ReportInput, opts: ReportOptions = {}): CoOc
 }
 
 /** Did the rule tagger propose this coding? A rule proposal a reviewer took over keeps its evidence. */
-const taggerProposed = (c: ReportCoding): boolean => c.origin === 'rule' || c.evidence.length > 0;
+export const taggerProposed = (c: Pick<ReportCoding, 'origin' | 'evidence'>): boolean => c.origin === 'rule' || c.evidence.length > 0;
 
 /**
  * Agreement per code.
@@ -248,17 +256,16 @@ const taggerProposed = (c: ReportCoding): boolean => c.origin === 'rule' || c.ev
  */
 export function agreement(input: ReportInput, opts: ReportOptions = {}): AgreementReport {
   const all = input.codings.filter((c) => !opts.category || c.categoryId === opts.category);
-  const codes = codeList(input, all, opts.category);
+  const codes = codeList(input.codebook, all, opts.category);
   const reviewedDocs = new Set(all.filter((c) => c.status !== 'proposed' || c.origin === 'human').map((c) => c.documentId));
   for (const d of input.decisions) reviewedDocs.add(d.documentId);
   const codingAt = new Map(all.map((c) => [`${segKey(c)}\u0000${c.code}`, c]));
-  const lastIndex = new Map<string, number>();
-  for (const c of all) lastIndex.set(c.documentId, Math.max(lastIndex.get(c.documentId) ?? -1, c.segmentIndex));
   const taggerVsReviewers: KappaRow[] = codes.map(({ code }) => {
     const pairs: Array<[boolean, boolean]> = [];
     for (const doc of input.documents) {
       if (!reviewedDocs.has(doc.id)) continue;
-      const n = doc.segmentCount ?? (lastIndex.get(doc.id) ?? -1) + 1;
+      // A document without segments yet has no units (every tagged or reviewed document has its count).
+      const n = doc.segmentCount ?? 0;
       for (let i = 0; i < n; i++) {
         const c = codingAt.get(`${doc.id}\u0000${i}\u0000${code}`);
         if (c?.status === 'proposed') continue;
@@ -268,15 +275,7 @@ export function agreement(input: ReportInput, opts: ReportOptions = {}): Agreeme
     return { code, ...cohensKappa(tally(pairs)) };
   });
 
-  // Each reviewer's judgements from the audit trail.
-  const judged = new Map<string, Map<string, boolean>>();
-  for (const d of input.decisions) {
-    const unit = `${segKey(d)}\u0000${d.code}`;
-    const mine = judged.get(d.userId) ?? new Map<string, boolean>();
-    judged.set(d.userId, mine);
-    if (d.action === 'undo') mine.delete(unit);
-    else mine.set(unit, d.action !== 'reject');
-  }
+  const judged = judgements(input.decisions);
   const pair = choosePair(judged, opts.reviewerA, opts.reviewerB);
   let reviewers: AgreementReport['reviewers'] = null;
   if (pair) {
@@ -300,8 +299,24 @@ export function agreement(input: ReportInput, opts: ReportOptions = {}): Agreeme
   return { taggerVsReviewers, reviewers };
 }
 
+/**
+ * Each reviewer's last judgement per segment × code (unit key `<doc>\0<segment>\0<code>`): accept or add
+ * = present, reject = absent; their own undo withdraws it.
+ */
+export function judgements(decisions: readonly ReportDecision[]): Map<string, Map<string, boolean>> {
+  const judged = new Map<string, Map<string, boolean>>();
+  for (const d of decisions) {
+    const unit = `${segKey(d)}\u0000${d.code}`;
+    const mine = judged.get(d.userId) ?? new Map<string, boolean>();
+    judged.set(d.userId, mine);
+    if (d.action === 'undo') mine.delete(unit);
+    else mine.set(unit, d.action !== 'reject');
+  }
+  return judged;
+}
+
 /** The requested pair, or the two reviewers with the most segment × code judgements in common. */
-function choosePair(judged: Map<string, Map<string, boolean>>, a?: string, b?: string): [string, string] | null {
+export function choosePair(judged: Map<string, Map<string, boolean>>, a?: string, b?: string): [string, string] | null {
   if (a && b) return [a, b];
   const users = [...judged.keys()].sort();
   let best: [string, string] | null = null;
