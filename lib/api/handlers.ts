@@ -5,7 +5,17 @@ import { QualtagError } from '../errors.js';
 import { buildQdpx } from '../export/qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
 import type { Codebook } from '../model.js';
-import { allReports, agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, reviewerDecisions, type ReportInput, type ReportOptions } from '../report/reports.js';
+import type { ReportOptions } from '../report/reports.js';
+import { aggregatedReportInput } from '../report/input.js';
+import {
+  agreementFromAggregates,
+  codeByDocumentFromAggregates,
+  codeByRespondentFromAggregates,
+  coOccurrenceFromAggregates,
+  frequencyFromAggregates,
+  reportsFromAggregates,
+  respondentShareFromAggregates,
+} from '../report/aggregated.js';
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestRetag } from '../pipeline/retag.js';
@@ -40,15 +50,6 @@ function codingCounts(codings: readonly Coding[]): CodingCounts {
   const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
   for (const c of codings) counts[c.status]++;
   return counts;
-}
-
-type TrailEvent = Parameters<typeof reviewerDecisions>[0][number];
-
-/** Audit events without the deletions and without what happened to a document before it was last deleted. */
-function beforeDeletionsLeftOut(events: readonly AuditEvent[]): TrailEvent[] {
-  const deletedAt = new Map<string, string>();
-  for (const e of events) if (e.action === 'delete' && (deletedAt.get(e.documentId) ?? '') < e.at) deletedAt.set(e.documentId, e.at);
-  return events.filter((e): e is AuditEvent & TrailEvent => e.action !== 'delete' && !(e.at <= (deletedAt.get(e.documentId) ?? '')));
 }
 
 export function createHandlers(deps: ApiDeps): Handlers {
@@ -89,21 +90,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     return projectCodings(store, projectId);
   }
 
-  async function reportInput(projectId: string): Promise<ReportInput> {
-    const [{ docs, codings }, codebook, decisions] = await Promise.all([
-      projectData(projectId),
-      currentCodebook(projectId),
-      all<AuditEvent>((p) => store.auditTrail({ projectId, ...p })),
-    ]);
-    return {
-      codebook,
-      documents: docs.map((d) => ({ id: d.id, name: d.fileName, respondents: d.respondents ?? [], ...(d.segmentCount !== undefined ? { segmentCount: d.segmentCount } : {}) })),
-      codings,
-      // Reviewers' judgements only, each at the position its coding has now (re-uploads move codings),
-      // and none made on a deleted document (nor on its earlier life, when a file of that name came back).
-      decisions: reviewerDecisions(beforeDeletionsLeftOut(decisions)),
-    };
-  }
+  const aggregatedInput = (projectId: string) => aggregatedReportInput(store, projectId);
 
   const reportOptions = (q: ReportQuery): ReportOptions => ({
     status: q.status,
@@ -403,24 +390,24 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     reports: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
-      return allReports(await reportInput(project.id), reportOptions(query));
+      return reportsFromAggregates(await aggregatedInput(project.id), reportOptions(query));
     },
 
     report: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
       const kind = params.kind!;
       const fns = {
-        frequency: frequencyReport,
-        'code-document': codeByDocument,
-        'code-respondent': codeByRespondent,
-        'respondent-share': respondentShare,
-        'co-occurrence': coOccurrence,
-        agreement,
+        frequency: frequencyFromAggregates,
+        'code-document': codeByDocumentFromAggregates,
+        'code-respondent': codeByRespondentFromAggregates,
+        'respondent-share': respondentShareFromAggregates,
+        'co-occurrence': coOccurrenceFromAggregates,
+        agreement: agreementFromAggregates,
       } as const;
       if (!Object.hasOwn(fns, kind)) {
         throw new QualtagError('NOT_FOUND', `there is no report "${kind}"`, `Choose one of ${Object.keys(fns).join(', ')}`, 'path.kind');
       }
-      return fns[kind as keyof typeof fns](await reportInput(project.id), reportOptions(query));
+      return fns[kind as keyof typeof fns](await aggregatedInput(project.id), reportOptions(query));
     },
 
     exportFile: async ({ userId, params, query }) => {

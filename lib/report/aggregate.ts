@@ -138,7 +138,8 @@ export function keptInTrail(e: TrailEntry): boolean {
 export interface TrailSource {
   at: string;
   id: string;
-  action: TrailEvent['action'];
+  /** An audit action; a document deletion never reaches a trail (the aggregate goes with the document). */
+  action: string;
   segmentIndex: number;
   code: string;
   userId: string;
@@ -147,7 +148,7 @@ export interface TrailSource {
 
 /** An audit event as a trail entry; the sort key is the audit item's (`<at>#<id>`). */
 export function trailEntry(e: TrailSource): TrailEntry {
-  return [`${e.at}#${e.id}`, e.action, e.segmentIndex, e.code, e.userId, e.fromSegmentIndex ?? null];
+  return [`${e.at}#${e.id}`, e.action as TrailEvent['action'], e.segmentIndex, e.code, e.userId, e.fromSegmentIndex ?? null];
 }
 
 export function judgeSummary(trail: readonly TrailEntry[]): JudgeSummary {

@@ -16,7 +16,10 @@ import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
 import type { CodingStatus, Segment } from '../model.js';
 import * as K from './keys.js';
-import { batchWriteAll, del, put } from './dynamo/batch.js';
+import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
+import { decodeAggregate, documentAggregate, emptyAggregate, encodeAggregate, trailEntry, updateAggregate, type DocumentAggregate, type TrailEntry } from '../report/aggregate.js';
+import { mapLimit } from '../review/reviewed-codings.js';
+import { beforeDeletionsLeftOut } from '../report/input.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
@@ -71,6 +74,24 @@ function codebookVersionFrom(item: Item): CodebookVersion {
 
 /** Transactions: at most 100 actions; smaller chunks keep a conflict from redoing much work. */
 const TX_CHUNK = 50;
+/** Plans of a coding write, when other writes to the same document keep taking its aggregate's lock. */
+const WRITE_ATTEMPTS = 8;
+
+/** What a coding write (DynamoStore.writeCodings) commits, and the codings of the segment positions it touches. */
+export interface CodingWritePlan<R> {
+  /** The writes, each with its own condition; none: nothing to write, `result` is returned as is. */
+  actions: TransactItem[];
+  /** Every stored coding at the touched positions before the write, and what is there after it. */
+  before: Coding[];
+  after: Coding[];
+  /** Audit events written with it (the reviewer agreement reads them from the aggregate's trail). */
+  events?: TrailEntry[];
+  result: R;
+  /** A condition of `actions` failed while the lock held (the codes per action): map it to an answer or an error. */
+  onConditionFailed?: (codes: Array<string | undefined>) => R | Promise<R>;
+  /** The lock stayed taken by other writers through every attempt. */
+  onBusy?: () => R | Promise<R>;
+}
 
 function notFound(what: string, hint: string): QualtagError {
   return new QualtagError('NOT_FOUND', `${what} does not exist`, hint);
@@ -475,31 +496,140 @@ export class DynamoStore implements Store {
     return (await queryAll(this.db, this.prefixSpec(documentId, K.codingPrefix))).map((i) => strip<Coding>(i));
   }
 
+  // ------------------------------------------------------------------------------- coding writes
+
+  /**
+   * Every write of codings goes through here, so the document's report aggregate (keys.aggregateKey)
+   * changes in the same transaction as its codings. The aggregate's version is the lock: it is read
+   * first, `plan` then reads the codings it changes (consistently) and returns the writes with the
+   * codings of the touched segments before and after them; the transaction commits only if the
+   * aggregate is still at the version read, else it plans again on what is stored now. A write path
+   * added later (document delete, bulk accept) calls this with its own plan.
+   */
+  async writeCodings<R>(documentId: string, plan: (ctx: { attempt: number }) => Promise<CodingWritePlan<R>>): Promise<R> {
+    for (let attempt = 0; ; attempt++) {
+      const stored = await this.aggregateItem(documentId);
+      const p = await plan({ attempt });
+      if (p.actions.length === 0) return p.result;
+      const base = stored ? stored.agg : await this.buildAggregate(documentId);
+      const next = updateAggregate(base, p.before, p.after, p.events ?? []);
+      const aggPut: TransactItem = {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...K.aggregateKey(documentId), type: 'aggregate', documentId, v: (stored?.v ?? 0) + 1, data: encodeAggregate(next) },
+          ...(stored ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': stored.v } } : { ConditionExpression: 'attribute_not_exists(PK)' }),
+        },
+      };
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [...p.actions, aggPut] }));
+        return p.result;
+      } catch (e) {
+        const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+        const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
+        const lockLost = reasons[p.actions.length]?.Code === 'ConditionalCheckFailed' || conflict;
+        const retryable = lockLost || isRetryable(e) || reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+        if (!lockLost && reasons.some((r) => r.Code === 'ConditionalCheckFailed') && p.onConditionFailed) return p.onConditionFailed(reasons.map((r) => r.Code));
+        if (!retryable || attempt + 1 >= WRITE_ATTEMPTS) {
+          if (lockLost && p.onBusy) return p.onBusy();
+          throw e;
+        }
+        // Another write of the document committed first: plan again at once on what it left.
+        if (!lockLost || conflict) await sleep(backoffMs(attempt));
+      }
+    }
+  }
+
+  private async aggregateItem(documentId: string): Promise<{ v: number; agg: DocumentAggregate } | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.aggregateKey(documentId), ConsistentRead: true }));
+    if (!out.Item) return null;
+    return { v: Number(out.Item.v), agg: decodeAggregate(out.Item.data as Uint8Array) };
+  }
+
+  /** A document's aggregate built from all it has stored: its codings and its audit trail. */
+  private async buildAggregate(documentId: string): Promise<DocumentAggregate> {
+    const codings = await this.listDocumentCodings(documentId);
+    const doc = await this.getDocument(documentId);
+    const events = doc ? await queryAll(this.db, this.indexSpec(indexNames.lists, 'LPK', K.documentAuditPK(doc.projectId, documentId), 'LSK')) : [];
+    // A document deleted before (lib: deleteDocument) starts its trail again after its last deletion.
+    return documentAggregate(codings, beforeDeletionsLeftOut(events.map((e) => strip<AuditEvent>(e))).map(trailEntry));
+  }
+
+  /**
+   * The report aggregates of these documents. Aggregates parsed before are kept per version: a call
+   * reads every aggregate's version (small consistent batch reads) and only the changed ones whole.
+   */
+  async documentAggregates(documentIds: readonly string[]): Promise<Map<string, DocumentAggregate>> {
+    const keys = documentIds.map((id) => K.aggregateKey(id));
+    const versions = await batchGetAll(this.db, this.tableName, keys, { consistent: true, projection: 'PK, #v', names: { '#v': 'v' } });
+    const versionOf = new Map(versions.map((it) => [String(it.PK).slice('DOC#'.length), Number(it.v)]));
+    const stale = documentIds.filter((id) => versionOf.has(id) && this.aggregateCache.get(id)?.v !== versionOf.get(id));
+    const fresh = await batchGetAll(this.db, this.tableName, stale.map((id) => K.aggregateKey(id)), { consistent: true });
+    if (this.aggregateCache.size > 20_000) this.aggregateCache.clear();
+    for (const it of fresh) this.aggregateCache.set(String(it.documentId), { v: Number(it.v), agg: decodeAggregate(it.data as Uint8Array) });
+    // Documents coded before aggregates existed (or never coded): built once and stored, unless a coding
+    // write stores one first (both are conditional on there being none).
+    const missing = documentIds.filter((id) => !versionOf.has(id));
+    await mapLimit(missing, 4, async (id) => {
+      const agg = await this.buildAggregate(id);
+      this.aggregateCache.set(id, { v: 1, agg });
+      try {
+        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.aggregateKey(id), type: 'aggregate', documentId: id, v: 1, data: encodeAggregate(agg) }, ConditionExpression: 'attribute_not_exists(PK)' }));
+      } catch (e) {
+        if (!(e instanceof ConditionalCheckFailedException)) throw e;
+        this.aggregateCache.delete(id);
+      }
+    });
+    const out = new Map<string, DocumentAggregate>();
+    for (const id of documentIds) out.set(id, this.aggregateCache.get(id)?.agg ?? (await this.aggregateItem(id))?.agg ?? emptyAggregate());
+    return out;
+  }
+
+  private readonly aggregateCache = new Map<string, { v: number; agg: DocumentAggregate }>();
+
+  /** The stored coding items (with undo stacks) of one document, or of one segment position in it. */
+  private async codingItems(documentId: string, segmentIndex?: number): Promise<Item[]> {
+    return queryAll(this.db, this.prefixSpec(documentId, segmentIndex === undefined ? K.codingPrefix : K.segmentCodingsPrefix(segmentIndex)));
+  }
+
   async applyCodingChanges(changes: CodingChange[]): Promise<ApplyResult> {
     const result: ApplyResult = { written: 0, conflicts: [] };
-    for (let i = 0; i < changes.length; i += TX_CHUNK) {
-      let chunk = changes.slice(i, i + TX_CHUNK);
-      for (let attempt = 0; chunk.length > 0; attempt++) {
-        try {
-          await this.db.send(new TransactWriteCommand({ TransactItems: chunk.map((c) => this.changeAction(c)) }));
-          result.written += chunk.length;
-          break;
-        } catch (e) {
-          let retryable = isRetryable(e);
-          if (e instanceof TransactionCanceledException) {
-            const reasons = e.CancellationReasons ?? [];
-            const failed = new Set(reasons.flatMap((r, idx) => (r.Code === 'ConditionalCheckFailed' ? [idx] : [])));
-            if (failed.size > 0) {
-              // The others were rolled back with the transaction: write them again without the conflicts.
-              for (const idx of failed) result.conflicts.push(changeRef(chunk[idx]!));
-              chunk = chunk.filter((_, idx) => !failed.has(idx));
-              continue;
-            }
-            retryable = reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
+    const byDoc = new Map<string, CodingChange[]>();
+    for (const c of changes) {
+      const doc = changeRef(c).documentId;
+      (byDoc.get(doc) ?? byDoc.set(doc, []).get(doc)!).push(c);
+    }
+    for (const [documentId, docChanges] of byDoc) {
+      // Read once per document and kept up to date chunk by chunk; read again when another write took the lock.
+      let known: Map<string, Coding> | null = null;
+      for (let i = 0; i < docChanges.length; i += TX_CHUNK) {
+        const chunk = docChanges.slice(i, i + TX_CHUNK);
+        const r = await this.writeCodings(documentId, async ({ attempt }) => {
+          if (!known || attempt > 0) known = new Map((await this.codingItems(documentId)).map((it) => [String(it.SK), strip<Coding>(it)]));
+          const stored = known;
+          // Under the aggregate's lock the versions read are the versions stored: a mismatch is a conflict now.
+          const ok: CodingChange[] = [];
+          const conflicts: CodingRef[] = [];
+          for (const c of chunk) {
+            const cur = stored.get(K.codingKey(changeRef(c)).SK);
+            if ((cur ? cur.version : null) === c.expectedVersion) ok.push(c);
+            else conflicts.push(changeRef(c));
           }
-          if (!retryable || attempt + 1 >= MAX_ATTEMPTS) throw e;
-          await sleep(backoffMs(attempt));
-        }
+          const touched = new Set(ok.map((c) => changeRef(c).segmentIndex));
+          const before = [...stored.values()].filter((c) => touched.has(c.segmentIndex));
+          const after = new Map(before.map((c) => [K.codingKey(c).SK, c]));
+          for (const c of ok) {
+            if (c.kind === 'put') after.set(K.codingKey(c.coding).SK, c.coding);
+            else after.delete(K.codingKey(c.ref).SK);
+          }
+          const commit = () => {
+            for (const c of before) stored.delete(K.codingKey(c).SK);
+            for (const [k, c] of after) stored.set(k, c);
+          };
+          return { actions: ok.map((c) => this.changeAction(c)), before, after: [...after.values()], result: { written: ok.length, conflicts, commit } };
+        });
+        r.commit();
+        result.written += r.written;
+        result.conflicts.push(...r.conflicts);
       }
     }
     return result;
@@ -534,49 +664,47 @@ export class DynamoStore implements Store {
 
   async moveCodings(batches: CodingMove[][]): Promise<ApplyResult> {
     const result: ApplyResult = { written: 0, conflicts: [] };
+    const conflictsOf = (batch: CodingMove[]) => batch.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version }));
     for (const batch of batches) {
-      // The undo stacks travel with the codings; a coding that changed since it was planned stops the plan.
-      const items = await Promise.all(batch.map((m) => this.getCodingItem(m.from)));
-      const stale = batch.filter((m, i) => items[i]?.version !== m.from.version);
-      if (stale.length) {
-        result.conflicts.push(...stale.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version })));
+      if (batch.length === 0) continue;
+      const documentId = batch[0]!.from.documentId;
+      const written = await this.writeCodings(documentId, async () => {
+        // The undo stacks travel with the codings; a coding that changed since it was planned stops the plan.
+        const stored = new Map((await this.codingItems(documentId)).map((it) => [String(it.SK), it]));
+        const sk = (c: CodingRef): string => K.codingKey(c).SK;
+        const items = batch.map((m) => stored.get(sk(m.from)));
+        if (batch.some((m, i) => items[i]?.version !== m.from.version)) return { actions: [], before: [], after: [], result: false };
+        const leaving = new Map(batch.map((m) => [sk(m.from), m]));
+        const arriving = new Set(batch.map((m) => sk(m.to)));
+        const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+        const actions = batch.flatMap((m, i) => {
+          // Each key once per transaction: a target that a coding of this batch leaves is overwritten on its version.
+          const displaced = leaving.get(sk(m.to));
+          const guard = displaced
+            ? versionIs(displaced.from.version)
+            : m.replacesVersion !== undefined
+              ? versionIs(m.replacesVersion)
+              : { ConditionExpression: 'attribute_not_exists(PK)' };
+          // Spans in the undo history follow the text too, so an undo after the move restores no stale offsets.
+          const undoStack = undoStackOnNewText((items[i]!.undoStack as CodingSnapshot[] | undefined) ?? [], m.from.segmentText, m.to.segmentText);
+          const out: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.codingItem(m.to, undoStack), ...guard } }];
+          if (!arriving.has(sk(m.from))) out.push({ Delete: { TableName: this.tableName, Key: K.codingKey(m.from), ...versionIs(m.from.version) } });
+          if (m.event) out.push(this.auditPut(m.event));
+          return out;
+        });
+        const touched = new Set(batch.flatMap((m) => [m.from.segmentIndex, m.to.segmentIndex]));
+        const before = [...stored.values()].map((it) => strip<Coding>(it)).filter((c) => touched.has(c.segmentIndex));
+        const after = new Map(before.map((c) => [sk(c), c]));
+        for (const m of batch) if (!arriving.has(sk(m.from))) after.delete(sk(m.from));
+        for (const m of batch) after.set(sk(m.to), m.to);
+        const events = batch.flatMap((m) => (m.event ? [trailEntry(m.event)] : []));
+        return { actions, before, after: [...after.values()], events, result: true, onConditionFailed: () => false };
+      });
+      if (!written) {
+        result.conflicts.push(...conflictsOf(batch));
         return result;
       }
-      const sk = (c: CodingRef): string => K.codingKey(c).SK;
-      const leaving = new Map(batch.map((m) => [sk(m.from), m]));
-      const arriving = new Set(batch.map((m) => sk(m.to)));
-      const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
-      const actions = batch.flatMap((m, i) => {
-        // Each key once per transaction: a target that a coding of this batch leaves is overwritten on its version.
-        const displaced = leaving.get(sk(m.to));
-        const guard = displaced
-          ? versionIs(displaced.from.version)
-          : m.replacesVersion !== undefined
-            ? versionIs(m.replacesVersion)
-            : { ConditionExpression: 'attribute_not_exists(PK)' };
-        // Spans in the undo history follow the text too, so an undo after the move restores no stale offsets.
-        const undoStack = undoStackOnNewText((items[i]!.undoStack as CodingSnapshot[] | undefined) ?? [], m.from.segmentText, m.to.segmentText);
-        const out: TransactItem[] = [{ Put: { TableName: this.tableName, Item: this.codingItem(m.to, undoStack), ...guard } }];
-        if (!arriving.has(sk(m.from))) out.push({ Delete: { TableName: this.tableName, Key: K.codingKey(m.from), ...versionIs(m.from.version) } });
-        if (m.event) out.push(this.auditPut(m.event));
-        return out;
-      });
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.db.send(new TransactWriteCommand({ TransactItems: actions }));
-          result.written += batch.length;
-          break;
-        } catch (e) {
-          const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
-          if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-            result.conflicts.push(...batch.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version })));
-            return result;
-          }
-          const retryable = isRetryable(e) || reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
-          if (!retryable || attempt + 1 >= MAX_ATTEMPTS) throw e;
-          await sleep(backoffMs(attempt));
-        }
-      }
+      result.written += batch.length;
     }
     return result;
   }
@@ -597,72 +725,91 @@ export class DynamoStore implements Store {
   }
 
   async decide(d: Decision): Promise<DecisionResult> {
-    const item = await this.getCodingItem(d);
-    const current = item ? strip<Coding>(item) : null;
-    const undoStack = (item?.undoStack as CodingSnapshot[] | undefined) ?? [];
-    const at = now();
-    let create: NewCodingContext | undefined;
-    if (createsCoding(d, current)) {
-      const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
-      create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
-    }
-    let target: PlaceContext | undefined;
-    const targetRef = placeTarget(d);
-    if (targetRef) {
-      const [segment, there] = await Promise.all([this.getSegment(d.documentId, targetRef.segmentIndex), this.getCoding(targetRef)]);
-      target = { segment, current: there };
-    }
-    const { after, undoStack: nextStack, relocated, note } = applyDecision(current, undoStack, d, at, create, target);
-    // A place (or its undo) moves the coding to another key: the event is keyed where it lands, like a re-anchoring move.
-    const landed = relocated?.to ?? after;
-    const segmentId = relocated ? relocated.to.segmentId : (current ?? after)?.segmentId;
+    return this.writeCodings(d.documentId, async () => {
+      const sk = (c: CodingRef): string => K.codingKey(c).SK;
+      const here = await this.codingItems(d.documentId, d.segmentIndex);
+      const item = here.find((it) => it.SK === sk(d)) ?? null;
+      const current = item ? strip<Coding>(item) : null;
+      const undoStack = (item?.undoStack as CodingSnapshot[] | undefined) ?? [];
+      const at = now();
+      let create: NewCodingContext | undefined;
+      if (createsCoding(d, current)) {
+        const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
+        create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
+      }
+      let target: PlaceContext | undefined;
+      let there: Item[] = [];
+      const targetRef = placeTarget(d);
+      if (targetRef) {
+        const [segment, items] = await Promise.all([this.getSegment(d.documentId, targetRef.segmentIndex), this.codingItems(d.documentId, targetRef.segmentIndex)]);
+        there = items;
+        const t = items.find((it) => it.SK === sk(targetRef));
+        target = { segment, current: t ? strip<Coding>(t) : null };
+      }
+      const { after, undoStack: nextStack, relocated, note } = applyDecision(current, undoStack, d, at, create, target);
+      // A place (or its undo) moves the coding to another key: the event is keyed where it lands, like a re-anchoring move.
+      const landed = relocated?.to ?? after;
+      const segmentId = relocated ? relocated.to.segmentId : (current ?? after)?.segmentId;
 
-    const event: AuditEvent = {
-      projectId: d.projectId,
-      documentId: d.documentId,
-      segmentIndex: relocated ? relocated.to.segmentIndex : d.segmentIndex,
-      ...(segmentId ? { segmentId } : {}),
-      code: d.code,
-      id: randomUUID(),
-      action: d.action,
-      userId: d.userId,
-      at,
-      before: snapshot(current),
-      after: snapshot(landed),
-      ...(relocated ? { fromSegmentIndex: d.segmentIndex } : {}),
-      ...(d.note || note ? { note: [note, d.note].filter(Boolean).join('; ') } : {}),
-    };
-    const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
-    const absent = { ConditionExpression: 'attribute_not_exists(PK)' };
-    const guard = current ? versionIs(current.version) : absent;
-    const codingWrite = after
-      ? { Put: { TableName: this.tableName, Item: this.codingItem(after, nextStack), ...guard } }
-      : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
-    const relocatedWrite = relocated
-      ? [{ Put: { TableName: this.tableName, Item: this.codingItem(relocated.to, relocated.undoStack), ...(relocated.expectedVersion === null ? absent : versionIs(relocated.expectedVersion)) } }]
-      : [];
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [codingWrite, ...relocatedWrite, this.auditPut(event)] }));
-    } catch (e) {
-      const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') {
-        throw new ConflictError('someone else decided on this coding first', await this.getCoding(d));
+      const event: AuditEvent = {
+        projectId: d.projectId,
+        documentId: d.documentId,
+        segmentIndex: relocated ? relocated.to.segmentIndex : d.segmentIndex,
+        ...(segmentId ? { segmentId } : {}),
+        code: d.code,
+        id: randomUUID(),
+        action: d.action,
+        userId: d.userId,
+        at,
+        before: snapshot(current),
+        after: snapshot(landed),
+        ...(relocated ? { fromSegmentIndex: d.segmentIndex } : {}),
+        ...(d.note || note ? { note: [note, d.note].filter(Boolean).join('; ') } : {}),
+      };
+      const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+      const absent = { ConditionExpression: 'attribute_not_exists(PK)' };
+      const guard = current ? versionIs(current.version) : absent;
+      const codingWrite = after
+        ? { Put: { TableName: this.tableName, Item: this.codingItem(after, nextStack), ...guard } }
+        : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
+      const relocatedWrite = relocated
+        ? [{ Put: { TableName: this.tableName, Item: this.codingItem(relocated.to, relocated.undoStack), ...(relocated.expectedVersion === null ? absent : versionIs(relocated.expectedVersion)) } }]
+        : [];
+      // Every coding at the touched segment positions before and after, for the aggregate.
+      const before = [...here, ...(targetRef && targetRef.segmentIndex !== d.segmentIndex ? there : [])].map((it) => strip<Coding>(it));
+      if (relocated && !before.some((c) => c.segmentIndex === relocated.to.segmentIndex)) {
+        // The undo of a place goes back to the detached slot, not read yet.
+        before.push(...(await this.codingItems(d.documentId, relocated.to.segmentIndex)).map((it) => strip<Coding>(it)));
       }
-      if (relocated && reasons[1]?.Code === 'ConditionalCheckFailed') {
-        const there = await this.getCoding(relocated.to);
-        throw new ConflictError(
-          d.action === 'place'
-            ? `segment ${relocated.to.segmentIndex + 1} got this code meanwhile${there ? ` (${there.status})` : ''}`
-            : 'the place this coding was detached at is taken by another detached coding of the code',
-          there,
-        );
-      }
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-        throw new ConflictError('someone else is deciding on this coding right now', await this.getCoding(d));
-      }
-      throw e;
-    }
-    return { coding: landed, event };
+      const next = new Map(before.map((c) => [sk(c), c]));
+      if (after) next.set(sk(d), after);
+      else next.delete(sk(d));
+      if (relocated) next.set(sk(relocated.to), relocated.to);
+      const result: DecisionResult = { coding: landed, event };
+      return {
+        actions: [codingWrite, ...relocatedWrite, this.auditPut(event)],
+        before,
+        after: [...next.values()],
+        events: [trailEntry(event)],
+        result,
+        onConditionFailed: async (codes) => {
+          if (codes[0] === 'ConditionalCheckFailed') throw new ConflictError('someone else decided on this coding first', await this.getCoding(d));
+          if (relocated && codes[1] === 'ConditionalCheckFailed') {
+            const now = await this.getCoding(relocated.to);
+            throw new ConflictError(
+              d.action === 'place'
+                ? `segment ${relocated.to.segmentIndex + 1} got this code meanwhile${now ? ` (${now.status})` : ''}`
+                : 'the place this coding was detached at is taken by another detached coding of the code',
+              now,
+            );
+          }
+          throw new QualtagError('CONFLICT', 'the decision could not be written', 'Reload the coding and decide again');
+        },
+        onBusy: async () => {
+          throw new ConflictError('someone else is deciding on this document right now', await this.getCoding(d));
+        },
+      };
+    });
   }
 
   // ------------------------------------------------------------------------------------------- queries

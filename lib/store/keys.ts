@@ -6,6 +6,7 @@
 //   codebook version PROJECT#<pid>       CODEBOOK#<hash>         lists: P#<pid>#CODEBOOKS / <createdAt>#<hash>
 //   document         DOC#<did>           META                    lists: P#<pid>#DOCS / <fileName>#<did>
 //   segment          DOC#<did>           SEG#<pos>
+//   report aggregate DOC#<did>           AGG                     (lib/report/aggregate.ts; its version locks the document's codings)
 //   coding           DOC#<did>           CODING#<pos>#<code>     queue + queueByScore (only while proposed),
 //                                                                byCode, byCategory, byRespondent
 //   audit event      AUDIT#<pid>         <at>#<eventId>          lists: P#<pid>#AUDIT#<did> / <at>#<eventId>
@@ -56,7 +57,11 @@ export const documentPK = (documentId: string): string => `DOC#${documentId}`;
 export const segmentPrefix = 'SEG#';
 export const segmentKey = (documentId: string, segmentIndex: number): Key => ({ PK: `DOC#${documentId}`, SK: `SEG#${pos(segmentIndex)}` });
 
+export const aggregateKey = (documentId: string): Key => ({ PK: `DOC#${documentId}`, SK: 'AGG' });
+
 export const codingPrefix = 'CODING#';
+/** Sort-key prefix of the codings at one segment position. */
+export const segmentCodingsPrefix = (segmentIndex: number): string => `CODING#${pos(segmentIndex)}#`;
 export const codingKey = (ref: CodingRef): Key => ({ PK: `DOC#${ref.documentId}`, SK: `CODING#${pos(ref.segmentIndex)}#${ref.code}` });
 
 export interface CodingIndexFields {

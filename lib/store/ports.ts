@@ -12,6 +12,7 @@ import type {
   SourceFormat,
 } from '../model.js';
 import { QualtagError } from '../errors.js';
+import type { DocumentAggregate } from '../report/aggregate.js';
 
 // ---------------------------------------------------------------------------------------------- paging
 
@@ -453,6 +454,11 @@ export interface CodingStore {
   queryCodings(query: CodingQuery): Promise<Page<Coding>>;
   /** Oldest first. */
   auditTrail(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /**
+   * The report aggregates of these documents (lib/report/aggregate.ts), kept up to date in the
+   * transaction of every coding write; reports merge them instead of reading every coding.
+   */
+  documentAggregates(documentIds: readonly string[]): Promise<Map<string, DocumentAggregate>>;
 }
 
 /** Everything the pipeline and the API use, implemented by DynamoStore. */

@@ -1,5 +1,5 @@
 // BatchWriteItem in chunks of 25; UnprocessedItems and throttling errors are retried with backoff.
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './retry.js';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -37,4 +37,42 @@ async function writeChunk(db: DynamoDBDocumentClient, table: string, chunk: Writ
     }
     await sleep(backoffMs(attempt));
   }
+}
+
+/** BatchGetItem over any number of keys (100 per call, a few calls in flight); unprocessed keys retried with backoff. */
+export async function batchGetAll(
+  db: DynamoDBDocumentClient,
+  table: string,
+  keys: Array<Record<string, unknown>>,
+  opts: { consistent?: boolean; projection?: string; names?: Record<string, string> } = {},
+): Promise<Array<Record<string, unknown>>> {
+  const chunks: Array<Array<Record<string, unknown>>> = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const out: Array<Record<string, unknown>> = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < chunks.length) {
+      let pending = chunks[next++]!;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        const res = await db.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: {
+                Keys: pending,
+                ...(opts.consistent ? { ConsistentRead: true } : {}),
+                ...(opts.projection ? { ProjectionExpression: opts.projection } : {}),
+                ...(opts.names ? { ExpressionAttributeNames: opts.names } : {}),
+              },
+            },
+          }),
+        );
+        out.push(...(res.Responses?.[table] ?? []));
+        pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
+        if (pending.length && attempt + 1 >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${MAX_ATTEMPTS} attempts`);
+        if (pending.length) await sleep(backoffMs(attempt));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
+  return out;
 }
