@@ -126,7 +126,6 @@ describe('aggregated reports on DynamoDB Local', () => {
     }
     // Something was decided, moved and detached along the way, so the comparison covered those paths.
     const events = await all((p) => store.auditTrail({ projectId, ...p }));
-    console.log('actions', JSON.stringify(events.reduce<Record<string, number>>((m, e) => ({ ...m, [e.action]: (m[e.action] ?? 0) + 1 }), {})));
     for (const action of ['accept', 'reject', 'add', 'undo', 'move']) expect(events.some((e) => e.action === action), action).toBe(true);
   }, 600_000);
 });
