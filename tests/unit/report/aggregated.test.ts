@@ -8,7 +8,7 @@ import { parseAggregate, reportsFromAggregates } from '../../../lib/report/aggre
 import { allReports, reviewerDecisions, type ReportCoding, type ReportDocument, type ReportOptions, type TrailEvent } from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
-const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [] });
+const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });
 const codebook: Codebook = {
   id: 'cb', language: 'nl', version: 'v1',
   categories: [
