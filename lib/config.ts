@@ -8,6 +8,9 @@ export const UPLOAD_PREFIX = 'uploads/';
 /** Text extracted from an upload is stored under this prefix (same bucket); it never triggers ingest. */
 export const TEXT_PREFIX = 'text/';
 
+/** REFI-QDA project imports (the .qdpx, the import plan) and the GUIDs and notes kept for exports: `imports/<projectId>/...`. */
+export const IMPORT_PREFIX = 'imports/';
+
 export const envNames = {
   table: 'TABLE_NAME',
   bucket: 'BUCKET_NAME',

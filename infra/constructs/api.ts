@@ -6,7 +6,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes } from '../../lib/api/contract.js';
-import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { grantObjects, grantSend, grantTable } from './grants.js';
 import type { Pipeline } from './pipeline.js';
 import { QualtagFunction } from './qualtag-function.js';
@@ -124,12 +124,17 @@ export class Api extends Construct {
         [envNames.userPoolId]: this.userPool.userPoolId,
         [envNames.userPoolClientId]: this.userPoolClient.userPoolClientId,
       },
+      // The .qdpx import validates with xmllint compiled to WebAssembly: its .wasm file is loaded at run time, beside the bundle.
+      nodeModules: ['xmllint-wasm'],
     });
     const role = this.apiFunction.functionRole;
     grantTable(role, storage.table, storage.indexNames, 'readwrite');
     // Presigned PUT URLs are signed with this role's credentials, so it needs s3:PutObject on uploads/.
     grantObjects(role, storage.uploadBucket, UPLOAD_PREFIX, 'write');
     grantObjects(role, storage.uploadBucket, TEXT_PREFIX, 'read');
+    // REFI-QDA imports: the uploaded .qdpx (presigned PUT), the import plan, and the GUIDs and notes kept for exports.
+    grantObjects(role, storage.uploadBucket, IMPORT_PREFIX, 'read');
+    grantObjects(role, storage.uploadBucket, IMPORT_PREFIX, 'write');
     grantSend(role, pipeline.tagQueue);
 
     const authorizer = new authorizers.HttpUserPoolAuthorizer('Cognito', this.userPool, {

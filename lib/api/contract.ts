@@ -500,6 +500,55 @@ export const UploadUrl = z.object({
 });
 export type UploadUrl = z.infer<typeof UploadUrl>;
 
+// REFI-QDA project import (.qdpx from ATLAS.ti, NVivo, MAXQDA, QualCoder or qualtag; lib/import). Three calls:
+// POST .../imports (a presigned PUT for the file) → POST .../imports/{importId} (read, codebook, sources
+// uploaded to the pipeline) → once each document is TAGGED, POST .../imports/{importId}/documents/{documentId}
+// (its codings placed and written as accepted human codings). `qualtag import` and the upload page do this.
+
+export const ImportUploadBody = z.object({
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .refine((n) => !/[\\/]/.test(n), 'fileName must be a plain file name without / or \\')
+    .refine((n) => /\.qdpx$/i.test(n), 'a REFI-QDA project file ends in .qdpx'),
+});
+export type ImportUploadBody = z.infer<typeof ImportUploadBody>;
+export const ImportUpload = UploadUrl.extend({ importId: z.string() });
+export type ImportUpload = z.infer<typeof ImportUpload>;
+
+const ImportIssue = z.object({
+  kind: z.enum(['project', 'source', 'coding', 'code', 'note', 'case']),
+  /** Source name and GUID, selection positions, or element path. */
+  where: z.string(),
+  message: z.string(),
+});
+export type ImportIssue = z.infer<typeof ImportIssue>;
+
+export const ImportStarted = z.object({
+  importId: z.string(),
+  fileName: z.string(),
+  codebook: z.object({ version: z.string().nullable(), created: z.boolean(), codes: z.number(), added: z.number() }),
+  documents: z.array(z.object({ documentId: z.string(), fileName: z.string(), name: z.string(), kind: z.enum(['text', 'pdf', 'docx']), codings: z.number(), reused: z.boolean() })),
+  report: z.object({
+    counts: z.object({ sources: z.number(), codes: z.number(), codings: z.number(), notes: z.number(), cases: z.number(), users: z.number() }),
+    warnings: z.array(ImportIssue),
+    skipped: z.array(ImportIssue),
+  }),
+});
+export type ImportStarted = z.infer<typeof ImportStarted>;
+
+export const ImportedDocument = z.object({
+  documentId: z.string(),
+  name: z.string(),
+  status: z.string(),
+  imported: z.number(),
+  already: z.number(),
+  skipped: z.array(ImportIssue),
+  warnings: z.array(ImportIssue),
+});
+export type ImportedDocument = z.infer<typeof ImportedDocument>;
+
 export const DocumentListQuery = PageQuery.extend({
   status: DocumentStatus.optional(),
   /** `true`: each document also carries `counts` (proposed / accepted / rejected codings; one more read per document). */
@@ -807,6 +856,29 @@ export const routes = {
     purpose: 'One report: frequency | code-document | code-respondent | respondent-share | co-occurrence | agreement',
     auth: true,
     query: ReportQuery,
+  },
+  createImport: {
+    method: 'POST',
+    path: '/projects/{projectId}/imports',
+    purpose: 'Presigned PUT URL for a REFI-QDA project (.qdpx) to import; the upload starts nothing',
+    auth: true,
+    body: ImportUploadBody,
+    response: ImportUpload,
+  },
+  startImport: {
+    method: 'POST',
+    path: '/projects/{projectId}/imports/{importId}',
+    purpose: 'Reads the uploaded .qdpx (refused with the entry or element at fault), stores its codebook, uploads its sources to the pipeline; the report so far',
+    auth: true,
+    body: ImportUploadBody,
+    response: ImportStarted,
+  },
+  applyImport: {
+    method: 'POST',
+    path: '/projects/{projectId}/imports/{importId}/documents/{documentId}',
+    purpose: 'Once the document is TAGGED: writes its imported codings as accepted human codings (409 while it is still in the pipeline)',
+    auth: true,
+    response: ImportedDocument,
   },
   exportFile: {
     method: 'GET',

@@ -2,7 +2,7 @@
 // contract's types. No AWS here: the store and blob adapters come in through ApiDeps.
 import { allCodes, codebookToQdc, loadCodebook } from '../codebook/index.js';
 import { QualtagError } from '../errors.js';
-import { buildQdpx } from '../export/qdpx.js';
+import { buildQdpx, type QdpxNote } from '../export/qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
 import type { Codebook } from '../model.js';
 import type { ReportOptions } from '../report/reports.js';
@@ -30,6 +30,9 @@ import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
+import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
+import { importKey } from '../import/plan.js';
+import { randomUUID } from 'node:crypto';
 import { codedRange, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
 
@@ -158,6 +161,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
     const documents = retag && changed ? await requestRetag(deps, project.id) : 0;
     return { codebook, warnings, created: !existed, retag: { requested: retag && changed, documents } };
   }
+
+  const assertImportId = (id: string): string => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
+      throw new QualtagError('BAD_REQUEST', `"${id.slice(0, 60)}" is not an import id`, 'Use the importId from POST /projects/{projectId}/imports', 'path.importId');
+    }
+    return id;
+  };
 
   const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
 
@@ -410,6 +420,45 @@ export function createHandlers(deps: ApiDeps): Handlers {
       return fns[kind as keyof typeof fns](await aggregatedInput(project.id), reportOptions(query));
     },
 
+    createImport: async ({ userId, params }) => {
+      const project = await member(params.projectId!, userId);
+      const importId = randomUUID();
+      const key = importKey(project.id, importId, 'project.qdpx');
+      const contentType = 'application/octet-stream';
+      const expiresIn = 15 * 60;
+      const url = await blobs.presignUpload(key, contentType, expiresIn);
+      return { importId, url, method: 'PUT' as const, headers: { 'content-type': contentType }, key, expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString() };
+    },
+
+    startImport: async ({ userId, params, body }) => {
+      const project = await member(params.projectId!, userId);
+      const importId = assertImportId(params.importId!);
+      const started = await startImport(
+        {
+          store,
+          blobs,
+          now,
+          storeCodebook: async (yaml, fileName) => {
+            const r = await storeCodebook(project, yaml, fileName, userId, true);
+            return { version: r.codebook.version, created: r.created };
+          },
+        },
+        project,
+        importId,
+        body.fileName,
+        userId,
+      );
+      cache.invalidate(project.id);
+      return started;
+    },
+
+    applyImport: async ({ userId, params }) => {
+      const project = await member(params.projectId!, userId);
+      const result = await applyImportedDocument({ store, blobs }, project, assertImportId(params.importId!), params.documentId!);
+      cache.invalidate(project.id);
+      return result;
+    },
+
     exportFile: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
       const format = params.format!;
@@ -428,12 +477,25 @@ export function createHandlers(deps: ApiDeps): Handlers {
         const withText = docs.filter((d) => d.textKey && d.status !== 'FAILED');
         const texts = await mapLimit(withText, 4, (d) => blobs.getText(d.textKey!));
         const keep = new Set(withText.map((d) => d.id));
+        // GUIDs, names and notes an imported project came with (lib/import), so a round trip keeps them.
+        const exchange = await readExchange(blobs, project.id, withText.map((d) => d.id));
+        const guids: Record<string, string> = { ...exchange.project.guids };
+        const notes: QdpxNote[] = exchange.project.notes.map(({ target, ...n }) => ({ ...n, target }));
+        for (const [id, x] of exchange.documents) {
+          Object.assign(guids, x.guids, { [`document:${id}`]: x.guid });
+          for (const { codingId, ...n } of x.notes) notes.push({ ...n, target: codingId ? { kind: 'coding', codingId } : { kind: 'document', documentId: id } });
+        }
+        const documents = withText
+          .map((d, i) => ({ id: d.id, name: exchange.documents.get(d.id)?.name ?? d.fileName, text: texts[i]!, createdAt: exchange.documents.get(d.id)?.createdAt ?? d.createdAt, respondents: d.respondents ?? [] }))
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         const bytes = buildQdpx({
           projectName: project.name || project.id,
           codebook,
           now: at.toISOString(),
           user: userId,
-          documents: withText.map((d, i) => ({ id: d.id, name: d.fileName, text: texts[i]!, createdAt: d.createdAt, respondents: d.respondents ?? [] })),
+          guids,
+          notes,
+          documents,
           codings: codings
             .filter((c) => c.status === 'accepted' && keep.has(c.documentId))
             .map((c) => ({ id: toApiCoding(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),

@@ -87,22 +87,33 @@ export function readDescription(text: string | undefined): DescribedCode {
   return out;
 }
 
-export function codebookToQdc(cb: Codebook): string {
+export interface QdcOptions {
+  /** The GUID for a key (`code:<id>`, `category:<id>`): GUIDs a project came with (lib/import); default stableGuid. */
+  guid?: (key: string) => string;
+  /** GUIDs of notes on a code or category (by the same keys), written as NoteRef (in a .qdpx only). */
+  noteRefs?: (key: string) => readonly string[];
+}
+
+export function codebookToQdc(cb: Codebook, opts: QdcOptions = {}): string {
+  const guid = opts.guid ?? stableGuid;
   const attr = (guid: string, name: string, codable: boolean, color?: string) =>
     `guid="${guid}" name="${escapeXml(name)}" isCodable="${codable}"${color ? ` color="${escapeXml(color)}"` : ''}`;
+  const refs = (key: string, indent: string) => (opts.noteRefs?.(key) ?? []).map((g) => `${indent}<NoteRef targetGUID="${g}"/>`);
   const lines = ['<?xml version="1.0" encoding="utf-8"?>', `<CodeBook xmlns="urn:QDA-XML:codebook:1.0" origin="qualtag">`, '\t<Codes>'];
   for (const cat of cb.categories) {
-    lines.push(`\t\t<Code ${attr(categoryGuid(cat.id), cat.name, false)}>`);
+    lines.push(`\t\t<Code ${attr(guid(`category:${cat.id}`), cat.name, false)}>`);
     if (cat.definition) lines.push(`\t\t\t<Description>${escapeXml(cat.definition)}</Description>`);
+    lines.push(...refs(`category:${cat.id}`, '\t\t\t'));
     for (const code of cat.codes) {
       const description = describeCode(code);
-      if (!description) {
-        lines.push(`\t\t\t<Code ${attr(codeGuid(code.id), code.name, true, code.color)}/>`);
+      const noteRefs = refs(`code:${code.id}`, '\t\t\t\t');
+      if (!description && !noteRefs.length) {
+        lines.push(`\t\t\t<Code ${attr(guid(`code:${code.id}`), code.name, true, code.color)}/>`);
         continue;
       }
-      lines.push(`\t\t\t<Code ${attr(codeGuid(code.id), code.name, true, code.color)}>`);
-      lines.push(`\t\t\t\t<Description>${escapeXml(description)}</Description>`);
-      lines.push('\t\t\t</Code>');
+      lines.push(`\t\t\t<Code ${attr(guid(`code:${code.id}`), code.name, true, code.color)}>`);
+      if (description) lines.push(`\t\t\t\t<Description>${escapeXml(description)}</Description>`);
+      lines.push(...noteRefs, '\t\t\t</Code>');
     }
     lines.push('\t\t</Code>');
   }

@@ -7,7 +7,7 @@
 // - Respondents become Cases that refer to the documents they speak in.
 // GUIDs are derived from ids, so exporting the same project twice gives the same file.
 import { strToU8, zipSync } from 'fflate';
-import { codeGuid, codebookToQdc, stableGuid } from '../codebook/index.js';
+import { codebookToQdc, stableGuid } from '../codebook/index.js';
 import { escapeXml } from '../codebook/qdc.js';
 import type { Codebook } from '../model.js';
 import { CodePointIndex } from './offsets.js';
@@ -34,6 +34,16 @@ export interface QdpxCoding {
   at: string;
 }
 
+/** A note (memo) to write: REFI-QDA Notes with NoteRefs on the project, a document, a coding or a code. */
+export interface QdpxNote {
+  guid: string;
+  name?: string;
+  text: string;
+  user?: string;
+  at?: string;
+  target: { kind: 'project' } | { kind: 'document'; documentId: string } | { kind: 'coding'; codingId: string } | { kind: 'code'; codeId: string };
+}
+
 export interface QdpxInput {
   projectName: string;
   codebook: Codebook | null;
@@ -43,6 +53,13 @@ export interface QdpxInput {
   now: string;
   /** The exporting user. */
   user: string;
+  /**
+   * GUIDs a project came with (a REFI-QDA import keeps them), by key: `document:<id>`, `code:<id>`,
+   * `category:<id>`, `user:<name>`, `case:<name>`, `selection:<documentId>:<start>:<end>`, `coding:<id>`.
+   * Keys not listed get GUIDs derived from the ids.
+   */
+  guids?: Readonly<Record<string, string>>;
+  notes?: readonly QdpxNote[];
 }
 
 export const userGuid = (userId: string): string => stableGuid(`user:${userId}`);
@@ -55,25 +72,50 @@ function dateTime(s: string, fallback: string): string {
   return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
 }
 
-function codesXml(cb: Codebook | null, codings: readonly QdpxCoding[]): string[] {
+type GuidOf = (key: string) => string;
+
+function codesXml(cb: Codebook | null, codings: readonly QdpxCoding[], guid: GuidOf, noteRefs: (key: string) => readonly string[]): string[] {
   const lines: string[] = [];
   const known = new Set<string>();
   if (cb) {
-    const qdc = codebookToQdc(cb);
+    const qdc = codebookToQdc(cb, { guid, noteRefs });
     const inner = qdc.slice(qdc.indexOf('<Codes>') + '<Codes>'.length, qdc.lastIndexOf('</Codes>'));
     for (const line of inner.split('\n')) if (line.trim()) lines.push(`\t${line}`);
     for (const cat of cb.categories) for (const c of cat.codes) known.add(c.id);
   }
   const extra = [...new Set(codings.map((c) => c.code).filter((c) => !known.has(c)))].sort();
-  for (const code of extra) lines.push(`\t\t\t<Code guid="${codeGuid(code)}" name="${escapeXml(code)}" isCodable="true"/>`);
+  for (const code of extra) lines.push(`\t\t\t<Code guid="${guid(`code:${code}`)}" name="${escapeXml(code)}" isCodable="true"/>`);
   return lines.length ? ['\t<CodeBook>', '\t\t<Codes>', ...lines, '\t\t</Codes>', '\t</CodeBook>'] : [];
 }
 
 /** The project.qde XML and the source files (by GUID) of a .qdpx. */
 export function buildProject(input: QdpxInput): { qde: string; sources: Map<string, string> } {
   const now = dateTime(input.now, new Date().toISOString());
+  // A kept GUID is used once: two imported projects may bring the same one (then the later key gets a derived GUID).
+  const assigned = new Map<string, string>();
+  const owners = new Map<string, string>();
+  const guid: GuidOf = (key) => {
+    let g = assigned.get(key);
+    if (g) return g;
+    const kept = input.guids?.[key];
+    g = kept && !owners.has(kept.toLowerCase()) ? kept : stableGuid(key);
+    assigned.set(key, g);
+    owners.set(g.toLowerCase(), key);
+    return g;
+  };
+  const userGuid = (u: string) => guid(`user:${u}`);
+  const notes = input.notes ?? [];
+  const refsTo = new Map<string, string[]>();
+  for (const n of notes) {
+    const t = n.target;
+    const key = t.kind === 'project' ? 'project' : t.kind === 'document' ? `document:${t.documentId}` : t.kind === 'coding' ? `coding:${t.codingId}` : `code:${t.codeId}`;
+    const list = refsTo.get(key) ?? refsTo.set(key, []).get(key)!;
+    if (!list.includes(n.guid)) list.push(n.guid);
+  }
+  const noteRefs = (key: string): readonly string[] => refsTo.get(key) ?? [];
   const users = new Set<string>([input.user]);
   for (const c of input.codings) if (c.user) users.add(c.user);
+  for (const n of notes) if (n.user) users.add(n.user);
   const docIds = new Set(input.documents.map((d) => d.id));
 
   const out: string[] = [
@@ -82,7 +124,7 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
     '\t<Users>',
     ...[...users].sort().map((u) => `\t\t<User guid="${userGuid(u)}" name="${escapeXml(u)}" id="${escapeXml(u)}"/>`),
     '\t</Users>',
-    ...codesXml(input.codebook, input.codings.filter((c) => docIds.has(c.documentId))),
+    ...codesXml(input.codebook, input.codings.filter((c) => docIds.has(c.documentId)), guid, noteRefs),
   ];
 
   const respondents = new Map<string, Set<string>>();
@@ -90,24 +132,32 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
   if (respondents.size) {
     out.push('\t<Cases>');
     for (const [r, docs] of [...respondents].sort(([a], [b]) => a.localeCompare(b, 'nl', { numeric: true }))) {
-      out.push(`\t\t<Case guid="${stableGuid(`case:${r}`)}" name="${escapeXml(r)}">`);
-      for (const d of [...docs].sort()) out.push(`\t\t\t<SourceRef targetGUID="${documentGuid(d)}"/>`);
+      out.push(`\t\t<Case guid="${guid(`case:${r}`)}" name="${escapeXml(r)}">`);
+      for (const d of [...docs].sort()) out.push(`\t\t\t<SourceRef targetGUID="${guid(`document:${d}`)}"/>`);
       out.push('\t\t</Case>');
     }
     out.push('\t</Cases>');
   }
 
+  const codingIds = new Set(input.codings.filter((c) => docIds.has(c.documentId)).map((c) => c.id));
+  const codeIds = new Set([...(input.codebook?.categories.flatMap((c) => c.codes.map((k) => k.id)) ?? []), ...input.codings.map((c) => c.code)]);
+  const isExported = (n: QdpxNote): boolean =>
+    n.target.kind === 'project' ||
+    (n.target.kind === 'document' && docIds.has(n.target.documentId)) ||
+    (n.target.kind === 'coding' && codingIds.has(n.target.codingId)) ||
+    (n.target.kind === 'code' && codeIds.has(n.target.codeId));
   const sources = new Map<string, string>();
   const byDoc = new Map<string, QdpxCoding[]>();
   for (const c of input.codings) (byDoc.get(c.documentId) ?? byDoc.set(c.documentId, []).get(c.documentId)!).push(c);
   if (input.documents.length) out.push('\t<Sources>');
   for (const doc of input.documents) {
-    const guid = documentGuid(doc.id);
-    sources.set(guid, doc.text);
+    const docGuid = guid(`document:${doc.id}`);
+    sources.set(docGuid, doc.text);
     const created = dateTime(doc.createdAt, now);
-    const attrs = `guid="${guid}" name="${escapeXml(doc.name)}" plainTextPath="internal://${guid}.txt" creatingUser="${userGuid(input.user)}" creationDateTime="${created}"`;
+    const attrs = `guid="${docGuid}" name="${escapeXml(doc.name)}" plainTextPath="internal://${docGuid}.txt" creatingUser="${userGuid(input.user)}" creationDateTime="${created}"`;
     const codings = byDoc.get(doc.id) ?? [];
-    if (!codings.length) {
+    const docRefs = noteRefs(`document:${doc.id}`).map((g) => `\t\t\t<NoteRef targetGUID="${g}"/>`);
+    if (!codings.length && !docRefs.length) {
       out.push(`\t\t<TextSource ${attrs}/>`);
       continue;
     }
@@ -127,18 +177,34 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
       const first = group.map((c) => dateTime(c.at, now)).sort()[0]!;
       const excerpt = doc.text.slice(start, Math.min(end, start + 60)).replace(/\s+/g, ' ').trim();
       out.push(
-        `\t\t\t<PlainTextSelection guid="${selectionGuid(doc.id, start, end)}" name="${escapeXml(excerpt)}" startPosition="${cp.toCodePoint(start)}" endPosition="${cp.toCodePoint(end)}" creatingUser="${userGuid(group[0]!.user ?? input.user)}" creationDateTime="${first}">`,
+        `\t\t\t<PlainTextSelection guid="${guid(`selection:${doc.id}:${start}:${end}`)}" name="${escapeXml(excerpt)}" startPosition="${cp.toCodePoint(start)}" endPosition="${cp.toCodePoint(end)}" creatingUser="${userGuid(group[0]!.user ?? input.user)}" creationDateTime="${first}">`,
       );
-      for (const c of [...group].sort((a, b) => a.code.localeCompare(b.code))) {
-        out.push(`\t\t\t\t<Coding guid="${stableGuid(`coding:${c.id}`)}" creatingUser="${userGuid(c.user ?? input.user)}" creationDateTime="${dateTime(c.at, now)}">`);
-        out.push(`\t\t\t\t\t<CodeRef targetGUID="${codeGuid(c.code)}"/>`);
+      // By GUID: the order survives a round trip through another project (whose code ids differ).
+      const inGroup = group.map((c) => ({ c, g: guid(`coding:${c.id}`) })).sort((a, b) => (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));
+      for (const { c, g } of inGroup) {
+        out.push(`\t\t\t\t<Coding guid="${g}" creatingUser="${userGuid(c.user ?? input.user)}" creationDateTime="${dateTime(c.at, now)}">`);
+        out.push(`\t\t\t\t\t<CodeRef targetGUID="${guid(`code:${c.code}`)}"/>`);
+        for (const n of noteRefs(`coding:${c.id}`)) out.push(`\t\t\t\t\t<NoteRef targetGUID="${n}"/>`);
         out.push('\t\t\t\t</Coding>');
       }
       out.push('\t\t\t</PlainTextSelection>');
     }
-    out.push('\t\t</TextSource>');
+    out.push(...docRefs, '\t\t</TextSource>');
   }
   if (input.documents.length) out.push('\t</Sources>');
+  // Notes referred to by nothing exported (e.g. a note on a coding no longer accepted) are left out.
+  const exportedGuids = new Set(notes.filter(isExported).map((n) => n.guid));
+  const written = notes.filter((n, i) => notes.findIndex((m) => m.guid === n.guid) === i && exportedGuids.has(n.guid));
+  if (written.length) {
+    out.push('\t<Notes>');
+    for (const n of written) {
+      const who = n.user ? ` creatingUser="${userGuid(n.user)}"` : '';
+      const when = n.at ? ` creationDateTime="${dateTime(n.at, now)}"` : '';
+      out.push(`\t\t<Note guid="${n.guid}"${n.name ? ` name="${escapeXml(n.name)}"` : ''}${who}${when}>`, `\t\t\t<PlainTextContent>${escapeXml(n.text)}</PlainTextContent>`, '\t\t</Note>');
+    }
+    out.push('\t</Notes>');
+  }
+  for (const g of noteRefs('project')) out.push(`\t<NoteRef targetGUID="${g}"/>`);
   out.push('</Project>', '');
   return { qde: out.join('\n'), sources };
 }

@@ -11,7 +11,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
 import { buildCodebook, slugify, type DraftCategory, type DraftCode } from '../codebook/build.js';
-import { readDescription } from '../codebook/qdc.js';
+import { readDescription, stableGuid } from '../codebook/qdc.js';
 import { QualtagError } from '../errors.js';
 import type { Codebook, Language } from '../model.js';
 import { readPositions, type PositionReading, type RawSelection } from './positions.js';
@@ -385,7 +385,8 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       if (memo) {
         const targets: NoteTarget[] = codingGuids.length ? codingGuids.map((g) => ({ kind: 'coding', codingGuid: g })) : [{ kind: 'source', sourceGuid: source.guid }];
         const text = codingGuids.length ? memo : `${memo}\n\n(on "${quote.slice(0, 80)}", ${start}..${end})`;
-        for (const t of targets) notes.push({ guid: `${selGuid}:${t.kind === 'coding' ? t.codingGuid : 'source'}`, text, target: t });
+        // A memo has no GUID of its own: one derived from its selection (and coding) stays the same on every read.
+        for (const t of targets) notes.push({ guid: stableGuid(`memo:${selGuid}:${t.kind === 'coding' ? t.codingGuid : 'source'}`), text, target: t });
       }
     });
     // A Coding directly on the source codes all of it.
@@ -547,7 +548,7 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
   const draft = (c: El, where: string, catId: string, used: Set<string>, name = attr(c, 'name')?.trim() || 'code'): DraftCode => {
     const d = readDescription(textOf(c['Description']));
     const color = attr(c, 'color');
-    return { id: unique(`${catId}/${slugify(name)}`, used), name, ...d, ...(color ? { color: color.length === 4 ? `#${[...color.slice(1)].map((x) => x + x).join('')}`.toUpperCase() : color.toUpperCase() } : {}), where };
+    return { id: unique(`${catId}/${slugify(name)}`, used), name, ...d, ...(color ? { color: color.length === 4 ? `#${[...color.slice(1)].map((x) => x + x).join('')}` : color } : {}), where };
   };
   top.forEach((c, i) => {
     const guid = normaliseGuid(attr(c, 'guid'))!;

@@ -180,7 +180,7 @@ export function applyDecision(
     throw new QualtagError('BAD_REQUEST', `${d.action} needs the coding version you saw`, 'Send the `version` of the coding', 'version');
   }
   if (current === null ? d.expectedVersion !== null : d.expectedVersion !== current.version) throw staleError(current, d.expectedVersion);
-  const decided = { decidedBy: d.userId, decidedAt: now };
+  const decided = { decidedBy: d.userId, decidedAt: (d.action === 'add' && d.decidedAt) || now };
 
   switch (d.action) {
     case 'accept':
@@ -218,7 +218,7 @@ export function applyDecision(
         codebookVersion: create.codebookVersion,
         ...(d.span ? { span: d.span } : {}),
         version: 1,
-        createdAt: now,
+        createdAt: decided.decidedAt,
         ...decided,
       };
       // Undoing this add removes the coding again: the state before it is "none".

@@ -233,6 +233,11 @@ export interface Decision extends CodingRef {
   /** For `place`: the segment of the current text the detached coding goes to. */
   to?: { segmentIndex: number };
   note?: string;
+  /**
+   * For an `add` imported from another tool (lib/import): when the coder made it there. The coding's
+   * decidedAt (and createdAt, when the add creates it) is this time; the audit event keeps the time of the import.
+   */
+  decidedAt?: string;
 }
 
 /** The state of a coding before or after a decision; null = the coding did not exist. */
@@ -469,6 +474,8 @@ export interface BlobStore {
   getBytes(key: string, versionId?: string): Promise<Uint8Array>;
   putObject(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
   getText(key: string): Promise<string>;
+  /** The text, or null when there is no object under the key. */
+  getTextIfExists(key: string): Promise<string | null>;
   /** Presigned PUT URL for a browser or CLI upload. */
   presignUpload(key: string, contentType: string, expiresInSeconds?: number): Promise<string>;
   presignDownload(key: string, expiresInSeconds?: number): Promise<string>;

@@ -1,5 +1,5 @@
 // The S3 adapter of BlobStore: the upload bucket (raw uploads and extracted text).
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore } from './ports.js';
 
@@ -21,6 +21,15 @@ export class S3BlobStore implements BlobStore {
 
   async getText(key: string): Promise<string> {
     return new TextDecoder('utf-8').decode(await this.getBytes(key));
+  }
+
+  async getTextIfExists(key: string): Promise<string | null> {
+    try {
+      return await this.getText(key);
+    } catch (e) {
+      if (e instanceof NoSuchKey || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
+      throw e;
+    }
   }
 
   async presignUpload(key: string, contentType: string, expiresInSeconds = 900): Promise<string> {

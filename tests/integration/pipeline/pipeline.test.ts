@@ -107,6 +107,7 @@ describe('ingest → tag pipeline on DynamoDB Local + s3rver', () => {
       getText: (k) => svc.blobs.getText(k),
       presignUpload: (k, t, e) => svc.blobs.presignUpload(k, t, e),
       presignDownload: (k, e) => svc.blobs.presignDownload(k, e),
+      getTextIfExists: (k) => svc.blobs.getTextIfExists(k),
     };
     const first = await runIngest({ ...deps, blobs: crashing }, bodies);
     expect(first.batchItemFailures).toHaveLength(1);
