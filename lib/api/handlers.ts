@@ -200,10 +200,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     getProject: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);
-      const docs = await all((p) => store.listDocuments(project.id, p));
-      const documentsByStatus: Partial<Record<DocumentRecord['status'], number>> = {};
-      for (const d of docs) documentsByStatus[d.status] = (documentsByStatus[d.status] ?? 0) + 1;
-      return { ...toApiProject(project, userId), documents: docs.length, documentsByStatus };
+      // One item, however many documents (kept by every status change).
+      const counts = await store.documentCounts(project.id);
+      return { ...toApiProject(project, userId), documents: counts.total, documentsByStatus: counts.byStatus };
     },
 
     uploadUrl: async ({ userId, params, body }) => {

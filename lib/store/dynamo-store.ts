@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
-import type { CodingStatus, Segment } from '../model.js';
+import type { CodingStatus, DocumentStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
 import { decodeAggregate, documentAggregate, emptyAggregate, encodeAggregate, trailEntry, updateAggregate, type DocumentAggregate, type TrailEntry } from '../report/aggregate.js';
@@ -39,6 +39,7 @@ import {
   type Decision,
   type DecisionResult,
   type DocumentDeletion,
+  type DocumentCounts,
   type DocumentFilter,
   type DocumentRecord,
   type DocumentUpdate,
@@ -64,6 +65,8 @@ function strip<T>(item: Item): T {
 }
 
 const now = (): string => new Date().toISOString();
+
+const DOCUMENT_STATUSES: readonly DocumentStatus[] = ['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED'];
 
 /** A stored codebook version as the domain expects it: versions stored before anchor examples existed get `examples: []`. */
 function codebookVersionFrom(item: Item): CodebookVersion {
@@ -128,6 +131,7 @@ export class DynamoStore implements Store {
             ...project.members.map((userId) => ({
               Put: { TableName: this.tableName, Item: this.memberItem(p.id, userId) },
             })),
+            { Put: { TableName: this.tableName, Item: { ...K.projectStatsKey(p.id), type: 'docstats', complete: true } } },
           ],
         }),
       );
@@ -329,16 +333,23 @@ export class DynamoStore implements Store {
     };
     try {
       await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...K.documentKey(u.documentId), ...K.documentLists(u.projectId, u.fileName, u.documentId), type: 'document', ...doc },
-          ConditionExpression: current ? 'sourceVersion = :old' : 'attribute_not_exists(PK)',
-          ...(current ? { ExpressionAttributeValues: { ':old': current.sourceVersion } } : {}),
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...K.documentKey(u.documentId), ...K.documentLists(u.projectId, u.fileName, u.documentId), type: 'document', ...doc },
+                ConditionExpression: current ? 'sourceVersion = :old AND #st = :st' : 'attribute_not_exists(PK)',
+                ...(current ? { ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':old': current.sourceVersion, ':st': current.status } } : {}),
+              },
+            },
+            ...this.statusCountChange(u.projectId, current?.status, 'UPLOADED'),
+          ],
         }),
       );
     } catch (e) {
       // Another delivery claimed it between our read and write: decide again on what it wrote.
-      if (e instanceof ConditionalCheckFailedException) return this.claimUpload(u);
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return this.claimUpload(u);
       throw e;
     }
     return { kind: 'claimed', document: doc };
@@ -363,13 +374,47 @@ export class DynamoStore implements Store {
       names['#reason'] = 'reason';
       removes.push('#reason');
     }
+    const updateExpression = `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`;
+    if (update.status) {
+      // A status change moves the document between the project's counts, in one transaction on the status read.
+      for (let attempt = 0; ; attempt++) {
+        const current = await this.getDocument(documentId);
+        if (!current || current.projectId !== projectId) throw notFound(`document ${documentId} in project ${projectId}`, 'Upload it again');
+        if (current.status === update.status) break;
+        try {
+          await this.db.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                {
+                  Update: {
+                    TableName: this.tableName,
+                    Key: K.documentKey(documentId),
+                    UpdateExpression: updateExpression,
+                    ConditionExpression: 'projectId = :p AND #prev = :prev',
+                    ExpressionAttributeNames: { ...names, '#prev': 'status' },
+                    ExpressionAttributeValues: { ...values, ':prev': current.status },
+                  },
+                },
+                ...this.statusCountChange(projectId, current.status, update.status),
+              ],
+            }),
+          );
+          return (await this.getDocument(documentId))!;
+        } catch (e) {
+          const reasons = e instanceof TransactionCanceledException ? (e.CancellationReasons ?? []) : [];
+          const retry = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict') || isRetryable(e);
+          if (!retry || attempt + 1 >= MAX_ATTEMPTS) throw e;
+          await sleep(backoffMs(attempt));
+        }
+      }
+    }
     try {
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: K.documentKey(documentId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'projectId = :p',
+          UpdateExpression: updateExpression,
+          ConditionExpression: update.status ? 'projectId = :p AND #status = :status' : 'projectId = :p',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
@@ -377,9 +422,54 @@ export class DynamoStore implements Store {
       );
       return strip<DocumentRecord>(out.Attributes ?? {});
     } catch (e) {
+      // With a status: it changed since it was read as the same; go again through the counted path.
+      if (e instanceof ConditionalCheckFailedException && update.status && (await this.getDocument(documentId))?.projectId === projectId) return this.updateDocument(projectId, documentId, update);
       if (e instanceof ConditionalCheckFailedException) throw notFound(`document ${documentId} in project ${projectId}`, 'Upload it again');
       throw e;
     }
+  }
+
+  /** The count updates of a document going from one status (none: a new document) to another (none: deleted). */
+  private statusCountChange(projectId: string, from: DocumentStatus | undefined, to: DocumentStatus | undefined): TransactItem[] {
+    if (from === to) return [];
+    const names: Record<string, string> = {};
+    const values: Record<string, number> = {};
+    const adds: string[] = [];
+    for (const [status, n] of [[from, -1], [to, 1]] as const) {
+      if (!status) continue;
+      names[`#${status}`] = status;
+      values[`:${status}`] = n;
+      adds.push(`#${status} :${status}`);
+    }
+    return [{ Update: { TableName: this.tableName, Key: K.projectStatsKey(projectId), UpdateExpression: `ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values } }];
+  }
+
+  async documentCounts(projectId: string): Promise<DocumentCounts> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.projectStatsKey(projectId), ConsistentRead: true }));
+    let item = out.Item;
+    if (!item?.complete) {
+      // A project created before the counts were kept: counted once from its documents and stored (status
+      // changes while this counts can make it drift by those; DESIGN note in the README).
+      const counted: Record<string, number> = {};
+      let cursor: string | undefined;
+      do {
+        const page = await this.listDocuments(projectId, { limit: 500, ...(cursor ? { cursor } : {}) });
+        for (const d of page.items) counted[d.status] = (counted[d.status] ?? 0) + 1;
+        cursor = page.cursor;
+      } while (cursor);
+      item = { ...K.projectStatsKey(projectId), type: 'docstats', complete: true, ...counted };
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    }
+    const byStatus: Partial<Record<DocumentStatus, number>> = {};
+    let total = 0;
+    for (const status of DOCUMENT_STATUSES) {
+      const n = Number(item[status] ?? 0);
+      if (n > 0) {
+        byStatus[status] = n;
+        total += n;
+      }
+    }
+    return { total, byStatus };
   }
 
   async getDocument(documentId: string): Promise<DocumentRecord | null> {
@@ -456,7 +546,20 @@ export class DynamoStore implements Store {
     // the document item last, so until then the document is listed and can be deleted again.
     await batchWriteAll(this.db, this.tableName, [...codingEvents, event].map((e) => put(this.auditPut(e).Put.Item)));
     await batchWriteAll(this.db, this.tableName, items.filter((i) => i.SK !== 'META').map((i) => del({ PK: i.PK, SK: i.SK })));
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: K.documentKey(documentId) }));
+    // The document item and its count go together (a second try after a crash finds no item and counts nothing).
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.tableName, Key: K.documentKey(documentId), ConditionExpression: '#st = :st', ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':st': document.status } } },
+            ...this.statusCountChange(projectId, document.status, undefined),
+          ],
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw e;
+      throw new QualtagError('CONFLICT', `"${document.fileName}" changed while it was being deleted`, 'Delete it again');
+    }
     return { document, segments, codings: counts, event };
   }
 

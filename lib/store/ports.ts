@@ -406,6 +406,13 @@ export interface ProjectStore {
   addMember(projectId: string, userId: string): Promise<void>;
   removeMember(projectId: string, userId: string): Promise<void>;
   updateSettings(projectId: string, settings: ProjectSettings): Promise<Project>;
+  /** How many documents the project has, per status: one item kept up to date by every status change (O(1)). */
+  documentCounts(projectId: string): Promise<DocumentCounts>;
+}
+
+export interface DocumentCounts {
+  total: number;
+  byStatus: Partial<Record<DocumentStatus, number>>;
 }
 
 export interface CodebookStore {
