@@ -6,6 +6,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { DEFAULT_LIMITS } from '../../lib/extract/limits.js';
 import { grantObjects, grantSend, grantTable } from './grants.js';
 import { QualtagFunction } from './qualtag-function.js';
 import type { Storage } from './storage.js';
@@ -22,6 +23,19 @@ export interface PipelineProps {
 
 /** pdf-parse 2 needs its native canvas polyfill at load, which esbuild cannot bundle: installed next to the ingest bundle. */
 export const INGEST_NODE_MODULES = ['pdf-parse'];
+
+/** SQS messages per ingest invocation. */
+export const INGEST_BATCH_SIZE = 5;
+/** One extraction worker per ingest invocation: its memory limit plus the handler fit the function's memory. */
+export const INGEST_EXTRACT_WORKERS = 1;
+/**
+ * The ingest function outlives the extraction limits: every file of a batch may use its full wall time
+ * (one worker, so one after the other), plus a minute for S3 and DynamoDB. A file over a limit then ends
+ * FAILED with its reason instead of the invocation timing out and the batch going to the dead-letter queue.
+ */
+export const INGEST_TIMEOUT = Duration.seconds((INGEST_BATCH_SIZE * DEFAULT_LIMITS.timeoutMs) / 1000 + 60);
+/** The handler's own process (~250 MB with the SDK and the bundle) beside one worker at its memory limit. */
+export const INGEST_MEMORY_MB = 1024;
 
 /** AWS: set the queue's visibility timeout to at least six times the consuming function's timeout. */
 export const VISIBILITY_FACTOR = 6;
@@ -46,8 +60,7 @@ export class Pipeline extends Construct {
     const common = { handlersDir: props.handlersDir, logRetention: props.logRetention, removalPolicy: props.removalPolicy };
     const env = { [envNames.table]: storage.table.tableName, [envNames.bucket]: storage.uploadBucket.bucketName };
 
-    // PDFs of 60 pages parse in ~0.3 s locally; two minutes leaves room for large files and slow S3 reads.
-    const ingestTimeout = Duration.minutes(2);
+    const ingestTimeout = INGEST_TIMEOUT;
     const tagTimeout = Duration.minutes(2);
 
     const tagQueues = this.queuePair('Tag', tagTimeout, storage);
@@ -62,10 +75,10 @@ export class Pipeline extends Construct {
       name: 'ingest',
       description: 'Extracts text from an uploaded file, segments it and stores the segments',
       timeout: ingestTimeout,
-      // pdf.js is memory- and CPU-hungry; 1,769 MB would be one full vCPU, 1 GB is the measured sweet spot.
-      memorySize: 1024,
-      environment: { ...env, [envNames.tagQueueUrl]: this.tagQueue.queueUrl },
+      memorySize: INGEST_MEMORY_MB,
+      environment: { ...env, [envNames.tagQueueUrl]: this.tagQueue.queueUrl, QUALTAG_EXTRACT_WORKERS: String(INGEST_EXTRACT_WORKERS) },
       nodeModules: INGEST_NODE_MODULES,
+      extractWorker: true,
     });
     this.tagFunction = new QualtagFunction(this, 'Tag', {
       ...common,
@@ -83,7 +96,7 @@ export class Pipeline extends Construct {
 
     this.ingestFunction.addEventSource(
       new eventSources.SqsEventSource(this.ingestQueue, {
-        batchSize: 5,
+        batchSize: INGEST_BATCH_SIZE,
         reportBatchItemFailures: true,
         maxConcurrency: props.ingestMaxConcurrency ?? 5,
       }),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -30,7 +31,11 @@ export interface QualtagFunctionProps {
   readonly environment?: Record<string, string>;
   /** Packages installed next to the bundle instead of bundled (native or file-reading code). */
   readonly nodeModules?: string[];
+  /** Also bundle the extraction worker (lib/extract/extract-worker.ts) as extract-worker.mjs beside the handler. */
+  readonly extractWorker?: boolean;
 }
+
+const BUILD_SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/build.mjs');
 
 export class QualtagFunction extends nodejs.NodejsFunction {
   readonly functionRole: iam.Role;
@@ -78,6 +83,16 @@ export class QualtagFunction extends nodejs.NodejsFunction {
         banner: ESM_REQUIRE_BANNER,
         nodeModules: props.nodeModules,
         forceDockerBundling: false,
+        // The extraction pool starts its workers from ./extract-worker.mjs next to the handler's bundle.
+        ...(props.extractWorker
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_inputDir: string, outputDir: string) => [`node "${BUILD_SCRIPT}" worker "${path.join(outputDir, 'extract-worker.mjs')}"`],
+              },
+            }
+          : {}),
       },
     });
     this.functionRole = role;

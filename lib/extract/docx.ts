@@ -4,22 +4,8 @@ import { unzipSync } from 'fflate';
 import mammoth from 'mammoth';
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
+import { isOle, isZip } from './magic.js';
 import { textDocument } from './text-blocks.js';
-
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-const OLE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
-export function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
-
-export function isOle(bytes: Uint8Array): boolean {
-  return startsWith(bytes, OLE);
-}
-
-export function isZip(bytes: Uint8Array): boolean {
-  return startsWith(bytes, ZIP);
-}
 
 function corrupt(where: string, what: string): QualtagError {
   return new QualtagError('CORRUPT_FILE', what, 'Open the file in Word (or LibreOffice), save it again as .docx and upload that copy', where);

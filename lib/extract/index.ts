@@ -1,24 +1,28 @@
 // Any upload → ExtractedDocument: the plain text every offset points into, plus blocks (paragraphs,
 // cues, rows) with pages, speakers and times. The format comes from the file name and the content;
-// every bad input becomes a QualtagError a researcher can act on. Extraction has a size and a time limit.
+// every bad input becomes a QualtagError a researcher can act on. Extraction has a size, a time and an
+// inflated-size limit here; run it through extractBounded (pool.ts) to also bound memory and to keep it
+// off the caller's event loop. pdf.js and mammoth are loaded only for PDFs and Word files.
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument, SourceFormat } from '../model.js';
 import { looksLikeOtter, parseOtter, parseSrt, parseVtt } from './captions.js';
 import { decodeText, peekText } from './decode.js';
-import { extractDocx, isOle, isZip } from './docx.js';
-import { extractPdf, PDF_MAGIC } from './pdf.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import { isOle, isZip, PDF_MAGIC } from './magic.js';
 import { parseCsv, parseJsonl } from './table.js';
 import { textDocument } from './text-blocks.js';
 
 export interface ExtractOptions {
   /** Largest upload read, in bytes (default 50 MB). */
   maxBytes?: number;
-  /** Time budget for one file, in milliseconds (default 60 s). */
+  /** Time budget for one file, in milliseconds (default 30 s). */
   timeoutMs?: number;
+  /** Most bytes a PDF's compressed streams may inflate to together (default 256 MiB). */
+  maxInflatedBytes?: number;
 }
 
-export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
-export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMITS.timeoutMs;
 
 const SUPPORTED = '.pdf, .docx, .txt, .md, .vtt, .srt, Otter .txt, .csv or .jsonl';
 
@@ -143,10 +147,17 @@ export async function extractFile(bytes: Uint8Array, fileName: string, opts: Ext
   try {
     const work = (async (): Promise<ExtractedDocument> => {
       switch (format) {
-        case 'pdf':
+        case 'pdf': {
+          const { checkPdfInflatedSize } = await import('./pdf-inflate-check.js');
+          await checkPdfInflatedSize(bytes, fileName, opts.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes);
+          limit.check();
+          const { extractPdf } = await import('./pdf.js');
           return extractPdf(bytes, fileName, { checkDeadline: limit.check, onAbort: limit.onAbort });
-        case 'docx':
+        }
+        case 'docx': {
+          const { extractDocx } = await import('./docx.js');
           return extractDocx(bytes, fileName, maxBytes * 20);
+        }
         default:
           return extractText(decodeText(bytes, fileName), format, fileName);
       }

@@ -4,6 +4,7 @@
 import { PDFParse } from 'pdf-parse';
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
+import { PDF_MAGIC } from './magic.js';
 import { itemsToLines, layoutPages, type PdfLine, type PdfTextItem } from './pdf-layout.js';
 
 /** The part of pdf.js's document proxy we use. */
@@ -23,8 +24,6 @@ function loadDocument(parser: PDFParse): Promise<PdfDocument> {
 function isTextItem(item: unknown): item is PdfTextItem {
   return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
 }
-
-export const PDF_MAGIC = '%PDF-';
 
 function errorName(e: unknown): string {
   return e instanceof Error ? e.name : '';

@@ -4,7 +4,7 @@
 // are thrown so the queue retries the message.
 import { createHash } from 'node:crypto';
 import { isQualtagError } from '../errors.js';
-import { extractFile } from '../extract/index.js';
+import { extractBounded } from '../extract/pool.js';
 import type { DocumentStatus } from '../model.js';
 import { defaultUnit, segmentDocument } from '../segment/index.js';
 import { silentLog, type PipelineDeps } from './deps.js';
@@ -62,7 +62,7 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let doc;
   try {
-    doc = await extractFile(bytes, fileName);
+    doc = await extractBounded(bytes, fileName);
   } catch (e) {
     if (isQualtagError(e)) return fail(e.describe());
     throw e;

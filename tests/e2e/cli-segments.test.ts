@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { makeFlateBomb } from '../fixtures/extract/make-bomb.js';
 import { makePdf } from '../fixtures/extract/make-pdf.js';
 import { projectRoot } from '../helpers/shared.js';
 
@@ -89,6 +90,17 @@ describe('qualtag segments', () => {
       ['Interviewer', 'Wat kost het? “Café” – vraag.'],
       ['Respondent', '€10 per maand.'],
     ]);
+  }, 60_000);
+
+  it('stops a flate bomb with TOO_LARGE and still prints the other files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-seg-'));
+    writeFileSync(path.join(dir, 'bomb.pdf'), makeFlateBomb()); // 3 MB that inflate to 1 GiB
+    const started = Date.now();
+    const { code, stdout, stderr } = await qualtag(path.join(dir, 'bomb.pdf'), path.join(fixtures, 'interview.srt'));
+    expect(Date.now() - started).toBeLessThan(30_000); // the default wall-time limit; it used to run for minutes
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^qualtag: bomb\.pdf: the PDF's compressed content expands to more than 256 MB .*qualtag stops there\. /);
+    expect(parseLines(stdout).map((l) => l.document)).toEqual(['interview.srt', 'interview.srt']);
   }, 60_000);
 
   it('rejects an unknown unit', async () => {

@@ -43,4 +43,11 @@ describe('bundling the real handlers', () => {
     expect(installed).toContain('@napi-rs');
     expect(statSync(path.join(dir, 'index.mjs')).size).toBeGreaterThan(0);
   });
+
+  it('bundles the extraction worker beside the ingest handler, with pdf-parse from node_modules', () => {
+    const worker = readFileSync(path.join(assetDirOf('PipelineIngest'), 'extract-worker.mjs'), 'utf8');
+    expect(worker.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(worker).toMatch(/from\s*"pdf-parse"|import\("pdf-parse"\)/);
+    expect(existsSync(path.join(assetDirOf('PipelineTag'), 'extract-worker.mjs'))).toBe(false);
+  });
 });

@@ -2,7 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { tableDefinition } from '../../lib/store/table.js';
-import { MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../infra/constructs/pipeline.js';
+import { DEFAULT_LIMITS } from '../../lib/extract/limits.js';
+import { INGEST_EXTRACT_WORKERS, MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../infra/constructs/pipeline.js';
 import { props, resourceId, resources, synthTemplate } from './synth.js';
 
 const { template } = synthTemplate();
@@ -125,6 +126,23 @@ describe('wiring', () => {
     expect(envOf(fn.ingest)[envNames.tagQueueUrl]).toEqual({ Ref: queue.tag });
     expect(envOf(fn.api)[envNames.tagQueueUrl]).toEqual({ Ref: queue.tag });
     expect(envOf(fn.tag)[envNames.tagQueueUrl]).toBeUndefined();
+  });
+});
+
+describe('extraction limits on AWS', () => {
+  it('the ingest function outlives a whole batch of files that each use the full extraction time', () => {
+    const mapping = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties?.FunctionName).includes(fn.ingest))!;
+    const batchSize = mapping.Properties!.BatchSize as number;
+    const timeout = props(template, fn.ingest).Timeout as number;
+    // one worker: the files of a batch are extracted one after the other; a minute more for S3 and DynamoDB
+    expect(timeout).toBeGreaterThanOrEqual((batchSize * DEFAULT_LIMITS.timeoutMs) / 1000 + 60);
+    expect(timeout).toBeLessThanOrEqual(900);
+  });
+
+  it('the ingest function has memory for its workers at their limit beside the handler', () => {
+    const env = (props(template, fn.ingest).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.QUALTAG_EXTRACT_WORKERS).toBe(String(INGEST_EXTRACT_WORKERS));
+    expect(props(template, fn.ingest).MemorySize as number).toBeGreaterThanOrEqual(INGEST_EXTRACT_WORKERS * DEFAULT_LIMITS.maxMemoryMb + 384);
   });
 });
 

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isQualtagError } from '../../errors.js';
-import { extractFile } from '../../extract/index.js';
+import { extractBounded } from '../../extract/pool.js';
 import type { Proposal, Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 import { compileTagger } from '../../tag/index.js';
@@ -81,7 +81,7 @@ export function registerCode(program: Command): void {
         const document = path.basename(file);
         try {
           const bytes = new Uint8Array(await readFile(file));
-          const doc = await extractFile(bytes, document);
+          const doc = await extractBounded(bytes, document);
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
           const tagged = tagSegments(tagger, segments, { format: doc.format, topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isQualtagError } from '../../errors.js';
-import { extractFile } from '../../extract/index.js';
+import { extractBounded } from '../../extract/pool.js';
 import type { Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 
@@ -67,7 +67,7 @@ export function registerSegments(program: Command): void {
             const code = (e as NodeJS.ErrnoException).code;
             throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
           }
-          const doc = await extractFile(bytes, document);
+          const doc = await extractBounded(bytes, document);
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           const lines = opts.format === 'table' ? tableLines(document, segments) : segments.map((s) => JSON.stringify(segmentRecord(document, s)));
           if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);

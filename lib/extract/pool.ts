@@ -1,0 +1,274 @@
+// Extraction off the event loop, with hard limits. PDFs, Word files and large text files are extracted in
+// worker processes (child processes, so each one's memory can be measured and it can always be killed,
+// even in the middle of a synchronous pdf.js loop). The pool kills a worker that runs over the wall time
+// (TIMEOUT) or over its memory (TOO_LARGE: resident set polled from /proc, and V8's heap capped with
+// --max-old-space-size); a PDF whose streams inflate beyond the budget is refused inside the worker before
+// pdf.js reads it. The caller's event loop only moves bytes, so an API on it keeps answering.
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { QualtagError } from '../errors.js';
+import type { ExtractedDocument } from '../model.js';
+import { detectFormat, extractFile } from './index.js';
+import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/** Text files up to this size are parsed in the calling process: linear parsers, done in milliseconds. */
+const IN_PROCESS_TEXT_BYTES = 1024 * 1024;
+const MEMORY_POLL_MS = 100;
+const STARTUP_TIMEOUT_MS = 60_000;
+
+const seconds = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
+
+function timeoutError(ms: number, fileName: string): QualtagError {
+  return new QualtagError('TIMEOUT', `reading the file took longer than ${seconds(ms)} and was stopped`, 'The file may be damaged or extremely long: save it again, or split it into smaller files', fileName);
+}
+
+function memoryError(mb: number, fileName: string): QualtagError {
+  return new QualtagError(
+    'TOO_LARGE',
+    `reading the file needed more than ${mb} MB of memory and was stopped`,
+    'The file may be damaged or built to overload readers: print or save it to a new file, or split it, and upload that',
+    fileName,
+  );
+}
+
+/** Resident set size of a process in MiB, or null where /proc is not available. */
+async function rssMb(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The worker's script: the bundled extract-worker.mjs beside this file (the built CLI, the Lambda bundle),
+ * or, when running from the TypeScript sources (tests, development), a bundle of the worker's sources made
+ * now with esbuild, with its packages left external. Running the worker through tsx instead would also
+ * transform pdf.js at every start (over a second and 200 MB).
+ */
+let devWorker: Promise<string> | undefined;
+function workerEntry(): Promise<string> {
+  const here = import.meta.url;
+  if (!/\.ts$/.test(new URL(here).pathname)) return Promise.resolve(fileURLToPath(new URL('./extract-worker.mjs', here)));
+  devWorker ??= (async () => {
+    const devOnly = 'esbuild'; // a devDependency, needed only with the sources: kept out of bundles
+    const { build } = (await import(devOnly)) as typeof import('esbuild');
+    const root = fileURLToPath(new URL('../..', here));
+    const outfile = path.join(root, 'node_modules/.cache/qualtag', `extract-worker-${process.pid}-${Date.now()}.mjs`);
+    await build({ entryPoints: [fileURLToPath(new URL('./extract-worker.ts', here))], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    process.once('exit', () => rmSync(outfile, { force: true }));
+    return outfile;
+  })();
+  return devWorker;
+}
+
+interface Job {
+  bytes: Uint8Array;
+  fileName: string;
+  limits: ExtractLimits;
+  resolve(doc: ExtractedDocument): void;
+  reject(e: unknown): void;
+}
+
+class Worker {
+  child: ChildProcess | undefined;
+  readonly ready: Promise<void>;
+  job: Job | null = null;
+  private stderrTail = '';
+  private nextId = 1;
+  private onReply: ((msg: WorkerReply) => void) | null = null;
+  private onExit: ((how: string) => void) | null = null;
+  exited = false;
+
+  constructor(maxMemoryMb: number) {
+    this.ready = this.start(maxMemoryMb);
+    this.ready.catch(() => undefined);
+  }
+
+  private async start(maxMemoryMb: number): Promise<void> {
+    const file = await workerEntry();
+    const child = fork(file, [], {
+      execArgv: [`--max-old-space-size=${maxMemoryMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
+    });
+    this.child = child;
+    child.stderr?.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString('utf8')).slice(-2000);
+    });
+    (child.stderr as { unref?: () => void } | null)?.unref?.(); // kept for crash reports, never keeps the process alive
+    if (this.job) this.busy();
+    else this.idle();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the extraction worker did not start within ${seconds(STARTUP_TIMEOUT_MS)}`)), STARTUP_TIMEOUT_MS);
+      child.on('message', (msg: WorkerReply) => {
+        if (msg.id === 0) {
+          clearTimeout(timer);
+          resolve();
+        } else this.onReply?.(msg);
+      });
+      child.on('exit', (code, signal) => {
+        this.exited = true;
+        clearTimeout(timer);
+        const how = `${signal ?? `exit code ${code}`}${this.stderrTail ? `: ${this.stderrTail.trim().split('\n').slice(-3).join(' ')}` : ''}`;
+        reject(new Error(`the extraction worker stopped before it was ready (${how})`));
+        this.onExit?.(how);
+      });
+    });
+  }
+
+  kill(): void {
+    if (!this.exited) this.child?.kill('SIGKILL');
+    this.exited = true;
+  }
+
+  /** An idle worker does not keep the process alive (the CLI exits when its work is done). */
+  idle(): void {
+    this.child?.unref();
+    (this.child?.channel as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  busy(): void {
+    this.child?.ref();
+    (this.child?.channel as { ref?: () => void } | undefined)?.ref?.();
+  }
+
+  /** Runs one job under its limits; settles the job's promise and tells whether the worker survived. */
+  async run(job: Job): Promise<boolean> {
+    this.job = job;
+    this.busy();
+    const { limits, fileName } = job;
+    try {
+      await this.ready;
+    } catch (e) {
+      job.reject(e);
+      return false;
+    }
+    return new Promise<boolean>((done) => {
+      let settled = false;
+      const finish = (survived: boolean, settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        clearInterval(poll);
+        this.onReply = null;
+        this.onExit = null;
+        this.job = null;
+        if (!survived) this.kill();
+        if (survived) this.idle();
+        settle();
+        done(survived);
+      };
+      const timer = setTimeout(() => finish(false, () => job.reject(timeoutError(limits.timeoutMs, fileName))), limits.timeoutMs);
+      const poll = setInterval(() => {
+        void rssMb(this.child?.pid ?? 0).then((mb) => {
+          if (mb !== null && mb > limits.maxMemoryMb) finish(false, () => job.reject(memoryError(limits.maxMemoryMb, fileName)));
+        });
+      }, MEMORY_POLL_MS);
+      const id = this.nextId++;
+      this.onReply = (msg) => {
+        if (msg.id !== id) return;
+        if (msg.ok) {
+          if ('doc' in msg) finish(true, () => job.resolve(msg.doc));
+          return;
+        }
+        const e = msg.error;
+        finish(true, () => job.reject(e.kind && e.hint !== undefined ? new QualtagError(e.kind, e.message, e.hint, e.where) : new Error(e.message)));
+      };
+      this.onExit = (how) => {
+        // V8 aborts when the heap cap is reached; anything else that kills the worker is the file's doing too.
+        if (/heap out of memory|Allocation failed/i.test(how)) finish(false, () => job.reject(memoryError(limits.maxMemoryMb, fileName)));
+        else
+          finish(false, () =>
+            job.reject(new QualtagError('CORRUPT_FILE', `reading the file crashed the extractor (${how.slice(0, 200)})`, 'Open it and save or print it to a new file, then upload that copy', fileName)),
+          );
+      };
+      const req: WorkerRequest = { id, bytes: job.bytes, fileName, options: { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, maxInflatedBytes: limits.maxInflatedBytes } };
+      this.child?.send(req);
+    });
+  }
+}
+
+export interface ExtractPoolOptions {
+  /** Worker processes at most (default: 2, or 1 on a one-core machine). */
+  size?: number;
+  /** Limits for every file (default DEFAULT_LIMITS); each call may override them. */
+  limits?: Partial<ExtractLimits>;
+}
+
+export class ExtractPool {
+  private readonly size: number;
+  private readonly limits: ExtractLimits;
+  private readonly workers = new Set<Worker>();
+  private readonly queue: Job[] = [];
+
+  constructor(opts: ExtractPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? Math.min(2, cpus().length));
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  }
+
+  /** Extracts one file in a worker under the limits. Rejects with the same QualtagErrors as extractFile. */
+  extract(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}): Promise<ExtractedDocument> {
+    return new Promise<ExtractedDocument>((resolve, reject) => {
+      this.queue.push({ bytes, fileName, limits: { ...this.limits, ...limits }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    for (const w of this.workers) if (w.exited && !w.job) this.workers.delete(w);
+    while (this.queue.length) {
+      let worker = [...this.workers].find((w) => !w.job && !w.exited);
+      if (!worker) {
+        if (this.workers.size >= this.size) return;
+        worker = new Worker(this.limits.maxMemoryMb);
+        this.workers.add(worker);
+      }
+      const job = this.queue.shift()!;
+      const w = worker;
+      w.job = job;
+      void w.run(job).then((survived) => {
+        if (!survived) this.workers.delete(w);
+        this.pump();
+      });
+    }
+  }
+
+  /** Stops every worker; queued files are rejected. */
+  close(): void {
+    for (const job of this.queue.splice(0)) job.reject(new Error('the extraction pool was closed'));
+    for (const w of this.workers) w.kill();
+    this.workers.clear();
+  }
+}
+
+let shared: ExtractPool | undefined;
+
+/** The process-wide pool (size from QUALTAG_EXTRACT_WORKERS when set). */
+export function sharedPool(): ExtractPool {
+  const size = Number(process.env.QUALTAG_EXTRACT_WORKERS) || undefined;
+  shared ??= new ExtractPool(size ? { size } : {});
+  return shared;
+}
+
+/**
+ * Extracts an upload with every limit enforced: small text files in this process (fast, linear), the
+ * rest in the shared worker pool. This is what the pipeline and the CLI call.
+ */
+export async function extractBounded(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}, pool?: ExtractPool): Promise<ExtractedDocument> {
+  const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
+  // Empty, oversized and unsupported files are refused here, without a worker.
+  const format = bytes.length > 0 && bytes.length <= maxBytes ? detectFormat(fileName, bytes) : null;
+  if (format === null || (format !== 'pdf' && format !== 'docx' && bytes.length <= IN_PROCESS_TEXT_BYTES)) {
+    return extractFile(bytes, fileName, { maxBytes, ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}) });
+  }
+  return (pool ?? sharedPool()).extract(bytes, fileName, limits);
+}

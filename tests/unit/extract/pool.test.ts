@@ -1,0 +1,89 @@
+// Extraction in worker processes with hard limits: a flate bomb is refused by its inflated size, and when
+// that check is switched off the worker is killed at the time or memory limit, while the caller's event
+// loop keeps running. The pool takes the next file afterwards.
+import { afterAll, describe, expect, it } from 'vitest';
+import { QualtagError } from '../../../lib/errors.js';
+import { extractFile } from '../../../lib/extract/index.js';
+import { flateStreams } from '../../../lib/extract/pdf-inflate-check.js';
+import { ExtractPool, extractBounded } from '../../../lib/extract/pool.js';
+import { makeFlateBomb } from '../../fixtures/extract/make-bomb.js';
+import { makePdf } from '../../fixtures/extract/make-pdf.js';
+import { fixture } from './fixtures.js';
+
+const bomb = makeFlateBomb(); // 1 GiB of text operators in a ~3 MB file
+
+async function failure(p: Promise<unknown>): Promise<QualtagError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof QualtagError) return e;
+    throw e;
+  }
+  throw new Error('expected the extraction to fail');
+}
+
+/** Runs `fn` while measuring the longest gap between 20 ms timer ticks of this process. */
+async function withLoopLag<T>(fn: () => Promise<T>): Promise<{ result: T; maxLagMs: number }> {
+  let last = performance.now();
+  let maxLagMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxLagMs = Math.max(maxLagMs, now - last - 20);
+    last = now;
+  }, 20);
+  try {
+    return { result: await fn(), maxLagMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+describe('flateStreams', () => {
+  it('finds the Flate content stream of the bomb and skips unfiltered and image streams', () => {
+    expect(flateStreams(Buffer.from(bomb))).toHaveLength(1);
+    expect(flateStreams(Buffer.from(makePdf([{ lines: ['een'] }, 'image'])))).toEqual([]);
+  });
+});
+
+describe('extraction in the worker pool', () => {
+  const pool = new ExtractPool({ size: 1 });
+  afterAll(() => pool.close());
+
+  it('gives the same document as extracting in this process', async () => {
+    const pdf = makePdf([{ lines: ['Interviewer: Hoe gaat het?', 'Respondent 1: Goed, dank u.', '', 'Interviewer: Mooi.', 'Respondent 1: Ja.'] }]);
+    expect(await pool.extract(pdf, 'kort.pdf')).toEqual(await extractFile(pdf, 'kort.pdf'));
+  }, 60_000);
+
+  it('refuses the flate bomb as TOO_LARGE by its inflated size, well within the time limit', async () => {
+    const e = await failure(pool.extract(bomb, 'bomb.pdf'));
+    expect(e.kind).toBe('TOO_LARGE');
+    expect(e.where).toBe('bomb.pdf');
+    expect(e.message).toMatch(/^bomb\.pdf: the PDF's compressed content expands to more than 256 MB/);
+  }, 60_000);
+
+  it('kills a worker that runs over the wall time (TIMEOUT), without blocking this event loop, and goes on', async () => {
+    const { result: e, maxLagMs } = await withLoopLag(() => failure(pool.extract(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 3000 })));
+    expect(e.kind).toBe('TIMEOUT');
+    expect(e.describe()).toMatch(/^bomb\.pdf: reading the file took longer than 3 s and was stopped\. /);
+    expect(maxLagMs).toBeLessThan(1000); // in this process pdf.js would have held the loop for minutes
+    const doc = await pool.extract(makePdf([{ lines: ['Daarna gewoon verder.'] }]), 'daarna.pdf');
+    expect(doc.text).toBe('Daarna gewoon verder.');
+  }, 60_000);
+
+  it('kills a worker that grows over its memory limit (TOO_LARGE)', async () => {
+    const e = await failure(pool.extract(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, maxMemoryMb: 160, timeoutMs: 55_000 }));
+    expect(e.kind).toBe('TOO_LARGE');
+    expect(e.message).toBe('bomb.pdf: reading the file needed more than 160 MB of memory and was stopped');
+  }, 60_000);
+});
+
+describe('extractBounded', () => {
+  it('reads small text files in this process and PDFs in the pool, with the same errors', async () => {
+    const doc = await extractBounded(fixture('interview.txt'), 'interview.txt');
+    expect(doc.format).toBe('txt');
+    const e = await failure(extractBounded(makePdf(['image']), 'scan.pdf'));
+    expect(e.kind).toBe('NO_TEXT_LAYER');
+    expect(e.where).toBe('scan.pdf');
+    expect((await failure(extractBounded(new Uint8Array(0), 'leeg.txt'))).kind).toBe('EMPTY_FILE');
+  }, 60_000);
+});
