@@ -201,6 +201,9 @@ function paragraphEndsAtPageBreak(prev: PdfLine, next: PdfLine, rightMargin: num
   return rightMargin - prev.right > (firstWord + 1) * charWidth;
 }
 
+/** Characters of the text so far that joinLines sees (it looks at the last token of the previous line). */
+const TAIL = 80;
+
 export interface PdfLayout {
   text: string;
   blocks: Block[];
@@ -227,15 +230,30 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
   const transcript = looksLikeTranscript(labels);
   const words = wordSet(lines.map((l) => l.text));
 
-  let text = '';
+  // The text is built as a list of pieces and joined once: appending to (and slicing) one growing string
+  // made V8 flatten it again and again, quadratic in the document length. `tail` keeps the last characters,
+  // which is all joinLines looks at; blocks are trimmed once the text is whole.
+  const parts: string[] = [];
+  let length = 0;
+  let tail = '';
+  const append = (s: string) => {
+    if (!s) return;
+    parts.push(s);
+    length += s.length;
+    tail = (tail + s).slice(-TAIL);
+  };
+  const dropLastChar = () => {
+    const last = parts[parts.length - 1]!;
+    if (last.length > 1) parts[parts.length - 1] = last.slice(0, -1);
+    else parts.pop();
+    length--;
+    tail = tail.slice(0, -1);
+  };
   const blocks: Block[] = [];
   let block: Block | null = null;
   const closeBlock = () => {
     const b: Block | null = block;
-    if (b) {
-      [b.start, b.end] = trimSpan(text, b.start, b.end);
-      if (b.end > b.start) blocks.push(b);
-    }
+    if (b) blocks.push(b);
     block = null;
   };
 
@@ -260,33 +278,38 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
 
     if (newParagraph) {
       closeBlock();
-      if (text) text += '\n\n';
-      block = { start: text.length, end: text.length, page: line.page };
+      if (length) append('\n\n');
+      block = { start: length, end: length, page: line.page };
       if (labelSpeaker !== undefined) {
         // Keep the label in the text (it is what the source says) but outside the block.
-        text += line.text.slice(0, line.text.length - body.length);
-        block.start = block.end = text.length;
+        append(line.text.slice(0, line.text.length - body.length));
+        block.start = block.end = length;
         block.speaker = labelSpeaker;
       }
-      text += body;
+      append(body);
     } else {
-      const { sep, keepHyphen } = joinLines(text.slice(-80), body, words);
-      if (!keepHyphen) text = text.slice(0, -1);
+      const { sep, keepHyphen } = joinLines(tail, body, words);
+      if (!keepHyphen) dropLastChar();
       if (prev && prev.page !== line.page) {
         // Same paragraph on a new page: a new block, so segments know their page.
         const b: Block | null = block;
-        if (b) b.end = text.length;
+        if (b) b.end = length;
         closeBlock();
-        text += sep;
-        block = { start: text.length, end: text.length, page: line.page };
+        append(sep);
+        block = { start: length, end: length, page: line.page };
       } else {
-        text += sep;
+        append(sep);
       }
-      text += body;
+      append(body);
     }
     const b: Block | null = block;
-    if (b) b.end = text.length;
+    if (b) b.end = length;
   });
   closeBlock();
-  return { text, blocks, transcript };
+  const text = parts.join('');
+  const trimmed = blocks.filter((b) => {
+    [b.start, b.end] = trimSpan(text, b.start, b.end);
+    return b.end > b.start;
+  });
+  return { text, blocks: trimmed, transcript };
 }
