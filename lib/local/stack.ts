@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createIngestHandler, createTagHandler, type PipelineDeps, type PipelineLog } from '../pipeline/index.js';
 import { ensureBucket, ensureTable } from '../store/admin.js';
-import { LOCAL_CREDENTIALS, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
+import { newLocalCredentials, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
 import { createAdapters, type BlobStore, type DynamoStore, type TagQueue } from '../store/index.js';
 import { s3Record, toS3Event } from './s3-events.js';
 import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';
 import { LocalQueue, type DeadLetter } from './queue.js';
-import { startS3Local, type RunningS3Local } from './s3-local.js';
+import { makePrivate, startS3Local, type RunningS3Local } from './s3-local.js';
 
 export interface LocalStackOptions {
   /** Persist DynamoDB (dataDir/dynamodb), S3 (dataDir/s3) and the dead letters here; absent: throwaway. */
@@ -49,6 +49,14 @@ export interface LocalStack extends LocalStackEndpoints {
   /** Resolves when both queues are empty. */
   idle(): Promise<void>;
   deadLetters(): DeadLetter[];
+  /** The per-start key pair the local services accept (also in clientOptions). */
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Lets exactly these browser origins (the review UI) use presigned S3 URLs. */
+  allowOrigins(origins: readonly string[]): void;
+  /** Requests the guards refused, per service (side-door probes). */
+  refused(): { s3: number; dynamodb: number };
+  /** The DynamoDB Local JVM's process id. */
+  jvmPid: number;
   stop(): Promise<void>;
 }
 
@@ -72,21 +80,28 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const bucketName = opts.bucketName ?? DEFAULT_BUCKET;
   const tempS3 = opts.dataDir ? undefined : await mkdtemp(path.join(tmpdir(), 'qualtag-s3-'));
   const s3Dir = opts.dataDir ? path.join(opts.dataDir, 's3') : tempS3!;
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
 
+  // Files the stack writes (DynamoDB's, S3 objects, dead letters, stack.json) are the user's alone.
+  process.umask(0o077);
+  if (opts.dataDir) {
+    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    await makePrivate(opts.dataDir);
+  }
+  // Only this process knows the key pair, so only it (and the CLI it tells through stack.json) gets in.
+  const credentials = newLocalCredentials();
+  let allowedOrigins: readonly string[] = [];
   let ddb: RunningDynamoLocal | undefined;
   let s3: RunningS3Local | undefined;
   try {
     [ddb, s3] = await Promise.all([
-      startDynamoLocal({ ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
-      // The bucket is configured at start so it carries the loopback CORS rule the UI's uploads need.
-      startS3Local({ directory: s3Dir, buckets: [bucketName], ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
+      startDynamoLocal({ credentials, ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
+      startS3Local({ credentials, directory: s3Dir, buckets: [bucketName], allowedOrigins: () => allowedOrigins, ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
     ]);
   } catch (e) {
     await Promise.allSettled([ddb?.stop(), s3?.stop()]);
     throw e;
   }
-  const base: ClientOptions = { region, dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint, credentials: { ...LOCAL_CREDENTIALS } };
+  const base: ClientOptions = { region, dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint, credentials };
   await Promise.all([ensureTable(rawDynamoClient(base), tableName), ensureBucket(s3Client(base), bucketName)]);
 
   const clientOptions: ClientOptions = { ...base, ...opts.clients };
@@ -139,6 +154,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       }
     },
     deadLetters: () => [...dead],
+    credentials,
+    allowOrigins: (origins) => void (allowedOrigins = [...origins]),
+    refused: () => ({ s3: s3!.stats.refused, dynamodb: ddb!.stats.refused }),
+    jvmPid: ddb.pid,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,9 +1,8 @@
 // `.qualtag/stack.json`: how CLI commands find the running local stack (written by `qualtag up`).
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { QualtagError } from '../errors.js';
-import { LOCAL_CREDENTIALS } from '../store/clients.js';
 import { createAdapters, type Adapters } from '../store/index.js';
 import { envDataDir, locateDataDir, notRunningHint, type Located } from './locate.js';
 
@@ -16,6 +15,9 @@ export const StackInfo = z.object({
   tableName: z.string(),
   bucketName: z.string(),
   startedAt: z.string(),
+  /** The per-start key pair of the local services (the file is readable by the user only). */
+  accessKeyId: z.string(),
+  secretAccessKey: z.string(),
 });
 export type StackInfo = z.infer<typeof StackInfo>;
 
@@ -24,7 +26,9 @@ export const defaultDataDir = (): string => path.resolve(envDataDir() ?? '.qualt
 const file = (dataDir: string): string => path.join(dataDir, 'stack.json');
 
 export function writeStackInfo(dataDir: string, info: StackInfo): void {
-  writeFileSync(file(dataDir), `${JSON.stringify(info, null, 2)}\n`);
+  const tmp = `${file(dataDir)}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file(dataDir));
 }
 
 export function removeStackInfo(dataDir: string): void {
@@ -54,6 +58,6 @@ export function readStackInfo(located: Located = locateDataDir()): StackInfo {
 export function connectToStack(info: StackInfo): Adapters {
   return createAdapters(
     { tableName: info.tableName, bucketName: info.bucketName },
-    { region: info.region, dynamodbEndpoint: info.dynamodbEndpoint, s3Endpoint: info.s3Endpoint, credentials: { ...LOCAL_CREDENTIALS } },
+    { region: info.region, dynamodbEndpoint: info.dynamodbEndpoint, s3Endpoint: info.s3Endpoint, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } },
   );
 }

@@ -1,6 +1,7 @@
 // AWS SDK clients for the adapters. Endpoints come from the standard variables
 // (AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_SQS) or explicit options, so the
 // same handler code talks to AWS or to DynamoDB Local + s3rver.
+import { randomBytes } from 'node:crypto';
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -8,7 +9,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 
 export interface ClientOptions {
   region?: string;
-  /** Fixed credentials (the local stack: s3rver accepts only S3RVER/S3RVER); default: the SDK's chain. */
+  /** Fixed credentials (the local stack's per-start key pair); default: the SDK's chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   dynamodbEndpoint?: string;
   s3Endpoint?: string;
@@ -73,5 +74,7 @@ export function sqsClient(o: ClientOptions = {}): SQSClient {
   return client;
 }
 
-/** s3rver's only accepted key pair; DynamoDB Local takes any. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+/** A fresh random key pair: the local stack's services accept only the one made at their start. */
+export function newLocalCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId: `QTLOCAL${randomBytes(10).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(30).toString('base64url') };
+}

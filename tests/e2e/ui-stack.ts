@@ -49,6 +49,7 @@ export async function startUiStack(): Promise<UiStack> {
       deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
       stateDir,
     });
+    stack.allowOrigins([http.url]);
     const apiUrl = `${http.url}/api`;
     const api = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${apiUrl}${path}`, {

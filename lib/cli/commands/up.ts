@@ -50,6 +50,8 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
     stateDir: dataDir,
   });
+  // The UI uploads straight to presigned S3 URLs from its own origin, and only from there.
+  stack.allowOrigins([http.url, http.url.replace('127.0.0.1', 'localhost')]);
   writeStackInfo(dataDir, {
     pid: process.pid,
     apiUrl: http.url,
@@ -59,6 +61,7 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     tableName: stack.tableName,
     bucketName: stack.bucketName,
     startedAt: new Date().toISOString(),
+    ...stack.credentials,
   });
   // So `qualtag status`, `ingest`, `review` … find this stack from any folder.
   registerRunning({ pid: process.pid, dataDir, apiUrl: http.url, startedAt: new Date().toISOString() });

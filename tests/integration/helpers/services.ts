@@ -15,12 +15,12 @@ export interface TestServices {
 }
 
 /** Sets the endpoint variables for code that builds its own clients (handlers), and returns the endpoints. */
-export function testEndpoints(): { dynamodbEndpoint: string; s3Endpoint: string; region: string } {
+export function testEndpoints(): { dynamodbEndpoint: string; s3Endpoint: string; region: string; accessKeyId: string; secretAccessKey: string } {
   const services = inject('qualtagServices');
   Object.assign(process.env, {
     AWS_REGION: services.region,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: services.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: services.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: services.dynamodbEndpoint,
     AWS_ENDPOINT_URL_S3: services.s3Endpoint,
   });
