@@ -17,6 +17,9 @@ import type {
   DocumentSummary,
   ErrorBody,
   ExportFormat,
+  ImportedDocument,
+  ImportStarted,
+  ImportUpload,
   Page,
   Project,
   ProjectDetail,
@@ -169,6 +172,23 @@ export class ApiClient {
   async exportFile(projectId: string, format: ExportFormat, query: Query = {}): Promise<Uint8Array> {
     const res = await this.request('GET', ApiClient.p(projectId, `/exports/${format}`), { query });
     return new Uint8Array(await res.arrayBuffer());
+  }
+
+  documentStatus(projectId: string, documentId: string): Promise<{ id: string; name: string; status: string; reason?: string | null; updatedAt: string }> {
+    return this.json('GET', ApiClient.p(projectId, `/documents/${encodeURIComponent(documentId)}/status`));
+  }
+
+  /** A presigned PUT for a .qdpx to import (see contract.ts: createImport / startImport / applyImport). */
+  createImport(projectId: string, fileName: string): Promise<ImportUpload> {
+    return this.json('POST', ApiClient.p(projectId, '/imports'), { body: { fileName } });
+  }
+
+  startImport(projectId: string, importId: string, fileName: string): Promise<ImportStarted> {
+    return this.json('POST', ApiClient.p(projectId, `/imports/${encodeURIComponent(importId)}`), { body: { fileName } });
+  }
+
+  applyImport(projectId: string, importId: string, documentId: string): Promise<ImportedDocument> {
+    return this.json('POST', ApiClient.p(projectId, `/imports/${encodeURIComponent(importId)}/documents/${encodeURIComponent(documentId)}`));
   }
 
   /** Every page of a paginated call (up to `max` items). */

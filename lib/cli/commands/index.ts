@@ -17,4 +17,5 @@ export const commandModules: Record<string, () => Promise<RegisterCommand>> = {
   review: async () => (await import('./review.js')).registerReview,
   report: async () => (await import('./report.js')).registerReport,
   export: async () => (await import('./export.js')).registerExport,
+  import: async () => (await import('./import.js')).registerImport,
 };
