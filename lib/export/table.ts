@@ -3,6 +3,7 @@
 // write-excel-file (on fflate, which the .qdpx export uses too) keeps the api bundle small; exceljs cost ~0.9 MB.
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { CodedSegment } from '../api/contract.js';
+import { evidenceLine } from '../review/evidence.js';
 import { csvField, escapeCell } from './escape.js';
 
 type Cell = string | number | null;
@@ -28,11 +29,13 @@ const columns: Column[] = [
   { header: 'status', width: 10, value: (r) => r.coding.status },
   { header: 'origin', width: 8, value: (r) => r.coding.origin },
   { header: 'score', width: 7, value: (r) => r.coding.score },
+  // Calibrated chance that a reviewer accepts the proposal (empty for human codings and older proposals).
+  { header: 'confidence', width: 11, value: (r) => r.coding.confidence ?? null },
   { header: 'start', width: 8, value: (r) => r.start },
   { header: 'end', width: 8, value: (r) => r.end },
   { header: 'text', width: 80, value: (r) => r.text },
-  // A span is quoted with the rule that found it; classifier evidence has no span, only its note.
-  { header: 'evidence', width: 30, value: (r) => r.coding.evidence.map((e) => (e.end > e.start ? `${r.segment.text.slice(e.start, e.end)} [${e.rule}]` : `[${e.rule}]`)).join('; ') },
+  // A rule match is quoted with its rule, the learned ranker's words once each, the nearest example as a quote.
+  { header: 'evidence', width: 30, value: (r) => evidenceLine(r.segment.text, r.coding.evidence) },
   { header: 'decided_by', width: 14, value: (r) => r.coding.decidedBy },
   { header: 'decided_at', width: 22, value: (r) => r.coding.decidedAt },
   { header: 'codebook_version', width: 16, value: (r) => r.coding.codebookVersion },

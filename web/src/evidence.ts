@@ -1,8 +1,12 @@
-// Evidence comes in three kinds: spans in the segment's own text, support from its context (the
+// Evidence comes in these kinds: rule matches in the segment's own text, the words that carried the
+// learned ranker (also spans of the segment, highlighted differently), support from its context (the
 // interviewer's question before an answer), whose offsets point into that question, not the segment,
-// and a classifier trained on the project's reviewed passages (no span at all). Only the first kind may
-// be highlighted in the segment; the others are described in words.
+// a classifier trained on the project's reviewed passages and the most similar anchor example (no span
+// at all). Only spans of the segment may be highlighted there; the others are described in words.
 import type { Evidence } from '../../lib/api/contract.js';
+import { exampleText, isExampleEvidence, isLearnedEvidence } from '../../lib/review/evidence.js';
+
+export { confidencePercent, learnedWords, exampleText, isLearnedEvidence } from '../../lib/review/evidence.js';
 
 /** Evidence as the API sends it; `source` is the store's marker for context evidence (may be absent). */
 export type AnyEvidence = Evidence & { source?: string };
@@ -17,9 +21,20 @@ export function isClassifierEvidence(ev: AnyEvidence): boolean {
   return ev.source === 'classifier';
 }
 
-/** Evidence whose offsets are into the segment text (safe to highlight there). */
+/** Evidence whose offsets are into the segment text (safe to highlight there): rule matches and learned words. */
 export function ownEvidence<T extends AnyEvidence>(evidence: readonly T[]): T[] {
-  return evidence.filter((ev) => !isContextEvidence(ev) && !isClassifierEvidence(ev));
+  return evidence.filter((ev) => !isContextEvidence(ev) && !isClassifierEvidence(ev) && !isExampleEvidence(ev) && ev.end > ev.start);
+}
+
+/** Rule matches only (the learned words are listed apart). */
+export function ruleEvidence<T extends AnyEvidence>(evidence: readonly T[]): T[] {
+  return ownEvidence(evidence).filter((ev) => !isLearnedEvidence(ev));
+}
+
+/** "like this example: “…”" for the anchor example or accepted passage most like the segment; null without one. */
+export function exampleNote(evidence: readonly AnyEvidence[]): string | null {
+  const text = exampleText(evidence);
+  return text ? `like this example: “${text}”` : null;
 }
 
 /** "suggested from your reviewed passages, p = 0.41 (57 passages)", or null when no classifier proposed it. */

@@ -6,6 +6,8 @@ export interface Span {
   end: number;
   /** Identifies what the span belongs to (e.g. a code id). */
   key: string;
+  /** A word the learned ranker weighed (drawn apart from rule matches). */
+  learned?: boolean;
 }
 
 export interface Run {
@@ -13,11 +15,13 @@ export interface Run {
   end: number;
   text: string;
   keys: string[];
+  /** Every span over the run is learned evidence (no rule match, selection or coded span). */
+  learned: boolean;
 }
 
 export function toRuns(text: string, spans: readonly Span[]): Run[] {
   const clipped = spans
-    .map((s) => ({ start: Math.max(0, Math.min(s.start, text.length)), end: Math.max(0, Math.min(s.end, text.length)), key: s.key }))
+    .map((s) => ({ start: Math.max(0, Math.min(s.start, text.length)), end: Math.max(0, Math.min(s.end, text.length)), key: s.key, learned: s.learned === true }))
     .filter((s) => s.end > s.start);
   const cuts = new Set<number>([0, text.length]);
   for (const s of clipped) {
@@ -30,10 +34,11 @@ export function toRuns(text: string, spans: readonly Span[]): Run[] {
     const start = points[i]!;
     const end = points[i + 1]!;
     if (end <= start) continue;
-    const keys = [...new Set(clipped.filter((s) => s.start <= start && s.end >= end).map((s) => s.key))];
-    runs.push({ start, end, text: text.slice(start, end), keys });
+    const over = clipped.filter((s) => s.start <= start && s.end >= end);
+    const keys = [...new Set(over.map((s) => s.key))];
+    runs.push({ start, end, text: text.slice(start, end), keys, learned: over.length > 0 && over.every((s) => s.learned) });
   }
-  if (runs.length === 0) runs.push({ start: 0, end: 0, text: '', keys: [] });
+  if (runs.length === 0) runs.push({ start: 0, end: 0, text: '', keys: [], learned: false });
   return runs;
 }
 

@@ -6,7 +6,7 @@ export function markedText(text: string, spans: Span[], className = 'body'): HTM
   const el = h('div', { class: className });
   for (const run of toRuns(text, spans)) {
     if (run.keys.length === 0) el.append(document.createTextNode(run.text));
-    else el.append(h('mark', null, run.text));
+    else el.append(h('mark', run.learned ? { class: 'learned', attrs: { title: 'a word the model learned' } } : null, run.text));
   }
   return el;
 }

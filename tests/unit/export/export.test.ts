@@ -140,6 +140,23 @@ describe('CSV and XLSX of coded segments', () => {
     expect(csv).toContain('vertrouwen [vertrouw*]; [classifier: 0.41 (from 57 reviewed passages)]');
   });
 
+  it('lists learned words once and quotes the nearest example; the confidence has its own column', () => {
+    const text = 'vertrouwen, vertrouwen en de wijkagent';
+    const r = row(text);
+    r.coding.confidence = 0.82;
+    r.coding.evidence = [
+      { start: 29, end: 38, rule: 'wijkagent' },
+      { start: 0, end: 10, rule: 'learned: vertrouw', source: 'learned' },
+      { start: 12, end: 22, rule: 'learned: vertrouw', source: 'learned' },
+      { start: 0, end: 0, rule: 'example: =Ik "vertrouw" de politie', source: 'example' },
+    ];
+    const [header, line] = codedSegmentsCsv([r], names).replace('\uFEFF', '').split('\r\n');
+    const cols = header!.split(',');
+    expect(cols.slice(cols.indexOf('score'), cols.indexOf('score') + 2)).toEqual(['score', 'confidence']);
+    expect(line).toContain(',0.82,');
+    expect(line).toContain('"wijkagent [wijkagent]; learned words: vertrouwen; like example: ""=Ik ""vertrouw"" de politie"""');
+  });
+
   it('XLSX escapes formula cells and stores them as text, never formulas', async () => {
     const bytes = await codedSegmentsXlsx(rows, names);
     const wb = new ExcelJS.Workbook();

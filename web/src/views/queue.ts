@@ -11,8 +11,10 @@ import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
-import { classifierNote, contextSupport, ownEvidence } from '../evidence.js';
+import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ownEvidence } from '../evidence.js';
+import { evidenceLegend, scoreLabel } from '../proposal.js';
 import { markedText } from '../segtext.js';
+import type { Span } from '../highlight.js';
 
 type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
 const STATUSES: Status[] = ['proposed', 'accepted', 'rejected', 'all'];
@@ -80,10 +82,12 @@ export function queueView(ctx: Ctx, route: Route): View {
   function renderItem(item: QueueItem, i: number, notice?: HTMLElement): HTMLElement {
     const c = item.coding;
     const s = item.segment;
-    const spans = ownEvidence(c.evidence).map((ev) => ({ ...ev, key: c.id }));
+    const spans: Span[] = ownEvidence(c.evidence).map((ev) => ({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) }));
+    const words = learnedWords(s.text, c.evidence);
+    const example = exampleNote(c.evidence);
     const support = contextSupport(c.evidence);
     const learnt = classifierNote(c.evidence);
-    if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id, rule: '' });
+    if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
     return h(
       'article',
       {
@@ -96,13 +100,15 @@ export function queueView(ctx: Ctx, route: Route): View {
         { class: 'meta' },
         h('span', { class: 'speaker' }, codeLabel(ctx, c.code)),
         h('span', null, ctx.codebook?.categories.get(c.categoryId) ?? c.categoryId),
-        c.origin === 'rule' ? h('span', { class: 'score' }, `score ${c.score.toFixed(2)}`) : h('span', null, 'added'),
+        scoreLabel(c, true) ?? h('span', null, 'added'),
         h('span', { class: `status ${c.status}` }, c.status),
         h('span', null, item.document.name),
         s.respondent ? h('span', null, s.respondent) : null,
         h('a', { attrs: { href: formatRoute('review', item.document.id, { segment: s.id }) } }, `open #${s.index + 1}`),
       ),
       markedText(s.text, spans),
+      words.length ? h('p', { class: 'muted small support learned', attrs: { 'data-testid': 'learned-words' } }, `Words the model learned: ${words.join(', ')}`) : null,
+      example ? h('p', { class: 'muted small support example', attrs: { 'data-testid': 'example-note' } }, example[0]!.toUpperCase() + example.slice(1)) : null,
       support ? h('p', { class: 'muted small support' }, `Supported by ${support}`) : null,
       learnt ? h('p', { class: 'muted small support classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
       notice ?? null,
@@ -266,7 +272,8 @@ export function queueView(ctx: Ctx, route: Route): View {
         items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
         cursor = page.nextCursor;
       }
-      replaceChildren(msg, h('p', { class: 'muted small' }, h('span', { attrs: { 'data-testid': 'queue-count' } }), note ? ` · ${note}` : null));
+      const anyLearned = items.some((it) => it.coding.evidence.some(isLearnedEvidence));
+      replaceChildren(msg, h('p', { class: 'muted small' }, h('span', { attrs: { 'data-testid': 'queue-count' } }), note ? ` · ${note}` : null, anyLearned ? [' · ', evidenceLegend()] : null));
       const seen = new Set(Array.from(respondents.querySelectorAll('option')).map((o) => o.value));
       for (const it of items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
         seen.add(it.segment.respondent);

@@ -6,7 +6,8 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
-import { classifierNote, contextSupport, ownEvidence } from '../evidence.js';
+import { evidenceLegend, scoreLabel } from '../proposal.js';
+import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ruleEvidence, ownEvidence } from '../evidence.js';
 import { hueFor, toRuns, type Span } from '../highlight.js';
 import { pickCode } from '../picker.js';
 import { formatRoute, type Route } from '../route.js';
@@ -158,7 +159,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const spans: Span[] = [];
     for (const c of s.codings) {
       if (c.status === 'rejected') continue;
-      for (const ev of ownEvidence(c.evidence)) spans.push({ start: ev.start, end: ev.end, key: c.id });
+      for (const ev of ownEvidence(c.evidence)) spans.push({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) });
       if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
     }
     const body = h('div', { class: 'body', attrs: { 'data-testid': 'segment-text' } });
@@ -169,7 +170,10 @@ export function reviewView(ctx: Ctx, route: Route): View {
         body.append(
           h(
             'mark',
-            { class: active && run.keys.includes(active.id) ? 'focus' : undefined, attrs: { title: codes.map((c) => codeLabel(ctx, c)).join(', '), 'data-keys': run.keys.join(' ') } },
+            {
+              class: [run.learned ? 'learned' : '', active && run.keys.includes(active.id) ? 'focus' : ''].filter(Boolean).join(' ') || undefined,
+              attrs: { title: `${codes.map((c) => codeLabel(ctx, c)).join(', ')}${run.learned ? ' (a word the model learned)' : ''}`, 'data-keys': run.keys.join(' ') },
+            },
             run.text,
           ),
         );
@@ -181,7 +185,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         { class: `chip ${c.status}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
         h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' }, style: { background: `hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
         codeLabel(ctx, c.code),
-        c.origin === 'rule' ? h('span', { class: 'score' }, c.score.toFixed(2)) : h('span', { class: 'small' }, c.span ? 'span' : 'added'),
+        scoreLabel(c) ?? h('span', { class: 'small' }, c.span ? 'span' : 'added'),
         anchorBadge(c),
       ),
     );
@@ -228,7 +232,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
     const active = activeCoding();
     const proposals = ordered(s.codings).map((c) => {
-      const evidence = ownEvidence(c.evidence).map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
+      const evidence = ruleEvidence(c.evidence).map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
+      const words = learnedWords(s.text, c.evidence);
+      const example = exampleNote(c.evidence);
       const support = contextSupport(c.evidence);
       const learnt = classifierNote(c.evidence);
       const isActive = active?.id === c.id;
@@ -240,9 +246,11 @@ export function reviewView(ctx: Ctx, route: Route): View {
           'div',
           { class: 'row small muted' },
           h('span', null, ctx.codebook?.categories.get(c.categoryId) ?? c.categoryId),
-          c.origin === 'rule' ? h('span', { class: 'score' }, `score ${c.score.toFixed(2)}`) : h('span', null, c.span ? 'added to a span' : 'added'),
+          scoreLabel(c, true) ?? h('span', null, c.span ? 'added to a span' : 'added'),
         ),
         evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
+        words.length ? h('div', { class: 'evidence learned', attrs: { 'data-testid': 'learned-words' } }, 'Words the model learned: ', words.map((w, i) => [i ? ', ' : '', h('span', { class: 'learned-word' }, w)])) : null,
+        example ? h('div', { class: 'evidence example', attrs: { 'data-testid': 'example-note' } }, example[0]!.toUpperCase() + example.slice(1)) : null,
         support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
         learnt ? h('div', { class: 'evidence classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
         c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
@@ -609,7 +617,14 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
     replaceChildren(
       el,
-      h('div', { class: 'doc-head' }, h('h1', { attrs: { id: 'review-h' } }, detail.document.name), docSelect, progressText),
+      h(
+        'div',
+        { class: 'doc-head' },
+        h('h1', { attrs: { id: 'review-h' } }, detail.document.name),
+        docSelect,
+        progressText,
+        detail.segments.some((x) => x.codings.some((c) => c.evidence.some(isLearnedEvidence))) ? evidenceLegend() : null,
+      ),
       h(
         'div',
         { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
