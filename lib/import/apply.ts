@@ -107,7 +107,9 @@ export function mergeCodebook(current: Codebook | null, imported: Codebook): { c
 export function sourceFileName(name: string, kind: 'text' | 'pdf' | 'docx'): string {
   const ext = kind === 'text' ? '.txt' : `.${kind}`;
   const plain = name.replace(/[\\/\u0000-\u001f]+/g, '-').trim() || 'source';
-  return (plain.toLowerCase().endsWith(ext) ? plain : `${plain}${ext}`).slice(-200);
+  // A text source is uploaded as plain text: `x.otter.txt` would be read as an Otter transcript again.
+  const keep = plain.toLowerCase().endsWith(ext) && !(kind === 'text' && /\.otter\.txt$/i.test(plain));
+  return (keep ? plain : `${plain}${ext}`).slice(-200);
 }
 
 const toPlanNote = (n: ImportedNote): PlanNote => ({ guid: n.guid, text: n.text, ...(n.name ? { name: n.name } : {}), ...(n.user ? { user: n.user } : {}), ...(n.at ? { at: n.at } : {}) });
