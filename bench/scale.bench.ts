@@ -21,7 +21,7 @@ import { agreement, allReports, coOccurrence } from '../lib/report/reports.js';
 import { recomputedReportInput } from '../lib/report/input.js';
 import { mapLimit } from '../lib/review/reviewed-codings.js';
 import { ensureBucket, ensureTable } from '../lib/store/admin.js';
-import { rawDynamoClient, s3Client } from '../lib/store/clients.js';
+import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/clients.js';
 import { createAdapters, type Adapters } from '../lib/store/index.js';
 import { codingId, type Coding } from '../lib/store/ports.js';
 import { peakRssMb, type BenchReport, type BenchTarget } from './report.js';
@@ -99,9 +99,10 @@ const event = {} as ApiEvent;
 
 export default async function scaleBench(): Promise<BenchReport> {
   const s3Dir = await mkdtemp(path.join(tmpdir(), 'qualtag-bench-scale-'));
-  const [ddb, s3] = await Promise.all([startDynamoLocal({}), startS3Local({ directory: s3Dir })]);
+  const credentials = newLocalCredentials();
+  const [ddb, s3] = await Promise.all([startDynamoLocal({ credentials }), startS3Local({ directory: s3Dir, credentials })]);
   const clients = { region: 'eu-west-1', dynamodbEndpoint: ddb.endpoint, s3Endpoint: s3.endpoint };
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'S3RVER', AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER' });
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey });
   const settings = { tableName: 'qualtag-bench-scale', bucketName: 'qualtag-bench-scale' };
   await Promise.all([ensureTable(rawDynamoClient(clients), settings.tableName), ensureBucket(s3Client(clients), settings.bucketName)]);
   const adapters = createAdapters(settings, clients);
