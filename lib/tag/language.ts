@@ -49,8 +49,8 @@ export function stem(folded: string, lang: Language): string {
 
 /**
  * Extra keys for Dutch word forms the Snowball stemmer leaves apart: nominalisations in -ing and
- * -atie (borging ~ borgen, evaluatie ~ evalueren) and participles (geborgd ~ borgen, vertrouwd ~
- * vertrouwen). Text words and rule words both get them, so either form matches the other.
+ * -atie (borging ~ borgen, evaluatie ~ evalueren), participles (geborgd ~ borgen, vertrouwd ~
+ * vertrouwen) and present participles (lerende ~ leren). Text words and rule words both get them, so either form matches the other.
  */
 export function variantStems(folded: string, lang: Language): string[] {
   if (lang !== 'nl' || folded.length < 6) return [];
@@ -62,6 +62,9 @@ export function variantStems(folded: string, lang: Language): string[] {
   };
   if (folded.endsWith('ingen')) push(folded.slice(0, -5));
   else if (folded.endsWith('ing')) push(folded.slice(0, -3));
+  // Present participles: lerende ~ leren, volgend ~ volgen.
+  if (folded.endsWith('ende')) push(`${folded.slice(0, -4)}en`);
+  else if (folded.endsWith('end')) push(`${folded.slice(0, -3)}en`);
   if (folded.endsWith('aties')) push(`${folded.slice(0, -5)}eren`);
   else if (folded.endsWith('atie')) push(`${folded.slice(0, -4)}eren`);
   // Participles: ge...d/t (geborgd, gerealiseerd) and verb stems + d/t (vertrouwd, verbeterd).

@@ -11,9 +11,11 @@ import { codebookVersion } from '../codebook/build.js';
 import { parseRule } from '../codebook/rules.js';
 import type { Code, Codebook, Language } from '../model.js';
 import { compileTagger } from './index.js';
-import { canonicalStem, isStopword, stem } from './language.js';
+import { stripCitations } from './citations.js';
+import { canonicalStem, stem } from './language.js';
 import { Matcher } from './matcher.js';
 import { tokenize } from './normalize.js';
+import { isCompoundSplit, isRuleStopword } from './words.js';
 
 /** One reviewed segment: the codes a reviewer accepted or added, and those they rejected. */
 export interface ReviewedExample {
@@ -123,7 +125,7 @@ function mergeExamples(examples: readonly ReviewedExample[]): ReviewedExample[] 
   return [...byId.values()].map((m) => ({ id: m.id, text: m.text, accepted: [...m.accepted], rejected: [...m.rejected].filter((c) => !m.accepted.has(c)) }));
 }
 
-const isContent = (folded: string, lang: Language): boolean => folded.length >= LEARN_PARAMS.minWord && !isStopword(folded, lang) && !/^\d/.test(folded);
+const isContent = (folded: string, lang: Language): boolean => folded.length >= LEARN_PARAMS.minWord && !isRuleStopword(folded, lang) && !/\d/.test(folded);
 
 /** Rule words must parse as plain words: letters and digits only (folded forms always are). */
 const plainWord = (w: string): boolean => /^[\p{L}\p{N}]+$/u.test(w);
@@ -137,11 +139,13 @@ function candidatesOf(segments: readonly ReviewedExample[], lang: Language): Map
     c.surfaces.set(surface, (c.surfaces.get(surface) ?? 0) + 1);
     c.segments.add(seg);
   };
-  const words = segments.map((s) => tokenize(s.text));
+  // Candidates come from the text without literature references: no author names or years as terms.
+  const texts = segments.map((s) => stripCitations(s.text));
+  const words = texts.map((t) => tokenize(t));
   // Parts of closed compounds are offered when they occur as words of their own somewhere.
   const vocabulary = new Set(words.flatMap((ws) => ws.map((w) => w.folded).filter((w) => isContent(w, lang))));
   words.forEach((ws, seg) => {
-    const text = segments[seg]!.text;
+    const text = texts[seg]!;
     ws.forEach((w, i) => {
       const f = w.folded;
       if (!isContent(f, lang) || !plainWord(f)) return;
@@ -152,6 +156,8 @@ function candidatesOf(segments: readonly ReviewedExample[], lang: Language): Map
         const min = LEARN_PARAMS.minPart;
         for (let k = min; k <= f.length - min; k++) {
           const head = f.slice(k);
+          // Only where the word really splits (both sides Dutch words): no substrings such as `ling` of "taakstelling".
+          if (!isCompoundSplit(f.slice(0, k), head)) continue;
           if (vocabulary.has(head) && isContent(head, lang)) add(`t:${canonicalStem(head, lang)}`, 'term', head, seg);
           let modifier = f.slice(0, k);
           if (!vocabulary.has(modifier) && /[se]$/.test(modifier) && modifier.length > min) modifier = modifier.slice(0, -1);

@@ -6,6 +6,7 @@ import type { Evidence, Language } from '../model.js';
 import { parseRule, ruleLeaves, type RuleNode } from '../codebook/rules.js';
 import { stem, variantStems } from './language.js';
 import { fold, foldedWords, forEachWord } from './normalize.js';
+import { isCompoundSplit } from './words.js';
 
 interface TrieNode {
   leaves: number[];
@@ -175,14 +176,17 @@ export class Matcher {
       if (this.prefixes.has(p)) keys.push(`*${p}`);
     }
     if (this.lang === 'nl' && folded.length >= MIN_PART + MIN_HEAD) {
+      // A part of a closed compound counts only where the word really splits there (both sides Dutch
+      // words, words.ts), never as a substring: not `bel` in "belangrijke" nor `ling` in "taakstelling".
       for (let i = MIN_PART; i <= folded.length - MIN_HEAD; i++) {
-        const head = stem(folded.slice(i), this.lang);
-        if (this.vocabulary.has(head) && !keys.includes(head)) keys.push(head);
+        const rest = folded.slice(i);
+        const head = stem(rest, this.lang);
         let modifier = folded.slice(0, i);
-        if (this.vocabulary.has(modifier) && !keys.includes(modifier)) keys.push(modifier);
+        const plain = modifier;
         if (/[se]$/.test(modifier) && modifier.length > MIN_PART) modifier = modifier.slice(0, -1);
         const ms = stem(modifier, this.lang);
-        if (this.vocabulary.has(ms) && !keys.includes(ms)) keys.push(ms);
+        const hits = [head, plain, ms].filter((k) => this.vocabulary.has(k) && !keys.includes(k));
+        if (hits.length && isCompoundSplit(plain, rest)) for (const k of hits) if (!keys.includes(k)) keys.push(k);
       }
     }
     if (this.analysed.size > 100_000) this.analysed.clear();

