@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFile } from 'node:fs/promises';
 import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
 import { ESM_REQUIRE_BANNER, FUNCTION_EXTERNALS } from '../infra/constructs/qualtag-function.js';
+import { API_NODE_MODULES } from '../infra/constructs/api.js';
 import { INGEST_NODE_MODULES, TAGGER_NODE_MODULES } from '../infra/constructs/pipeline.js';
 import type { BenchReport } from './report.js';
 
@@ -21,7 +22,7 @@ const INIT_RUNS = 5;
 const handlers: Array<{ name: string; nodeModules: string[]; target?: number }> = [
   { name: 'ingest', nodeModules: INGEST_NODE_MODULES },
   { name: 'tag', nodeModules: TAGGER_NODE_MODULES, target: TARGET_BYTES },
-  { name: 'api', nodeModules: TAGGER_NODE_MODULES, target: TARGET_BYTES },
+  { name: 'api', nodeModules: API_NODE_MODULES, target: TARGET_BYTES },
 ];
 
 /**

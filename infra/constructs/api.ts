@@ -12,6 +12,12 @@ import { TAGGER_NODE_MODULES, type Pipeline } from './pipeline.js';
 import { QualtagFunction } from './qualtag-function.js';
 import type { Storage } from './storage.js';
 
+/**
+ * Installed next to the API bundle: the .qdpx import validates with xmllint compiled to WebAssembly (its .wasm
+ * file is loaded at run time), and the tagger reads the Dutch word list from its package the same way.
+ */
+export const API_NODE_MODULES = ['xmllint-wasm', ...TAGGER_NODE_MODULES];
+
 export interface ApiProps {
   readonly stage: string;
   readonly storage: Storage;
@@ -115,7 +121,6 @@ export class Api extends Construct {
       description: 'qualtag HTTP API: review queue, decisions, queries, reports, exports and upload URLs',
       timeout: Duration.seconds(29),
       memorySize: 1024,
-      nodeModules: TAGGER_NODE_MODULES,
       logRetention: props.logRetention,
       removalPolicy: props.removalPolicy,
       environment: {
@@ -125,8 +130,7 @@ export class Api extends Construct {
         [envNames.userPoolId]: this.userPool.userPoolId,
         [envNames.userPoolClientId]: this.userPoolClient.userPoolClientId,
       },
-      // The .qdpx import validates with xmllint compiled to WebAssembly: its .wasm file is loaded at run time, beside the bundle.
-      nodeModules: ['xmllint-wasm'],
+      nodeModules: API_NODE_MODULES,
     });
     const role = this.apiFunction.functionRole;
     grantTable(role, storage.table, storage.indexNames, 'readwrite');
