@@ -13,7 +13,7 @@ import { INGEST_NODE_MODULES, TAGGER_NODE_MODULES } from '../infra/constructs/pi
 import type { BenchReport } from './report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// Inside the repository so the external @aws-sdk/* and pdf-parse resolve from node_modules, as the Lambda runtime would.
+// Inside the repository so the external @aws-sdk/* and pdfjs-dist resolve from node_modules, as the Lambda runtime would.
 const outDir = path.join(root, 'node_modules/.cache/qualtag-bundle-bench');
 const MB = 1024 * 1024;
 const TARGET_BYTES = 1 * MB;

@@ -1,4 +1,4 @@
-// Extraction speed on the corpus PDFs: qualtag (pdf-parse/pdf.js + layout) against poppler's pdftotext
+// Extraction speed on the corpus PDFs: qualtag (pdf.js + layout) against poppler's pdftotext
 // in the same run, in pages per second, plus peak memory; and segmentation speed on the transcripts.
 // Skips with a note when ../shared is absent. Targets are informational.
 import { spawnSync } from 'node:child_process';

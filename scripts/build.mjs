@@ -4,7 +4,7 @@
 //                                          per command so each command loads only its own modules
 //                                          (run by `npm ci`/`npm install` through `prepare`, and by `npm start`)
 //   node scripts/build.mjs worker <file>   the extraction worker as one file, for the ingest Lambda bundle
-//                                          (its packages bundled, pdf-parse left to the Lambda's node_modules)
+//                                          (its packages bundled, pdfjs-dist left to the Lambda's node_modules)
 // Packages stay in node_modules for the CLI: the cost was never resolving them but compiling TypeScript at
 // every start. Without esbuild (a production install) the CLI keeps running the sources through tsx.
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -94,7 +94,7 @@ export async function buildWorker(outfile) {
     target: 'node22',
     minify: true,
     mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*', 'pdf-parse'],
+    external: ['@aws-sdk/*', 'pdfjs-dist'],
     banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });

@@ -21,8 +21,8 @@ export interface PipelineProps {
   readonly tagMaxConcurrency?: number;
 }
 
-/** pdf-parse 2 needs its native canvas polyfill at load, which esbuild cannot bundle: installed next to the ingest bundle. */
-export const INGEST_NODE_MODULES = ['pdf-parse'];
+/** pdf.js loads its worker module from its own folder at run time, which a bundle cannot hold: installed next to the ingest bundle. */
+export const INGEST_NODE_MODULES = ['pdfjs-dist'];
 
 /** SQS messages per ingest invocation. */
 export const INGEST_BATCH_SIZE = 5;

@@ -57,7 +57,7 @@ export class QualtagFunction extends nodejs.NodejsFunction {
       handler: 'handler',
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
-      // x86_64 because the pdf-parse native canvas binary installed next to the ingest bundle is x86_64.
+      // x86_64, the architecture the bundles are tested on (no native binary is installed any more).
       architecture: lambda.Architecture.X86_64,
       timeout: props.timeout,
       memorySize: props.memorySize,
@@ -100,7 +100,7 @@ export class QualtagFunction extends nodejs.NodejsFunction {
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Pinned to nodejs22.x on purpose: the handlers, Powertools 2.x and pdf-parse 2.4.5 (engines >=22.3) are built ' +
+        'Pinned to nodejs22.x on purpose: the handlers, Powertools 2.x and pdf.js 5.4 (pdfjs-dist, engines >=20.19) are built ' +
         'and tested for Node 22; nodejs24.x changes handler semantics (no callback handlers) and is adopted deliberately, not by default.',
     });
     // Tracing.ACTIVE adds the X-Ray statement to this role's default policy. The infra tests check that it is

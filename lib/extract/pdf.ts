@@ -1,32 +1,17 @@
-// PDF → text with pdf-parse v2 (pdf.js). We read the text items with their positions page by page
-// (pdf-parse's getText() keeps no positions, and paragraph breaks are only visible as vertical gaps),
-// then lay them out with pdf-layout.ts.
-import { PDFParse } from 'pdf-parse';
+// PDF → text with pdf.js (pdfjs-dist, loaded by pdfjs.ts). We read the text items with their positions
+// page by page (paragraph breaks are only visible as vertical gaps), then lay them out with pdf-layout.ts.
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
 import { PDF_MAGIC } from './magic.js';
 import { itemsToLines, layoutPages, type PdfLine, type PdfTextItem } from './pdf-layout.js';
-
-/** The part of pdf.js's document proxy we use. */
-interface PdfDocument {
-  numPages: number;
-  getPage(n: number): Promise<{ getTextContent(): Promise<{ items: unknown[] }>; cleanup(): unknown }>;
-}
-
-// pdf-parse exposes the loaded pdf.js document only through its (TypeScript-private) load(); this narrow
-// view keeps that dependency in one place. tests/unit/extract/pdf.test.ts fails if a pdf-parse update changes it.
-function loadDocument(parser: PDFParse): Promise<PdfDocument> {
-  const load = (parser as unknown as { load?: () => Promise<PdfDocument> }).load;
-  if (typeof load !== 'function') throw new Error('pdf-parse no longer exposes load(); update lib/extract/pdf.ts');
-  return load.call(parser);
-}
+import { loadPdfjs } from './pdfjs.js';
 
 function isTextItem(item: unknown): item is PdfTextItem {
   return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
 }
 
 function errorName(e: unknown): string {
-  return e instanceof Error ? e.name : '';
+  return e instanceof Error ? e.name : typeof e === 'object' && e !== null && 'name' in e ? String((e as { name: unknown }).name) : '';
 }
 
 export interface PdfLimits {
@@ -41,13 +26,15 @@ export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLi
   if (!head.includes(PDF_MAGIC)) {
     throw new QualtagError('CORRUPT_FILE', 'this is not a PDF (it has no %PDF header)', 'Check that you chose the right file, or export the document to PDF again', where);
   }
-  // pdf.js may transfer (detach) the buffer it is given: hand it a copy.
-  const parser = new PDFParse({ data: bytes.slice() });
-  limits.onAbort(() => void parser.destroy().catch(() => undefined));
+  const pdfjs = await loadPdfjs();
+  // pdf.js may transfer (detach) the buffer it is given: hand it a copy. Errors only (no warnings on stderr);
+  // no eval (fonts are not rendered) and no font faces.
+  const task = pdfjs.getDocument({ data: bytes.slice(), verbosity: pdfjs.VerbosityLevel.ERRORS, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
+  limits.onAbort(() => void task.destroy().catch(() => undefined));
   try {
-    let doc: PdfDocument;
+    let doc: Awaited<typeof task.promise>;
     try {
-      doc = await loadDocument(parser);
+      doc = await task.promise;
     } catch (e) {
       if (errorName(e) === 'PasswordException') {
         throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
@@ -83,6 +70,6 @@ export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLi
     }
     return { text: layout.text, format: 'pdf', blocks: layout.blocks, pages: doc.numPages, kind: layout.transcript ? 'transcript' : 'document' };
   } finally {
-    await parser.destroy().catch(() => undefined);
+    await task.destroy().catch(() => undefined);
   }
 }

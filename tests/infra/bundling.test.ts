@@ -36,18 +36,19 @@ describe('bundling the real handlers', () => {
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
   });
 
-  it('installs pdf-parse next to the ingest bundle instead of bundling it', () => {
+  it('installs pdf.js (pdfjs-dist) next to the ingest bundle instead of bundling it', () => {
     const dir = assetDirOf('PipelineIngest');
-    expect(existsSync(path.join(dir, 'node_modules/pdf-parse/package.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'node_modules/pdfjs-dist/package.json'))).toBe(true);
+    expect(existsSync(path.join(dir, 'node_modules/pdfjs-dist/build/pdf.worker.mjs'))).toBe(true);
     const installed = readdirSync(path.join(dir, 'node_modules'));
-    expect(installed).toContain('@napi-rs');
+    expect(installed).toContain('pdfjs-dist');
     expect(statSync(path.join(dir, 'index.mjs')).size).toBeGreaterThan(0);
   });
 
-  it('bundles the extraction worker beside the ingest handler, with pdf-parse from node_modules', () => {
+  it('bundles the extraction worker beside the ingest handler, with pdf.js from node_modules', () => {
     const worker = readFileSync(path.join(assetDirOf('PipelineIngest'), 'extract-worker.mjs'), 'utf8');
     expect(worker.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-    expect(worker).toMatch(/from\s*"pdf-parse"|import\("pdf-parse"\)/);
+    expect(worker).toMatch(/from\s*"pdfjs-dist"|import\("pdfjs-dist"\)/);
     expect(existsSync(path.join(assetDirOf('PipelineTag'), 'extract-worker.mjs'))).toBe(false);
   });
 
