@@ -258,6 +258,8 @@ export const AuditEvent = z.object({
   at: z.string(),
   /** For undo: the audit event it reverted. */
   undoes: z.string().optional(),
+  /** The bulk accept this accept (or its undo) was part of. */
+  batchId: z.string().optional(),
 });
 export type AuditEvent = z.infer<typeof AuditEvent>;
 
@@ -603,6 +605,42 @@ export type DecisionResult = z.infer<typeof DecisionResult>;
 export const ConflictBody = ErrorBody.extend({ current: Coding.nullable() });
 export type ConflictBody = z.infer<typeof ConflictBody>;
 
+/**
+ * POST /projects/{projectId}/bulk-accept: accept every undecided proposal whose calibrated confidence is at
+ * least `minConfidence` (in one document, or the project's TAGGED documents), each as its own decision with
+ * an audit event carrying the batch id. `dryRun` only counts them (and estimates the precision) first.
+ */
+export const BulkAcceptBody = z.strictObject({
+  /** 0.5 .. 1 (lib/review/bulk.ts MIN_BULK_CONFIDENCE): less certain proposals are decided one by one. */
+  minConfidence: z.number().min(0.5, 'minConfidence must be at least 0.5: decide less certain proposals one by one').max(1, 'minConfidence is a fraction: at most 1'),
+  documentId: Id.optional(),
+  dryRun: z.boolean().default(false),
+});
+export type BulkAcceptBody = z.input<typeof BulkAcceptBody>;
+
+export const BulkAcceptResult = z.object({
+  /** Pass it to the undo route; null on a dry run. */
+  batchId: z.string().nullable(),
+  dryRun: z.boolean(),
+  /** Proposals accepted (or, on a dry run, that would be). */
+  count: z.number().int(),
+  /** Mean confidence of those proposals: the share a reviewer is expected to agree with; null when there are none. */
+  estimatedPrecision: z.number().nullable(),
+  minConfidence: z.number(),
+  /** Documents they are in. */
+  documents: z.number().int(),
+});
+export type BulkAcceptResult = z.infer<typeof BulkAcceptResult>;
+
+export const BulkUndoResult = z.object({
+  batchId: z.string(),
+  /** Codings set back to proposed. */
+  undone: z.number().int(),
+  /** Codings of the batch that changed since (decided again, undone, re-tagged away): left as they are now. */
+  changed: z.array(z.object({ codingId: z.string(), code: z.string(), documentId: z.string(), segmentIndex: z.number().int(), current: Coding.nullable() })),
+});
+export type BulkUndoResult = z.infer<typeof BulkUndoResult>;
+
 export const QueryStatus = z.enum(['accepted', 'proposed', 'rejected', 'all']);
 export type QueryStatus = z.infer<typeof QueryStatus>;
 
@@ -806,6 +844,21 @@ export const routes = {
     auth: true,
     body: DecisionBody,
     response: DecisionResult,
+  },
+  bulkAccept: {
+    method: 'POST',
+    path: '/projects/{projectId}/bulk-accept',
+    purpose: 'Accept every undecided proposal at or above a confidence (dryRun: count them and estimate the precision first); one undo for the batch',
+    auth: true,
+    body: BulkAcceptBody,
+    response: BulkAcceptResult,
+  },
+  undoBulkAccept: {
+    method: 'POST',
+    path: '/projects/{projectId}/bulk-accept/{batchId}/undo',
+    purpose: 'Undo exactly the codings a bulk accept accepted that are still as it left them; the others are listed in `changed`; 409 when already undone',
+    auth: true,
+    response: BulkUndoResult,
   },
   audit: { method: 'GET', path: '/projects/{projectId}/audit', purpose: 'Audit trail of decisions, newest first', auth: true, query: AuditQuery, response: AuditPage },
   codings: {

@@ -23,12 +23,13 @@ import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
-import { parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
+import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
+import { codingId, parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
 import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
-import { exportContentTypes, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { exportContentTypes, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
 import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
@@ -282,6 +283,46 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       try {
         return await decideIn(project.id, userId, body);
+      } finally {
+        cache.invalidate(project.id);
+      }
+    },
+
+    bulkAccept: async ({ userId, params, body }): Promise<BulkAcceptResult> => {
+      const project = await member(params.projectId!, userId);
+      const docs = body.documentId ? [await documentIn(project.id, body.documentId)] : await all((p) => store.listDocuments(project.id, p, { status: 'TAGGED' }));
+      const base = { minConfidence: body.minConfidence, dryRun: body.dryRun };
+      if (body.dryRun) {
+        const chosen = selectForBulk((await mapLimit(docs, 4, (d) => store.listDocumentCodings(d.id))).flat(), body.minConfidence);
+        const confidences = chosen.map((c) => c.confidence ?? 0);
+        return { ...base, batchId: null, count: chosen.length, estimatedPrecision: estimatedPrecision(confidences), documents: new Set(chosen.map((c) => c.documentId)).size };
+      }
+      try {
+        const batch = await store.bulkAccept({
+          projectId: project.id,
+          batchId: newBatchId(now()),
+          userId,
+          minConfidence: body.minConfidence,
+          documentIds: docs.map((d) => d.id),
+          ...(body.documentId ? { documentId: body.documentId } : {}),
+        });
+        return { ...base, batchId: batch.id, count: batch.count, estimatedPrecision: batch.count ? batch.confidenceSum / batch.count : null, documents: batch.documents.length };
+      } finally {
+        cache.invalidate(project.id);
+      }
+    },
+
+    undoBulkAccept: async ({ userId, params }): Promise<BulkUndoResult> => {
+      const project = await member(params.projectId!, userId);
+      const batchId = params.batchId!;
+      if (!BATCH_ID.test(batchId)) throw new QualtagError('BAD_REQUEST', `"${batchId.slice(0, 40)}" is not a bulk accept id`, 'Use the batchId a bulk accept returned', 'path.batchId');
+      try {
+        const r = await store.undoBulkAccept(project.id, batchId, userId);
+        return {
+          batchId,
+          undone: r.undone,
+          changed: r.changed.map(({ ref, current }) => ({ codingId: codingId(ref), code: ref.code, documentId: ref.documentId, segmentIndex: ref.segmentIndex, current: current ? toApiCoding(current) : null })),
+        };
       } finally {
         cache.invalidate(project.id);
       }

@@ -116,5 +116,6 @@ export function toApiAudit(e: AuditEvent): ApiAuditEvent {
     by: e.userId,
     at: e.at,
     ...(e.note ? { note: e.note } : {}),
+    ...(e.batchId ? { batchId: e.batchId } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
+import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
 import type { CodingStatus, DocumentStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
@@ -28,6 +29,10 @@ import {
   type ApplyResult,
   type AuditEvent,
   type AuditQuery,
+  type BatchEntry,
+  type BulkAcceptRequest,
+  type BulkBatch,
+  type BulkUndoResult,
   type ClaimResult,
   type Coding,
   type CodingChange,
@@ -915,6 +920,224 @@ export class DynamoStore implements Store {
     });
   }
 
+  // --------------------------------------------------------------------------------------- bulk accept
+
+  async getBulkBatch(projectId: string, batchId: string): Promise<BulkBatch | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.batchKey(projectId, batchId), ConsistentRead: true }));
+    return out.Item ? batchFrom(out.Item) : null;
+  }
+
+  /**
+   * Chunk by chunk per document, under the document's write lock (writeCodings): the codings, their audit
+   * events, the document's entry list and the batch's counts change in one transaction, so the batch
+   * record always names exactly what is accepted and its undo finds every entry even after a crash.
+   */
+  async bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch> {
+    const batch: BulkBatch = {
+      projectId: req.projectId,
+      id: req.batchId,
+      userId: req.userId,
+      at: now(),
+      minConfidence: req.minConfidence,
+      ...(req.documentId ? { documentId: req.documentId } : {}),
+      state: 'applying',
+      count: 0,
+      confidenceSum: 0,
+      documents: [],
+    };
+    const { documents: _d, ...stored } = batch;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.batchKey(req.projectId, req.batchId), type: 'batch', ...stored }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    try {
+      for (const documentId of req.documentIds) {
+        for (;;) {
+          const entries = await this.writeCodings(documentId, () => this.bulkAcceptChunk(batch, documentId));
+          if (entries.length === 0) break;
+        }
+      }
+    } catch (e) {
+      // What was accepted stays accepted and recorded; the caller learns how to undo it.
+      const sofar = await this.getBulkBatch(req.projectId, req.batchId);
+      throw new QualtagError(
+        'CONFLICT',
+        `the bulk accept stopped after ${sofar?.count ?? 0} proposals (${e instanceof Error ? e.message : String(e)})`,
+        `Those are accepted as batch ${req.batchId}: undo them with POST /projects/${req.projectId}/bulk-accept/${req.batchId}/undo, or run the bulk accept again`,
+      );
+    }
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: K.batchKey(req.projectId, req.batchId),
+        UpdateExpression: 'SET #s = :applied',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':applied': 'applied' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return batchFrom(out.Attributes ?? {});
+  }
+
+  private async bulkAcceptChunk(batch: BulkBatch, documentId: string): Promise<CodingWritePlan<BatchEntry[]>> {
+    const items = await this.codingItems(documentId);
+    const bySk = new Map(items.map((it) => [String(it.SK), it]));
+    const chosen = selectForBulk(items.map((it) => strip<Coding>(it)), batch.minConfidence).slice(0, BULK_CHUNK);
+    if (chosen.length === 0) return { actions: [], before: [], after: [], result: [] };
+    const at = now();
+    const actions: TransactItem[] = [];
+    const events: AuditEvent[] = [];
+    const entries: BatchEntry[] = [];
+    const changed = new Map<string, Coding>();
+    for (const c of chosen) {
+      const item = bySk.get(K.codingKey(c).SK)!;
+      const { outcome, entry, decision } = acceptInBatch(c, (item.undoStack as CodingSnapshot[] | undefined) ?? [], batch, at);
+      const after = outcome.after!;
+      actions.push({ Put: { TableName: this.tableName, Item: this.codingItem(after, outcome.undoStack), ...versionIs(c.version) } });
+      const event = this.decisionEvent(decision, c, after, at, batch.id);
+      actions.push(this.auditPut(event));
+      events.push(event);
+      entries.push(entry);
+      changed.set(K.codingKey(c).SK, after);
+    }
+    actions.push(this.batchEntriesAppend(batch, documentId, entries));
+    actions.push({
+      Update: {
+        TableName: this.tableName,
+        Key: K.batchKey(batch.projectId, batch.id),
+        UpdateExpression: 'ADD #n :n, confidenceSum :sum, documents :doc',
+        ConditionExpression: '#s = :applying',
+        ExpressionAttributeNames: { '#n': 'count', '#s': 'state' },
+        ExpressionAttributeValues: { ':n': entries.length, ':sum': entries.reduce((s, e) => s + e.confidence, 0), ':doc': new Set([documentId]), ':applying': 'applying' },
+      },
+    });
+    return { ...this.touchedPositions(items, changed), actions, events: events.map(trailEntry), result: entries };
+  }
+
+  private batchEntriesAppend(batch: BulkBatch, documentId: string, entries: BatchEntry[]): TransactItem {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: K.batchEntriesKey(documentId, batch.id),
+        UpdateExpression: 'SET entries = list_append(if_not_exists(entries, :empty), :new), #t = :type, projectId = :p, batchId = :b',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':empty': [], ':new': entries, ':type': 'batch-entries', ':p': batch.projectId, ':b': batch.id },
+      },
+    };
+  }
+
+  /** Every stored coding at the segment positions `changed` touches, before and after (for the aggregate); null deletes. */
+  private touchedPositions(items: readonly Item[], changed: Map<string, Coding | null>): { before: Coding[]; after: Coding[] } {
+    const positions = new Set([...changed.keys()].map((sk) => sk.split('#')[1]));
+    const before = items.filter((it) => positions.has(String(it.SK).split('#')[1])).map((it) => strip<Coding>(it));
+    const after = new Map(before.map((c) => [K.codingKey(c).SK, c]));
+    for (const [sk, c] of changed) {
+      if (c) after.set(sk, c);
+      else after.delete(sk);
+    }
+    return { before, after: [...after.values()] };
+  }
+
+  private decisionEvent(d: Decision, current: Coding, after: Coding | null, at: string, batchId?: string): AuditEvent {
+    return {
+      projectId: d.projectId,
+      documentId: d.documentId,
+      segmentIndex: d.segmentIndex,
+      segmentId: current.segmentId,
+      code: d.code,
+      id: randomUUID(),
+      action: d.action,
+      userId: d.userId,
+      at,
+      before: snapshot(current),
+      after: snapshot(after),
+      ...(d.note ? { note: d.note } : {}),
+      ...(batchId ? { batchId } : {}),
+    };
+  }
+
+  async undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult> {
+    const batch = await this.getBulkBatch(projectId, batchId);
+    if (!batch) throw notFound(`bulk accept ${batchId} in project "${projectId}"`, 'Use the batchId a bulk accept returned');
+    if (batch.state === 'undone') {
+      throw new QualtagError('CONFLICT', `bulk accept ${batchId} was already undone (${batch.undoneAt ?? ''} by ${batch.undoneBy ?? '?'})`, 'Undo single codings in the review view instead');
+    }
+    const at = now();
+    let claimed: BulkBatch;
+    try {
+      // Claimed first, so two undos of one batch cannot both run, and an apply still running stops at its
+      // next chunk (its condition is state = applying): the documents read here are then final.
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: K.batchKey(projectId, batchId),
+          UpdateExpression: 'SET #s = :undone, undoneAt = :at, undoneBy = :by',
+          ConditionExpression: '#s = :seen',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':undone': 'undone', ':at': at, ':by': userId, ':seen': batch.state },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      claimed = batchFrom(out.Attributes ?? {});
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw new QualtagError('CONFLICT', `bulk accept ${batchId} is being undone or changed right now`, 'Reload and look at the batch again');
+      throw e;
+    }
+    let undone = 0;
+    const changed: BulkUndoResult['changed'] = [];
+    for (const documentId of claimed.documents) {
+      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.batchEntriesKey(documentId, batchId), ConsistentRead: true }));
+      const entries = (out.Item?.entries as BatchEntry[] | undefined) ?? [];
+      for (let i = 0; i < entries.length; i += BULK_CHUNK) {
+        const chunk = entries.slice(i, i + BULK_CHUNK);
+        const r = await this.writeCodings(documentId, () => this.bulkUndoChunk(batch, documentId, chunk, userId));
+        undone += r.undone;
+        changed.push(...r.changed);
+      }
+    }
+    const final = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: K.batchKey(projectId, batchId),
+        UpdateExpression: 'SET undone = :u, changedSince = :c',
+        ExpressionAttributeValues: { ':u': undone, ':c': changed.length },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { batch: batchFrom(final.Attributes ?? {}), undone, changed };
+  }
+
+  private async bulkUndoChunk(batch: BulkBatch, documentId: string, chunk: BatchEntry[], userId: string): Promise<CodingWritePlan<{ undone: number; changed: BulkUndoResult['changed'] }>> {
+    const items = await this.codingItems(documentId);
+    const bySk = new Map(items.map((it) => [String(it.SK), it]));
+    const at = now();
+    const actions: TransactItem[] = [];
+    const events: AuditEvent[] = [];
+    const changedSince: BulkUndoResult['changed'] = [];
+    const written = new Map<string, Coding | null>();
+    for (const entry of chunk) {
+      const sk = K.codingKey(entry).SK;
+      const item = bySk.get(sk);
+      const current = item ? strip<Coding>(item) : null;
+      const r = undoEntry(entry, current, (item?.undoStack as CodingSnapshot[] | undefined) ?? [], batch, userId, at);
+      const ref = { documentId: entry.documentId, segmentIndex: entry.segmentIndex, code: entry.code };
+      if (r.kind === 'changed') {
+        changedSince.push({ ref, current: r.current });
+        continue;
+      }
+      const after = r.outcome.after;
+      actions.push(
+        after
+          ? { Put: { TableName: this.tableName, Item: this.codingItem(after, r.outcome.undoStack), ...versionIs(entry.version) } }
+          : { Delete: { TableName: this.tableName, Key: K.codingKey(ref), ...versionIs(entry.version) } },
+      );
+      const event = this.decisionEvent(r.decision, r.current, after, at, batch.id);
+      actions.push(this.auditPut(event));
+      events.push(event);
+      written.set(sk, after);
+    }
+    const result = { undone: written.size, changed: changedSince };
+    if (actions.length === 0) return { actions, before: [], after: [], result };
+    return { ...this.touchedPositions(items, written), actions, events: events.map(trailEntry), result };
+  }
+
   // ------------------------------------------------------------------------------------------- queries
 
   async reviewQueue(q: ReviewQueueQuery): Promise<Page<Coding>> {
@@ -993,6 +1216,14 @@ export class DynamoStore implements Store {
     const out = await queryPage(this.db, spec, q);
     return { items: out.items.map((i) => strip<AuditEvent>(i)), cursor: out.cursor };
   }
+}
+
+const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+
+/** A stored batch record as the domain sees it (the documents set becomes a sorted list). */
+function batchFrom(item: Item): BulkBatch {
+  const b = strip<BulkBatch & { documents?: Set<string> | string[] }>(item);
+  return { ...b, count: Number(b.count ?? 0), confidenceSum: Number(b.confidenceSum ?? 0), documents: [...(b.documents ?? [])].sort() };
 }
 
 function changeRef(c: CodingChange): CodingRef {

@@ -11,6 +11,8 @@
 //   coding           DOC#<did>           CODING#<pos>#<code>     queue + queueByScore (only while proposed),
 //                                                                byCode, byCategory, byRespondent
 //   audit event      AUDIT#<pid>         <at>#<eventId>          lists: P#<pid>#AUDIT#<did> / <at>#<eventId>
+//   bulk accept      PROJECT#<pid>       BATCH#<batchId>         (lib/review/bulk.ts: state, counts, documents)
+//   its entries      DOC#<did>           BATCH#<batchId>         the codings it accepted in that document
 //
 // A document's items share one partition, so a document (meta, segments, codings) reads in one query.
 // Positions are zero-padded so string order is segment order.
@@ -109,6 +111,9 @@ export const byRespondentPK = (projectId: string, respondent: string): string =>
 export const statusPrefix = (status: CodingStatus): string => `${status}#`;
 /** Sort-key prefix selecting one document in the queue index. */
 export const queueDocumentPrefix = (documentId: string): string => `${documentId}#`;
+
+export const batchKey = (projectId: string, batchId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: `BATCH#${batchId}` });
+export const batchEntriesKey = (documentId: string, batchId: string): Key => ({ PK: `DOC#${documentId}`, SK: `BATCH#${batchId}` });
 
 export const auditKey = (projectId: string, at: string, eventId: string): Key => ({ PK: `AUDIT#${projectId}`, SK: `${at}#${eventId}` });
 export const auditLists = (projectId: string, documentId: string, at: string, eventId: string) => ({

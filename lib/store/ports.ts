@@ -273,6 +273,8 @@ export interface AuditEvent extends CodingRef {
   note?: string;
   /** For `move`, `detach`, `place` and the undo of a place: the segment position the coding left (its earlier events are keyed by it). */
   fromSegmentIndex?: number;
+  /** The bulk accept this accept (or its undo) belongs to (lib/review/bulk.ts). */
+  batchId?: string;
 }
 
 /** What deleting a document removed. */
@@ -288,6 +290,57 @@ export interface DecisionResult {
   /** The coding after the decision; null when an undo removed a human-added coding. */
   coding: Coding | null;
   event: AuditEvent;
+}
+
+// ------------------------------------------------------------------------------------------- bulk accept
+
+/** One coding a bulk accept accepted, with its version after the accept (what the batch's undo expects). */
+export interface BatchEntry extends CodingRef {
+  version: number;
+  confidence: number;
+}
+
+/** `applying` while the codings are written (the entries so far are already undoable), then `applied`, and `undone`. */
+export type BatchState = 'applying' | 'applied' | 'undone';
+
+/** The record of one bulk accept (lib/review/bulk.ts). */
+export interface BulkBatch {
+  projectId: string;
+  id: string;
+  userId: string;
+  at: string;
+  minConfidence: number;
+  /** Only this document's proposals were considered; absent: the whole project. */
+  documentId?: string;
+  state: BatchState;
+  /** Codings accepted so far and the sum of their confidences (mean = the estimated precision). */
+  count: number;
+  confidenceSum: number;
+  /** Documents holding entries of the batch. */
+  documents: string[];
+  undoneAt?: string;
+  undoneBy?: string;
+  /** After the undo: codings set back to proposed, and those left alone because they changed since. */
+  undone?: number;
+  changedSince?: number;
+}
+
+export interface BulkAcceptRequest {
+  projectId: string;
+  batchId: string;
+  userId: string;
+  minConfidence: number;
+  /** The documents whose proposals are considered (the handler lists them). */
+  documentIds: string[];
+  /** Recorded on the batch when the reviewer chose one document. */
+  documentId?: string;
+}
+
+export interface BulkUndoResult {
+  batch: BulkBatch;
+  undone: number;
+  /** Codings of the batch that changed since it accepted them (or are gone): left as they are. */
+  changed: Array<{ ref: CodingRef; current: Coding | null }>;
 }
 
 /** A decision met a coding that changed since the reviewer saw it (or does not exist / already exists). */
@@ -461,6 +514,14 @@ export interface CodingStore {
   moveCodings(batches: CodingMove[][]): Promise<ApplyResult>;
   /** Accept/reject/add/undo with an optimistic-lock check; coding + audit event in one transaction. */
   decide(decision: Decision): Promise<DecisionResult>;
+  /**
+   * Accepts every undecided proposal of these documents whose confidence reaches the threshold, each as its
+   * own decision (undo step + audit event carrying the batch id), and records the batch.
+   */
+  bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch>;
+  /** Undoes exactly the codings of the batch that are still as it left them; the others are reported. CONFLICT when already undone. */
+  undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult>;
+  getBulkBatch(projectId: string, batchId: string): Promise<BulkBatch | null>;
   /** Undecided rule proposals (the sparse review index). */
   reviewQueue(query: ReviewQueueQuery): Promise<Page<Coding>>;
   queryCodings(query: CodingQuery): Promise<Page<Coding>>;
