@@ -7,6 +7,9 @@ import type {
   ProjectMembers,
   ApplyRuleTermsBody,
   ApplyRuleTermsResult,
+  BulkAcceptBody,
+  BulkAcceptResult,
+  BulkUndoResult,
   CodebookUploadBody,
   CodebookUploadResult,
   CodebookView,
@@ -58,6 +61,9 @@ export const api = {
     q: { code?: string; category?: string; document?: string; respondent?: string; order?: 'position' | 'score'; cursor?: string; limit?: number },
   ) => request<Page<QueueItem>>('GET', `${p(projectId)}/review-queue${queryString(q)}`),
   decide: (projectId: string, body: DecisionBody) => request<DecisionResult>('POST', `${p(projectId)}/decisions`, body),
+  /** Accept every undecided proposal at or above a confidence (dryRun: only count them). */
+  bulkAccept: (projectId: string, body: BulkAcceptBody) => request<BulkAcceptResult>('POST', `${p(projectId)}/bulk-accept`, body),
+  undoBulkAccept: (projectId: string, batchId: string) => request<BulkUndoResult>('POST', `${p(projectId)}/bulk-accept/${encodeURIComponent(batchId)}/undo`),
   codings: (
     projectId: string,
     q: { code?: string; category?: string; respondent?: string; document?: string; status?: QueryStatus; cursor?: string; limit?: number },

@@ -13,6 +13,7 @@ import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
 import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ownEvidence } from '../evidence.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
+import { bulkAcceptControl } from '../bulk.js';
 import { markedText } from '../segtext.js';
 import type { Span } from '../highlight.js';
 
@@ -319,6 +320,7 @@ export function queueView(ctx: Ctx, route: Route): View {
       h('span', null, kbd('u'), ' undo'),
       h('span', null, kbd('o'), ' open in document'),
     ),
+    filters.status === 'proposed' ? bulkAcceptControl(ctx, { ...(filters.document ? { documentId: filters.document } : {}), onChange: () => void load() }) : null,
     msg,
     list,
     more,

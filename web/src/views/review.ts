@@ -7,6 +7,7 @@ import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
+import { bulkAcceptControl } from '../bulk.js';
 import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ruleEvidence, ownEvidence } from '../evidence.js';
 import { hueFor, toRuns, type Span } from '../highlight.js';
 import { pickCode } from '../picker.js';
@@ -119,6 +120,8 @@ export function reviewView(ctx: Ctx, route: Route): View {
   const conflictSlot = h('div', { attrs: { 'aria-live': 'assertive' } });
   const progressText = h('span', { class: 'muted', attrs: { 'data-testid': 'progress' } });
   const placingSlot = h('div', { attrs: { 'aria-live': 'polite' } });
+  // Made once: its Undo for the last batch survives the re-render after the batch.
+  const bulkCtl = bulkAcceptControl(ctx, { documentId, onChange: () => void reload().catch((e: unknown) => replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'))) });
   let busy = false;
   let docs: DocumentSummary[] = [];
   /** The detached coding being placed: the reader picks its segment (and optionally a span), then "Place here". */
@@ -637,6 +640,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
         h('span', null, 'select text + ', kbd('c'), ' to code a span'),
       ),
       placingSlot,
+      bulkCtl,
       h('div', { class: 'review' }, segmentsBox, side),
     );
     updateProgress();
