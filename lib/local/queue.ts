@@ -2,7 +2,7 @@
 // in flight at once, partial batch failures (only the failed messages come back), retries after a
 // backoff (the visibility timeout), and after `maxReceiveCount` deliveries the message moves to a
 // dead-letter list instead of being lost.
-import type { SqsHandler } from '../pipeline/batch.js';
+import { takeRecordError, type SqsHandler } from '../pipeline/batch.js';
 import { newMessage, sqsEvent, type QueuedMessage } from './sqs-events.js';
 
 export interface DeadLetter {
@@ -10,8 +10,13 @@ export interface DeadLetter {
   messageId: string;
   body: string;
   receiveCount: number;
+  /** Why the last delivery failed (the handler's error). */
   error: string;
   at: string;
+  /** Times the stack put it back on its queue (automatically with backoff, or by hand). */
+  redrives?: number;
+  /** When the stack will try it again by itself; absent: only by hand or at the next start. */
+  nextRetryAt?: string;
 }
 
 export interface LocalQueueOptions {
@@ -113,6 +118,7 @@ export class LocalQueue {
       error = e instanceof Error ? e.message : String(e);
     }
     for (const m of batch) {
+      const reason = takeRecordError(m.messageId);
       if (!failed.has(m.messageId)) continue;
       if (m.receiveCount >= this.opts.maxReceiveCount) {
         this.opts.onDeadLetter?.({
@@ -120,12 +126,12 @@ export class LocalQueue {
           messageId: m.messageId,
           body: m.body,
           receiveCount: m.receiveCount,
-          error,
+          error: reason ?? error,
           at: new Date().toISOString(),
         });
       } else {
         const delay = this.opts.retryDelayMs * 2 ** (m.receiveCount - 1);
-        this.waiting.push({ ...m, visibleAt: Date.now() + delay, lastError: error });
+        this.waiting.push({ ...m, visibleAt: Date.now() + delay, lastError: reason ?? error });
       }
     }
   }

@@ -1,7 +1,7 @@
 // The one-machine stack: DynamoDB Local + s3rver on 127.0.0.1, the table and bucket, and the same
 // ingest/tag handler code as on AWS, driven by in-process queues with Lambda semantics.
 // Persisted under `dataDir` (`.qualtag/` for `qualtag up`), or in memory / a temp dir when absent.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,10 @@ import { createIngestHandler, createTagHandler, type PipelineDeps, type Pipeline
 import { ensureBucket, ensureTable } from '../store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
 import { createAdapters, type BlobStore, type DynamoStore, type TagQueue } from '../store/index.js';
-import { s3Record, toS3Event } from './s3-events.js';
+import { recoverOnStart, type RecoveryReport } from './recover.js';
+import { toS3Event } from './s3-events.js';
 import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';
+import { DeadLetterList } from './dead-letters.js';
 import { LocalQueue, type DeadLetter } from './queue.js';
 import { makePrivate, startS3Local, type RunningS3Local } from './s3-local.js';
 
@@ -25,6 +27,8 @@ export interface LocalStackOptions {
   concurrency?: number;
   maxReceiveCount?: number;
   retryDelayMs?: number;
+  /** Delays of the automatic dead-letter redrives (default 30 s, 2 min, 8 min). */
+  redriveDelaysMs?: number[];
   /** Extra client settings for the handlers' adapters (request counting, injected faults). */
   clients?: Partial<ClientOptions>;
   log?: PipelineLog;
@@ -49,12 +53,16 @@ export interface LocalStack extends LocalStackEndpoints {
   /** Resolves when both queues are empty. */
   idle(): Promise<void>;
   deadLetters(): DeadLetter[];
+  /** Puts every dead letter back on its queue now; returns how many. */
+  retryDeadLetters(): number;
   /** The per-start key pair the local services accept (also in clientOptions). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Lets exactly these browser origins (the review UI) use presigned S3 URLs. */
   allowOrigins(origins: readonly string[]): void;
   /** Requests the guards refused, per service (side-door probes). */
   refused(): { s3: number; dynamodb: number };
+  /** What the start found unfinished and handed to the queues again. */
+  recovery: RecoveryReport;
   /** The DynamoDB Local JVM's process id. */
   jvmPid: number;
   stop(): Promise<void>;
@@ -62,16 +70,8 @@ export interface LocalStack extends LocalStackEndpoints {
 
 export const DEFAULT_TABLE = 'qualtag';
 export const DEFAULT_BUCKET = 'qualtag-uploads';
-const DEAD_LETTERS = 'dead-letters.jsonl';
 
-export function readDeadLetters(dataDir: string): DeadLetter[] {
-  const file = path.join(dataDir, DEAD_LETTERS);
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as DeadLetter);
-}
+export { readDeadLetters } from './dead-letters.js';
 
 export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
   const region = process.env.AWS_REGION ?? 'eu-west-1';
@@ -106,11 +106,16 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
 
   const clientOptions: ClientOptions = { ...base, ...opts.clients };
   const { store, blobs } = createAdapters({ tableName, bucketName }, clientOptions);
-  const dead: DeadLetter[] = opts.dataDir ? readDeadLetters(opts.dataDir) : [];
+  // Late-bound: the queues are created below, the list redrives into them.
+  const queues: Record<string, LocalQueue> = {};
+  const dead = new DeadLetterList({
+    ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+    ...(opts.redriveDelaysMs ? { delaysMs: opts.redriveDelaysMs } : {}),
+    redrive: (d) => queues[d.queue]?.send([d.body]),
+  });
   const onDeadLetter = (d: DeadLetter): void => {
-    dead.push(d);
+    dead.add(d);
     opts.log?.error('message moved to the dead-letter list', { queue: d.queue, body: d.body, error: d.error });
-    if (opts.dataDir) appendFileSync(path.join(opts.dataDir, DEAD_LETTERS), `${JSON.stringify(d)}\n`);
   };
   const common = {
     concurrency: opts.concurrency ?? 2,
@@ -124,6 +129,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const deps: PipelineDeps = { store, blobs, tagQueue, ...(opts.log ? { log: opts.log } : {}) };
   tagLocal = new LocalQueue({ name: 'tag', handler: createTagHandler(deps), ...common, onInvoke: (n) => opts.onInvoke?.('tag', n) });
   const ingest = new LocalQueue({ name: 'ingest', handler: createIngestHandler(deps), ...common, onInvoke: (n) => opts.onInvoke?.('ingest', n) });
+  queues.tag = tagLocal;
+  queues.ingest = ingest;
 
   // What S3 → SQS would do: one message per notification, test events and other prefixes filtered.
   s3.onEvent((raw) => {
@@ -131,8 +138,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (event) ingest.send([JSON.stringify(event)]);
   });
 
-  // Work the previous run left unfinished (queues live in memory): pick it up again.
-  await resumeUnfinished(store, bucketName, region, (b) => ingest.send(b), tagQueue);
+  dead.resumePersisted();
+  // Work the previous run left unfinished (queues live in memory): rebuild it from S3 and the documents.
+  const recovery = await recoverOnStart({ store, s3: s3Client(base), bucket: bucketName, region, sendIngest: (b) => ingest.send(b), tagQueue });
+  if (recovery.redelivered + recovery.resumedIngest + recovery.resumedTag + recovery.resumedRetag > 0) opts.log?.warn('resuming work an earlier run left unfinished', { ...recovery });
 
   let stopped = false;
   return {
@@ -153,48 +162,21 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         if (ingest.depth === 0 && tagLocal!.depth === 0) return;
       }
     },
-    deadLetters: () => [...dead],
+    deadLetters: () => dead.list(),
+    retryDeadLetters: () => dead.retry(),
     credentials,
     allowOrigins: (origins) => void (allowedOrigins = [...origins]),
     refused: () => ({ s3: s3!.stats.refused, dynamodb: ddb!.stats.refused }),
     jvmPid: ddb.pid,
+    recovery,
     async stop() {
       if (stopped) return;
       stopped = true;
+      dead.stop();
       await ingest.stop();
       await tagLocal!.stop();
       await Promise.allSettled([s3!.stop(), ddb!.stop()]);
       if (tempS3) await rm(tempS3, { recursive: true, force: true });
     },
   };
-}
-
-async function resumeUnfinished(
-  store: DynamoStore,
-  bucket: string,
-  region: string,
-  sendIngest: (bodies: string[]) => void,
-  tagQueue: TagQueue,
-): Promise<void> {
-  let cursor: string | undefined;
-  const projects: string[] = [];
-  do {
-    const page = await store.listProjectsForUser('local', { limit: 500, cursor });
-    projects.push(...page.items.map((p) => p.id));
-    cursor = page.cursor;
-  } while (cursor);
-  for (const projectId of projects) {
-    let docCursor: string | undefined;
-    do {
-      const page = await store.listDocuments(projectId, { limit: 500, cursor: docCursor });
-      for (const d of page.items) {
-        if (d.status === 'UPLOADED') {
-          sendIngest([JSON.stringify({ Records: [s3Record({ bucket, key: d.s3Key, eTag: d.sourceVersion, region })] })]);
-        } else if (d.status === 'EXTRACTED') {
-          await tagQueue.send([{ projectId, documentId: d.id, reason: 'ingest' }]);
-        }
-      }
-      docCursor = page.cursor;
-    } while (docCursor);
-  }
 }

@@ -24,12 +24,19 @@ export function registerStatus(program: Command): void {
     .description('list the documents of the local stack and their states, and the dead-letter list')
     .option('-p, --project <id>', 'only this project')
     .option('--json', 'print JSON')
+    .option('--retry', 'put every dead letter back on its queue now (the running stack retries them)')
     .option('--data-dir <dir>', DATA_DIR_HELP)
-    .action(async (opts: { project?: string; json?: boolean; dataDir?: string }) => {
+    .action(async (opts: { project?: string; json?: boolean; retry?: boolean; dataDir?: string }) => {
       const located = locateDataDir(opts.dataDir);
       const dataDir = located.dataDir;
       const info = readStackInfo(located);
       const { store } = connectToStack(info);
+      if (opts.retry) {
+        const waiting = readDeadLetters(dataDir).length;
+        process.kill(info.pid, 'SIGUSR2');
+        process.stdout.write(`asked the stack (pid ${info.pid}) to retry ${waiting} dead letter(s)\n`);
+        return;
+      }
       const projects = opts.project ? [opts.project] : (await store.listProjectsForUser(LOCAL_USER, { limit: 500 })).items.map((p) => p.id);
       const docs = (await Promise.all(projects.map((p) => allDocuments(store, p)))).flat();
       const dead = readDeadLetters(dataDir);
@@ -55,7 +62,10 @@ export function registerStatus(program: Command): void {
       process.stdout.write(`\n${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || '0 documents'}\n`);
       if (dead.length) {
         process.stdout.write(`\n${dead.length} message(s) in the dead-letter list (${path.join(dataDir, 'dead-letters.jsonl')}):\n`);
-        for (const d of dead) process.stdout.write(`  ${d.at} ${d.queue} after ${d.receiveCount} tries: ${d.error} — ${d.body.slice(0, 160)}\n`);
+        for (const d of dead) {
+          const next = d.nextRetryAt ? `retried automatically at ${d.nextRetryAt}` : 'no more automatic retries: qualtag status --retry';
+          process.stdout.write(`  ${d.at} ${d.queue} after ${d.receiveCount} tries (${d.redrives ?? 0} redrives; ${next})\n    reason: ${d.error}\n    message: ${d.body.slice(0, 160)}\n`);
+        }
       } else {
         process.stdout.write('dead-letter list: empty\n');
       }

@@ -77,6 +77,9 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
   say(`  Open the UI link: create a project, upload a codebook and transcripts, review, export.`);
   say(`  CLI from another terminal: npx qualtag status · ingest <files...> --project <id> (finds this stack; elsewhere: --data-dir ${dataDir})   ·   Ctrl-C stops`);
 
+  // `qualtag status --retry` asks for the dead letters to go back on their queues now.
+  const retry = (): void => say(`qualtag: ${stack.retryDeadLetters()} dead letter(s) put back on their queues`);
+  process.on('SIGUSR2', retry);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

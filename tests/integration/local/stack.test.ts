@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_PROJECT, loadExampleProject } from '../../../lib/local/examples.js';
 import { readDeadLetters, startLocalStack, type LocalStack } from '../../../lib/local/stack.js';
-import { uploadKey } from '../../../lib/pipeline/index.js';
+import { documentIdFor, uploadKey } from '../../../lib/pipeline/upload-key.js';
 import { s3Client } from '../../../lib/store/clients.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
@@ -94,11 +94,11 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     await stack.stop();
   });
 
-  it('moves a message that keeps failing to the persisted dead-letter list after its retries', async () => {
+  it('dead-letters a message that keeps failing with its reason, then retries it by itself once the cause is gone', async () => {
     const dataDir = await tempDir();
-    const stack = await startLocalStack({ dataDir, maxReceiveCount: 2, retryDelayMs: 10 });
+    const stack = await startLocalStack({ dataDir, maxReceiveCount: 2, retryDelayMs: 10, redriveDelaysMs: [1500] });
     stacks.push(stack);
-    // An upload for a project id S3 accepts but whose project row is unreadable: simulate with a broken store read.
+    // An upload whose claim fails (the database is "unavailable") until it is repaired.
     const original = stack.store.claimUpload.bind(stack.store);
     let calls = 0;
     stack.store.claimUpload = async (u) => {
@@ -111,9 +111,46 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     expect(calls).toBe(2);
     const dead = stack.deadLetters();
     expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ queue: 'ingest', receiveCount: 2 });
+    expect(dead[0]).toMatchObject({ queue: 'ingest', receiveCount: 2, redrives: 0 });
+    expect(dead[0]!.error).toContain('database unavailable');
+    expect(dead[0]!.nextRetryAt).toBeDefined();
     expect(dead[0]!.body).toContain('poison.txt');
-    await stack.stop();
     expect(readDeadLetters(dataDir)).toEqual(dead);
+
+    stack.store.claimUpload = original;
+    const deadline = Date.now() + 60_000;
+    while (stack.deadLetters().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await stack.idle();
+    expect(stack.deadLetters()).toEqual([]);
+    expect(readDeadLetters(dataDir)).toEqual([]);
+    // The project does not exist: the document is FAILED with that reason, not lost.
+    const doc = await stack.store.getDocument(documentIdFor('p-dlq', 'poison.txt'));
+    expect(doc).toMatchObject({ status: 'FAILED' });
+    expect(doc!.reason).toContain('does not exist');
+    await stack.stop();
+  });
+
+  it('re-delivers at start an acknowledged upload whose event never reached ingest', async () => {
+    const dataDir = await tempDir();
+    const first = await startLocalStack({ dataDir, maxReceiveCount: 1, redriveDelaysMs: [] });
+    stacks.push(first);
+    await first.store.createProject({ id: 'p-lost', name: 'Lost', members: ['local'], createdBy: 'local' });
+    // The event is "lost": its only delivery fails and the dead letter is dropped, as when node died.
+    const original = first.store.claimUpload.bind(first.store);
+    first.store.claimUpload = async () => {
+      throw new Error('killed');
+    };
+    await s3Client(first.clientOptions).send(new PutObjectCommand({ Bucket: first.bucketName, Key: uploadKey('p-lost', 'lost.txt'), Body: 'Interviewer: Hoe gaat het?\nRespondent: Goed, dank je.' }));
+    await first.idle();
+    first.store.claimUpload = original;
+    await first.stop();
+    await rm(path.join(dataDir, 'dead-letters.jsonl'));
+
+    const second = await startLocalStack({ dataDir });
+    stacks.push(second);
+    expect(second.recovery).toMatchObject({ objects: 1, redelivered: 1 });
+    await second.idle();
+    expect(await second.store.getDocument(documentIdFor('p-lost', 'lost.txt'))).toMatchObject({ status: 'TAGGED' });
+    await second.stop();
   });
 });
