@@ -115,6 +115,8 @@ export const DocumentSummary = z.object({
   segmentCount: z.number().int().nullable(),
   /** Codebook version the current proposals come from. */
   codebookVersion: z.string().nullable(),
+  /** The document's text reads as another language than the codebook's (set by the last tagging). */
+  languageWarning: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   counts: CodingCounts.optional(),

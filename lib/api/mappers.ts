@@ -53,6 +53,7 @@ export function toDocumentSummary(d: DocumentRecord): DocumentSummary {
     pages: d.pages ?? null,
     segmentCount: d.segmentCount ?? null,
     codebookVersion: d.codebookVersion ?? null,
+    ...(d.languageWarning ? { languageWarning: d.languageWarning } : {}),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };

@@ -5,6 +5,7 @@ import type { Codebook } from '../model.js';
 import { projectCodings, reviewedPassages } from '../review/reviewed-codings.js';
 import { trainCodeClassifier, type CodeClassifier } from '../tag/classifier.js';
 import { compileTagger, type Tagger } from '../tag/index.js';
+import { languageMismatch } from '../tag/detect-language.js';
 import { tagSegments } from '../tag/structure.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
@@ -101,8 +102,15 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   const segments = await allSegments(store, doc.id);
   // Respondent turns are tagged with the interviewer's question before them as context; interviewer
   // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
-  const tagged = tagSegments(tagger, segments, { fill, ...(doc.format ? { format: doc.format } : {}) }).map(({ segment, proposals }) => ({ segment, proposals }));
+  const results = tagSegments(tagger, segments, { fill, ...(doc.format ? { format: doc.format } : {}) });
+  const tagged = results.map(({ segment, proposals }) => ({ segment, proposals }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
+  // A codebook in another language than the document stems and filters it wrongly: say so on the document.
+  const languageWarning = languageMismatch(
+    current.codebook.language,
+    results.filter((r) => r.plan.taggable).map((r) => r.segment.text),
+  );
+  if (languageWarning) log.warn('codebook language does not match the document', { projectId: doc.projectId, documentId: doc.id, warning: languageWarning });
 
   // First every human decision follows its passage (a re-upload may have shifted or changed segments);
   // only then are the tagger's own proposals reconciled around them.
@@ -134,7 +142,7 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     });
     existing = existing.filter((c) => conflictKeys.has(`${c.segmentIndex}\0${c.code}`));
   }
-  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals });
+  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals, languageWarning: languageWarning ?? undefined });
   log.info('document tagged', { projectId: doc.projectId, documentId: doc.id, proposals, written });
   return { documentId: doc.id, status: 'TAGGED', written, proposals };
 }

@@ -98,6 +98,8 @@ export interface DocumentRecord {
   codebookVersion?: string;
   /** Rule proposals written by the last tagging. */
   proposalCount?: number;
+  /** Set by the last tagging when the document's text reads as another language than the codebook's. */
+  languageWarning?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -402,6 +404,7 @@ export type DocumentUpdate = Partial<
     | 'textKey'
     | 'codebookVersion'
     | 'proposalCount'
+    | 'languageWarning'
   >
 >;
 

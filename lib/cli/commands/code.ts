@@ -8,6 +8,7 @@ import { extractBounded } from '../../extract/pool.js';
 import type { Proposal, Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 import { compileTagger } from '../../tag/index.js';
+import { languageMismatch } from '../../tag/detect-language.js';
 import { tagSegments, type SegmentPlan, type SkipReason } from '../../tag/structure.js';
 import { loadCodebookFile, positiveInt } from './codebook-file.js';
 
@@ -85,6 +86,8 @@ export function registerCode(program: Command): void {
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
           const tagged = tagSegments(tagger, segments, { format: doc.format, topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });
+          const languageWarning = languageMismatch(cb.language, tagged.filter((t) => t.plan.taggable).map((t) => t.segment.text));
+          if (languageWarning) process.stderr.write(`qualtag: warning: ${document}: ${languageWarning}\n`);
           for (const { segment: seg, plan, proposals } of tagged) {
             if (opts.format === 'jsonl') out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, ...(plan.skip ? { skip: plan.skip } : {}), proposals })}\n`);
             else if (opts.format === 'csv') out.write(`${csvRows(document, seg, proposals, plan.context).join('\n')}\n`);

@@ -50,4 +50,15 @@ describe('qualtag code', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('categories[1].codes[0].rules[1]');
   });
+
+  it('warns on stderr when a file reads as another language than the codebook, and still codes it', async () => {
+    const dutchNotes = path.join(dir, 'notities.txt');
+    writeFileSync(dutchNotes, 'Ik vertrouw de politie hier niet zo, maar de wijkagent kent de mensen wel en dat is heel fijn.\n\nWe hebben het er met de buren vaak over gehad, want het is een probleem in de wijk.\n\nDaarom denk ik dat de gemeente er ook iets aan moet doen, want zo kan het niet langer.\n');
+    const mismatch = await runCli('code', dutchNotes, '--codebook', codebook);
+    expect(mismatch.code).toBe(0);
+    expect(mismatch.err).toMatch(/qualtag: warning: notities\.txt: the codebook's language is English \(en\) but the texts read as Dutch/);
+    expect(mismatch.out.trim().split('\n')).toHaveLength(3);
+    const english = await runCli('code', notes, '--codebook', codebook);
+    expect(english.err).not.toMatch(/read as/);
+  });
 });
