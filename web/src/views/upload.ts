@@ -7,6 +7,7 @@ import { errorBanner } from '../errors.js';
 import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
 import { uploadCodebookFile } from './projects.js';
+import { importQdpxControl } from '../import-qdpx.js';
 import { formatRoute, type Route } from '../route.js';
 
 const CODEBOOK_RE = /\.(ya?ml|qdc)$/i;
@@ -179,6 +180,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       h('div', null, dropzone('Transcripts and documents', DOC_ACCEPT, true, onFiles, 'doc-drop'), h('p', { class: 'muted small' }, 'PDF, DOCX, TXT, MD, Teams/Zoom VTT, SRT, Otter TXT, CSV/JSONL survey answers.')),
       h('div', null, dropzone('Codebook', '.yaml,.yml,.csv,.qdc', false, onCodebookFiles, 'codebook-drop'), codebookInfoSlot, codebookMsg),
     ),
+    importQdpxControl(ctx.projectId, () => void ctx.reloadCodebook().then(() => replaceChildren(codebookInfoSlot, codebookInfo()), () => undefined).finally(() => void refresh())),
     uploadsTable,
     h('h2', null, 'Documents'),
     docsMsg,
