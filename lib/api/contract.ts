@@ -488,7 +488,12 @@ export const UploadUrlBody = z.object({
     .string()
     .min(1)
     .max(255)
-    .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..', 'fileName must be a plain file name without / or \\'),
+    .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..', 'fileName must be a plain file name without / or \\')
+    // eslint-disable-next-line no-control-regex
+    .refine((n) => !/[\u0000-\u001f\u007f-\u009f]/.test(n), 'fileName must not contain control characters (NUL, tab, newline …); rename the file')
+    .refine((n) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(n), 'fileName must not contain right-to-left or other direction overrides; rename the file')
+    // One name, one document: é typed as one or two code points is the same file.
+    .transform((n) => n.normalize('NFC')),
   contentType: z.string().max(200).optional(),
 });
 export type UploadUrlBody = z.infer<typeof UploadUrlBody>;

@@ -70,12 +70,21 @@ function parseBody(event: ApiEvent): unknown {
   }
 }
 
+/** Every id in a path (project, document, batch, import, report kind, export format) has this shape. */
+const PATH_ID = /^[A-Za-z0-9._~:-]{1,128}$/;
+
 function decodeParam(raw: string, name: string): string {
+  let value: string;
   try {
-    return decodeURIComponent(raw);
+    value = decodeURIComponent(raw);
   } catch {
     throw new QualtagError('BAD_REQUEST', `path parameter ${name} is not valid URL encoding`, 'Encode ids with encodeURIComponent', `path.${name}`);
   }
+  // Checked before any lookup: a 3,000-character id used to reach DynamoDB and come back as a 500.
+  if (!PATH_ID.test(value)) {
+    throw new QualtagError('BAD_REQUEST', `path parameter ${name} is not a valid id (${value.length > 128 ? `${value.length} characters` : 'unexpected characters'})`, 'Ids are 1-128 letters, digits, dots, dashes, underscores, tildes or colons', `path.${name}`);
+  }
+  return value;
 }
 
 export function createRouter(opts: RouterOptions): (event: ApiEvent) => Promise<ApiResult> {

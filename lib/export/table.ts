@@ -1,10 +1,11 @@
 // Coded segments as a table: CSV (RFC 4180, UTF-8 with BOM so Excel keeps ë and é) and XLSX.
-// Every text cell is escaped against formula injection (escape.ts): transcripts are untrusted input.
+// Every CSV text cell is escaped against formula injection (escape.ts): transcripts are untrusted input;
+// XLSX cells are typed strings, which spreadsheets never evaluate.
 // write-excel-file (on fflate, which the .qdpx export uses too) keeps the api bundle small; exceljs cost ~0.9 MB.
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { CodedSegment } from '../api/contract.js';
 import { evidenceLine } from '../review/evidence.js';
-import { csvField, escapeCell } from './escape.js';
+import { csvField } from './escape.js';
 
 type Cell = string | number | null;
 
@@ -54,8 +55,8 @@ export async function codedSegmentsXlsx(rows: readonly CodedSegment[], names: Co
       const v = c.value(r, names);
       if (v === null) return null;
       if (typeof v === 'number') return v;
-      const value = escapeCell(v);
-      return c.header === 'text' ? { value, wrap: true, alignVertical: 'top' as const } : value;
+      // Typed string cells are never evaluated as formulas, so XLSX needs no visible leading quote.
+      return c.header === 'text' ? { value: v, type: String, wrap: true, alignVertical: 'top' as const } : { value: v, type: String };
     }),
   );
   const buf = await writeXlsxFile([header, ...data], {

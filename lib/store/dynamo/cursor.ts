@@ -1,5 +1,6 @@
 // Opaque page cursors: base64url JSON of DynamoDB's key for the last item, tagged with the index it
 // belongs to. Cursors come back from clients, so they are validated before use.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { QualtagError } from '../../errors.js';
 
@@ -10,16 +11,29 @@ const CursorShape = z.object({
 
 export type StartKey = Record<string, string | number>;
 
+// Cursors are signed so a forged or edited one is refused as a 400 before it reaches DynamoDB (where
+// a key of another shape used to come back as a 500). The key is CURSOR_SECRET when set (per
+// deployment), else a fixed one: then the tag is an integrity check, not a secret.
+const cursorKey = (): string => process.env.CURSOR_SECRET ?? 'qualtag-page-cursor-v1';
+const tag = (payload: string): string => createHmac('sha256', cursorKey()).update(payload).digest('base64url').slice(0, 22);
+
 export function encodeCursor(index: string, key: StartKey): string {
-  return Buffer.from(JSON.stringify({ i: index, k: key })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ i: index, k: key })).toString('base64url');
+  return `${payload}.${tag(payload)}`;
 }
 
 export function decodeCursor(index: string, cursor: string | undefined): StartKey | undefined {
   if (cursor === undefined) return undefined;
   const bad = () => new QualtagError('BAD_REQUEST', 'the page cursor is not valid for this list', 'Pass the cursor of the previous page unchanged, or omit it to start again', 'cursor');
+  if (cursor.length > 4096) throw bad();
+  const dot = cursor.lastIndexOf('.');
+  const payload = cursor.slice(0, dot);
+  const given = Buffer.from(cursor.slice(dot + 1));
+  const expected = Buffer.from(tag(payload));
+  if (dot < 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) throw bad();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     throw bad();
   }

@@ -49,11 +49,11 @@ describe('API router', () => {
   });
 
   it('matches path parameters (decoded) and validates the query with defaults', async () => {
-    const r = await router(event('GET', '/projects/p%201/review-queue', { headers: auth, query: { limit: '20', order: 'score' } }));
+    const r = await router(event('GET', '/projects/p%2D1/review-queue', { headers: auth, query: { limit: '20', order: 'score' } }));
     expect(r.statusCode).toBe(200);
     const ctx = calls.at(-1)!.ctx as { params: Record<string, string>; query: Record<string, unknown>; userId: string };
     expect(calls.at(-1)!.name).toBe('reviewQueue');
-    expect(ctx.params).toEqual({ projectId: 'p 1' });
+    expect(ctx.params).toEqual({ projectId: 'p-1' });
     expect(ctx.query).toMatchObject({ limit: 20, order: 'score' });
     expect(ctx.userId).toBe('ann');
   });
@@ -82,6 +82,12 @@ describe('API router', () => {
       [event('POST', '/projects/p/codebook', { headers: auth, body: JSON.stringify({ fileName: 'cb.exe', content: 'x' }) }), 'body.fileName'],
       [event('GET', '/projects/p/exports/qdpx', { headers: auth, query: { status: 'x' } }), 'query.status'],
       [event('GET', '/projects/%E0%A4%A/documents', { headers: auth }), 'path.projectId'],
+      [event('GET', `/projects/${'p'.repeat(3000)}/documents`, { headers: auth }), 'path.projectId'],
+      [event('GET', `/projects/p/documents/${'d'.repeat(3000)}`, { headers: auth }), 'path.documentId'],
+      [event('GET', '/projects/p/documents/a%00b', { headers: auth }), 'path.documentId'],
+      [event('POST', '/projects/p/uploads', { headers: auth, body: JSON.stringify({ fileName: 'a\u0000b.txt' }) }), 'body.fileName'],
+      [event('POST', '/projects/p/uploads', { headers: auth, body: JSON.stringify({ fileName: 'two\nlines.txt' }) }), 'body.fileName'],
+      [event('POST', '/projects/p/uploads', { headers: auth, body: JSON.stringify({ fileName: 'invoice\u202Etxt.exe' }) }), 'body.fileName'],
     ];
     for (const [ev, where] of cases) {
       const r = await router(ev);

@@ -31,6 +31,10 @@ describe('formula injection', () => {
     expect(escapeCell('a=1')).toBe('a=1');
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('één, twee')).toBe('"één, twee"');
+    // Dutch Excel splits at ';': what follows one is escaped too, and the field is quoted.
+    expect(csvField('ja;=1+1')).toBe(`"ja;'=1+1"`);
+    expect(csvField('ja; -2; @x;+y')).toBe(`"ja; '-2; '@x;'+y"`);
+    expect(csvField('a;b')).toBe('"a;b"');
     expect(csvField(-1)).toBe('-1');
   });
 });
@@ -133,6 +137,12 @@ describe('CSV and XLSX of coded segments', () => {
     for (const line of csv.split('\r\n').slice(1)) for (const f of line.split(',')) expect(f).not.toMatch(/^"?[=+\-@]/);
   });
 
+  it('CSV stays inert when Excel splits at semicolons (Dutch list separator)', () => {
+    const csv = codedSegmentsCsv([row('ja;=HYPERLINK("http://x");  +31;@SUM(A1)')], names);
+    // Read naively at ';' as a spreadsheet with that separator would, quotes or not: no piece is a formula.
+    for (const line of csv.split('\r\n').slice(1)) for (const piece of line.split(';')) expect(piece.trimStart()).not.toMatch(/^"?[=+\-@]/);
+  });
+
   it('quotes evidence spans with their rule, and gives span-less classifier evidence its note only', () => {
     const r = row('vertrouwen en samenwerking');
     r.coding.evidence = [{ start: 0, end: 10, rule: 'vertrouw*' }, { start: 0, end: 0, rule: 'classifier: 0.41 (from 57 reviewed passages)', source: 'classifier' }];
@@ -157,7 +167,7 @@ describe('CSV and XLSX of coded segments', () => {
     expect(line).toContain('"wijkagent [wijkagent]; learned words: vertrouwen; like example: ""=Ik ""vertrouw"" de politie"""');
   });
 
-  it('XLSX escapes formula cells and stores them as text, never formulas', async () => {
+  it('XLSX stores formula-like cells as plain text (no visible quote), never formulas', async () => {
     const bytes = await codedSegmentsXlsx(rows, names);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
@@ -165,8 +175,9 @@ describe('CSV and XLSX of coded segments', () => {
     expect(ws.getRow(1).getCell(1).value).toBe('document');
     const r2 = ws.getRow(2);
     const byHeader = (h: string) => r2.getCell((ws.getRow(1).values as string[]).indexOf(h)).value;
-    expect(byHeader('text')).toBe(`'=cmd|' /C calc'!A0`);
-    expect(byHeader('document')).toBe("'+interview.txt");
+    // Stored as typed text: no visible leading quote, and never a formula.
+    expect(byHeader('text')).toBe(`=cmd|' /C calc'!A0`);
+    expect(byHeader('document')).toBe('+interview.txt');
     expect(byHeader('score')).toBe(0.5);
     ws.eachRow((r) => r.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
     // a readable sheet: bold header row that stays in view, wide text column

@@ -11,6 +11,12 @@ describe('store keys and cursors', () => {
     expect(() => decodeCursor('byCode', c)).toThrow(/cursor/);
     expect(() => decodeCursor('queue', 'not-base64-json')).toThrow(/cursor/);
     expect(decodeCursor('queue', undefined)).toBeUndefined();
+    // A forged cursor (well-formed JSON for another partition, without the tag or with a wrong one) is refused.
+    const forged = Buffer.from(JSON.stringify({ i: 'queue', k: { PK: 'DOC#other', SK: 'x', QPK: 'P#other', QSK: 'x' } })).toString('base64url');
+    expect(() => decodeCursor('queue', forged)).toThrow(/cursor/);
+    expect(() => decodeCursor('queue', `${forged}.${c.split('.')[1]}`)).toThrow(/cursor/);
+    expect(() => decodeCursor('queue', `${c}x`)).toThrow(/cursor/);
+    expect(() => decodeCursor('queue', 'a'.repeat(5000))).toThrow(/cursor/);
     expect(() => pageLimit(0)).toThrow();
     expect(() => pageLimit(501)).toThrow();
   });
