@@ -570,8 +570,9 @@ export const QueueQuery = PageQuery.extend({
   category: z.string().min(1).max(200).optional(),
   document: Id.optional(),
   respondent: z.string().min(1).max(200).optional(),
-  /** position: by document, then reading order; score: highest score first. */
-  order: z.enum(['position', 'score']).default('position'),
+  /** position: by document, then reading order; score: highest score first; uncertain: the proposals a decision
+   * teaches the ranker most first (confidence closest to 0.5, each code in turn; proposals without a confidence last). */
+  order: z.enum(['position', 'score', 'uncertain']).default('position'),
 });
 export type QueueQuery = z.infer<typeof QueueQuery>;
 

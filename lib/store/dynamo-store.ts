@@ -15,6 +15,8 @@ import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
 import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
 import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
+import { uncertainFirst } from '../review/order.js';
+import { decodeCursor, encodeCursor, pageLimit } from './dynamo/cursor.js';
 import type { CodingStatus, DocumentStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
@@ -1173,6 +1175,15 @@ export class DynamoStore implements Store {
     }
     if (filters.length) {
       spec = { ...spec, filter: filters.join(' AND '), names: { ...spec.names, ...names }, values: { ...spec.values, ...values } };
+    }
+    if (q.order === 'uncertain') {
+      // No index orders by distance to 0.5 with code coverage: every matching proposal is read and
+      // ordered (lib/review/order.ts); the cursor is an offset into that order.
+      const offset = Number(decodeCursor('uncertain', q.cursor)?.o ?? 0);
+      const limit = pageLimit(q.limit);
+      const ordered = uncertainFirst((await queryAll(this.db, spec)).map((i) => strip<Coding>(i)));
+      const next = offset + limit;
+      return { items: ordered.slice(offset, next), ...(next < ordered.length ? { cursor: encodeCursor('uncertain', { o: next }) } : {}) };
     }
     const out = await queryPage(this.db, spec, q);
     return { items: out.items.map((i) => strip<Coding>(i)), cursor: out.cursor };

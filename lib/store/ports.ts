@@ -364,8 +364,11 @@ export interface ReviewQueueQuery extends PageRequest {
   categoryId?: string;
   documentId?: string;
   respondent?: string;
-  /** `position`: by document, then segment (default); `score`: highest score first. */
-  order?: 'position' | 'score';
+  /**
+   * `position`: by document, then segment (default); `score`: highest score first; `uncertain`: what a
+   * decision would teach the ranker most first (confidence closest to 0.5, every code in turn; lib/review/order.ts).
+   */
+  order?: 'position' | 'score' | 'uncertain';
 }
 
 export type CodingFilter =

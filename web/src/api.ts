@@ -58,7 +58,7 @@ export const api = {
     request<DocumentStatusView>('GET', `${p(projectId)}/documents/${encodeURIComponent(documentId)}/status`),
   reviewQueue: (
     projectId: string,
-    q: { code?: string; category?: string; document?: string; respondent?: string; order?: 'position' | 'score'; cursor?: string; limit?: number },
+    q: { code?: string; category?: string; document?: string; respondent?: string; order?: 'position' | 'score' | 'uncertain'; cursor?: string; limit?: number },
   ) => request<Page<QueueItem>>('GET', `${p(projectId)}/review-queue${queryString(q)}`),
   decide: (projectId: string, body: DecisionBody) => request<DecisionResult>('POST', `${p(projectId)}/decisions`, body),
   /** Accept every undecided proposal at or above a confidence (dryRun: only count them). */

@@ -1,5 +1,5 @@
 // `qualtag review`: the review queue, and decisions from the terminal.
-//   qualtag review [--code C] [--document D] [--respondent R] [--order score]     list undecided proposals
+//   qualtag review [--code C] [--document D] [--respondent R] [--order score|uncertain]   list undecided proposals
 //   qualtag review --accept <codingId> | --reject <codingId> | --undo <codingId> [--version N]
 //   qualtag review --add <code> --segment <segmentId> --document <id> [--span start-end]
 // Without --version the decision uses the version the queue/document shows now; a stale write is
@@ -9,6 +9,7 @@ import { ApiCallError } from '../../api/client.js';
 import type { Coding, DecisionBody } from '../../api/contract.js';
 import { QualtagError } from '../../errors.js';
 import { oneLine, renderTable } from '../../report/format.js';
+import { confidencePercent } from '../../review/evidence.js';
 import { connect, withApiOptions, type ApiOptions } from './api-options.js';
 
 interface ReviewOptions extends ApiOptions {
@@ -23,7 +24,7 @@ interface ReviewOptions extends ApiOptions {
   code?: string;
   category?: string;
   respondent?: string;
-  order: 'position' | 'score';
+  order: 'position' | 'score' | 'uncertain';
   limit: number;
 }
 
@@ -49,7 +50,7 @@ export function registerReview(program: Command): void {
     .option('--code <code>', 'queue filter: code id')
     .option('--category <id>', 'queue filter: category id')
     .option('--respondent <name>', 'queue filter: respondent')
-    .addOption(new Option('--order <order>', 'queue order').choices(['position', 'score']).default('position'))
+    .addOption(new Option('--order <order>', 'queue order: reading order, highest score, or most uncertain first (each code in turn)').choices(['position', 'score', 'uncertain']).default('position'))
     .option('--limit <n>', 'queue: at most this many', (v) => Number.parseInt(v, 10), 50)
     .action(async (opts: ReviewOptions) => {
       const { client, projectId } = await connect(opts);
@@ -89,7 +90,7 @@ export function registerReview(program: Command): void {
         return;
       }
       const page = await client.reviewQueue(projectId, { limit: opts.limit, order: opts.order, code: opts.code, category: opts.category, document: opts.document, respondent: opts.respondent });
-      const rows = page.items.map((i) => [i.coding.id, i.document.name, i.segment.respondent, i.coding.code, Math.round(i.coding.score * 100) / 100, oneLine(i.segment.text, 60)]);
-      process.stdout.write(`${renderTable({ title: `Review queue (${rows.length}${page.nextCursor ? '+' : ''} undecided)`, header: ['coding', 'document', 'respondent', 'code', 'score', 'text'], rows })}\n`);
+      const rows = page.items.map((i) => [i.coding.id, i.document.name, i.segment.respondent, i.coding.code, Math.round(i.coding.score * 100) / 100, confidencePercent(i.coding.confidence) ?? '', oneLine(i.segment.text, 60)]);
+      process.stdout.write(`${renderTable({ title: `Review queue (${rows.length}${page.nextCursor ? '+' : ''} undecided)`, header: ['coding', 'document', 'respondent', 'code', 'score', 'confidence', 'text'], rows })}\n`);
     });
 }

@@ -2,7 +2,8 @@
 // the pipeline, their proposals given calibrated confidences through the store (as the learned ranker
 // writes them); a dry run counts and estimates, the apply accepts exactly those proposals (each its own
 // decision in the audit trail, with the batch id), a coding decided again afterwards survives the batch's
-// undo and is reported, every other coding goes back to proposed, and reports follow each step.
+// undo and is reported, every other coding goes back to proposed, and reports follow each step. The
+// queue in `uncertain` order gives every code a turn, closest to 0.5 first, paged without gaps.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ const NAMES = ['interview-01-beleidsmedewerker.txt', 'interview-04-caseworker.md
 /** Confidences handed out in turn to the proposals, so both documents get some on either side of 0.9. */
 const LADDER = [0.97, 0.62, 0.91, 0.45, 0.9, 0.88];
 
-describe('bulk accept and its undo through the API', () => {
+describe('the uncertain review order, bulk accept and its undo through the API', () => {
   let pipeline: TestPipeline;
   let server: RunningHttpServer;
   const projectId = 'p-bulk';
@@ -58,6 +59,33 @@ describe('bulk accept and its undo through the API', () => {
     }
   });
   afterAll(async () => server?.close());
+
+  it('orders the queue by what a decision teaches the ranker: every code in turn, closest to 0.5 first, paged without gaps', async () => {
+    type QueuePage = Page<{ coding: Coding }>;
+    const all: Coding[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `${P}/review-queue?order=uncertain&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+      const page: { status: number; json: QueuePage } = await call<QueuePage>('GET', q);
+      expect(page.status).toBe(200);
+      all.push(...page.json.items.map((i) => i.coding));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    const byPosition = (await call<QueuePage>('GET', `${P}/review-queue?limit=500`)).json.items.map((i) => i.coding.id);
+    expect(all.map((c) => c.id).sort()).toEqual([...byPosition].sort());
+    const codes = new Set(all.map((c) => c.code));
+    const firstTurn = all.slice(0, codes.size);
+    expect(new Set(firstTurn.map((c) => c.code)).size).toBe(codes.size);
+    const distance = firstTurn.map((c) => Math.abs(c.confidence! - 0.5));
+    expect(distance).toEqual([...distance].sort((a, b) => a - b));
+    // each code's own proposals come from most to least uncertain
+    for (const code of codes) {
+      const d = all.filter((c) => c.code === code).map((c) => Math.abs(c.confidence! - 0.5));
+      expect(d).toEqual([...d].sort((a, b) => a - b));
+    }
+    const bad = await call<ErrorBody>('GET', `${P}/review-queue?order=uncertain&cursor=${encodeURIComponent('eyJpIjoicXVldWUiLCJrIjp7fX0')}`);
+    expect(bad.status).toBe(400);
+  });
 
   it('counts first, accepts exactly those, undoes the batch but not what was decided since, and keeps every decision in the trail', async () => {
     const before = await codingsOf();

@@ -29,7 +29,7 @@ export function queueView(ctx: Ctx, route: Route): View {
     category: q.get('category') ?? '',
     respondent: q.get('respondent') ?? '',
     document: q.get('document') ?? '',
-    order: q.get('order') === 'score' ? 'score' : 'position',
+    order: (q.get('order') === 'score' || q.get('order') === 'uncertain' ? q.get('order') : 'position') as 'position' | 'score' | 'uncertain',
   };
   let items: QueueItem[] = [];
   let cursor: string | null = null;
@@ -75,9 +75,10 @@ export function queueView(ctx: Ctx, route: Route): View {
   const docSelect = h('select', { attrs: { 'aria-label': 'Document' }, on: { change: () => apply({ document: docSelect.value }) } }, h('option', { attrs: { value: '' } }, 'All documents'));
   const orderSelect = h(
     'select',
-    { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value }) } },
+    { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value as typeof filters.order }) } },
     h('option', { attrs: { value: 'position', selected: filters.order === 'position' } }, 'document order'),
     h('option', { attrs: { value: 'score', selected: filters.order === 'score' } }, 'highest score first'),
+    h('option', { attrs: { value: 'uncertain', selected: filters.order === 'uncertain' } }, 'teaches the model most first'),
   );
 
   function renderItem(item: QueueItem, i: number, notice?: HTMLElement): HTMLElement {
@@ -268,7 +269,7 @@ export function queueView(ctx: Ctx, route: Route): View {
       } else {
         const page =
           filters.status === 'proposed'
-            ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order as 'position' | 'score' })
+            ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order })
             : await api.codings(ctx.projectId, { ...common, status: filters.status });
         items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
         cursor = page.nextCursor;
