@@ -21,6 +21,7 @@ import { UPLOAD_PREFIX } from '../config.js';
 import { requestRetag } from '../pipeline/retag.js';
 import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
+import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
@@ -54,6 +55,12 @@ function codingCounts(codings: readonly Coding[]): CodingCounts {
   const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
   for (const c of codings) counts[c.status]++;
   return counts;
+}
+
+/** A respondent filter as people write it (`R6`, `respondent 6`, `Resp. 6`) → as segments store it (`Respondent 6`). */
+function withRespondentAsStored<Q extends { respondent?: string | undefined }>(q: Q): Q {
+  if (!q.respondent) return q;
+  return { ...q, respondent: normaliseRespondent(q.respondent) ?? q.respondent.trim() };
 }
 
 export function createHandlers(deps: ApiDeps): Handlers {
@@ -258,8 +265,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
       return { id: d.id, name: d.name, status: d.status, reason: d.reason, updatedAt: d.updatedAt };
     },
 
-    reviewQueue: async ({ userId, params, query }) => {
+    reviewQueue: async ({ userId, params, query: asked }) => {
       const project = await member(params.projectId!, userId);
+      const query = withRespondentAsStored(asked);
       if (query.document) await documentName(project.id, query.document); // 404 for a document of another project
       return cache.get(project.id, `queue\u0000${JSON.stringify(query)}`, async () => {
         const page = await store.reviewQueue({
@@ -341,8 +349,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
       return pageOut({ items: page.items.map(toApiAudit), cursor: page.cursor });
     },
 
-    codings: async ({ userId, params, query }) => {
+    codings: async ({ userId, params, query: asked }) => {
       const project = await member(params.projectId!, userId);
+      const query = withRespondentAsStored(asked);
       // The most selective filter goes to the index; the others filter the page.
       const by: CodingFilter | undefined = query.document
         ? { documentId: query.document }

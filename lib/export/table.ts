@@ -5,6 +5,7 @@
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
 import type { CodedSegment } from '../api/contract.js';
 import { evidenceLine } from '../review/evidence.js';
+import { shownEvidence } from '../review/evidence-view.js';
 import { csvField } from './escape.js';
 
 type Cell = string | number | null;
@@ -21,7 +22,9 @@ export type CodeNames = (code: string) => { name: string; category: string };
 const columns: Column[] = [
   { header: 'document', width: 28, value: (r) => r.document.name },
   { header: 'document_id', width: 14, value: (r) => r.document.id },
-  { header: 'segment', width: 8, value: (r) => r.segment.index },
+  // One-based, as the review UI numbers segments (#1 is the first); `segment_id` is the stable id.
+  { header: 'segment', width: 8, value: (r) => r.segment.index + 1 },
+  { header: 'segment_id', width: 14, value: (r) => r.segment.id },
   { header: 'speaker', width: 16, value: (r) => r.segment.speaker },
   { header: 'respondent', width: 14, value: (r) => r.segment.respondent },
   { header: 'category', width: 22, value: (r, n) => n(r.coding.code).category },
@@ -35,8 +38,9 @@ const columns: Column[] = [
   { header: 'start', width: 8, value: (r) => r.start },
   { header: 'end', width: 8, value: (r) => r.end },
   { header: 'text', width: 80, value: (r) => r.text },
-  // A rule match is quoted with its rule, the learned ranker's words once each, the nearest example as a quote.
-  { header: 'evidence', width: 30, value: (r) => evidenceLine(r.segment.text, r.coding.evidence) },
+  // A rule match is quoted with its rule, the learned ranker's words once each, the nearest example as a quote;
+  // a coding narrowed to a span keeps only the evidence inside it.
+  { header: 'evidence', width: 30, value: (r) => evidenceLine(r.segment.text, shownEvidence(r.coding)) },
   { header: 'decided_by', width: 14, value: (r) => r.coding.decidedBy },
   { header: 'decided_at', width: 22, value: (r) => r.coding.decidedAt },
   { header: 'codebook_version', width: 16, value: (r) => r.coding.codebookVersion },

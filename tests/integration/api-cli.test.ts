@@ -31,7 +31,7 @@ describe('qualtag query / review / report / export', () => {
     expect(queue.stdout).toContain('Review queue (3 undecided)');
     const id = /^(doc-1~\d+~voorwaarden%2Fvertrouwen)\s/m.exec(queue.stdout)![1]!;
     const accepted = await qualtag('review', '--accept', id);
-    expect(accepted.stdout).toContain('accept: voorwaarden/vertrouwen on doc-1 segment 1: accepted (version 2, by local)');
+    expect(accepted.stdout).toContain('accept: voorwaarden/vertrouwen on doc-1 segment #2: accepted (version 2, by local)');
     const stale = await qualtag('review', '--reject', id, '--version', '1');
     expect(stale.code).toBe(2);
     expect(stale.stderr).toMatch(/not applied: .*\n\s+now: voorwaarden\/vertrouwen .*accepted \(version 2/);

@@ -5,8 +5,11 @@
 // at all). Only spans of the segment may be highlighted there; the others are described in words.
 import type { Evidence } from '../../lib/api/contract.js';
 import { exampleText, isExampleEvidence, isLearnedEvidence } from '../../lib/review/evidence.js';
+import { readableEvidence, shownEvidence, type ReadableEvidence } from '../../lib/review/evidence-view.js';
 
 export { confidencePercent, learnedWords, exampleText, isLearnedEvidence } from '../../lib/review/evidence.js';
+export type { ReadableEvidence };
+export { shownEvidence };
 
 /** Evidence as the API sends it; `source` is the store's marker for context evidence (may be absent). */
 export type AnyEvidence = Evidence & { source?: string };
@@ -52,4 +55,20 @@ export function contextSupport(evidence: readonly AnyEvidence[]): string | null 
   if (!ev) return null;
   const guide = /^question: (.+)$/s.exec(ev.rule)?.[1]?.trim();
   return guide ? `the question before this answer, like the guide question “${guide}”` : 'the question before this answer';
+}
+
+/** The evidence spans worth highlighting in the segment text: inside the coding's span if it has one, each distinct text once, at most a few. */
+export function highlightEvidence<E extends AnyEvidence>(c: { evidence: readonly E[]; span: { start: number; end: number } | null }, text: string): ReadableEvidence<E> {
+  return readableEvidence(text, ownEvidence(shownEvidence(c)));
+}
+
+/** The rule matches beside a proposal, readable: "“wijkagent” ×3, “vertrouwen” and 2 more" ('' without any). */
+export function ruleQuotes(c: { evidence: readonly AnyEvidence[]; span: { start: number; end: number } | null }, text: string): string {
+  return evidenceQuotes(text, readableEvidence(text, ruleEvidence(shownEvidence(c))));
+}
+
+/** "“wijkagent” ×3, “vertrouwen” and 2 more": the quotes beside a proposal. */
+export function evidenceQuotes(text: string, r: ReadableEvidence<AnyEvidence>): string {
+  const quotes = r.shown.map((e, i) => `“${text.slice(e.start, e.end)}”${r.counts[i]! > 1 ? ` ×${r.counts[i]}` : ''}`);
+  return quotes.join(', ') + (r.more ? ` and ${r.more} more` : '');
 }

@@ -18,7 +18,8 @@ interface QueryOptions extends ApiOptions {
 }
 
 const header = ['document', 'segment', 'respondent', 'code', 'status', 'start', 'end', 'text'];
-const rowOf = (r: CodedSegment) => [r.document.name, r.segment.index, r.segment.respondent, r.coding.code, r.coding.status, r.start, r.end, r.text];
+// `segment` is one-based, as in the UI and the CSV/XLSX exports.
+const rowOf = (r: CodedSegment) => [r.document.name, r.segment.index + 1, r.segment.respondent, r.coding.code, r.coding.status, r.start, r.end, r.text];
 
 export function registerQuery(program: Command): void {
   withApiOptions(program.command('query'))

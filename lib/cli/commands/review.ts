@@ -34,7 +34,7 @@ function parseSpan(s: string): { start: number; end: number } {
   return { start: Number(m[1]), end: Number(m[2]) };
 }
 
-const describeCoding = (c: Coding | null) => (c ? `${c.code} on ${c.documentId} segment ${c.segmentIndex ?? '?'}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})` : 'removed');
+const describeCoding = (c: Coding | null) => (c ? `${c.code} on ${c.documentId} segment ${c.segmentIndex === undefined ? '?' : `#${c.segmentIndex + 1}`}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})` : 'removed');
 
 export function registerReview(program: Command): void {
   withApiOptions(program.command('review'))

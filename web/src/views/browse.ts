@@ -7,7 +7,7 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
-import { ownEvidence } from '../evidence.js';
+import { highlightEvidence } from '../evidence.js';
 import { markedText } from '../segtext.js';
 
 const STATUSES: QueryStatus[] = ['accepted', 'proposed', 'rejected', 'all'];
@@ -18,15 +18,19 @@ export function browseView(ctx: Ctx, route: Route): View {
   const status = (STATUSES as string[]).includes(route.query.get('status') ?? '') ? (route.query.get('status') as QueryStatus) : 'accepted';
   const code = route.query.get('code') ?? '';
   const category = route.query.get('category') ?? '';
+  // As people write it: `R6`, `respondent 6`, `Respondent 6` (the API reads them all as `Respondent 6`).
+  const respondent = route.query.get('respondent') ?? '';
   const tree = h('nav', { attrs: { 'aria-label': 'Codebook' } }, h('p', { class: 'muted' }, 'Loading…'));
   const results = h('div', { attrs: { 'aria-live': 'polite' } });
-  const go = (q: Record<string, string>) => ctx.navigate(formatRoute('browse', null, { status, ...q }));
+  const go = (q: Record<string, string>) => ctx.navigate(formatRoute('browse', null, { status, respondent, ...q }));
 
   const statusSelect = h(
     'select',
-    { attrs: { 'aria-label': 'Status' }, on: { change: () => ctx.navigate(formatRoute('browse', null, { status: statusSelect.value, code, category })) } },
+    { attrs: { 'aria-label': 'Status' }, on: { change: () => ctx.navigate(formatRoute('browse', null, { status: statusSelect.value, code, category, respondent })) } },
     STATUSES.map((s) => h('option', { attrs: { value: s, selected: s === status } }, s)),
   );
+  const respInput = h('input', { attrs: { type: 'search', value: respondent, placeholder: 'any (e.g. R6)', 'aria-label': 'Respondent' } });
+  respInput.addEventListener('change', () => ctx.navigate(formatRoute('browse', null, { status, code, category, respondent: respInput.value.trim() })));
 
   async function loadTree(): Promise<void> {
     if (!ctx.codebook) {
@@ -82,7 +86,7 @@ export function browseView(ctx: Ctx, route: Route): View {
     const c = r.coding;
     const s = r.segment;
     // Highlight the coded span (or the evidence when the whole segment is coded).
-    const spans = c.span ? [{ start: c.span.start, end: c.span.end, key: c.id }] : ownEvidence(c.evidence).map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
+    const spans = c.span ? [{ start: c.span.start, end: c.span.end, key: c.id }] : highlightEvidence(c, s.text).shown.map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
     return h(
       'article',
       { class: 'segment', attrs: { role: 'listitem', 'data-code': c.code } },
@@ -140,14 +144,15 @@ export function browseView(ctx: Ctx, route: Route): View {
 
   async function loadResults(cursor?: string, acc: CodedSegment[] = []): Promise<void> {
     try {
-      if (!code && !category) {
+      if (!code && !category && !respondent) {
         const freq = await frequency;
         await loadAll({ i: 0 }, 0, new Map(freq.categories.map((c) => [c.categoryId, c.codings])));
         return;
       }
-      const page = await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, cursor, limit: PAGE });
+      const page = await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, respondent: respondent || undefined, cursor, limit: PAGE });
       const all = [...acc, ...page.items];
-      const title = code ? codeLabel(ctx, code) : (ctx.codebook?.categories.get(category) ?? category);
+      const what = code ? codeLabel(ctx, code) : category ? (ctx.codebook?.categories.get(category) ?? category) : 'All codes';
+      const title = respondent ? `${what} · ${all[0]?.segment.respondent ?? respondent}` : what;
       replaceChildren(
         results,
         h('h2', null, title, ' ', h('span', { class: 'count', attrs: { 'data-testid': 'result-count' } }, `${all.length}${page.nextCursor ? '+' : ''} coded segment(s)`)),
@@ -164,7 +169,7 @@ export function browseView(ctx: Ctx, route: Route): View {
   const el = h(
     'section',
     { attrs: { 'aria-labelledby': 'browse-h' } },
-    h('div', { class: 'toolbar' }, h('h1', { attrs: { id: 'browse-h' } }, 'Browse coded segments'), h('label', { class: 'muted' }, 'Status ', statusSelect)),
+    h('div', { class: 'toolbar' }, h('h1', { attrs: { id: 'browse-h' } }, 'Browse coded segments'), h('label', { class: 'muted' }, 'Status ', statusSelect), h('label', { class: 'muted' }, 'Respondent ', respInput)),
     h('div', { class: 'cols' }, tree, results),
   );
   // One count request feeds both the tree and the "All codes" paging.

@@ -11,7 +11,7 @@ import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { formatRoute, type Route } from '../route.js';
-import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ownEvidence } from '../evidence.js';
+import { classifierNote, contextSupport, exampleNote, highlightEvidence, isLearnedEvidence, learnedWords } from '../evidence.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
 import { bulkAcceptControl } from '../bulk.js';
 import { markedText } from '../segtext.js';
@@ -84,7 +84,8 @@ export function queueView(ctx: Ctx, route: Route): View {
   function renderItem(item: QueueItem, i: number, notice?: HTMLElement): HTMLElement {
     const c = item.coding;
     const s = item.segment;
-    const spans: Span[] = ownEvidence(c.evidence).map((ev) => ({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) }));
+    // Each matched word once, inside the coding's span when it has one (lib/review/evidence-view.ts).
+    const spans: Span[] = highlightEvidence(c, s.text).shown.map((ev) => ({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) }));
     const words = learnedWords(s.text, c.evidence);
     const example = exampleNote(c.evidence);
     const support = contextSupport(c.evidence);

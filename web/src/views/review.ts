@@ -8,19 +8,15 @@ import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
 import { bulkAcceptControl } from '../bulk.js';
-import { classifierNote, contextSupport, exampleNote, isLearnedEvidence, learnedWords, ruleEvidence, ownEvidence } from '../evidence.js';
+import { classifierNote, contextSupport, exampleNote, highlightEvidence, isLearnedEvidence, learnedWords, ruleQuotes, shownEvidence } from '../evidence.js';
 import { hueFor, toRuns, type Span } from '../highlight.js';
 import { pickCode } from '../picker.js';
 import { formatRoute, type Route } from '../route.js';
+import { nextDocumentToReview } from '../review/next-document.js';
+import { undoableFromTrail, type UndoEntry, type UndoItem } from '../review/undo-trail.js';
 import { selectionOffsets } from '../selection.js';
 
 type Seg = DocumentDetail['segments'][number];
-
-interface UndoEntry {
-  codingId: string;
-  code: string;
-  action: 'accept' | 'reject' | 'add' | 'place';
-}
 
 /** What the detached list can ask the view to do with one of its codings. */
 interface DetachedActions {
@@ -124,6 +120,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
   const bulkCtl = bulkAcceptControl(ctx, { documentId, onChange: () => void reload().catch((e: unknown) => replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'))) });
   let busy = false;
   let docs: DocumentSummary[] = [];
+  /** Offered once every proposal of this document is decided. */
+  let nextDoc: DocumentSummary | null = null;
+  const doneSlot = h('div', { attrs: { 'aria-live': 'polite' } });
   /** The detached coding being placed: the reader picks its segment (and optionally a span), then "Place here". */
   let placing: Coding | null = null;
 
@@ -141,8 +140,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
       h('span', null, kbd('a')), 'accept proposal',
       h('span', null, kbd('r')), 'reject proposal',
       h('span', null, kbd('c')), 'add a code (to the selected text, if any)',
-      h('span', null, kbd('u')), 'undo last decision',
-      h('span', null, kbd('n')), 'next undecided proposal',
+      h('span', null, kbd('x')), 'reject all undecided proposals here, then add the right code',
+      h('span', null, kbd('u')), 'undo last decision (also after a reload)',
+      h('span', null, kbd('n')), 'next undecided proposal; when none is left, the next document',
     ),
   );
 
@@ -162,7 +162,8 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const spans: Span[] = [];
     for (const c of s.codings) {
       if (c.status === 'rejected') continue;
-      for (const ev of ownEvidence(c.evidence)) spans.push({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) });
+      // Each matched word once, inside the coding's span when it has one (lib/review/evidence-view.ts).
+      for (const ev of highlightEvidence(c, s.text).shown) spans.push({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) });
       if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
     }
     const body = h('div', { class: 'body', attrs: { 'data-testid': 'segment-text' } });
@@ -235,11 +236,12 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
     const active = activeCoding();
     const proposals = ordered(s.codings).map((c) => {
-      const evidence = ruleEvidence(c.evidence).map((ev) => `“${s.text.slice(ev.start, ev.end)}”`).join(', ');
-      const words = learnedWords(s.text, c.evidence);
-      const example = exampleNote(c.evidence);
-      const support = contextSupport(c.evidence);
-      const learnt = classifierNote(c.evidence);
+      const evidence = ruleQuotes(c, s.text);
+      // A coding narrowed to a span is explained by the span itself, not by what the rule matched around it.
+      const words = learnedWords(s.text, shownEvidence(c));
+      const example = c.span ? null : exampleNote(c.evidence);
+      const support = c.span ? null : contextSupport(c.evidence);
+      const learnt = c.span ? null : classifierNote(c.evidence);
       const isActive = active?.id === c.id;
       return h(
         'div',
@@ -297,6 +299,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
           'div',
           { class: 'toolbar tight' },
           h('button', { attrs: { type: 'button', 'data-testid': 'add-code' }, on: { click: () => void addCode() } }, hasSelection ? 'Code selection…' : 'Add code…', kbd('c')),
+          s.codings.some((c) => c.status === 'proposed')
+            ? h('button', { attrs: { type: 'button', 'data-testid': 'reject-all-add' }, on: { click: () => void rejectAllAndAdd() } }, 'Reject all, add…', kbd('x'))
+            : null,
           h('button', { attrs: { type: 'button', disabled: undoStack.length === 0 }, on: { click: () => void undo() } }, 'Undo', kbd('u')),
         ),
       ),
@@ -420,26 +425,105 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
   }
 
+  /** One decision on a proposal; returns false when it was not saved (the banner says why). */
+  async function decideOne(action: 'accept' | 'reject', c: Coding): Promise<boolean> {
+    const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, segIndexOf(c.segmentId), c.id);
+    return result !== 'failed';
+  }
+
   async function decide(action: 'accept' | 'reject', coding?: Coding): Promise<void> {
     const c = coding ?? activeCoding();
     const s = seg();
     if (!c || !s || busy) return;
     const segIndex = segIndexOf(c.segmentId);
-    const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, segIndex, c.id);
-    if (result === 'failed') return;
-    undoStack.push({ codingId: c.id, code: c.code, action });
+    if (!(await decideOne(action, c))) return;
+    undoStack.push({ items: [{ codingId: c.id, code: c.code, action }] });
     toast(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${codeLabel(ctx, c.code)} — press u to undo`);
-    // Stay on the segment while it has undecided proposals; then move to the next one that has.
+    afterDecision(segIndex);
+  }
+
+  /** Stay on the segment while it has undecided proposals; then the next one that has; after the last, offer the next document. */
+  function afterDecision(segIndex: number): void {
     activeCodingId = null;
-    if (detail?.segments[segIndex]?.codings.some((x) => x.status === 'proposed')) renderSide();
+    if (detail?.segments[segIndex]?.codings.some((x) => x.status === 'proposed')) {
+      renderSide();
+      return;
+    }
+    const next = nextUndecided(segIndex + 1);
+    const before = next < 0 ? nextUndecided(0) : next;
+    if (before >= 0) select(before);
     else {
-      const next = nextUndecided(segIndex + 1);
-      if (next >= 0) select(next);
-      else renderSide();
+      renderSide();
+      void offerNextDocument();
     }
   }
 
-  async function addCode(): Promise<void> {
+  /** The document is fully decided: a banner with the next document that has undecided proposals. */
+  async function offerNextDocument(): Promise<void> {
+    try {
+      docs = (await api.listDocuments(ctx.projectId, undefined, { counts: true })).items;
+    } catch {
+      /* keep the list we have */
+    }
+    nextDoc = nextDocumentToReview(docs, documentId);
+    renderDone();
+  }
+
+  function renderDone(): void {
+    const total = detail?.segments.reduce((n, s) => n + s.codings.length, 0) ?? 0;
+    replaceChildren(
+      doneSlot,
+      nextDoc || undecidedCount() === 0
+        ? h(
+            'div',
+            { class: 'banner info done', attrs: { 'data-testid': 'document-done' } },
+            h('strong', null, `All ${total} codings in ${detail?.document.name ?? 'this document'} are decided. `),
+            nextDoc
+              ? [
+                  `Next: ${nextDoc.name} (${nextDoc.counts?.proposed ?? 0} to review). `,
+                  h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'next-document' }, on: { click: () => openNextDocument() } }, 'Open next document', kbd('n')),
+                ]
+              : ['No other document has undecided proposals. ', h('a', { attrs: { href: formatRoute('report') } }, 'See the report'), '.'],
+          )
+        : null,
+    );
+  }
+
+  function undecidedCount(): number {
+    return detail?.segments.reduce((n, s) => n + s.codings.filter((c) => c.status === 'proposed').length, 0) ?? 0;
+  }
+
+  function openNextDocument(): boolean {
+    if (!nextDoc) return false;
+    ctx.navigate(formatRoute('review', nextDoc.id));
+    return true;
+  }
+
+  /**
+   * "None of these, it is that": rejects every undecided proposal of the segment, then opens the code picker.
+   * The rejections and the added code are one entry of the undo list.
+   */
+  async function rejectAllAndAdd(): Promise<void> {
+    const s = seg();
+    if (!s || busy) return;
+    const entry: UndoEntry = { items: [] };
+    const open = s.codings.filter((c) => c.status === 'proposed');
+    for (const c of open) {
+      if (!(await decideOne('reject', c))) break;
+      entry.items.push({ codingId: c.id, code: c.code, action: 'reject' });
+    }
+    if (entry.items.length) {
+      undoStack.push(entry);
+      entry.label = `reject of ${entry.items.length} proposal${entry.items.length > 1 ? 's' : ''}`;
+    }
+    if (entry.items.length < open.length) return;
+    activeCodingId = null;
+    renderSide();
+    await addCode(entry);
+  }
+
+  /** Adds a code (to the selected span, if any). With `joinTo`, the add joins that undo entry (reject all and add). */
+  async function addCode(joinTo?: UndoEntry): Promise<void> {
     const s = seg();
     if (!s || busy) return;
     if (!ctx.codebook) {
@@ -450,47 +534,85 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const span = body ? selectionOffsets(body) : null;
     const code = await pickCode(ctx.codebook, span ? `Code “${s.text.slice(span.start, span.end).slice(0, 60)}”` : `Add a code to segment ${s.index + 1}`);
     segEls.get(s.id)?.focus({ preventScroll: true });
-    if (!code) return;
+    if (!code) {
+      if (joinTo?.items.length) toast(`Rejected ${joinTo.items.length} proposal(s); no code added — press u to undo`);
+      if (joinTo) afterDecision(cur);
+      return;
+    }
     const whole = span && span.start === 0 && span.end === s.text.length;
     const req: DecisionBody = { action: 'add', documentId, segmentId: s.id, code, ...(span && !whole ? { span } : {}) };
-    const result = await run(req, code, cur, null);
+    const segIndex = cur;
+    const result = await run(req, code, segIndex, null);
     if (result === 'failed' || result === null) return;
     window.getSelection()?.removeAllRanges();
-    undoStack.push({ codingId: result.id, code, action: 'add' });
-    activeCodingId = result.id;
-    toast(`Added ${codeLabel(ctx, code)} — press u to undo`);
-    replaceSegment(cur);
-    renderSide();
+    const item: UndoItem = { codingId: result.id, code, action: 'add' };
+    if (joinTo?.items.length) {
+      joinTo.items.push(item);
+      joinTo.label = `${joinTo.label} and add of ${codeLabel(ctx, code)}`;
+    } else undoStack.push({ items: [item] });
+    toast(`Added ${codeLabel(ctx, code)}${joinTo?.items.length ? ` after rejecting ${joinTo.items.length - 1}` : ''} — press u to undo`);
+    replaceSegment(segIndex);
+    // The added code is decided already: `a` / `r` go on with the next undecided proposal, not the new code.
+    // A plain add stays on the segment (another code may follow); after "reject all and add" the segment is done.
+    if (joinTo) afterDecision(segIndex);
+    else {
+      activeCodingId = null;
+      renderSide();
+    }
   }
 
+  /** Undoes the last entry of the undo list (newest decision first), one coding after another. */
   async function undo(): Promise<void> {
     const last = undoStack.at(-1);
     if (!last || !detail || busy) {
       if (!last) toast('Nothing to undo.');
       return;
     }
-    const segIndex = detail.segments.findIndex((s) => s.codings.some((c) => c.id === last.codingId));
-    const coding = detail.segments[segIndex]?.codings.find((c) => c.id === last.codingId);
-    if (!coding) {
-      undoStack.pop();
-      return;
+    const what = last.label ?? (last.items.length === 1 ? `${last.items[0]!.action} of ${codeLabel(ctx, last.items[0]!.code)}` : `${last.items.length} decisions`);
+    let landedAt = -1;
+    for (const item of [...last.items].reverse()) {
+      const done = await undoItem(item);
+      if (done === 'failed') return;
+      last.items.pop();
+      if (done >= 0) landedAt = done;
     }
-    if (last.action === 'place') {
-      // The coding goes back to the detached list (and a proposal it replaced comes back): re-read the document.
-      const back = await runAndReload({ action: 'undo', documentId, codingId: coding.id, version: coding.version }, coding.code);
-      if (back === 'failed') return;
-      undoStack.pop();
-      toast(`Undid the placement of ${codeLabel(ctx, last.code)}: detached again`);
-      return;
-    }
-    const result = await run({ action: 'undo', documentId, codingId: coding.id, version: coding.version }, coding.code, segIndex, coding.id);
-    if (result === 'failed') return;
     undoStack.pop();
-    toast(`Undid ${last.action} of ${codeLabel(ctx, last.code)}`);
-    if (segIndex !== cur) select(segIndex);
+    replaceChildren(doneSlot);
+    nextDoc = null;
+    toast(`Undid ${what}`);
+    if (landedAt >= 0 && landedAt !== cur) select(landedAt);
+    else {
+      replaceSegment(cur);
+      renderSide();
+    }
+  }
+
+  /** Undoes one decision; returns the segment index it was on (-1 when the coding is gone), or 'failed'. */
+  async function undoItem(item: UndoItem): Promise<number | 'failed'> {
+    if (!detail) return 'failed';
+    const segIndex = detail.segments.findIndex((s) => s.codings.some((c) => c.id === item.codingId));
+    const coding = detail.segments[segIndex]?.codings.find((c) => c.id === item.codingId);
+    if (!coding) return -1;
+    const body: DecisionBody = { action: 'undo', documentId, codingId: coding.id, version: coding.version };
+    if (item.action === 'place') {
+      // The coding goes back to the detached list (and a proposal it replaced comes back): re-read the document.
+      return (await runAndReload(body, coding.code)) === 'failed' ? 'failed' : -1;
+    }
+    const result = await run(body, coding.code, segIndex, coding.id);
+    if (result === 'failed') return 'failed';
     activeCodingId = result?.id ?? null;
-    replaceSegment(cur);
-    renderSide();
+    return segIndex;
+  }
+
+  /** After a reload or a restart: the reviewer's standing decisions in this document, from the audit trail. */
+  async function undoFromTrail(): Promise<void> {
+    try {
+      const [me, trail] = await Promise.all([api.me(), api.documentAudit(ctx.projectId, documentId)]);
+      if (undoStack.length === 0) undoStack.push(...undoableFromTrail(trail.items, me.userId));
+      renderSide();
+    } catch {
+      /* without the trail, undo covers this visit only */
+    }
   }
 
   /** Reads the document again (a place, drop or its undo moves codings between the text and the detached list). */
@@ -568,7 +690,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const result = await runAndReload({ action: 'place', documentId, codingId: c.id, version: c.version, segmentId: s.id, ...(span && !whole ? { span } : {}) }, c.code);
     if (result === 'failed' || result === null) return;
     window.getSelection()?.removeAllRanges();
-    undoStack.push({ codingId: result.id, code: c.code, action: 'place' });
+    undoStack.push({ items: [{ codingId: result.id, code: c.code, action: 'place' }] });
     activeCodingId = result.id;
     renderSide();
     toast(`Placed ${codeLabel(ctx, c.code)} on segment ${s.index + 1} — press u to undo`);
@@ -585,13 +707,18 @@ export function reviewView(ctx: Ctx, route: Route): View {
   async function load(): Promise<void> {
     replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
     try {
-      const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId)]);
+      const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId, undefined, { counts: true })]);
       detail = d;
       docs = list.items;
       const wanted = route.query.get('segment');
       const at = wanted ? d.segments.findIndex((s) => s.id === wanted) : -1;
       cur = at >= 0 ? at : Math.max(0, nextUndecided(0));
       renderAll(list.items);
+      if (undecidedCount() === 0 && d.segments.some((s) => s.codings.length)) {
+        nextDoc = nextDocumentToReview(docs, documentId);
+        renderDone();
+      }
+      void undoFromTrail();
     } catch (e) {
       replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), errorBanner(e, 'Cannot open the document'));
     }
@@ -603,7 +730,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     const docSelect = h(
       'select',
       { attrs: { 'aria-label': 'Document' }, on: { change: () => ctx.navigate(formatRoute('review', docSelect.value)) } },
-      docs.filter((d) => d.status === 'TAGGED').map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.name)),
+      docs.filter((d) => d.status === 'TAGGED').map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.counts ? `${d.name} (${d.counts.proposed} to review)` : d.name)),
     );
     segEls.clear();
     replaceChildren(
@@ -635,12 +762,14 @@ export function reviewView(ctx: Ctx, route: Route): View {
         h('span', null, kbd('a'), ' accept'),
         h('span', null, kbd('r'), ' reject'),
         h('span', null, kbd('c'), ' code'),
+        h('span', null, kbd('x'), ' reject all + add'),
         h('span', null, kbd('u'), ' undo'),
         h('span', null, kbd('n'), ' next undecided'),
         h('span', null, 'select text + ', kbd('c'), ' to code a span'),
       ),
       placingSlot,
       bulkCtl,
+      doneSlot,
       h('div', { class: 'review' }, segmentsBox, side),
     );
     updateProgress();
@@ -695,6 +824,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
         case 'c':
           void addCode();
           return true;
+        case 'x':
+          void rejectAllAndAdd();
+          return true;
         case 'u':
           void undo();
           return true;
@@ -709,7 +841,11 @@ export function reviewView(ctx: Ctx, route: Route): View {
         case 'n': {
           const next = nextUndecided(cur + 1);
           if (next >= 0) select(next);
-          else toast('No undecided proposals after this segment.');
+          else if (!openNextDocument()) {
+            const earlier = nextUndecided(0);
+            if (earlier >= 0) select(earlier);
+            else toast('No undecided proposals left in this document.');
+          }
           return true;
         }
         default:
@@ -726,7 +862,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
 async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
   replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const { items } = await api.listDocuments(ctx.projectId);
+    const { items } = await api.listDocuments(ctx.projectId, undefined, { counts: true });
     const tagged = items.filter((d) => d.status === 'TAGGED');
     replaceChildren(
       el,
@@ -743,7 +879,7 @@ async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
               tagged.map((d) =>
                 h(
                   'tr',
-                  null,
+                  { dataset: { doc: d.name } },
                   h('td', null, h('a', { attrs: { href: formatRoute('review', d.id) } }, d.name)),
                   h('td', { class: 'num' }, d.counts?.proposed ?? ''),
                   h('td', { class: 'num' }, d.counts?.accepted ?? ''),
