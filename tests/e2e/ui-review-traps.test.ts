@@ -116,16 +116,20 @@ describe('Review without traps in Chromium', () => {
 
   it('x rejects every proposal of the segment and opens the picker; the code is added; one u undoes all of it', async () => {
     await openSegment(docA, 'Er is lawaai');
+    const seg = page.locator(`.segment[data-segment="${turnWith(await detailOf(docA), 'Er is lawaai').id}"]`);
     await page.keyboard.press('x');
     await pick('Jongeren');
-    await current().locator('.chip.accepted[data-code="buurt/jongeren"]').waitFor();
+    await seg.locator('.chip.accepted[data-code="buurt/jongeren"]').waitFor();
+    // The segment is done: the view went on to the next segment with undecided proposals.
+    expect(await seg.getAttribute('aria-current')).toBeNull();
     expect((await codingOn('Er is lawaai', 'buurt/overlast'))?.status).toBe('rejected');
     expect((await codingOn('Er is lawaai', 'buurt/jongeren'))?.status).toBe('accepted');
     await screenshotBoth(page, 'review-2-reject-all-add');
-    await openSegment(docA, 'Er is lawaai');
     await page.keyboard.press('u');
     await until('the undo of reject all + add', async () => ((await codingOn('Er is lawaai', 'buurt/jongeren')) === undefined ? true : undefined), 15_000);
     expect((await codingOn('Er is lawaai', 'buurt/overlast'))?.status).toBe('proposed');
+    await seg.locator('.chip.proposed[data-code="buurt/overlast"]').waitFor();
+    expect(await seg.getAttribute('aria-current')).toBe('true');
   });
 
   it('undo works after a reload: the last decision comes from the audit trail', async () => {

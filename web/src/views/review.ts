@@ -319,6 +319,9 @@ export function reviewView(ctx: Ctx, route: Route): View {
         else decided++;
       }
     progressText.textContent = `${decided} decided · ${proposed} to review`;
+    // The document menu says the same for this document.
+    const option = el.querySelector<HTMLOptionElement>('select[aria-label=Document] option:checked');
+    if (option) option.textContent = `${detail.document.name} (${proposed} to review)`;
   }
 
   /** Marks the current segment and the active proposal's evidence without re-rendering (keeps a text selection). */
