@@ -9,8 +9,8 @@ import { Agent, request, type IncomingMessage, type ServerResponse } from 'node:
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { packageRoot } from './package-root.js';
 import { QualtagError } from '../errors.js';
 import { startGuard } from './guard.js';
 import { freePort } from './ports.js';
@@ -72,7 +72,8 @@ async function waitForReady(proc: ChildProcess, output: () => string, timeoutMs 
 /** DynamoDB Local reads region and key from the Authorization header (it checks no signature). */
 const FENCE_AUTH = 'AWS4-HMAC-SHA256 Credential=qualtag/20260101/eu-west-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0';
 const READY = 'qualtag: DynamoDB Local ready on 127.0.0.1';
-const LAUNCHER = fileURLToPath(new URL('./java/QualtagDynamoLocal.java', import.meta.url));
+// From the package root: this module also runs bundled into dist/ (scripts/build.mjs).
+const LAUNCHER = path.join(packageRoot(), 'lib', 'local', 'java', 'QualtagDynamoLocal.java');
 /** Writes whose commit DynamoDB Local queues without waiting for it (see forwardToJvm). */
 const UNSYNCED_COMMITS = new Set(['DynamoDB_20120810.TransactWriteItems', 'DynamoDB_20120810.ExecuteTransaction']);
 

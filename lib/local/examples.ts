@@ -2,14 +2,14 @@
 // codebook, and the example interviews uploaded to S3 so they go through the pipeline like any upload.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from './package-root.js';
 import { parseCodebook } from '../codebook/index.js';
 import { uploadKey } from '../pipeline/upload-key.js';
 import type { LocalStack } from './stack.js';
 
 export const EXAMPLE_PROJECT = 'example';
 export const LOCAL_USER = 'local';
-export const examplesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples');
+export const examplesDir = path.join(packageRoot(), 'examples');
 
 /** Creates the example project unless it exists; returns the file names uploaded (none when it existed). */
 export async function loadExampleProject(stack: Pick<LocalStack, 'store' | 'blobs'>, dir = examplesDir): Promise<string[]> {

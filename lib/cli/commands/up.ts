@@ -1,15 +1,15 @@
 // `qualtag up` (= `npm start`): the one-machine stack with the API and the UI, loaded with the example project.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadExampleProject } from '../../local/examples.js';
 import { localToken, startHttpServer } from '../../local/http.js';
 import { startLocalStack, type LocalStack } from '../../local/stack.js';
 import { DATA_DIR_ENV, registerRunning, unregisterRunning } from '../../local/locate.js';
 import { defaultDataDir, removeStackInfo, writeStackInfo } from '../../local/state.js';
+import { packageRoot } from '../../local/package-root.js';
 import { ensureWebUi } from '../../local/web-build.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const root = packageRoot();
 
 export function registerUp(program: Command): void {
   program
