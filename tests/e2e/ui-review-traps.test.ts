@@ -48,7 +48,7 @@ const DOC_A = [
   `R6: ${LONG}`,
 ].join('\n\n');
 const DOC_B = 'Interviewer: Voelt u zich veilig?\n\nRespondent 7: Ja, ik voel me veilig in de straat.\n';
-const LONG_NAME = `${'verslag_van_het_groepsgesprek_met_bewoners_over_de_wijkaanpak_'.repeat(3)}definitief.txt`;
+const LONG_NAME = 'verslag_groepsgesprek_bewoners_wijkaanpak_zuidoost_ronde_twee_definitief_versie_3_2026.txt';
 
 let stack: UiStack;
 let session: BrowserSession;
