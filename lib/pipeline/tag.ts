@@ -1,11 +1,13 @@
 // Tagging of one document with its project's current codebook, reconciled with the existing codings
 // (see reconcile.ts). Safe to run again: the same inputs give no writes.
+import { createHash } from 'node:crypto';
 import { allCodes } from '../codebook/index.js';
 import type { Codebook } from '../model.js';
 import { projectCodings, reviewedPassages } from '../review/reviewed-codings.js';
-import { trainCodeClassifier, type CodeClassifier } from '../tag/classifier.js';
 import { compileTagger, type Tagger } from '../tag/index.js';
 import { languageMismatch } from '../tag/detect-language.js';
+import { buildProposer, type CodeProposer } from '../tag/propose.js';
+import type { LabelledPassage } from '../tag/ranker/index.js';
 import { tagSegments } from '../tag/structure.js';
 import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
 import { silentLog, type PipelineDeps } from './deps.js';
@@ -35,34 +37,41 @@ function taggerFor(codebook: Codebook): Tagger {
 }
 
 /**
- * Classifiers trained on each project's reviewed codings, per project and codebook version, kept for a
- * short while: a warm Lambda or the local stack tags several documents of a project in a row, and
- * training reads every coding of the project. A decision made meanwhile counts from the next training.
+ * Proposers (the learned ranker with its calibration) per project and codebook version, with the
+ * fingerprint of the reviewed codings they learnt from: re-read after PROPOSER_TTL_MS, retrained only
+ * when a decision changed them. A warm Lambda or the local stack tags several documents in a row.
  */
-const classifiers = new Map<string, { at: number; classifier: CodeClassifier | null }>();
-export const CLASSIFIER_TTL_MS = 60_000;
-const MAX_CLASSIFIERS = 16;
+const proposers = new Map<string, { at: number; fingerprint: string; proposer: CodeProposer }>();
+export const PROPOSER_TTL_MS = 3_000;
+const MAX_PROPOSERS = 16;
 
-/**
- * The classifier that fills the slots the rules leave empty (TagOptions.fill), trained on the project's
- * accepted and added codings (detached ones left out); null while there are too few to learn from.
- */
-async function classifierFor(store: Store, projectId: string, codebook: Codebook): Promise<CodeClassifier | null> {
-  const key = `${projectId}\0${codebook.version}`;
-  const now = Date.now();
-  const hit = classifiers.get(key);
-  if (hit && now - hit.at < CLASSIFIER_TTL_MS) return hit.classifier;
-  const { codings } = await projectCodings(store, projectId);
-  const classifier = trainCodeClassifier(codebook, reviewedPassages(codings).examples);
-  classifiers.delete(key);
-  if (classifiers.size >= MAX_CLASSIFIERS) classifiers.delete(classifiers.keys().next().value as string);
-  classifiers.set(key, { at: now, classifier });
-  return classifier;
+/** The project's reviewed passages as the ranker learns them: accepted and added codes, and rejections. */
+export function labelledPassages(codings: readonly Coding[]): { labelled: LabelledPassage[]; fingerprint: string } {
+  const { examples } = reviewedPassages(codings);
+  const decided = codings.filter((c) => c.status !== 'proposed').map((c) => `${c.documentId}~${c.segmentIndex}~${c.code}~${c.status}~${c.version}`);
+  return {
+    labelled: examples.map((e) => ({ text: e.text, accepted: e.accepted, rejected: e.rejected })),
+    fingerprint: createHash('sha256').update(decided.sort().join('\n')).digest('base64url'),
+  };
 }
 
-/** Forgets the cached classifiers (tests; a process that must see decisions at once). */
-export function clearClassifierCache(): void {
-  classifiers.clear();
+async function proposerFor(store: Store, projectId: string, codebook: Codebook): Promise<CodeProposer> {
+  const key = `${projectId}\0${codebook.version}`;
+  const now = Date.now();
+  const hit = proposers.get(key);
+  if (hit && now - hit.at < PROPOSER_TTL_MS) return hit.proposer;
+  const { codings } = await projectCodings(store, projectId);
+  const { labelled, fingerprint } = labelledPassages(codings);
+  const proposer = hit && hit.fingerprint === fingerprint ? hit.proposer : buildProposer(codebook, { labelled, tagger: taggerFor(codebook) });
+  proposers.delete(key);
+  if (proposers.size >= MAX_PROPOSERS) proposers.delete(proposers.keys().next().value as string);
+  proposers.set(key, { at: now, fingerprint, proposer });
+  return proposer;
+}
+
+/** Forgets the cached proposers (tests; a process that must see decisions at once). */
+export function clearProposerCache(): void {
+  proposers.clear();
 }
 
 async function allSegments(store: Store, documentId: string): Promise<SegmentRecord[]> {
@@ -94,15 +103,14 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', proposalCount: 0 });
     return { documentId: doc.id, status: 'TAGGED', written: 0, proposals: 0, reason: 'the project has no codebook yet' };
   }
-  const tagger = taggerFor(current.codebook);
-  // Reviewed decisions teach the tagger: its proposals, filled up by a classifier of the project's
-  // reviewed passages, stay proposals for people to review like any other.
-  const fill = (await classifierFor(store, doc.projectId, current.codebook)) ?? undefined;
+  // Reviewed decisions teach the tagger (the learned ranker); its proposals stay proposals for people
+  // to review like any other.
+  const proposer = await proposerFor(store, doc.projectId, current.codebook);
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
   const segments = await allSegments(store, doc.id);
   // Respondent turns are tagged with the interviewer's question before them as context; interviewer
   // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
-  const results = tagSegments(tagger, segments, { fill, ...(doc.format ? { format: doc.format } : {}) });
+  const results = tagSegments(proposer, segments, doc.format ? { format: doc.format } : {});
   const tagged = results.map(({ segment, proposals }) => ({ segment, proposals }));
   const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
   // A codebook in another language than the document stems and filters it wrongly: say so on the document.

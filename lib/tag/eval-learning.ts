@@ -88,7 +88,7 @@ export interface ExamplesOptions {
   /** Also measure the keyword rules alone (the tagger before the ranker). */
   rules?: boolean;
   /** Build the proposer (default buildProposer); experiments pass their own settings. */
-  proposer?: (cb: Codebook, labelled: LabelledPassage[], tagger: Tagger, unlabelled: string[]) => CodeProposer;
+  proposer?: (cb: Codebook, labelled: LabelledPassage[], tagger: Tagger) => CodeProposer;
 }
 
 export interface ExamplesResult {
@@ -124,7 +124,7 @@ export function splitExamples(items: readonly GoldItem[], seed: number, maxExamp
   return { pool, test };
 }
 
-const defaultProposer = (cb: Codebook, labelled: LabelledPassage[], tagger: Tagger, unlabelled: string[]) => buildProposer(cb, { labelled, tagger, unlabelled });
+const defaultProposer = (cb: Codebook, labelled: LabelledPassage[], tagger: Tagger) => buildProposer(cb, { labelled, tagger });
 
 export function evaluateExamples(sets: readonly GoldSet[], opts: ExamplesOptions): ExamplesResult {
   const k = opts.k ?? 3;
@@ -135,15 +135,13 @@ export function evaluateExamples(sets: readonly GoldSet[], opts: ExamplesOptions
   let tested = 0;
   for (const set of sets) {
     const tagger = compileTagger(set.codebook);
-    // Every passage's text is known without its code, as a project's segments are: unlabelled data.
-    const texts = set.items.map((i) => i.text);
     for (let seed = 1; seed <= opts.seeds; seed++) {
       const { pool, test } = splitExamples(set.items, seed, maxExamples);
       tested += test.length;
       opts.examples.forEach((n, i) => {
         const labelled = [...pool.values()].flatMap((list) => list.slice(0, n)).map(asLabelled);
-        const proposer = make(set.codebook, labelled, tagger, texts);
-        for (const item of test) tallies[i]!.add(item, proposer.propose(item.text, { topK: k }).map((p) => p.code));
+        const proposer = make(set.codebook, labelled, tagger);
+        for (const item of test) tallies[i]!.add(item, proposer.tag(item.text, { topK: k }).map((p) => p.code));
       });
       if (opts.rules) for (const item of test) rules.add(item, tagger.tag(item.text, { topK: k }).map((p) => p.code));
     }
@@ -197,8 +195,6 @@ export function simulateReview(sets: readonly GoldSet[], opts: SimulateOptions):
   };
   for (const set of sets) {
     const tagger = compileTagger(set.codebook);
-    // Every passage's text is known without its code, as a project's segments are: unlabelled data.
-    const texts = set.items.map((i) => i.text);
     for (let seed = 1; seed <= opts.seeds; seed++) {
       const random = seededRandom(seed);
       const order = shuffled(set.items.map((_, i) => i), random);
@@ -209,8 +205,8 @@ export function simulateReview(sets: readonly GoldSet[], opts: SimulateOptions):
       const limit = Math.min(pool.length, opts.maxReviews ?? pool.length);
       const reviewed: GoldItem[] = [];
       for (let n = 0; ; n += opts.step) {
-        const proposer = make(set.codebook, reviewed.map(asLabelled), tagger, texts);
-        for (const item of test) tally(n).add(item, proposer.propose(item.text, { topK: k }).map((p) => p.code));
+        const proposer = make(set.codebook, reviewed.map(asLabelled), tagger);
+        for (const item of test) tally(n).add(item, proposer.tag(item.text, { topK: k }).map((p) => p.code));
         if (n >= limit) break;
         const take = Math.min(opts.step, limit - n);
         const next = opts.order === 'uncertain' ? mostUncertain(proposer, pool, reviewed, take) : pool.slice(0, take);

@@ -1,15 +1,15 @@
 // Evaluation of the tagger against gold-coded passages (../shared/corpus/gold/*.jsonl):
 // hit@1, hit@k (the gold code or any code in `also` among the top k), coverage, mean proposals,
 // and per-code precision/recall over all proposals made; and k-fold cross-validation of rule terms
-// learnt from the gold codings (crossValidateLearning), alone and with a classifier trained on the same
-// folds filling the slots the rules leave empty.
+// learnt from the gold codings (crossValidateLearning), beside the learned ranker trained on the same folds.
 import * as z from 'zod';
 import { QualtagError } from '../errors.js';
 import type { Codebook, Proposal } from '../model.js';
-import { trainCodeClassifier, type CodeClassifier } from './classifier.js';
+
 import { compileTagger, type Tagger } from './index.js';
 import { parseJsonLines } from './jsonl.js';
 import { LEARN_PARAMS, learnRuleTerms, withLearnedRules } from './learn.js';
+import { buildProposer, type CodeProposer } from './propose.js';
 
 export const GoldItem = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
@@ -109,10 +109,8 @@ export interface FoldFigures {
   rulesAdded: number;
   plain: Pick<EvalResult, 'hitAt1' | 'hitAtK' | 'meanProposals'>;
   learned: Pick<EvalResult, 'hitAt1' | 'hitAtK' | 'meanProposals'>;
-  /** Learnt rules with the empty slots filled by the classifier of this fold. */
-  filled: Pick<EvalResult, 'hitAt1' | 'hitAtK' | 'meanProposals'>;
-  /** Passages the fold's classifier was trained on (0: too few to train one). */
-  classifierPassages: number;
+  /** The learned ranker trained on the other folds' passages (what the pipeline does with reviews). */
+  ranker: Pick<EvalResult, 'hitAt1' | 'hitAtK' | 'meanProposals'>;
 }
 
 export interface LearnCrossValidation {
@@ -123,10 +121,8 @@ export interface LearnCrossValidation {
   plain: EvalResult;
   /** Every item tagged by the codebook plus the rules learnt from the other folds only. */
   learned: EvalResult;
-  /** As `learned`, with the top-k slots the rules leave empty filled by a classifier trained on the other folds only. */
-  filled: EvalResult;
-  /** The codebook's own rules with the empty slots filled by the same classifiers (no learnt rules). */
-  plainFilled: EvalResult;
+  /** The learned ranker (with the codebook's rules) trained on the other folds' passages only. */
+  ranker: EvalResult;
   perFold: FoldFigures[];
   /** The learnt rules per fold and code (what was added where). */
   added: Array<Record<string, string[]>>;
@@ -149,9 +145,8 @@ const figures = (r: EvalResult): FoldFigures['plain'] => ({ hitAt1: r.hitAt1, hi
 /**
  * k-fold cross-validation of learning rule terms from reviewed codings: for each fold, terms are learnt
  * from the gold items of the other folds only, each code gets its top `top` of them as extra rules, and
- * the fold's items are tagged with that codebook; `filled` also fills the empty top-k slots with a
- * classifier trained on those same other folds (trainCodeClassifier). Measures what the suggestions
- * would add on segments they were not learnt from.
+ * the fold's items are tagged with that codebook; `ranker` tags them with the learned ranker trained on
+ * those same other folds. Measures what learning adds on segments it did not learn from.
  */
 export function crossValidateLearning(cb: Codebook, items: readonly GoldItem[], opts: LearnFoldOptions): LearnCrossValidation {
   const k = opts.k ?? 3;
@@ -163,21 +158,20 @@ export function crossValidateLearning(cb: Codebook, items: readonly GoldItem[], 
   const base = compileTagger(cb);
   const foldOf = assignFolds(items, folds);
   const taggers: Tagger[] = [];
-  const classifiers: Array<CodeClassifier | undefined> = [];
+  const proposers: CodeProposer[] = [];
   const added: LearnCrossValidation['added'] = [];
   for (let f = 0; f < folds; f++) {
     const training = items.filter((_, i) => foldOf[i] !== f).map((g) => ({ id: g.id, text: g.text, accepted: [g.code, ...g.also], rejected: [] }));
     const learned = learnRuleTerms(cb, training, { minSupport, top, rulesInForce: base.rulesByCode });
     added.push(Object.fromEntries(learned.codes.filter((c) => c.suggestions.length).map((c) => [c.code, c.suggestions.map((s) => s.rule)])));
     taggers.push(compileTagger(withLearnedRules(cb, learned, top, base.rulesByCode)));
-    classifiers.push(trainCodeClassifier(cb, training) ?? undefined);
+    proposers.push(buildProposer(cb, { labelled: training, tagger: base }));
   }
   const index = new Map(items.map((item, i) => [item, i]));
   const plain = evaluate([...items], (t) => base.tag(t, { topK: k }), k, codes);
   const learned = evaluate([...items], (t, item) => taggers[foldOf[index.get(item)!]!]!.tag(t, { topK: k }), k, codes);
-  const fillTag = (f: number, t: string) => taggers[f]!.tag(t, { topK: k, fill: classifiers[f] });
-  const filled = evaluate([...items], (t, item) => fillTag(foldOf[index.get(item)!]!, t), k, codes);
-  const plainFilled = evaluate([...items], (t, item) => base.tag(t, { topK: k, fill: classifiers[foldOf[index.get(item)!]!] }), k, codes);
+  const rankerTag = (f: number, t: string) => proposers[f]!.tag(t, { topK: k });
+  const ranker = evaluate([...items], (t, item) => rankerTag(foldOf[index.get(item)!]!, t), k, codes);
   const perFold: FoldFigures[] = [];
   for (let f = 0; f < folds; f++) {
     const held = items.filter((_, i) => foldOf[i] === f);
@@ -187,9 +181,8 @@ export function crossValidateLearning(cb: Codebook, items: readonly GoldItem[], 
       rulesAdded: Object.values(added[f]!).reduce((n, r) => n + r.length, 0),
       plain: figures(evaluate(held, (t) => base.tag(t, { topK: k }), k, codes)),
       learned: figures(evaluate(held, (t) => taggers[f]!.tag(t, { topK: k }), k, codes)),
-      filled: figures(evaluate(held, (t) => fillTag(f, t), k, codes)),
-      classifierPassages: classifiers[f]?.passages ?? 0,
+      ranker: figures(evaluate(held, (t) => rankerTag(f, t), k, codes)),
     });
   }
-  return { folds, top, minSupport, plain, learned, filled, plainFilled, perFold, added };
+  return { folds, top, minSupport, plain, learned, ranker, perFold, added };
 }

@@ -1,7 +1,6 @@
 // The tagger: a codebook's rules (its own, or suggested where a code has none) compiled once into a
 // Matcher; tagging a segment returns proposals ranked by score, each with its evidence spans.
 import type { Codebook, Evidence, Proposal } from '../model.js';
-import type { CodeClassifier } from './classifier.js';
 import { CONTEXT_PARAMS, type ContextMatch, type ContextScorer, contextScorer } from './context.js';
 import { Matcher } from './matcher.js';
 import { suggestRules } from './suggest.js';
@@ -34,19 +33,7 @@ export interface TagOptions {
   context?: string;
   /** Weight of the context (share of the answer's best score at a perfect match); default CONTEXT_PARAMS.weight. */
   contextWeight?: number;
-  /**
-   * Fills the top-k slots the rules (and context) leave empty with the classifier's codes, in its order:
-   * only codes the rules did not propose and no exclusion rule of the segment vetoes. Each scores
-   * strictly below the lowest rule proposal (FILL_SHARE of it times the code's probability relative to
-   * the classifier's best; FILL_SHARE of 1 times that when the rules proposed nothing), above 0, and is
-   * exempt from minScore and relativeCutoff. Its one evidence entry has `source: 'classifier'` and
-   * offsets 0..0 (the whole segment, no span), its `rule` giving the probability and the training size.
-   */
-  fill?: CodeClassifier;
 }
-
-/** Classifier fills score at most this share of the lowest rule proposal (see TagOptions.fill). */
-export const FILL_SHARE = 0.9;
 
 export interface Tagger {
   readonly codebookVersion: string;
@@ -131,8 +118,6 @@ class CompiledTagger implements Tagger {
     this.codeHitTail = new Int32Array(n);
   }
 
-  /** Code id → index, built on the first fill. */
-  private codeIndex: Map<string, number> | undefined;
   /** Whether the scan of this tag() call ran (so its vetoes are in vetoStamp at the epoch). */
   private scanned = false;
 
@@ -145,29 +130,7 @@ class CompiledTagger implements Tagger {
 
   tag(text: string, opts: TagOptions = {}): Proposal[] {
     this.scanned = false;
-    const out = this.tagRules(text, opts);
-    const topK = Math.ceil(opts.topK ?? this.opts.topK);
-    return opts.fill && out.length < topK ? this.filled(text, out, opts.fill, topK) : out;
-  }
-
-  /** The rule proposals with classifier codes after them up to topK (see TagOptions.fill). */
-  private filled(text: string, out: Proposal[], fill: CodeClassifier, topK: number): Proposal[] {
-    const taken = new Set(out.map((p) => p.code));
-    const known = (this.codeIndex ??= new Map(this.codeIds.map((id, c) => [id, c])));
-    const ceiling = FILL_SHARE * (out.length ? out[out.length - 1]!.score : 1);
-    let best = 0;
-    for (const { code, probability } of fill.rank(text)) {
-      if (out.length >= topK) break;
-      const c = known.get(code);
-      if (c === undefined || taken.has(code) || (this.scanned && this.vetoStamp[c] === this.epoch)) continue;
-      best ||= probability;
-      // Four decimals keep the classifier's order visible below a rule score of three decimals.
-      const score = Math.floor((ceiling * probability * 10000) / best) / 10000;
-      if (!(score > 0)) break;
-      taken.add(code);
-      out.push({ code, score, evidence: [{ start: 0, end: 0, rule: `classifier: ${probability.toFixed(2)} (from ${fill.passages} reviewed passages)`, source: 'classifier' }] });
-    }
-    return out;
+    return this.tagRules(text, opts);
   }
 
   private tagRules(text: string, opts: TagOptions): Proposal[] {

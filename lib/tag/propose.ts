@@ -49,15 +49,14 @@ export interface CodeProposer {
   readonly calibration: Calibration;
   /** Every code with its combined score, best first (for calibration and review order). */
   scores(text: string, context?: string): Array<{ code: string; score: number }>;
-  propose(text: string, opts?: ProposeOptions): Proposal[];
+  /** The top proposals for a segment (the interviewer's question, if any, as `context`). */
+  tag(text: string, opts?: ProposeOptions): Proposal[];
 }
 
 export interface ProposerInput {
   /** Anchor examples of the codebook are added by the ranker itself; these are reviewed passages. */
   labelled?: readonly LabelledPassage[];
   params?: RankerParams;
-  /** Texts of the project's passages (unlabelled): they feed the idf and the ranker's background. */
-  unlabelled?: readonly string[];
   /** Reuse a compiled tagger of the same codebook version. */
   tagger?: Tagger;
   /** Override the calibration (tests, eval). */
@@ -70,17 +69,16 @@ export function buildProposer(cb: Codebook, input: ProposerInput = {}): CodeProp
   const labelled = input.labelled ?? [];
   const params = input.params ?? RANKER_PARAMS;
   const tagger = input.tagger ?? compileTagger(cb);
-  const unlabelled = input.unlabelled ?? [];
-  const ranker = trainRanker(cb, labelled, params, unlabelled);
+  const ranker = trainRanker(cb, labelled, params);
   const scorer = combinedScorer(cb, tagger, ranker);
-  const calibration = input.calibration ?? calibrate(cb, labelled, params, tagger, unlabelled);
+  const calibration = input.calibration ?? calibrate(cb, labelled, params, tagger);
   const nCodes = allCodes(cb).length;
   return {
     codebookVersion: cb.version,
     ranker,
     calibration,
     scores: (text, context) => scorer(text, context).map(({ code, score }) => ({ code, score })),
-    propose(text, opts = {}) {
+    tag(text, opts = {}) {
       const topK = opts.topK ?? PROPOSE_PARAMS.topK;
       const minConfidence = opts.minConfidence ?? PROPOSE_PARAMS.minConfidence;
       const out: Proposal[] = [];
@@ -166,7 +164,7 @@ function combinedScorer(cb: Codebook, tagger: Tagger, ranker: LearnedRanker): (t
  * others, every code of the codebook gives one (score, accepted?) pair within the top-k, and Platt
  * scaling maps scores to the share accepted. Too few passages: DEFAULT_CALIBRATION.
  */
-export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams, tagger: Tagger, unlabelled: readonly string[] = []): Calibration {
+export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams, tagger: Tagger): Calibration {
   const examples = allCodes(cb).flatMap((c) => c.examples.map((e) => ({ text: e.text, accepted: [c.id], rejected: [] as string[] })));
   const all: LabelledPassage[] = [...labelled, ...examples].filter((p) => p.accepted.length);
   const folds = PROPOSE_PARAMS.calibrationFolds;
@@ -177,7 +175,7 @@ export function calibrate(cb: Codebook, labelled: readonly LabelledPassage[], pa
   for (let f = 0; f < folds; f++) {
     const train = all.filter((_, i) => i % folds !== f);
     const test = all.filter((_, i) => i % folds === f);
-    const scorer = combinedScorer(cb, tagger, trainRanker(withoutExamples, train, params, unlabelled));
+    const scorer = combinedScorer(cb, tagger, trainRanker(withoutExamples, train, params));
     for (const p of test) {
       const ok = new Set(p.accepted);
       for (const s of scorer(p.text).slice(0, PROPOSE_PARAMS.topK)) {

@@ -8,7 +8,6 @@
 //  - Survey rows (CSV/JSONL) are answers: always tagged.
 import type { Proposal, SourceFormat } from '../model.js';
 import { interviewerContexts, type TurnLike } from './context.js';
-import type { TagOptions, Tagger } from './index.js';
 
 export type SkipReason = 'interviewer' | 'title';
 
@@ -95,10 +94,21 @@ export interface TaggedSegment<S> {
  * Tags one document's segments as every caller must: the segments the plan skips get no proposals,
  * respondent turns are tagged with their interviewer context.
  */
+export interface SegmentTagOptions {
+  context?: string;
+  topK?: number;
+  minConfidence?: number;
+}
+
+/** What tags one segment: the learned proposer (lib/tag/propose.ts) or the rules alone (a compiled Tagger). */
+export interface SegmentTagger {
+  tag(text: string, opts: SegmentTagOptions): Proposal[];
+}
+
 export function tagSegments<S extends TurnLike>(
-  tagger: Pick<Tagger, 'tag'>,
+  tagger: SegmentTagger,
   segments: readonly S[],
-  opts: Omit<TagOptions, 'context'> & { format?: SourceFormat } = {},
+  opts: Omit<SegmentTagOptions, 'context'> & { format?: SourceFormat } = {},
 ): Array<TaggedSegment<S>> {
   const { format, ...tagOpts } = opts;
   const plans = segmentPlans(segments, format);

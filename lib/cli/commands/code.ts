@@ -7,8 +7,8 @@ import { isQualtagError } from '../../errors.js';
 import { extractBounded } from '../../extract/pool.js';
 import type { Proposal, Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
-import { compileTagger } from '../../tag/index.js';
 import { languageMismatch } from '../../tag/detect-language.js';
+import { buildProposer } from '../../tag/propose.js';
 import { tagSegments, type SegmentPlan, type SkipReason } from '../../tag/structure.js';
 import { loadCodebookFile, positiveInt } from './codebook-file.js';
 
@@ -17,7 +17,7 @@ interface CodeOptions {
   unit?: SegmentUnit;
   format: 'jsonl' | 'table' | 'csv';
   top: number;
-  minScore?: number;
+  minConfidence?: number;
 }
 
 /** A CSV cell, quoted, with spreadsheet formulas neutralised (=, +, -, @ at the start). */
@@ -32,7 +32,7 @@ const CSV_HEADER = ['document', 'segment', 'start', 'end', 'speaker', 'responden
 /** The words behind a proposal: segment spans as quoted; context spans marked as from the question; a classifier note as is. */
 function evidenceTexts(seg: Segment, p: Proposal, context: string | undefined): string[] {
   const texts = p.evidence.map((e) => {
-    if (e.source === 'classifier') return e.rule;
+    if (e.source === 'classifier' || e.source === 'example') return e.rule;
     if (e.source === 'context') {
       const q = (context ?? '').slice(e.start, e.end).replace(/\s+/g, ' ');
       return `question: ${q.length > 60 ? `${q.slice(0, 60)}…` : q}`;
@@ -71,10 +71,11 @@ export function registerCode(program: Command): void {
     .addOption(new Option('--unit <unit>', 'segment unit').choices(['turn', 'paragraph', 'sentence']))
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'table', 'csv']).default('jsonl'))
     .option('--top <k>', 'at most k proposals per segment', positiveInt, 3)
-    .option('--min-score <score>', 'drop proposals scoring below this', Number)
+    .option('--min-confidence <p>', 'drop proposals whose confidence (0..1) is below this', Number)
     .action(async (files: string[], opts: CodeOptions) => {
       const cb = await loadCodebookFile(opts.codebook);
-      const tagger = compileTagger(cb);
+      // The same proposer as the pipeline gives a project without decisions: the codebook and its anchor examples.
+      const proposer = buildProposer(cb);
       const out = process.stdout;
       if (opts.format === 'csv') out.write(`${CSV_HEADER.join(',')}\n`);
       let failed = 0;
@@ -85,7 +86,7 @@ export function registerCode(program: Command): void {
           const doc = await extractBounded(bytes, document);
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
-          const tagged = tagSegments(tagger, segments, { format: doc.format, topK: opts.top, ...(opts.minScore !== undefined ? { minScore: opts.minScore } : {}) });
+          const tagged = tagSegments(proposer, segments, { format: doc.format, topK: opts.top, ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}) });
           const languageWarning = languageMismatch(cb.language, tagged.filter((t) => t.plan.taggable).map((t) => t.segment.text));
           if (languageWarning) process.stderr.write(`qualtag: warning: ${document}: ${languageWarning}\n`);
           for (const { segment: seg, plan, proposals } of tagged) {

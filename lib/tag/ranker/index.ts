@@ -2,8 +2,9 @@
 // codebook version on (1) each code's own words — name, aliases, definition, indicators, questions and
 // its category — as a weighted pseudo-passage, (2) the codebook's anchor examples, and (3) the
 // project's reviewed decisions (accepted and added codes as positives, rejections as "not this code").
-// Labelled passages are class-balanced, so a code reviewed 40 times does not swamp one reviewed twice;
-// the project's unlabelled passages feed the idf, so words every interview uses weigh little.
+// Labelled passages are class-balanced, so a code reviewed 40 times does not swamp one reviewed twice.
+// (Unlabelled project text in the idf was measured and gained nothing: the same inputs as `qualtag code`
+// then give the same proposals in the CLI and the pipeline.)
 import { allCodes } from '../../codebook/index.js';
 import type { Codebook, Language } from '../../model.js';
 import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions } from './features.js';
@@ -148,7 +149,7 @@ function codebookCounts(cb: Codebook, params: RankerParams): Map<string, Map<str
  * labelled passages. Codes outside the codebook are ignored. Deterministic: the same input in the
  * same order gives the same model.
  */
-export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams = RANKER_PARAMS, unlabelled: readonly string[] = []): LearnedRanker {
+export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], params: RankerParams = RANKER_PARAMS): LearnedRanker {
   const lang: Language = cb.language;
   const codes = allCodes(cb);
   const classOf = new Map(codes.map((c, i) => [c.id, i]));
@@ -157,8 +158,7 @@ export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], 
 
   const pseudo = codebookCounts(cb, params);
   const passageCounts = passages.map((p) => extractFeatures(p.text, lang, params.features).counts);
-  const unlabelledCounts = unlabelled.map((t) => extractFeatures(t, lang, params.features).counts);
-  const vocab = buildVocabulary([...pseudo.values(), ...passageCounts, ...unlabelledCounts]);
+  const vocab = buildVocabulary([...pseudo.values(), ...passageCounts]);
 
   // Labelled passages per code, for class balance.
   const perCode = new Float64Array(codes.length);
