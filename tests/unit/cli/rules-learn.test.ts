@@ -76,7 +76,7 @@ describe('qualtag eval --learn-folds', () => {
     expect(parsed.learn.perFold.map((f) => f.items).reduce((a, b) => a + b, 0)).toBe(4);
     expect(parsed.learn.learned.items).toBe(4);
     const refused = await runCli('eval', '--codebook', codebook, '--transcripts', gold, '--learn-folds', '2');
-    expect(refused.err).toContain('--learn-folds works with --gold only');
+    expect(refused.err).toContain('--learn-folds, --examples and --simulate-review work with --gold only');
   });
 });
 
