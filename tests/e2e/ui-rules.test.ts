@@ -113,22 +113,13 @@ describe('Rules view in Chromium', () => {
       const d = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
       return d.document.codebookVersion === cb.version && d.document.status === 'TAGGED' ? d : undefined;
     });
-    expect(turn(before, answers[8]!).codings.map((c) => c.code)).toEqual([]);
-    // The decisions also train the classifier that fills the slots the rules leave empty: its proposals
-    // come after the rule's, marked as the classifier's.
-    const retagged = turn(after, answers[8]!).codings;
-    const byRule = retagged.filter((c) => !c.evidence.some((e) => e.source === 'classifier'));
-    expect(byRule.map((c) => [c.code, c.status])).toEqual([['voorwaarden/vertrouwen', 'proposed']]);
-    expect(retagged.filter((c) => c.code !== 'voorwaarden/vertrouwen').every((c) => c.status === 'proposed' && c.score < byRule[0]!.score)).toBe(true);
-    // Review shows a filled proposal's evidence as a note, not as a highlight.
-    const filled = retagged.find((c) => c.evidence.some((e) => e.source === 'classifier'));
-    expect(filled, 'a classifier-filled proposal on the wijkagent turn').toBeDefined();
-    await page.goto(`${stack.webUrl}#/review/${encodeURIComponent(documentId)}?segment=${encodeURIComponent(turn(after, answers[8]!).id)}`);
-    const proposal = page.locator(`.proposal[data-code="${filled!.code}"]`);
-    await proposal.waitFor();
-    expect(await proposal.locator('.evidence.classifier').textContent()).toMatch(/^Suggested from your reviewed passages, p = \d\.\d\d \(\d+ passages\)$/);
-    expect(await proposal.locator('.evidence', { hasText: 'Evidence:' }).count()).toBe(0);
-    await screenshot(page, 'ui-rules-4-classifier-note');
+    expect(turn(before, answers[8]!).codings.map((c) => c.code)).not.toContain('voorwaarden/vertrouwen');
+    // The researcher's own rule now counts first; the decisions also trained the learned ranker, whose
+    // other proposals on the turn (if any) come below it.
+    const retagged = [...turn(after, answers[8]!).codings].sort((a, b) => b.score - a.score);
+    expect(retagged[0]).toMatchObject({ code: 'voorwaarden/vertrouwen', status: 'proposed' });
+    expect(retagged[0]!.evidence).toContainEqual(expect.objectContaining({ rule: 'wijkagent' }));
+    expect(retagged.slice(1).every((c) => c.status === 'proposed' && c.score <= retagged[0]!.score)).toBe(true);
     expect(decided(after)).toEqual(decided(before));
     expect(session.errors).toEqual([]);
   });
