@@ -558,6 +558,17 @@ export const ImportedDocument = z.object({
 });
 export type ImportedDocument = z.infer<typeof ImportedDocument>;
 
+/** A note (memo) an imported project brought with it: on the document, or on one of its codings (`codingId`). */
+export const DocumentNote = z.object({
+  guid: z.string(),
+  name: z.string().optional(),
+  text: z.string(),
+  user: z.string().optional(),
+  at: z.string().optional(),
+  codingId: z.string().optional(),
+});
+export type DocumentNote = z.infer<typeof DocumentNote>;
+
 export const DocumentListQuery = PageQuery.extend({
   status: DocumentStatus.optional(),
   /** `true`: each document also carries `counts` (proposed / accepted / rejected codings; one more read per document). */
@@ -940,6 +951,13 @@ export const routes = {
     purpose: 'Once the document is TAGGED: writes its imported codings as accepted human codings (409 while it is still in the pipeline)',
     auth: true,
     response: ImportedDocument,
+  },
+  documentNotes: {
+    method: 'GET',
+    path: '/projects/{projectId}/documents/{documentId}/notes',
+    purpose: 'Notes on the document and its codings that came with an imported REFI-QDA project',
+    auth: true,
+    response: z.object({ items: z.array(DocumentNote) }),
   },
   exportFile: {
     method: 'GET',

@@ -508,6 +508,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
       return result;
     },
 
+    documentNotes: async ({ userId, params }) => {
+      const project = await member(params.projectId!, userId);
+      const doc = await documentIn(project.id, params.documentId!);
+      const { documents } = await readExchange(blobs, project.id, [doc.id]);
+      return { items: documents.get(doc.id)?.notes ?? [] };
+    },
+
     exportFile: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
       const format = params.format!;

@@ -281,11 +281,24 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
     if (placements.length > 1) out.warnings.push({ kind: 'coding', where: pos, message: `it runs over ${placements.length} segments: imported as one coding on each` });
     for (const [i, p] of placements.entries()) {
       const ref = { documentId, segmentIndex: p.segment.index, code: c.codeId };
+      // The coding's GUIDs and notes are kept whether it is written now or was there already (a second import).
+      const keep = () => {
+        const id = codingId(ref);
+        const start = p.segment.start + (p.span?.start ?? 0);
+        const end = p.span ? p.segment.start + p.span.end : p.segment.end;
+        if (i === 0) {
+          guids[`coding:${id}`] = c.guid;
+          guids[`selection:${documentId}:${start}:${end}`] = c.selectionGuid;
+        }
+        for (const n of c.notes) notes.push({ ...n, codingId: id });
+      };
       const existing: Coding | null = await store.getCoding(ref);
       if (existing && isHumanCoding(existing) && existing.status === 'accepted') {
         const sameSpan = (existing.span?.start ?? -1) === (p.span?.start ?? -1) && (existing.span?.end ?? -1) === (p.span?.end ?? -1);
-        if (sameSpan) out.already++;
-        else out.skipped.push({ kind: 'coding', where: pos, message: `segment ${p.segment.index + 1} already has this code on another passage (qualtag keeps one coding per segment and code)` });
+        if (sameSpan) {
+          out.already++;
+          keep();
+        } else out.skipped.push({ kind: 'coding', where: pos, message: `segment ${p.segment.index + 1} already has this code on another passage (qualtag keeps one coding per segment and code)` });
         continue;
       }
       try {
@@ -306,14 +319,7 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
         continue;
       }
       out.imported++;
-      const id = codingId(ref);
-      const start = p.segment.start + (p.span?.start ?? 0);
-      const end = p.span ? p.segment.start + p.span.end : p.segment.end;
-      if (i === 0) {
-        guids[`coding:${id}`] = c.guid;
-        guids[`selection:${documentId}:${start}:${end}`] = c.selectionGuid;
-      }
-      for (const n of c.notes) notes.push({ ...n, codingId: id });
+      keep();
     }
   }
   const respondents = [...new Set([...(record.respondents ?? []), ...doc.respondents])].sort();

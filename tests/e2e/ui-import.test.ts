@@ -45,4 +45,23 @@ describe('import a REFI-QDA project from the upload page (Chromium)', () => {
     // The documents table shows the imported source.
     await page.locator('tr[data-doc="Interview 1.txt"]').waitFor();
   }, 240_000);
+
+  it('shows the notes that came with the project above the document in the review view', async () => {
+    await page.goto(`${stack.webUrl}#/upload`);
+    await page.locator('#qdpx-input').setInputFiles({ name: 'memos.qdpx', mimeType: 'application/octet-stream', buffer: Buffer.from(zipFixture('memos-without-author')) });
+    await page.locator('[data-testid=import-summary]', { hasText: 'memos.qdpx' }).waitFor({ timeout: 120_000 });
+    const P = `/projects/${stack.projectId}`;
+    const docs = await stack.api<ApiPage<DocumentSummary>>('GET', `${P}/documents`);
+    // The same text as the first import's source: the document is reused, its codings are already there.
+    const doc = docs.items.find((d) => d.name === 'Interview 1.txt')!;
+    await page.goto(`${stack.webUrl}#/review/${encodeURIComponent(doc.id)}`);
+    const notes = page.locator('[data-testid=document-notes]');
+    await notes.locator('summary', { hasText: 'Notes from the imported project (4)' }).waitFor();
+    await notes.locator('summary').click();
+    const text = await notes.textContent();
+    expect(text).toContain('Deze codering is met Piet besproken.');
+    expect(text).toMatch(/on vertrouwen\/politie, segment \d+: “ik vertrouw de wijkagent”/);
+    expect(text).toContain('Opgenomen in het buurthuis.');
+    await screenshot(page, 'import-qdpx-notes');
+  }, 240_000);
 });

@@ -1,5 +1,6 @@
 // Review one document: segments in reading order, proposed codes with score and highlighted
 // evidence, accept / reject / add (whole segment or a selected span) / undo — keyboard first.
+import { documentNotes } from '../document-notes.js';
 import type { DecisionBody } from '../../../lib/api/contract.js';
 import { api, type Coding, type DocumentDetail, type DocumentSummary } from '../api.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
@@ -773,6 +774,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
       placingSlot,
       bulkCtl,
       doneSlot,
+      documentNotes(ctx.projectId, detail),
       h('div', { class: 'review' }, segmentsBox, side),
     );
     updateProgress();
