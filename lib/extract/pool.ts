@@ -125,6 +125,18 @@ class Worker {
     });
   }
 
+  /** Closes the channel (the worker then exits by itself) and waits until it has exited. */
+  stop(): Promise<void> {
+    const child = this.child;
+    if (this.exited || !child) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.ref();
+      if (child.connected) child.disconnect();
+      else this.kill();
+    });
+  }
+
   kill(): void {
     if (!this.exited) this.child?.kill('SIGKILL');
     this.exited = true;
@@ -242,6 +254,11 @@ export class ExtractPool {
     }
   }
 
+  /** Lets the idle workers exit and waits for them (so their process is reaped, and counted, by this one). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.workers].filter((w) => !w.job).map((w) => w.stop()));
+  }
+
   /** Stops every worker; queued files are rejected. */
   close(): void {
     for (const job of this.queue.splice(0)) job.reject(new Error('the extraction pool was closed'));
@@ -255,7 +272,12 @@ let shared: ExtractPool | undefined;
 /** The process-wide pool (size from QUALTAG_EXTRACT_WORKERS when set). */
 export function sharedPool(): ExtractPool {
   const size = Number(process.env.QUALTAG_EXTRACT_WORKERS) || undefined;
-  shared ??= new ExtractPool(size ? { size } : {});
+  if (!shared) {
+    const pool = new ExtractPool(size ? { size } : {});
+    // When this process has nothing left to do, its idle workers end with it rather than after it.
+    process.once('beforeExit', () => void pool.drain());
+    shared = pool;
+  }
   return shared;
 }
 
