@@ -52,14 +52,16 @@ export function confidencePercent(confidence: number | undefined): string | null
 }
 
 /**
- * One line for an export cell: `span [rule]` per rule match, `learned words: a, b`, `like example: "…"`,
+ * One line for an export cell: `span [rule]` per rule match (repeats once), `learned words: a, b`, `like example: "…"`,
  * and other span-less evidence (classifier, context) as `[rule]`.
  */
 export function evidenceLine(text: string, evidence: readonly Evidence[]): string {
   const parts: string[] = [];
   for (const ev of evidence) {
     if (isLearnedEvidence(ev) || isExampleEvidence(ev)) continue;
-    parts.push(ev.end > ev.start && (ev.source === undefined || ev.source === 'segment') ? `${text.slice(ev.start, ev.end)} [${ev.rule}]` : `[${ev.rule}]`);
+    const part = ev.end > ev.start && (ev.source === undefined || ev.source === 'segment') ? `${text.slice(ev.start, ev.end)} [${ev.rule}]` : `[${ev.rule}]`;
+    // A word the same rule matched twice is listed once.
+    if (!parts.some((p) => p.toLocaleLowerCase() === part.toLocaleLowerCase())) parts.push(part);
   }
   const words = learnedWords(text, evidence);
   if (words.length) parts.push(`learned words: ${words.join(', ')}`);

@@ -12,6 +12,7 @@ import { startLocalStack } from '../../lib/local/stack.js';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { DocumentSummary, UploadUrl } from '../../lib/api/contract.js';
+import type { DynamoStore } from '../../lib/store/index.js';
 import { distDir, ensureWebBuilt, openBrowser, requireChromium, until, type BrowserSession } from './ui-harness.js';
 
 export interface UiStack {
@@ -30,6 +31,8 @@ export interface UiStack {
   stop(): Promise<void>;
   /** Token of a second local user, "newcomer", who is a member of no project (a new user's first visit). */
   newcomerToken: string;
+  /** The stack's store, for writing what the UI must show that the pipeline does not make (yet). */
+  store: DynamoStore;
 }
 
 export async function startUiStack(): Promise<UiStack> {
@@ -67,6 +70,7 @@ export async function startUiStack(): Promise<UiStack> {
       token,
       newcomerToken,
       projectId,
+      store: stack.store,
       api,
       async upload(fileName, text) {
         const up = await api<UploadUrl>('POST', `${P}/uploads`, { fileName, contentType: 'text/plain' });

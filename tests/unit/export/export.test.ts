@@ -156,6 +156,7 @@ describe('CSV and XLSX of coded segments', () => {
     r.coding.confidence = 0.82;
     r.coding.evidence = [
       { start: 29, end: 38, rule: 'wijkagent' },
+      { start: 29, end: 38, rule: 'wijkagent' },
       { start: 0, end: 10, rule: 'learned: vertrouw', source: 'learned' },
       { start: 12, end: 22, rule: 'learned: vertrouw', source: 'learned' },
       { start: 0, end: 0, rule: 'example: =Ik "vertrouw" de politie', source: 'example' },

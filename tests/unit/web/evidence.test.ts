@@ -75,3 +75,4 @@ describe('learned evidence and the nearest example', () => {
     ]);
   });
 });
+
