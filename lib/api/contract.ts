@@ -120,6 +120,11 @@ export const DocumentSummary = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   counts: CodingCounts.optional(),
+  /**
+   * What the last tagging changed: new proposals written (`added`), and on a document whose proposals were
+   * all decided (`finished`) the new ones left out for being below the re-open confidence (`withheld`).
+   */
+  lastTagging: z.object({ at: z.string(), codebookVersion: z.string(), retag: z.boolean(), added: z.number().int(), finished: z.boolean(), withheld: z.number().int() }).optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 

@@ -56,6 +56,7 @@ export function toDocumentSummary(d: DocumentRecord): DocumentSummary {
     ...(d.languageWarning ? { languageWarning: d.languageWarning } : {}),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
+    ...(d.lastTagging ? { lastTagging: d.lastTagging } : {}),
   };
 }
 

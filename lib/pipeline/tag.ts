@@ -13,6 +13,7 @@ import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../sto
 import { silentLog, type PipelineDeps } from './deps.js';
 import { reanchorDocument } from './reanchor-store.js';
 import { reconcile } from './reconcile.js';
+import { gateReopening } from './reopen.js';
 
 export interface TagOutcome {
   documentId: string;
@@ -112,7 +113,6 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
   const results = tagSegments(proposer, segments, doc.format ? { format: doc.format } : {});
   const tagged = results.map(({ segment, proposals }) => ({ segment, proposals }));
-  const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
   // A codebook in another language than the document stems and filters it wrongly: say so on the document.
   const languageWarning = languageMismatch(
     current.codebook.language,
@@ -127,7 +127,12 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     log.info('codings re-anchored', { projectId: doc.projectId, documentId: doc.id, moved: anchored.moved, detached: anchored.detached });
   }
   let existing: Coding[] = anchored.codings;
+  // A finished document (every proposal decided) is reopened only by confident new proposals (reopen.ts).
+  const gate = gateReopening(tagged, existing);
+  tagged.splice(0, tagged.length, ...gate.tagged);
+  const proposals = tagged.reduce((n, t) => n + t.proposals.length, 0);
   let written = 0;
+  let added = 0;
   for (let round = 0; ; round++) {
     const changes = reconcile({
       projectId: doc.projectId,
@@ -140,6 +145,8 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     });
     const result = await store.applyCodingChanges(changes);
     written += result.written;
+    const conflicted = new Set(result.conflicts.map((r) => `${r.segmentIndex}\0${r.code}`));
+    added += changes.filter((c) => c.kind === 'put' && c.expectedVersion === null && !conflicted.has(`${c.coding.segmentIndex}\0${c.coding.code}`)).length;
     if (result.conflicts.length === 0) break;
     // Someone decided on some proposals meanwhile: read those again and reconcile them only.
     if (round + 1 >= MAX_ROUNDS) throw new Error(`codings of document ${doc.id} kept changing while tagging; retry`);
@@ -150,7 +157,8 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     });
     existing = existing.filter((c) => conflictKeys.has(`${c.segmentIndex}\0${c.code}`));
   }
-  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals, languageWarning: languageWarning ?? undefined });
+  const lastTagging = { at: new Date().toISOString(), codebookVersion: current.version, retag: req.reason === 'retag', added, finished: gate.finished, withheld: gate.withheld };
+  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals, languageWarning: languageWarning ?? undefined, lastTagging });
   log.info('document tagged', { projectId: doc.projectId, documentId: doc.id, proposals, written });
   return { documentId: doc.id, status: 'TAGGED', written, proposals };
 }

@@ -100,8 +100,24 @@ export interface DocumentRecord {
   proposalCount?: number;
   /** Set by the last tagging when the document's text reads as another language than the codebook's. */
   languageWarning?: string;
+  /** What the last tagging changed (see LastTagging). */
+  lastTagging?: LastTagging;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What one tagging did to a document's codings: how many new proposals it wrote, and how many it held back. */
+export interface LastTagging {
+  at: string;
+  codebookVersion: string;
+  /** New proposals written (codes not proposed on those segments before). */
+  added: number;
+  /** A re-tag after a codebook change (not the document's first tagging). */
+  retag: boolean;
+  /** The document had every proposal decided before this tagging. */
+  finished: boolean;
+  /** New proposals left out because the document was finished and they were below RETAG_REOPEN_MIN_CONFIDENCE. */
+  withheld: number;
 }
 
 export interface DocumentFilter {
@@ -408,6 +424,7 @@ export type DocumentUpdate = Partial<
     | 'codebookVersion'
     | 'proposalCount'
     | 'languageWarning'
+    | 'lastTagging'
   >
 >;
 

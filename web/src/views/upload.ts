@@ -7,6 +7,8 @@ import { errorBanner } from '../errors.js';
 import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
 import { uploadCodebookFile } from './projects.js';
+import { RETAG_REOPEN_MIN_CONFIDENCE } from '../../../lib/pipeline/reopen.js';
+import { retagBanner, tallyRetag } from '../retag-summary.js';
 import { importQdpxControl } from '../import-qdpx.js';
 import { formatRoute, type Route } from '../route.js';
 
@@ -51,6 +53,9 @@ export function uploadView(ctx: Ctx, _route: Route): View {
   const docsBody = h('tbody');
   const docsMsg = h('div');
   const codebookMsg = h('div', { attrs: { 'aria-live': 'polite' } });
+  // After a codebook change: how many new proposals the re-tag brought where (retag-summary.ts).
+  const retagSlot = h('div', { attrs: { 'aria-live': 'polite' } });
+  let retagVersion: string | null = null;
   const rows: UploadRow[] = [];
   let docs: DocumentSummary[] = [];
   let timer: number | undefined;
@@ -77,6 +82,8 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       h('p', { class: 'banner info' }, `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`),
       ...(res.warnings ?? []).map((w) => h('p', { class: 'banner warn' }, w)),
     );
+    retagVersion = res.retag.requested && res.retag.documents > 0 ? res.version : null;
+    replaceChildren(retagSlot);
     void refresh();
   }
 
@@ -118,6 +125,20 @@ export function uploadView(ctx: Ctx, _route: Route): View {
     return h('span', { class: `status ${d.status}` }, d.status);
   }
 
+  /** "+3 new proposals from the codebook change" on a document the last re-tag added to. */
+  function newProposalsNote(d: DocumentSummary): HTMLElement | null {
+    const t = d.lastTagging;
+    if (!t?.retag || t.added === 0 || t.codebookVersion !== ctx.codebook?.book.version) return null;
+    return h('div', { class: 'small', attrs: { 'data-testid': 'new-proposals' } }, `+${t.added} new proposal${t.added === 1 ? '' : 's'} with this codebook`);
+  }
+
+  function renderRetag(): void {
+    if (!retagVersion) return;
+    const tally = tallyRetag(docs, retagVersion);
+    replaceChildren(retagSlot, retagBanner(tally, Math.round(RETAG_REOPEN_MIN_CONFIDENCE * 100)));
+    if (tally.pending === 0) retagVersion = null;
+  }
+
   function renderDocs(): void {
     replaceChildren(
       docsBody,
@@ -131,6 +152,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
             null,
             statusBadge(d),
             d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null,
+            newProposalsNote(d),
             d.languageWarning ? h('div', { class: 'small doc-warning', attrs: { 'data-testid': 'language-warning', role: 'note' } }, `Warning: ${d.languageWarning}`) : null,
           ),
           h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
@@ -163,10 +185,11 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       docs = all.sort((a, b) => a.name.localeCompare(b.name));
       replaceChildren(docsMsg);
       renderDocs();
+      renderRetag();
     } catch (e) {
       replaceChildren(docsMsg, errorBanner(e, 'Cannot list documents'));
     }
-    const busy = docs.some((d) => d.status === 'UPLOADED' || d.status === 'EXTRACTED') || rows.some((r) => !r.done);
+    const busy = docs.some((d) => d.status === 'UPLOADED' || d.status === 'EXTRACTED') || rows.some((r) => !r.done) || retagVersion !== null;
     schedule(busy ? POLL_MS : IDLE_POLL_MS);
   }
 
@@ -184,7 +207,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       'div',
       { class: 'upload-grid' },
       h('div', null, dropzone('Transcripts and documents', DOC_ACCEPT, true, onFiles, 'doc-drop'), h('p', { class: 'muted small' }, 'PDF, DOCX, TXT, MD, Teams/Zoom VTT, SRT, Otter TXT, CSV/JSONL survey answers.')),
-      h('div', null, dropzone('Codebook', '.yaml,.yml,.csv,.qdc', false, onCodebookFiles, 'codebook-drop'), codebookInfoSlot, codebookMsg),
+      h('div', null, dropzone('Codebook', '.yaml,.yml,.csv,.qdc', false, onCodebookFiles, 'codebook-drop'), codebookInfoSlot, codebookMsg, retagSlot),
     ),
     importQdpxControl(ctx.projectId, () => void ctx.reloadCodebook().then(() => replaceChildren(codebookInfoSlot, codebookInfo()), () => undefined).finally(() => void refresh())),
     uploadsTable,
