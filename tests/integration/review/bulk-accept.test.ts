@@ -162,4 +162,32 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     expect(bad.status).toBe(400);
     expect(bad.json.where).toBe('path.batchId');
   });
+
+  it('loses no decision when reviewers decide on the same documents while a bulk accept runs', async () => {
+    const proposals = (await codingsOf()).filter((c) => c.status === 'proposed' && (c.confidence ?? 0) >= 0.6);
+    expect(proposals.length).toBeGreaterThan(4);
+    const contested = proposals.filter((_, i) => i % 3 === 0);
+    const [bulk, ...rejects] = await Promise.all([
+      call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.6 }),
+      ...contested.map((c) => call<{ coding: Coding; current?: Coding }>('POST', `${P}/decisions`, { action: 'reject', documentId: c.documentId, codingId: c.id, version: c.version })),
+    ]);
+    expect(bulk.status).toBe(200);
+    const now = new Map((await codingsOf()).map((c) => [c.id, c]));
+    const rejectedByReviewer = new Set(contested.filter((_, i) => rejects[i]!.status === 200).map((c) => c.id));
+    // A reject either won (the coding stays rejected) or met the batch's accept first (409, current accepted).
+    rejects.forEach((r, i) => {
+      if (r.status !== 200) expect(r).toMatchObject({ status: 409, json: { current: { status: 'accepted' } } });
+      else expect(now.get(contested[i]!.id)).toMatchObject({ status: 'rejected' });
+    });
+    for (const c of proposals) expect(now.get(c.id)!.status).toBe(rejectedByReviewer.has(c.id) ? 'rejected' : 'accepted');
+    expect(bulk.json.count).toBe(proposals.length - rejectedByReviewer.size);
+    expect(await accepted()).toBe((await codingsOf()).filter((c) => c.status === 'accepted').length);
+
+    // The undo takes back exactly the batch's accepts; the reviewer's rejects stay.
+    const undo = await call<BulkUndoResult>('POST', `${P}/bulk-accept/${bulk.json.batchId}/undo`);
+    expect(undo.json).toMatchObject({ undone: bulk.json.count, changed: [] });
+    const end = new Map((await codingsOf()).map((c) => [c.id, c]));
+    for (const c of proposals) expect(end.get(c.id)!.status).toBe(rejectedByReviewer.has(c.id) ? 'rejected' : 'proposed');
+    expect(await accepted()).toBe((await codingsOf()).filter((c) => c.status === 'accepted').length);
+  });
 });
