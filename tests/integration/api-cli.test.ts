@@ -29,6 +29,13 @@ describe('qualtag query / review / report / export', () => {
     const queue = await qualtag('review', '--order', 'score');
     expect(queue.code).toBe(0);
     expect(queue.stdout).toContain('Review queue (3 undecided)');
+    // The uncertain order is offered too (these seeded proposals carry no confidence: all in reading order, column empty).
+    const uncertain = await qualtag('review', '--order', 'uncertain');
+    expect(uncertain.code).toBe(0);
+    expect(uncertain.stdout).toMatch(/coding\s+document\s+respondent\s+code\s+score\s+confidence\s+text/);
+    const ids = (out: string) => [...out.matchAll(/^(doc-1~\d+~\S+)\s/gm)].map((m) => m[1]);
+    expect(ids(uncertain.stdout)).toHaveLength(3);
+    expect(ids(uncertain.stdout)).toEqual(ids((await qualtag('review')).stdout));
     const id = /^(doc-1~\d+~voorwaarden%2Fvertrouwen)\s/m.exec(queue.stdout)![1]!;
     const accepted = await qualtag('review', '--accept', id);
     expect(accepted.stdout).toContain('accept: voorwaarden/vertrouwen on doc-1 segment #2: accepted (version 2, by local)');
