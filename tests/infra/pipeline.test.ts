@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { tableDefinition } from '../../lib/store/table.js';
 import { DEFAULT_LIMITS } from '../../lib/extract/limits.js';
 import { INGEST_EXTRACT_WORKERS, MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../infra/constructs/pipeline.js';
@@ -159,8 +159,8 @@ describe('least privilege per function', () => {
     expect(resourcesFor(fn.tag, 'sqs:SendMessage')).toEqual([]);
   });
 
-  it('api may presign PUTs for uploads/ only and sends to the tag queue', () => {
-    expect(resourcesFor(fn.api, 's3:PutObject')).toEqual([objectArn(UPLOAD_PREFIX)]);
+  it('api may presign PUTs for uploads/ and imports/ (a .qdpx to import, its plan and kept GUIDs) only, and sends to the tag queue', () => {
+    expect(sorted(resourcesFor(fn.api, 's3:PutObject'))).toEqual(sorted([objectArn(UPLOAD_PREFIX), objectArn(IMPORT_PREFIX)]));
     expect(resourcesFor(fn.api, 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [queue.tag, 'Arn'] }]);
   });
 
