@@ -57,11 +57,6 @@ function codingCounts(codings: readonly Coding[]): CodingCounts {
   return counts;
 }
 
-/** A respondent filter as people write it (`R6`, `respondent 6`, `Resp. 6`) → as segments store it (`Respondent 6`). */
-function withRespondentAsStored<Q extends { respondent?: string | undefined }>(q: Q): Q {
-  if (!q.respondent) return q;
-  return { ...q, respondent: normaliseRespondent(q.respondent) ?? q.respondent.trim() };
-}
 
 export function createHandlers(deps: ApiDeps): Handlers {
   const { store, blobs } = deps;
@@ -90,6 +85,19 @@ export function createHandlers(deps: ApiDeps): Handlers {
     const ids = [...new Set(codings.map((c) => c.documentId))];
     const names = await Promise.all(ids.map((id) => documentName(projectId, id)));
     return new Map(ids.map((id, i) => [id, names[i]!]));
+  }
+
+  /**
+   * A respondent filter as people write it (`R6`, `respondent 6`, `Resp. 6`) → as segments store it
+   * (`Respondent 6`); a name the project's documents list as written (data imported as is) stays.
+   */
+  async function withRespondentAsStored<Q extends { respondent?: string | undefined }>(projectId: string, q: Q): Promise<Q> {
+    const raw = q.respondent?.trim();
+    if (!raw) return q;
+    const normal = normaliseRespondent(raw) ?? raw;
+    if (normal === raw) return { ...q, respondent: raw };
+    const known = await cache.get(projectId, 'respondents', async () => new Set((await all((p) => store.listDocuments(projectId, p))).flatMap((d) => d.respondents ?? [])));
+    return { ...q, respondent: known.has(raw) && !known.has(normal) ? raw : normal };
   }
 
   async function currentCodebook(projectId: string): Promise<Codebook | null> {
@@ -267,7 +275,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     reviewQueue: async ({ userId, params, query: asked }) => {
       const project = await member(params.projectId!, userId);
-      const query = withRespondentAsStored(asked);
+      const query = await withRespondentAsStored(project.id, asked);
       if (query.document) await documentName(project.id, query.document); // 404 for a document of another project
       return cache.get(project.id, `queue\u0000${JSON.stringify(query)}`, async () => {
         const page = await store.reviewQueue({
@@ -351,7 +359,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     codings: async ({ userId, params, query: asked }) => {
       const project = await member(params.projectId!, userId);
-      const query = withRespondentAsStored(asked);
+      const query = await withRespondentAsStored(project.id, asked);
       // The most selective filter goes to the index; the others filter the page.
       const by: CodingFilter | undefined = query.document
         ? { documentId: query.document }
