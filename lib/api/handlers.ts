@@ -18,7 +18,7 @@ import {
 } from '../report/aggregated.js';
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
-import { requestRetag } from '../pipeline/retag.js';
+import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
 import { codingHistory, isDetached } from '../pipeline/reanchor.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { normaliseRespondent } from '../segment/speakers.js';
@@ -62,6 +62,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
   const { store, blobs } = deps;
   const now = () => (deps.now ? deps.now() : new Date());
   const cache = new ReadCache(deps.cacheTtlMs ?? 1000);
+  // A decision teaches the ranker: the project's other documents are re-tagged in the background.
+  const learnFrom = (projectId: string, documentId: string) =>
+    requestLearningRetag(deps, projectId, documentId, (e) => process.stderr.write(`qualtag: re-tag after a decision failed: ${e instanceof Error ? e.message : String(e)}\n`));
   const member = (projectId: string, userId: string) => requireMember({ getProject: (id) => cache.get(id, 'project', () => store.getProject(id)) }, projectId, userId);
 
   // Documents never move between projects and a document id never changes its file name, so their
@@ -298,7 +301,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
     decide: async ({ userId, params, body }): Promise<DecisionResult> => {
       const project = await member(params.projectId!, userId);
       try {
-        return await decideIn(project.id, userId, body);
+        const result = await decideIn(project.id, userId, body);
+        learnFrom(project.id, body.documentId);
+        return result;
       } finally {
         cache.invalidate(project.id);
       }
@@ -322,6 +327,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
           documentIds: docs.map((d) => d.id),
           ...(body.documentId ? { documentId: body.documentId } : {}),
         });
+        if (batch.count) learnFrom(project.id, body.documentId ?? '');
         return { ...base, batchId: batch.id, count: batch.count, estimatedPrecision: batch.count ? batch.confidenceSum / batch.count : null, documents: batch.documents.length };
       } finally {
         cache.invalidate(project.id);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import { documentIdFor, tagDocument } from '../../../lib/pipeline/index.js';
+import { requestLearningRetag } from '../../../lib/pipeline/retag.js';
 import { clearProposerCache } from '../../../lib/pipeline/tag.js';
 import type { Coding } from '../../../lib/store/index.js';
 import { buildProposer } from '../../../lib/tag/propose.js';
@@ -16,6 +17,16 @@ import { exampleFile, exampleProject, testPipeline, type TestPipeline } from '..
 const TEXT = exampleFile('interview-01-beleidsmedewerker.txt').toString('utf8');
 const codebook = parseCodebook(readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8'), 'codebook.yaml');
 const key = (c: { segmentIndex: number; code: string }) => `${c.segmentIndex}:${c.code}`;
+
+/** Polls until `f` returns a non-empty list (the re-tag request is sent in the background). */
+async function until<T>(f: () => T[]): Promise<T[]> {
+  for (let i = 0; i < 100; i++) {
+    const v = f();
+    if (v.length) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return [];
+}
 
 describe('learned proposals on DynamoDB Local + s3rver', () => {
   let pipeline: TestPipeline;
@@ -59,8 +70,15 @@ describe('learned proposals on DynamoDB Local + s3rver', () => {
     const decided = (await svc.store.listDocumentCodings(first)).filter((c) => c.status !== 'proposed');
     expect(decided).toHaveLength(3);
 
+    // The decisions ask for a re-tag of the project's other documents (the decided one is left alone).
     clearProposerCache();
-    await tagDocument(deps, { projectId, documentId: second, reason: 'retag' });
+    pipeline.queue.take();
+    requestLearningRetag(deps, projectId, first, (e) => {
+      throw e;
+    });
+    const requested = await until(() => pipeline.queue.take());
+    expect(requested).toEqual([{ projectId, documentId: second, reason: 'retag' }]);
+    await tagDocument(deps, requested[0]!);
     await tagDocument(deps, { projectId, documentId: first, reason: 'retag' });
     const after = await svc.store.listDocumentCodings(second);
     // The same passages in the next document now get the added code proposed.
