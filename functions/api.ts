@@ -10,7 +10,7 @@ const settings = settingsFromEnv();
 const adapters = createAdapters(settings);
 if (!adapters.tagQueue) throw new Error('the api function needs TAG_QUEUE_URL to request re-tags');
 
-const api = createApi({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, version: process.env.QUALTAG_VERSION }, jwtAuthenticator(), (msg, err) =>
+const api = createApi({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, version: process.env.QUALTAG_VERSION, learnFromDecisions: true }, jwtAuthenticator(), (msg, err) =>
   err instanceof Error ? logger.error(msg, err) : logger.error(msg, { error: String(err) }),
 );
 

@@ -47,6 +47,8 @@ export interface ApiDeps {
   now?: () => Date;
   /** Read cache lifetime in ms for membership, the review queue and coded segments (default 1000; 0 turns it off). */
   cacheTtlMs?: number;
+  /** Re-tag the project's other documents after a decision (lib/pipeline/retag.ts); on in `qualtag up` and on AWS. */
+  learnFromDecisions?: boolean;
 }
 
 const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
@@ -64,6 +66,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
   const cache = new ReadCache(deps.cacheTtlMs ?? 1000);
   // A decision teaches the ranker: the project's other documents are re-tagged in the background.
   const learnFrom = (projectId: string, documentId: string) =>
+    deps.learnFromDecisions &&
     requestLearningRetag(deps, projectId, documentId, (e) => process.stderr.write(`qualtag: re-tag after a decision failed: ${e instanceof Error ? e.message : String(e)}\n`));
   const member = (projectId: string, userId: string) => requireMember({ getProject: (id) => cache.get(id, 'project', () => store.getProject(id)) }, projectId, userId);
 
