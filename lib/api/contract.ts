@@ -638,6 +638,10 @@ export const BulkAcceptBody = z.strictObject({
   /** 0.5 .. 1 (lib/review/bulk.ts MIN_BULK_CONFIDENCE): less certain proposals are decided one by one. */
   minConfidence: z.number().min(0.5, 'minConfidence must be at least 0.5: decide less certain proposals one by one').max(1, 'minConfidence is a fraction: at most 1'),
   documentId: Id.optional(),
+  /** The review queue's filters: only proposals of this code, category or respondent. */
+  code: z.string().min(1).max(200).optional(),
+  category: z.string().min(1).max(200).optional(),
+  respondent: z.string().min(1).max(200).optional(),
   dryRun: z.boolean().default(false),
 });
 export type BulkAcceptBody = z.input<typeof BulkAcceptBody>;

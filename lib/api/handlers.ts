@@ -316,8 +316,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       const docs = body.documentId ? [await documentIn(project.id, body.documentId)] : await all((p) => store.listDocuments(project.id, p, { status: 'TAGGED' }));
       const base = { minConfidence: body.minConfidence, dryRun: body.dryRun };
+      const filter = {
+        minConfidence: body.minConfidence,
+        ...(body.code ? { code: body.code } : {}),
+        ...(body.category ? { categoryId: body.category } : {}),
+        ...(body.respondent ? { respondent: body.respondent } : {}),
+      };
       if (body.dryRun) {
-        const chosen = selectForBulk((await mapLimit(docs, 4, (d) => store.listDocumentCodings(d.id))).flat(), body.minConfidence);
+        const chosen = selectForBulk((await mapLimit(docs, 4, (d) => store.listDocumentCodings(d.id))).flat(), filter);
         const confidences = chosen.map((c) => c.confidence ?? 0);
         return { ...base, batchId: null, count: chosen.length, estimatedPrecision: estimatedPrecision(confidences), documents: new Set(chosen.map((c) => c.documentId)).size };
       }
@@ -326,7 +332,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
           projectId: project.id,
           batchId: newBatchId(now()),
           userId,
-          minConfidence: body.minConfidence,
+          ...filter,
           documentIds: docs.map((d) => d.id),
           ...(body.documentId ? { documentId: body.documentId } : {}),
         });

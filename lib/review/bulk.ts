@@ -25,14 +25,20 @@ export function newBatchId(now: Date): string {
 
 export const BATCH_ID = /^b[0-9a-z]{6,12}[0-9a-f]{8}$/;
 
+/** What a bulk accept selects: the threshold, and optionally the queue's filters (code, category, respondent). */
+export type BulkFilter = Pick<BulkBatch, 'minConfidence' | 'code' | 'categoryId' | 'respondent'>;
+
 /** Whether a coding is an undecided proposal the batch may accept. */
-export function bulkEligible(c: Coding, minConfidence: number): boolean {
-  return c.status === 'proposed' && c.origin === 'rule' && !isDetached(c) && c.confidence !== undefined && c.confidence >= minConfidence;
+export function bulkEligible(c: Coding, f: BulkFilter): boolean {
+  if (f.code !== undefined && c.code !== f.code) return false;
+  if (f.categoryId !== undefined && c.categoryId !== f.categoryId) return false;
+  if (f.respondent !== undefined && c.respondent !== f.respondent) return false;
+  return c.status === 'proposed' && c.origin === 'rule' && !isDetached(c) && c.confidence !== undefined && c.confidence >= f.minConfidence;
 }
 
 /** The eligible codings in reading order. */
-export function selectForBulk(codings: readonly Coding[], minConfidence: number): Coding[] {
-  return codings.filter((c) => bulkEligible(c, minConfidence)).sort((a, b) => a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code));
+export function selectForBulk(codings: readonly Coding[], f: BulkFilter): Coding[] {
+  return codings.filter((c) => bulkEligible(c, f)).sort((a, b) => a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code));
 }
 
 /** Mean confidence: the expected share of the selected proposals a reviewer would accept; null for none. */

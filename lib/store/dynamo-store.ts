@@ -942,6 +942,9 @@ export class DynamoStore implements Store {
       at: now(),
       minConfidence: req.minConfidence,
       ...(req.documentId ? { documentId: req.documentId } : {}),
+      ...(req.code !== undefined ? { code: req.code } : {}),
+      ...(req.categoryId !== undefined ? { categoryId: req.categoryId } : {}),
+      ...(req.respondent !== undefined ? { respondent: req.respondent } : {}),
       state: 'applying',
       count: 0,
       confidenceSum: 0,
@@ -981,7 +984,7 @@ export class DynamoStore implements Store {
   private async bulkAcceptChunk(batch: BulkBatch, documentId: string): Promise<CodingWritePlan<BatchEntry[]>> {
     const items = await this.codingItems(documentId);
     const bySk = new Map(items.map((it) => [String(it.SK), it]));
-    const chosen = selectForBulk(items.map((it) => strip<Coding>(it)), batch.minConfidence).slice(0, BULK_CHUNK);
+    const chosen = selectForBulk(items.map((it) => strip<Coding>(it)), batch).slice(0, BULK_CHUNK);
     if (chosen.length === 0) return { actions: [], before: [], after: [], result: [] };
     const at = now();
     const actions: TransactItem[] = [];

@@ -330,6 +330,10 @@ export interface BulkBatch {
   minConfidence: number;
   /** Only this document's proposals were considered; absent: the whole project. */
   documentId?: string;
+  /** Only proposals of this code / category / respondent (the queue's filters). */
+  code?: string;
+  categoryId?: string;
+  respondent?: string;
   state: BatchState;
   /** Codings accepted so far and the sum of their confidences (mean = the estimated precision). */
   count: number;
@@ -352,6 +356,10 @@ export interface BulkAcceptRequest {
   documentIds: string[];
   /** Recorded on the batch when the reviewer chose one document. */
   documentId?: string;
+  /** Only proposals of this code / category / respondent. */
+  code?: string;
+  categoryId?: string;
+  respondent?: string;
 }
 
 export interface BulkUndoResult {

@@ -9,7 +9,18 @@ import { errorBanner } from './errors.js';
 
 const pct = (x: number | null): string => (x === null ? '–' : `${Math.round(x * 100)} %`);
 
-export function bulkAcceptControl(ctx: Ctx, opts: { documentId?: string; onChange: () => void }): HTMLElement {
+/** Where the batch applies: one document and/or the queue's filters; none: the whole project. */
+export interface BulkScope {
+  documentId?: string;
+  code?: string;
+  category?: string;
+  respondent?: string;
+}
+
+export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => void }): HTMLElement {
+  const scope: BulkScope = {};
+  for (const k of ['documentId', 'code', 'category', 'respondent'] as const) if (opts[k]) scope[k] = opts[k];
+  const where = Object.keys(scope).length ? 'matching the filters' : 'in the project';
   const input = h('input', { attrs: { type: 'number', min: 50, max: 100, step: 1, value: 90, 'aria-label': 'Confidence threshold in percent', 'data-testid': 'bulk-threshold' } });
   const out = h('span', { class: 'bulk-out', attrs: { 'aria-live': 'polite', 'data-testid': 'bulk-status' } });
   let busy = false;
@@ -38,9 +49,9 @@ export function bulkAcceptControl(ctx: Ctx, opts: { documentId?: string; onChang
         replaceChildren(out, h('span', { class: 'banner warn' }, 'Give a threshold between 50 and 100 %.'));
         return;
       }
-      const dry = await api.bulkAccept(ctx.projectId, { minConfidence: min, dryRun: true, ...(opts.documentId ? { documentId: opts.documentId } : {}) });
+      const dry = await api.bulkAccept(ctx.projectId, { minConfidence: min, dryRun: true, ...scope });
       if (dry.count === 0) {
-        replaceChildren(out, h('span', { class: 'muted' }, `No undecided proposals at or above ${pct(min)}.`));
+        replaceChildren(out, h('span', { class: 'muted' }, `No undecided proposals ${where} at or above ${pct(min)}.`));
         return;
       }
       replaceChildren(
@@ -54,7 +65,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: { documentId?: string; onChang
 
   const apply = (min: number) =>
     guarded(async () => {
-      const done: BulkAcceptResult = await api.bulkAccept(ctx.projectId, { minConfidence: min, ...(opts.documentId ? { documentId: opts.documentId } : {}) });
+      const done: BulkAcceptResult = await api.bulkAccept(ctx.projectId, { minConfidence: min, ...scope });
       const batchId = done.batchId!;
       replaceChildren(
         out,
@@ -85,7 +96,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: { documentId?: string; onChang
   return h(
     'div',
     { class: 'bulk toolbar', attrs: { 'data-testid': 'bulk' } },
-    h('label', null, 'Accept all above ', input, ' %'),
+    h('label', { attrs: { title: `Undecided proposals ${where} whose confidence is at least this` } }, 'Accept all above ', input, ' %'),
     h('button', { attrs: { type: 'button', 'data-testid': 'bulk-check' }, on: { click: () => void check() } }, 'Check…'),
     out,
   );

@@ -101,6 +101,12 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     const dry = await call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.9, dryRun: true });
     expect(dry.json).toMatchObject({ batchId: null, count: high.length, documents: 2 });
     expect(dry.json.estimatedPrecision).toBeCloseTo(mean, 10);
+    // The queue's filters narrow it (a reviewer looking at one code accepts only that code).
+    const code = high[0]!.code;
+    const ofCode = await call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.9, code, dryRun: true });
+    expect(ofCode.json.count).toBe(high.filter((c) => c.code === code).length);
+    const ofCategory = await call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.9, category: high[0]!.categoryId, dryRun: true });
+    expect(ofCategory.json.count).toBe(high.filter((c) => c.categoryId === high[0]!.categoryId).length);
     expect(await accepted()).toBe(0);
 
     // Apply.

@@ -40,9 +40,15 @@ describe('bulk accept selection', () => {
   ];
 
   it('takes undecided rule proposals at or above the threshold, in reading order', () => {
-    expect(selectForBulk(codings, 0.9).map((c) => `${c.segmentIndex}/${c.code}`)).toEqual(['1/b', '3/a']);
-    expect(selectForBulk(codings, 0.5).map((c) => `${c.segmentIndex}/${c.code}`)).toEqual(['1/a', '1/b', '3/a']);
-    expect(selectForBulk(codings, 0.96)).toEqual([]);
+    expect(selectForBulk(codings, { minConfidence: 0.9 }).map((c) => `${c.segmentIndex}/${c.code}`)).toEqual(['1/b', '3/a']);
+    expect(selectForBulk(codings, { minConfidence: 0.5 }).map((c) => `${c.segmentIndex}/${c.code}`)).toEqual(['1/a', '1/b', '3/a']);
+    expect(selectForBulk(codings, { minConfidence: 0.96 })).toEqual([]);
+  });
+
+  it("keeps to the queue's filters", () => {
+    expect(selectForBulk(codings, { minConfidence: 0.5, code: 'a' }).map((c) => `${c.segmentIndex}/${c.code}`)).toEqual(['1/a', '3/a']);
+    expect(selectForBulk(codings, { minConfidence: 0.5, respondent: 'R2' })).toEqual([]);
+    expect(selectForBulk(codings, { minConfidence: 0.5, categoryId: 'cat' })).toHaveLength(3);
   });
 
   it('estimates the precision as the mean confidence', () => {

@@ -322,7 +322,10 @@ export function queueView(ctx: Ctx, route: Route): View {
       h('span', null, kbd('u'), ' undo'),
       h('span', null, kbd('o'), ' open in document'),
     ),
-    filters.status === 'proposed' ? bulkAcceptControl(ctx, { ...(filters.document ? { documentId: filters.document } : {}), onChange: () => void load() }) : null,
+    // The batch keeps to the filters on screen, so it never accepts what the reviewer does not see listed.
+    filters.status === 'proposed'
+      ? bulkAcceptControl(ctx, { documentId: filters.document, code: filters.code, category: filters.category, respondent: filters.respondent, onChange: () => void load() })
+      : null,
     msg,
     list,
     more,
