@@ -145,6 +145,20 @@ describe('learned proposals and bulk accept in the review UI (Chromium)', () => 
     expect([...(await statuses()).values()]).toEqual(['proposed', 'proposed', 'proposed']);
     await expect.poll(() => page.locator('.segment[data-code]').count()).toBe(3);
     await screenshot(page, 'learned-4-bulk-undone');
+
+    // The same in the review view, for its document: the chips follow the batch and its undo.
+    await page.goto(`${stack.webUrl}#/review/${encodeURIComponent(docId)}`);
+    await page.locator('.segment.current').waitFor();
+    await page.locator('[data-testid=bulk-check]').click();
+    expect(await page.locator('[data-testid=bulk-estimate]').textContent()).toBe(`${above.length} proposals, estimated precision ${mean} %`);
+    await page.locator('[data-testid=bulk-apply]').click();
+    await page.locator('[data-testid=bulk-done]').waitFor();
+    await expect.poll(() => page.locator('.chip[data-status=accepted]').count()).toBe(above.length);
+    await screenshot(page, 'learned-5-review-bulk-applied');
+    await page.locator('[data-testid=bulk-undo]').click();
+    await page.locator('[data-testid=bulk-undone]').waitFor();
+    await expect.poll(() => page.locator('.chip[data-status=proposed]').count()).toBe(3);
+    expect([...(await statuses()).values()]).toEqual(['proposed', 'proposed', 'proposed']);
     expect(session.errors).toEqual([]);
     expect(session.dialogs).toEqual([]);
   });
