@@ -1,9 +1,7 @@
 // The route handlers: each checks membership, calls the store ports, and shapes the answer with the
 // contract's types. No AWS here: the store and blob adapters come in through ApiDeps.
-import { allCodes, codebookToQdc, loadCodebook } from '../codebook/index.js';
+import { allCodes, loadCodebook } from '../codebook/index.js';
 import { QualtagError } from '../errors.js';
-import { buildQdpx, type QdpxNote } from '../export/qdpx.js';
-import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from '../export/table.js';
 import type { Codebook } from '../model.js';
 import type { ReportOptions } from '../report/reports.js';
 import { aggregatedReportInput } from '../report/input.js';
@@ -30,12 +28,13 @@ import { requireMember } from './auth.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
 import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
-import { exportContentTypes, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { buildExport } from '../export/build.js';
+import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
-import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
+import { applyImportedDocument, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
 import { randomUUID } from 'node:crypto';
-import { codedRange, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
+import { toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
 
 export interface ApiDeps {
@@ -125,12 +124,6 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ...(q.reviewerB ? { reviewerB: q.reviewerB } : {}),
   });
 
-  function codeNames(cb: Codebook | null): CodeNames {
-    const map = new Map<string, { name: string; category: string }>();
-    for (const cat of cb?.categories ?? []) for (const c of cat.codes) map.set(c.id, { name: c.name, category: cat.name });
-    return (code) => map.get(code) ?? { name: code, category: '' };
-  }
-
   async function decideIn(projectId: string, userId: string, body: DecisionBody): Promise<DecisionResult> {
     await documentIn(projectId, body.documentId);
     if (body.action === 'add') {
@@ -191,7 +184,6 @@ export function createHandlers(deps: ApiDeps): Handlers {
     return id;
   };
 
-  const fileStem = (name: string, at: Date) => `${name}-${at.toISOString().slice(0, 10)}`;
 
   return {
     health: async () => ({ ok: true as const, version: deps.version ?? '0.1.0' }),
@@ -544,49 +536,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
       if (!Object.hasOwn(exportContentTypes, format)) {
         throw new QualtagError('NOT_FOUND', `there is no export format "${format}"`, 'Choose qdpx, qdc, csv or xlsx', 'path.format');
       }
-      const at = now();
-      const stem = fileStem(project.name || project.id, at);
-      const codebook = await currentCodebook(project.id);
-      if (format === 'qdc') {
-        if (!codebook) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
-        return download(codebookToQdc(codebook), exportContentTypes.qdc, `${stem}.qdc`);
-      }
-      const { docs, codings } = await projectData(project.id);
-      if (format === 'qdpx') {
-        const withText = docs.filter((d) => d.textKey && d.status !== 'FAILED');
-        const texts = await mapLimit(withText, 4, (d) => blobs.getText(d.textKey!));
-        const keep = new Set(withText.map((d) => d.id));
-        // GUIDs, names and notes an imported project came with (lib/import), so a round trip keeps them.
-        const exchange = await readExchange(blobs, project.id, withText.map((d) => d.id));
-        const guids: Record<string, string> = { ...exchange.project.guids };
-        const notes: QdpxNote[] = exchange.project.notes.map(({ target, ...n }) => ({ ...n, target }));
-        for (const [id, x] of exchange.documents) {
-          Object.assign(guids, x.guids, { [`document:${id}`]: x.guid });
-          for (const { codingId, ...n } of x.notes) notes.push({ ...n, target: codingId ? { kind: 'coding', codingId } : { kind: 'document', documentId: id } });
-        }
-        const documents = withText
-          .map((d, i) => ({ id: d.id, name: exchange.documents.get(d.id)?.name ?? d.fileName, text: texts[i]!, createdAt: exchange.documents.get(d.id)?.createdAt ?? d.createdAt, respondents: d.respondents ?? [] }))
-          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-        const bytes = buildQdpx({
-          projectName: project.name || project.id,
-          codebook,
-          now: at.toISOString(),
-          user: userId,
-          guids,
-          notes,
-          documents,
-          codings: codings
-            .filter((c) => c.status === 'accepted' && keep.has(c.documentId))
-            .map((c) => ({ id: toApiCoding(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),
-        });
-        return download(bytes, exportContentTypes.qdpx, `${stem}.qdpx`);
-      }
-      const names = new Map(docs.map((d) => [d.id, d.fileName]));
-      const rows = codings
-        .filter((c) => query.status === 'all' || c.status === query.status)
-        .map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
-      if (format === 'csv') return download(codedSegmentsCsv(rows, codeNames(codebook)), exportContentTypes.csv, `${stem}.csv`);
-      return download(await codedSegmentsXlsx(rows, codeNames(codebook)), exportContentTypes.xlsx, `${stem}.xlsx`);
+      const file = await buildExport({ store, blobs }, { project, format: format as ExportFormat, status: query.status, userId, at: now() });
+      return download(file.bytes, file.contentType, file.fileName);
     },
   };
 }
