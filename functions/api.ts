@@ -9,8 +9,9 @@ const logger = new Logger({ serviceName: 'qualtag-api' });
 const settings = settingsFromEnv();
 const adapters = createAdapters(settings);
 if (!adapters.tagQueue) throw new Error('the api function needs TAG_QUEUE_URL to request re-tags');
+if (!adapters.exportQueue) throw new Error('the api function needs EXPORT_QUEUE_URL to start export jobs');
 
-const api = createApi({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, version: process.env.QUALTAG_VERSION, learnFromDecisions: true }, jwtAuthenticator(), (msg, err) =>
+const api = createApi({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, exportQueue: adapters.exportQueue, version: process.env.QUALTAG_VERSION, learnFromDecisions: true }, jwtAuthenticator(), (msg, err) =>
   err instanceof Error ? logger.error(msg, err) : logger.error(msg, { error: String(err) }),
 );
 

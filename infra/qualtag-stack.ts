@@ -81,8 +81,8 @@ export class QualtagStack extends Stack {
       stage: props.stage,
       key: this.storage.messageKey,
       alarmEmail: props.adminEmail,
-      deadLetterQueues: { ingest: this.pipeline.ingestDlq, tag: this.pipeline.tagDlq },
-      functions: { ingest: this.pipeline.ingestFunction, tag: this.pipeline.tagFunction, api: this.api.apiFunction },
+      deadLetterQueues: { ingest: this.pipeline.ingestDlq, tag: this.pipeline.tagDlq, export: this.pipeline.exportDlq },
+      functions: { ingest: this.pipeline.ingestFunction, tag: this.pipeline.tagFunction, export: this.pipeline.exportFunction, api: this.api.apiFunction },
       apiStage: this.api.stage,
     });
 

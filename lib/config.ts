@@ -11,10 +11,15 @@ export const TEXT_PREFIX = 'text/';
 /** REFI-QDA project imports (the .qdpx, the import plan) and the GUIDs and notes kept for exports: `imports/<projectId>/...`. */
 export const IMPORT_PREFIX = 'imports/';
 
+/** Files the export job built: `exports/<projectId>/<jobId>/<file name>`, downloaded through presigned URLs. */
+export const EXPORT_PREFIX = 'exports/';
+
 export const envNames = {
   table: 'TABLE_NAME',
   bucket: 'BUCKET_NAME',
   tagQueueUrl: 'TAG_QUEUE_URL',
+  /** The export job queue (AWS); locally the stack runs export jobs in process. */
+  exportQueueUrl: 'EXPORT_QUEUE_URL',
   /** Set on the api Lambda in AWS only: the Cognito user pool whose JWTs the HTTP API accepts. */
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
@@ -24,12 +29,14 @@ const RuntimeConfig = z.object({
   [envNames.table]: z.string().min(1),
   [envNames.bucket]: z.string().min(1),
   [envNames.tagQueueUrl]: z.string().min(1).optional(),
+  [envNames.exportQueueUrl]: z.string().min(1).optional(),
 });
 
 export interface RuntimeSettings {
   tableName: string;
   bucketName: string;
   tagQueueUrl?: string;
+  exportQueueUrl?: string;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
@@ -42,5 +49,6 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSe
     tableName: parsed.data[envNames.table],
     bucketName: parsed.data[envNames.bucket],
     tagQueueUrl: parsed.data[envNames.tagQueueUrl],
+    exportQueueUrl: parsed.data[envNames.exportQueueUrl],
   };
 }

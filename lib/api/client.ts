@@ -17,6 +17,7 @@ import type {
   DocumentSummary,
   ErrorBody,
   ExportFormat,
+  ExportJobView,
   ImportedDocument,
   ImportStarted,
   ImportUpload,
@@ -26,6 +27,7 @@ import type {
   ProjectMembers,
   QueueItem,
   QueueQuery,
+  QueryStatus,
   ReportBundle,
   ReportByKind,
   ReportKind,
@@ -167,6 +169,31 @@ export class ApiClient {
 
   report<K extends ReportKind>(projectId: string, kind: K, query: Query = {}): Promise<ReportByKind[K]> {
     return this.json('GET', ApiClient.p(projectId, `/reports/${kind}`), { query });
+  }
+
+  startExportJob(projectId: string, format: ExportFormat, status?: QueryStatus): Promise<ExportJobView> {
+    return this.json('POST', ApiClient.p(projectId, '/export-jobs'), { body: { format, ...(status ? { status } : {}) } });
+  }
+
+  exportJob(projectId: string, jobId: string): Promise<ExportJobView> {
+    return this.json('GET', ApiClient.p(projectId, `/export-jobs/${encodeURIComponent(jobId)}`));
+  }
+
+  /**
+   * Runs an export job to the end: starts it, reports progress, and downloads the file from its
+   * presigned URL (S3 locally and on AWS) once it is done.
+   */
+  async exportByJob(projectId: string, format: ExportFormat, status: QueryStatus | undefined, onProgress: (job: ExportJobView) => void, pollMs = 500): Promise<{ job: ExportJobView; bytes: Uint8Array }> {
+    let job = await this.startExportJob(projectId, format, status);
+    while (job.state === 'queued' || job.state === 'running') {
+      onProgress(job);
+      await new Promise((r) => setTimeout(r, pollMs));
+      job = await this.exportJob(projectId, job.id);
+    }
+    if (job.state === 'failed' || !job.downloadUrl) throw new QualtagError('CONFLICT', `the export failed: ${job.reason ?? 'no file was written'}`, 'Fix what the reason says and export again');
+    const res = await fetch(job.downloadUrl);
+    if (!res.ok) throw new QualtagError('NOT_FOUND', `the export file could not be downloaded (HTTP ${res.status})`, 'Ask for the job again for a fresh link');
+    return { job, bytes: new Uint8Array(await res.arrayBuffer()) };
   }
 
   async exportFile(projectId: string, format: ExportFormat, query: Query = {}): Promise<Uint8Array> {

@@ -23,15 +23,16 @@ import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
-import { codingId, parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
+import { codingId, parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type ExportJob, type ExportQueue, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember } from './auth.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
 import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { buildExport } from '../export/build.js';
-import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { runExportJob } from '../export/job.js';
+import { exportContentTypes, type ExportFormat, type ExportJobView, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
-import { applyImportedDocument, startImport } from '../import/apply.js';
+import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
 import { randomUUID } from 'node:crypto';
 import { toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   store: Store;
   blobs: BlobStore;
   tagQueue: TagQueue;
+  /** Where export jobs go (SQS on AWS, the local stack's queue); absent: run in this process. */
+  exportQueue?: ExportQueue;
   /** Shown by GET /health. */
   version?: string;
   now?: () => Date;
@@ -59,8 +62,30 @@ function codingCounts(codings: readonly Coding[]): CodingCounts {
 }
 
 
+function exportJobView(job: ExportJob, downloadUrl: string | null): ExportJobView {
+  return {
+    id: job.id,
+    format: job.format,
+    state: job.state,
+    done: job.done,
+    total: job.total,
+    fileName: job.fileName ?? null,
+    bytes: job.bytes ?? null,
+    downloadUrl,
+    reason: job.reason ?? null,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
 export function createHandlers(deps: ApiDeps): Handlers {
   const { store, blobs } = deps;
+  // Without a queue (tests, a bare local server) the job runs in this process after the answer.
+  const exportQueue: ExportQueue = deps.exportQueue ?? {
+    send: async (req) => {
+      void runExportJob({ store, blobs }, req).catch((e: unknown) => store.updateExportJob(req.projectId, req.jobId, { state: 'failed', reason: e instanceof Error ? e.message : String(e) }).catch(() => {}));
+    },
+  };
   const now = () => (deps.now ? deps.now() : new Date());
   const cache = new ReadCache(deps.cacheTtlMs ?? 1000);
   // A decision teaches the ranker: the project's other documents are re-tagged in the background.
@@ -528,6 +553,23 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const doc = await documentIn(project.id, params.documentId!);
       const { documents } = await readExchange(blobs, project.id, [doc.id]);
       return { items: documents.get(doc.id)?.notes ?? [] };
+    },
+
+    startExportJob: async ({ userId, params, body }) => {
+      const project = await member(params.projectId!, userId);
+      const at = now().toISOString();
+      const job: ExportJob = { projectId: project.id, id: randomUUID(), format: body.format, status: body.status, state: 'queued', done: 0, total: 0, createdBy: userId, createdAt: at, updatedAt: at };
+      await store.createExportJob(job);
+      await exportQueue.send({ projectId: project.id, jobId: job.id });
+      return exportJobView(job, null);
+    },
+
+    exportJob: async ({ userId, params }) => {
+      const project = await member(params.projectId!, userId);
+      const job = await store.getExportJob(project.id, params.jobId!);
+      if (!job) throw new QualtagError('NOT_FOUND', `export job "${params.jobId}" does not exist in project "${project.id}"`, 'Start one with POST /projects/{projectId}/export-jobs', 'jobId');
+      const url = job.state === 'done' && job.key ? await blobs.presignDownload(job.key, 15 * 60) : null;
+      return exportJobView(job, url);
     },
 
     exportFile: async ({ userId, params, query }) => {

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { createIngestHandler, createTagHandler, type PipelineDeps, type PipelineLog } from '../pipeline/index.js';
 import { ensureBucket, ensureTable } from '../store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
-import { createAdapters, type BlobStore, type DynamoStore, type TagQueue } from '../store/index.js';
+import { createAdapters, type BlobStore, type DynamoStore, type ExportQueue, type TagQueue } from '../store/index.js';
+import { createExportHandler } from '../export/job.js';
 import { recoverOnStart, type RecoveryReport } from './recover.js';
 import { toS3Event } from './s3-events.js';
 import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';
@@ -49,6 +50,8 @@ export interface LocalStack extends LocalStackEndpoints {
   blobs: BlobStore;
   /** The tag hand-over the API's re-tag uses. */
   tagQueue: TagQueue;
+  /** Where the API's export jobs go. */
+  exportQueue: ExportQueue;
   clientOptions: ClientOptions;
   /** Resolves when both queues are empty. */
   idle(): Promise<void>;
@@ -131,6 +134,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   const ingest = new LocalQueue({ name: 'ingest', handler: createIngestHandler(deps), ...common, onInvoke: (n) => opts.onInvoke?.('ingest', n) });
   queues.tag = tagLocal;
   queues.ingest = ingest;
+  // Export jobs: the same handler as the export Lambda, one job at a time.
+  const exportLocal = new LocalQueue({ name: 'export', handler: createExportHandler({ store, blobs }), ...common, batchSize: 1, concurrency: 1 });
+  const exportQueue: ExportQueue = { send: async (r) => exportLocal.send([JSON.stringify(r)]) };
 
   // What S3 → SQS would do: one message per notification, test events and other prefixes filtered.
   s3.onEvent((raw) => {
@@ -153,6 +159,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     store,
     blobs,
     tagQueue,
+    exportQueue,
     clientOptions,
     async idle() {
       // Ingest feeds tag: wait until both are empty at the same time.
@@ -175,6 +182,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dead.stop();
       await ingest.stop();
       await tagLocal!.stop();
+      await exportLocal.stop();
       await Promise.allSettled([s3!.stop(), ddb!.stop()]);
       if (tempS3) await rm(tempS3, { recursive: true, force: true });
     },

@@ -47,6 +47,8 @@ import {
   type DecisionResult,
   type DocumentDeletion,
   type DocumentCounts,
+  type ExportJob,
+  type ExportJobUpdate,
   type DocumentFilter,
   type DocumentRecord,
   type DocumentUpdate,
@@ -238,6 +240,33 @@ export class DynamoStore implements Store {
       if (e instanceof ConditionalCheckFailedException) throw notFound(`project "${projectId}"`, 'Check the project id');
       throw e;
     }
+  }
+
+  // --------------------------------------------------------------------------------------- export jobs
+
+  async createExportJob(job: ExportJob): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.exportJobKey(job.projectId, job.id), type: 'export', ...job }, ConditionExpression: 'attribute_not_exists(PK)' }));
+  }
+
+  async getExportJob(projectId: string, jobId: string): Promise<ExportJob | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.exportJobKey(projectId, jobId), ConsistentRead: true }));
+    return out.Item ? strip<ExportJob>(out.Item) : null;
+  }
+
+  async updateExportJob(projectId: string, jobId: string, update: ExportJobUpdate): Promise<void> {
+    const fields: Item = { ...update, updatedAt: now() };
+    const names: Record<string, string> = {};
+    const values: Item = {};
+    const sets = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => {
+        names[`#${k}`] = k;
+        values[`:${k}`] = v;
+        return `#${k} = :${k}`;
+      });
+    await this.db.send(
+      new UpdateCommand({ TableName: this.tableName, Key: K.exportJobKey(projectId, jobId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+    );
   }
 
   // ----------------------------------------------------------------------------------------- codebooks

@@ -2,9 +2,9 @@
 import type { RuntimeSettings } from '../config.js';
 import { dynamoClient, s3Client, sqsClient, type ClientOptions } from './clients.js';
 import { DynamoStore } from './dynamo-store.js';
-import type { BlobStore, TagQueue } from './ports.js';
+import type { BlobStore, ExportQueue, TagQueue } from './ports.js';
 import { S3BlobStore } from './s3-blobs.js';
-import { SqsTagQueue } from './sqs-tag-queue.js';
+import { SqsExportQueue, SqsTagQueue } from './sqs-tag-queue.js';
 
 export * from './ports.js';
 export { DynamoStore } from './dynamo-store.js';
@@ -15,6 +15,8 @@ export interface Adapters {
   blobs: BlobStore;
   /** Present when a tag queue URL is configured (AWS); locally the stack supplies its own queue. */
   tagQueue?: TagQueue;
+  /** Present when an export queue URL is configured (AWS); locally the stack supplies its own queue. */
+  exportQueue?: ExportQueue;
 }
 
 export function createAdapters(settings: RuntimeSettings, clients: ClientOptions = {}): Adapters {
@@ -22,5 +24,6 @@ export function createAdapters(settings: RuntimeSettings, clients: ClientOptions
     store: new DynamoStore(dynamoClient(clients), settings.tableName),
     blobs: new S3BlobStore(s3Client(clients), settings.bucketName),
     ...(settings.tagQueueUrl ? { tagQueue: new SqsTagQueue(sqsClient(clients), settings.tagQueueUrl) } : {}),
+    ...(settings.exportQueueUrl ? { exportQueue: new SqsExportQueue(sqsClient(clients), settings.exportQueueUrl) } : {}),
   };
 }

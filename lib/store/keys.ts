@@ -3,6 +3,7 @@
 //   item             PK                  SK                      index keys
 //   project          PROJECT#<pid>       META
 //   document counts  PROJECT#<pid>       DOCSTATS                (documents per status, changed with every status change)
+//   export job       PROJECT#<pid>       EXPORT#<jobId>
 //   member           PROJECT#<pid>       MEMBER#<uid>            lists: USER#<uid> / PROJECT#<pid>
 //   codebook version PROJECT#<pid>       CODEBOOK#<hash>         lists: P#<pid>#CODEBOOKS / <createdAt>#<hash>
 //   document         DOC#<did>           META                    lists: P#<pid>#DOCS / <fileName>#<did>
@@ -38,6 +39,7 @@ export function scoreRank(score: number): string {
 
 export const projectKey = (projectId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: 'META' });
 export const projectStatsKey = (projectId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: 'DOCSTATS' });
+export const exportJobKey = (projectId: string, jobId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: `EXPORT#${jobId}` });
 export const memberKey = (projectId: string, userId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: `MEMBER#${userId}` });
 export const memberPrefix = 'MEMBER#';
 export const memberLists = (projectId: string, userId: string) => ({ LPK: `USER#${userId}`, LSK: `PROJECT#${projectId}` });

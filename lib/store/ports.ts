@@ -566,7 +566,7 @@ export interface CodingStore {
 }
 
 /** Everything the pipeline and the API use, implemented by DynamoStore. */
-export interface Store extends ProjectStore, CodebookStore, DocumentStore, CodingStore {}
+export interface Store extends ProjectStore, CodebookStore, DocumentStore, CodingStore, ExportJobStore {}
 
 /** The upload bucket: raw uploads under `uploads/`, extracted text under `text/`. */
 export interface BlobStore {
@@ -590,4 +590,49 @@ export interface TagRequest {
 
 export interface TagQueue {
   send(requests: TagRequest[]): Promise<void>;
+}
+
+// ------------------------------------------------------------------------------------------ export jobs
+
+export type ExportJobFormat = 'qdpx' | 'qdc' | 'csv' | 'xlsx';
+export type ExportJobState = 'queued' | 'running' | 'done' | 'failed';
+
+/** An export of a large project, built by the export job (lib/export/job.ts) into the bucket. */
+export interface ExportJob {
+  projectId: string;
+  id: string;
+  format: ExportJobFormat;
+  /** csv/xlsx: which codings. */
+  status: CodingStatus | 'all';
+  state: ExportJobState;
+  /** Documents read so far, of `total`. */
+  done: number;
+  total: number;
+  /** Set when done: the object key and the file's name and size. */
+  key?: string;
+  fileName?: string;
+  bytes?: number;
+  /** Why it failed, in words a researcher can act on. */
+  reason?: string;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ExportJobUpdate = Partial<Pick<ExportJob, 'state' | 'done' | 'total' | 'key' | 'fileName' | 'bytes' | 'reason'>>;
+
+export interface ExportJobStore {
+  createExportJob(job: ExportJob): Promise<void>;
+  getExportJob(projectId: string, jobId: string): Promise<ExportJob | null>;
+  updateExportJob(projectId: string, jobId: string, update: ExportJobUpdate): Promise<void>;
+}
+
+/** The hand-over from the API to the export job (SQS on AWS, the in-process queue locally). */
+export interface ExportRequestMessage {
+  projectId: string;
+  jobId: string;
+}
+
+export interface ExportQueue {
+  send(request: ExportRequestMessage): Promise<void>;
 }

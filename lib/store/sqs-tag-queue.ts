@@ -1,6 +1,6 @@
-// The SQS adapter of TagQueue (AWS): one message per document, sent 10 at a time.
-import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { TagQueue, TagRequest } from './ports.js';
+// The SQS adapters of TagQueue (one message per document, sent 10 at a time) and ExportQueue (AWS).
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { ExportQueue, ExportRequestMessage, TagQueue, TagRequest } from './ports.js';
 
 export class SqsTagQueue implements TagQueue {
   constructor(
@@ -21,5 +21,17 @@ export class SqsTagQueue implements TagQueue {
         throw new Error(`SQS refused ${out.Failed.length} tag messages: ${out.Failed.map((f) => f.Message ?? f.Code).join('; ')}`);
       }
     }
+  }
+}
+
+/** The SQS adapter of ExportQueue (AWS): one message per export job. */
+export class SqsExportQueue implements ExportQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async send(request: ExportRequestMessage): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(request) }));
   }
 }

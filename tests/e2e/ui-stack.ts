@@ -49,7 +49,7 @@ export async function startUiStack(): Promise<UiStack> {
       token,
       extraTokens: [{ token: newcomerToken, userId: 'newcomer' }],
       webDir: distDir,
-      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
+      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue },
       stateDir,
     });
     stack.allowOrigins([http.url]);

@@ -26,6 +26,7 @@ describe('bundling the real handlers', () => {
   it.each([
     ['ingest', 'PipelineIngest'],
     ['tag', 'PipelineTag'],
+    ['export', 'PipelineExport'],
     ['api', 'ApiHandler'],
   ])('%s is one ESM file with the createRequire banner and a source map', (_name, prefix) => {
     const dir = assetDirOf(prefix);

@@ -12,13 +12,13 @@ function alarmOn(metricName: string, namespace: string, dimension: unknown): Rec
 }
 
 describe('alarms', () => {
-  it.each(['PipelineIngestDeadLetterQueue', 'PipelineTagDeadLetterQueue'])('%s: alarm as soon as one message is parked', (prefix) => {
+  it.each(['PipelineIngestDeadLetterQueue', 'PipelineTagDeadLetterQueue', 'PipelineExportDeadLetterQueue'])('%s: alarm as soon as one message is parked', (prefix) => {
     const dlq = resourceId(template, 'AWS::SQS::Queue', prefix);
     const alarm = alarmOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS', { 'Fn::GetAtt': [dlq, 'QueueName'] });
     expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
-  it.each(['PipelineIngest', 'PipelineTag', 'ApiHandler'])('%s: alarms on errors and on throttles', (prefix) => {
+  it.each(['PipelineIngest', 'PipelineTag', 'PipelineExport', 'ApiHandler'])('%s: alarms on errors and on throttles', (prefix) => {
     const fn = resourceId(template, 'AWS::Lambda::Function', prefix);
     for (const metric of ['Errors', 'Throttles']) {
       expect(alarmOn(metric, 'AWS/Lambda', { Name: 'FunctionName', Value: { Ref: fn } })).toMatchObject({ Threshold: 1 });
@@ -31,7 +31,7 @@ describe('alarms', () => {
   });
 
   it('every alarm notifies the SNS topic when it fires and when it clears', () => {
-    expect(alarms.length).toBe(2 + 3 * 2 + 1);
+    expect(alarms.length).toBe(3 + 4 * 2 + 1);
     for (const alarm of alarms) {
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
       expect(alarm.OKActions).toEqual([{ Ref: topic }]);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
+import { EXPORT_PREFIX, IMPORT_PREFIX, TEXT_PREFIX, UPLOAD_PREFIX, envNames } from '../../lib/config.js';
 import { tableDefinition } from '../../lib/store/table.js';
 import { DEFAULT_LIMITS } from '../../lib/extract/limits.js';
 import { INGEST_EXTRACT_WORKERS, MAX_RECEIVE_COUNT, VISIBILITY_FACTOR } from '../../infra/constructs/pipeline.js';
@@ -11,12 +11,15 @@ const fn = {
   ingest: resourceId(template, 'AWS::Lambda::Function', 'PipelineIngest'),
   tag: resourceId(template, 'AWS::Lambda::Function', 'PipelineTag'),
   api: resourceId(template, 'AWS::Lambda::Function', 'ApiHandler'),
+  export: resourceId(template, 'AWS::Lambda::Function', 'PipelineExport'),
 };
 const queue = {
   ingest: resourceId(template, 'AWS::SQS::Queue', 'PipelineIngestQueue'),
   ingestDlq: resourceId(template, 'AWS::SQS::Queue', 'PipelineIngestDeadLetterQueue'),
   tag: resourceId(template, 'AWS::SQS::Queue', 'PipelineTagQueue'),
   tagDlq: resourceId(template, 'AWS::SQS::Queue', 'PipelineTagDeadLetterQueue'),
+  export: resourceId(template, 'AWS::SQS::Queue', 'PipelineExportQueue'),
+  exportDlq: resourceId(template, 'AWS::SQS::Queue', 'PipelineExportDeadLetterQueue'),
 };
 const uploadBucket = resourceId(template, 'AWS::S3::Bucket', 'StorageUploadBucket');
 const table = resourceId(template, 'AWS::DynamoDB::Table', 'StorageTable');
@@ -56,6 +59,7 @@ describe('queues', () => {
   it.each([
     ['ingest', queue.ingest, queue.ingestDlq],
     ['tag', queue.tag, queue.tagDlq],
+    ['export', queue.export, queue.exportDlq],
   ])('the %s queue parks a message in its own DLQ after %s receives', (_name, id, dlq) => {
     expect(props(template, id).RedrivePolicy).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] },
@@ -66,6 +70,7 @@ describe('queues', () => {
   it.each([
     ['ingest', queue.ingest, fn.ingest],
     ['tag', queue.tag, fn.tag],
+    ['export', queue.export, fn.export],
   ])('the %s queue hides a message for at least 6x its consumer timeout', (_name, q, f) => {
     const visibility = props(template, q).VisibilityTimeout as number;
     const timeout = props(template, f).Timeout as number;
@@ -108,6 +113,7 @@ describe('wiring', () => {
   it.each([
     ['ingest', queue.ingest, fn.ingest],
     ['tag', queue.tag, fn.tag],
+    ['export', queue.export, fn.export],
   ])('the %s queue feeds its function with partial batch responses and a maximum concurrency', (_name, q, f) => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [q, 'Arn'] },
@@ -126,6 +132,7 @@ describe('wiring', () => {
     expect(envOf(fn.ingest)[envNames.tagQueueUrl]).toEqual({ Ref: queue.tag });
     expect(envOf(fn.api)[envNames.tagQueueUrl]).toEqual({ Ref: queue.tag });
     expect(envOf(fn.tag)[envNames.tagQueueUrl]).toBeUndefined();
+    expect(envOf(fn.api)[envNames.exportQueueUrl]).toEqual({ Ref: queue.export });
   });
 });
 
@@ -159,9 +166,17 @@ describe('least privilege per function', () => {
     expect(resourcesFor(fn.tag, 'sqs:SendMessage')).toEqual([]);
   });
 
-  it('api may presign PUTs for uploads/ and imports/ (a .qdpx to import, its plan and kept GUIDs) only, and sends to the tag queue', () => {
+  it('api may presign PUTs for uploads/ and imports/ (a .qdpx to import, its plan and kept GUIDs) only, and sends to the tag and export queues', () => {
     expect(sorted(resourcesFor(fn.api, 's3:PutObject'))).toEqual(sorted([objectArn(UPLOAD_PREFIX), objectArn(IMPORT_PREFIX)]));
-    expect(resourcesFor(fn.api, 'sqs:SendMessage')).toEqual([{ 'Fn::GetAtt': [queue.tag, 'Arn'] }]);
+    expect(resourcesFor(fn.api, 's3:PutObject')).not.toContainEqual(objectArn(EXPORT_PREFIX));
+    expect(resourcesFor(fn.api, 's3:GetObject')).toContainEqual(objectArn(EXPORT_PREFIX));
+    expect(sorted(resourcesFor(fn.api, 'sqs:SendMessage'))).toEqual(sorted([{ 'Fn::GetAtt': [queue.tag, 'Arn'] }, { 'Fn::GetAtt': [queue.export, 'Arn'] }]));
+  });
+
+  it('export reads text/ and imports/, writes only exports/, and sends no messages', () => {
+    expect(sorted(resourcesFor(fn.export, 's3:GetObject'))).toEqual(sorted([objectArn(TEXT_PREFIX), objectArn(IMPORT_PREFIX)]));
+    expect(resourcesFor(fn.export, 's3:PutObject')).toEqual([objectArn(EXPORT_PREFIX)]);
+    expect(resourcesFor(fn.export, 'sqs:SendMessage')).toEqual([]);
   });
 
   it.each(Object.entries(fn))('%s reads and writes the table and each of its indexes by name, never Scan', (_name, id) => {

@@ -403,7 +403,7 @@ describe('projects and members', () => {
 describe('bad input on every route', () => {
   it('answers 4xx with a message and a hint, never 500', async () => {
     const { routes, pathFor } = await import('../../lib/api/contract.js');
-    const params = { projectId: 'proj-1', documentId: 'no-such-doc', kind: 'no-such-report', format: 'no-such-format', importId: 'no-such-import', batchId: 'no-such-batch' };
+    const params = { projectId: 'proj-1', documentId: 'no-such-doc', kind: 'no-such-report', format: 'no-such-format', importId: 'no-such-import', batchId: 'no-such-batch', jobId: 'no-such-job' };
     let checked = 0;
     for (const [name, spec] of Object.entries(routes)) {
       if (!spec.auth || !spec.path.includes('{projectId}')) continue;
