@@ -72,6 +72,8 @@ export interface LearnedRanker {
   rank(text: string): RankedCode[];
   /** The features present in the text that speak most for the code, strongest first (positive only). */
   explain(text: string, code: string, limit?: number): FeatureEvidence[];
+  /** Whether the text has any feature the ranker learnt (a word of the codebook or of a labelled passage). */
+  knows(text: string): boolean;
   /** The labelled passage of the code most like the text (cosine of tf-idf vectors), if any shares a feature. */
   nearestExample(text: string, code: string): { text: string; similarity: number } | undefined;
 }
@@ -196,21 +198,29 @@ export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], 
     }
   }
 
+  const keys = [...vocab.index.keys()];
   const featuresOf = (text: string, withSpans = false) => extractFeatures(text, lang, params.features, withSpans);
   const probabilities = (x: SparseVector): Float64Array => softmaxInPlace(logits(model, x));
+  // rank, explain and nearestExample are called in a row for one segment: its analysis is kept once.
+  let last: { text: string; spans: Map<string, Array<[number, number]>>; x: SparseVector } | undefined;
+  const analysed = (text: string) => {
+    if (last?.text !== text) {
+      const occ = featuresOf(text, true);
+      last = { text, spans: occ.spans, x: vectorize(occ.counts, vocab) };
+    }
+    return last;
+  };
   return {
     codebookVersion: cb.version,
     passages: passages.length,
     rank(text) {
-      const p = probabilities(vectorize(featuresOf(text).counts, vocab));
+      const p = probabilities(analysed(text).x);
       return codes.map((c, i) => ({ code: c.id, probability: p[i]!, i })).sort((a, b) => b.probability - a.probability || a.i - b.i).map(({ code, probability }) => ({ code, probability }));
     },
     explain(text, code, limit = 5) {
       const cls = classOf.get(code);
       if (cls === undefined) return [];
-      const occ = featuresOf(text, true);
-      const x = vectorize(occ.counts, vocab);
-      const keys = [...vocab.index.keys()];
+      const { x, spans } = analysed(text);
       const out: FeatureEvidence[] = [];
       for (let j = 0; j < x.index.length; j++) {
         const f = x.index[j]!;
@@ -219,14 +229,15 @@ export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], 
         for (let c = 0; c < model.classes; c++) mean += model.weights[c * model.features + f]!;
         mean /= model.classes;
         const contribution = (model.weights[cls * model.features + f]! - mean) * x.value[j]!;
-        if (contribution > 0) out.push({ feature: keys[f]!, contribution, spans: occ.spans.get(keys[f]!) ?? [] });
+        if (contribution > 0) out.push({ feature: keys[f]!, contribution, spans: spans.get(keys[f]!) ?? [] });
       }
       return out.sort((a, b) => b.contribution - a.contribution || (a.feature < b.feature ? -1 : 1)).slice(0, limit);
     },
+    knows: (text) => analysed(text).x.index.length > 0,
     nearestExample(text, code) {
       const cls = classOf.get(code);
       if (cls === undefined) return undefined;
-      const x = vectorize(featuresOf(text).counts, vocab);
+      const { x } = analysed(text);
       let best: { text: string; similarity: number } | undefined;
       for (const ex of byCode[cls]!) {
         const s = cosine(x, ex.x);

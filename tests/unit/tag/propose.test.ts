@@ -54,8 +54,9 @@ describe('buildProposer', () => {
     expect(p?.evidence).toContainEqual({ start: 0, end: 0, rule: 'example: When I was ill the people next door did my shopping.', source: 'example' });
   });
 
-  it('proposes nothing a reviewer could not check: no word, rule or question speaks for it', () => {
+  it('proposes nothing for a segment without a word the model knows, a rule or a question', () => {
     expect(proposer.tag('Yes. Okay.')).toEqual([]);
+    expect(proposer.ranker.knows('Yes. Okay.')).toBe(false);
   });
 
   it("a rule the researcher wrote counts strongly, and an exclusion rule vetoes its code", () => {
