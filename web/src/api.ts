@@ -21,6 +21,7 @@ import type {
   DocumentStatusView,
   DocumentSummary,
   ExportFormat,
+  ExportJobView,
   Page,
   FrequencyReport,
   Project,
@@ -84,6 +85,9 @@ export const api = {
     request<ApplyRuleTermsResult>('POST', `${p(projectId)}/rule-suggestions/apply`, body),
   exportFile: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
     download(`${p(projectId)}/exports/${format}${queryString({ status })}`),
+  startExportJob: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
+    request<ExportJobView>('POST', `${p(projectId)}/export-jobs`, { format, ...(status ? { status } : {}) }),
+  exportJob: (projectId: string, jobId: string) => request<ExportJobView>('GET', `${p(projectId)}/export-jobs/${encodeURIComponent(jobId)}`),
 };
 
 /** Finds where the API is mounted: `/api` (the local server) or the page origin (a gateway). */

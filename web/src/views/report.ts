@@ -75,20 +75,35 @@ function shareTable(r: ReportBundle['respondentShare']): HTMLElement {
   );
 }
 
+/**
+ * Runs an export job (large projects do not fit one API request): the button shows its progress, and the
+ * finished file comes from the job's presigned link and is saved under its name.
+ */
 async function exportFile(ctx: Ctx, format: ExportFormat, status: QueryStatus, button: HTMLButtonElement): Promise<void> {
+  const label = button.textContent;
   button.disabled = true;
   try {
-    const { blob, filename } = await api.exportFile(ctx.projectId, format, format === 'csv' || format === 'xlsx' ? status : undefined);
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { attrs: { href: url, download: filename ?? `qualtag.${format}` } });
+    let job = await api.startExportJob(ctx.projectId, format, format === 'csv' || format === 'xlsx' ? status : undefined);
+    while (job.state === 'queued' || job.state === 'running') {
+      button.textContent = job.total ? `Exporting ${job.done}/${job.total}…` : 'Exporting…';
+      await new Promise((r) => setTimeout(r, 500));
+      job = await api.exportJob(ctx.projectId, job.id);
+    }
+    if (job.state === 'failed' || !job.downloadUrl) throw new Error(job.reason ?? 'no file was written');
+    const res = await fetch(job.downloadUrl);
+    if (!res.ok) throw new Error(`the file could not be downloaded (HTTP ${res.status})`);
+    const url = URL.createObjectURL(await res.blob());
+    const filename = job.fileName ?? `qualtag.${format}`;
+    const a = h('a', { attrs: { href: url, download: filename } });
     document.body.append(a);
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    toast(`Exported ${filename ?? format}`);
+    toast(`Exported ${filename}`);
   } catch (e) {
     toast(e instanceof Error ? `Export failed: ${e.message}` : 'Export failed', 'error');
   } finally {
+    button.textContent = label;
     button.disabled = false;
   }
 }
