@@ -23,6 +23,8 @@ export interface DynamoLocalOptions {
   port?: number;
   /** The only key pair the guard accepts (random per start). */
   credentials: Credentials;
+  /** Called when the JVM ends without stop() having asked it to (killed, crashed). */
+  onUnexpectedExit?: (why: string) => void;
 }
 
 export interface RunningDynamoLocal {
@@ -130,6 +132,10 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
   ];
   // stdin is a pipe the JVM watches: when this process dies (even by SIGKILL) it reads EOF and halts.
   const proc = spawn('java', args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, QUALTAG_BACKEND_SECRET: secret } });
+  let stopping = false;
+  proc.once('exit', (code, signal) => {
+    if (!stopping) opts.onUnexpectedExit?.(`DynamoDB Local (pid ${proc.pid}) ended unexpectedly (${signal ?? `exit code ${code}`})`);
+  });
   const killOnExit = (): void => void proc.kill('SIGKILL');
   process.once('exit', killOnExit);
   proc.once('exit', () => process.removeListener('exit', killOnExit));
@@ -167,6 +173,7 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
     backendPort,
     stats: guard.stats,
     stop: async () => {
+      stopping = true;
       await guard.close();
       agent.destroy();
       await new Promise<void>((resolve) => {

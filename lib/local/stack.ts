@@ -33,6 +33,11 @@ export interface LocalStackOptions {
   /** Extra client settings for the handlers' adapters (request counting, injected faults). */
   clients?: Partial<ClientOptions>;
   log?: PipelineLog;
+  /**
+   * Called when DynamoDB Local dies under the running stack (e.g. kill -9 of the JVM). `qualtag up`
+   * exits then: at the next start the recovery re-delivers whatever was not finished.
+   */
+  onFatal?: (why: string) => void;
   /** Counts handler invocations per function (benchmarks). */
   onInvoke?: (fn: 'ingest' | 'tag', batchSize: number) => void;
 }
@@ -97,7 +102,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   let s3: RunningS3Local | undefined;
   try {
     [ddb, s3] = await Promise.all([
-      startDynamoLocal({ credentials, ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
+      startDynamoLocal({ credentials, onUnexpectedExit: (why) => (opts.onFatal ? opts.onFatal(why) : opts.log?.error(why)), ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
       startS3Local({ credentials, directory: s3Dir, buckets: [bucketName], allowedOrigins: () => allowedOrigins, ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
     ]);
   } catch (e) {

@@ -26,6 +26,11 @@ export function registerUp(program: Command): void {
       say(`qualtag: starting DynamoDB Local and S3 (data in ${dataDir}) ...`);
       const stack = await startLocalStack({
         dataDir,
+        onFatal: (why) => {
+          process.stderr.write(`qualtag: ${why}; stopping. Start again with \`qualtag up\`: nothing acknowledged is lost, unfinished work resumes.\n`);
+          removeStackInfo(dataDir);
+          process.exit(1);
+        },
         log: {
           info: () => {},
           warn: (m, e) => say(`qualtag: ${m} ${e ? JSON.stringify(e) : ''}`),
