@@ -1,6 +1,6 @@
 // The route handlers: each checks membership, calls the store ports, and shapes the answer with the
 // contract's types. No AWS here: the store and blob adapters come in through ApiDeps.
-import { allCodes, loadCodebook } from '../codebook/index.js';
+import { allCodes, assertCodebookFits, loadCodebook } from '../codebook/index.js';
 import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
 import type { ReportOptions } from '../report/reports.js';
@@ -193,6 +193,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
   /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
   async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion, expectCurrent = false) {
     const { codebook, warnings } = loadCodebook(content, fileName);
+    assertCodebookFits(codebook, content);
     const existed = await store.getCodebookVersion(project.id, codebook.version);
     const opts = expectCurrent && previous !== undefined ? { expectedCurrent: previous } : {};
     await store.putCodebookVersion({ projectId: project.id, version: codebook.version, codebook, sourceText: content, fileName, createdBy: userId }, opts);

@@ -42,3 +42,22 @@ export function loadCodebook(text: string, fileName: string, opts: ParseCodebook
 export function allCodes(cb: Codebook): Codebook['categories'][number]['codes'] {
   return cb.categories.flatMap((c) => c.codes);
 }
+
+/**
+ * A codebook version is stored as one DynamoDB item (400 KB at most) with its parsed tree and its
+ * source text, so that is the real limit, whatever the 2 MB request allows: about 2,000 codes with
+ * short names and one rule each. Checked before anything is stored (a bigger one used to be a 500).
+ */
+export const MAX_STORED_CODEBOOK_BYTES = 350_000;
+
+export function assertCodebookFits(codebook: Codebook, sourceText: string, where = 'body.content'): void {
+  const bytes = Buffer.byteLength(JSON.stringify(codebook)) + Buffer.byteLength(sourceText);
+  if (bytes > MAX_STORED_CODEBOOK_BYTES) {
+    throw new QualtagError(
+      'TOO_LARGE',
+      `the codebook needs ${Math.ceil(bytes / 1000)} KB when stored; at most ${MAX_STORED_CODEBOOK_BYTES / 1000} KB fits (about 2,000 codes with short texts)`,
+      'Split it into smaller codebooks, or shorten definitions, indicators and examples',
+      where,
+    );
+  }
+}
