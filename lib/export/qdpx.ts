@@ -174,10 +174,13 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
     const spans = [...bySpan.values()].sort((a, b) => a[0]!.start - b[0]!.start || a[0]!.end - b[0]!.end);
     for (const group of spans) {
       const { start, end } = group[0]!;
-      const first = group.map((c) => dateTime(c.at, now)).sort()[0]!;
+      // The selection was made by whoever coded it first (ties by coding GUID): the same on every export,
+      // whatever order the codings are read in.
+      const earliest = group.map((c) => ({ c, at: dateTime(c.at, now), g: guid(`coding:${c.id}`) })).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.g < b.g ? -1 : a.g > b.g ? 1 : 0))[0]!;
+      const first = earliest.at;
       const excerpt = doc.text.slice(start, Math.min(end, start + 60)).replace(/\s+/g, ' ').trim();
       out.push(
-        `\t\t\t<PlainTextSelection guid="${guid(`selection:${doc.id}:${start}:${end}`)}" name="${escapeXml(excerpt)}" startPosition="${cp.toCodePoint(start)}" endPosition="${cp.toCodePoint(end)}" creatingUser="${userGuid(group[0]!.user ?? input.user)}" creationDateTime="${first}">`,
+        `\t\t\t<PlainTextSelection guid="${guid(`selection:${doc.id}:${start}:${end}`)}" name="${escapeXml(excerpt)}" startPosition="${cp.toCodePoint(start)}" endPosition="${cp.toCodePoint(end)}" creatingUser="${userGuid(earliest.c.user ?? input.user)}" creationDateTime="${first}">`,
       );
       // By GUID: the order survives a round trip through another project (whose code ids differ).
       const inGroup = group.map((c) => ({ c, g: guid(`coding:${c.id}`) })).sort((a, b) => (a.g < b.g ? -1 : a.g > b.g ? 1 : 0));

@@ -57,13 +57,15 @@ export async function recoverOnStart(deps: RecoveryDeps): Promise<RecoveryReport
     const page = await deps.s3.send(new ListObjectsV2Command({ Bucket: deps.bucket, Prefix: UPLOAD_PREFIX, ...(token ? { ContinuationToken: token } : {}) }));
     for (const o of page.Contents ?? []) {
       if (!o.Key || !o.ETag) continue;
+      // Listings quote ETags ("abc"); S3 events, and so the stored sourceVersion, do not.
+      const eTag = o.ETag.replace(/"/g, '');
       report.objects++;
       const where = parseUploadKey(o.Key);
       if (!where) continue; // not a document key: ingest would skip it too
       const doc = await deps.store.getDocument(documentIdFor(where.projectId, where.fileName));
-      if (doc && doc.sourceVersion === o.ETag) continue;
+      if (doc && doc.sourceVersion === eTag) continue;
       if (doc && doc.status === 'UPLOADED' && doc.s3Key === o.Key) continue; // resumed below
-      deps.sendIngest([ingestEvent(o.Key, o.ETag)]);
+      deps.sendIngest([ingestEvent(o.Key, eTag)]);
       sentIngest.add(o.Key);
       report.redelivered++;
     }

@@ -157,7 +157,10 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
     });
     existing = existing.filter((c) => conflictKeys.has(`${c.segmentIndex}\0${c.code}`));
   }
-  const lastTagging = { at: new Date().toISOString(), codebookVersion: current.version, retag: req.reason === 'retag', added, finished: gate.finished, withheld: gate.withheld };
+  // A run that wrote nothing (a redelivered request, a re-tag that changed nothing) keeps the record of
+  // the run that did: tagging the same inputs again changes nothing, this item included.
+  const unchanged = written === 0 && doc.lastTagging && doc.codebookVersion === current.version;
+  const lastTagging = unchanged ? doc.lastTagging! : { at: new Date().toISOString(), codebookVersion: current.version, retag: req.reason === 'retag', added, finished: gate.finished, withheld: gate.withheld };
   await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals, languageWarning: languageWarning ?? undefined, lastTagging });
   log.info('document tagged', { projectId: doc.projectId, documentId: doc.id, proposals, written });
   return { documentId: doc.id, status: 'TAGGED', written, proposals };
