@@ -182,7 +182,8 @@ function sameSegment(c: Coding, s: Segment): boolean {
 
 function carryEvidence(evidence: readonly Evidence[], oldText: string, newText: string): Evidence[] {
   return evidence.flatMap((e) => {
-    if (e.source === 'context' || e.source === 'classifier') return [e];
+    // Span-less evidence (the question, an example, an old classifier note) moves with the coding as is.
+    if (e.source === 'context' || e.source === 'classifier' || e.source === 'example') return [e];
     const r = relocateRange(oldText, newText, e.start, e.end);
     return r ? [{ ...e, start: r.start, end: r.end }] : [];
   });

@@ -1,5 +1,5 @@
 // A project's reviewed codings, read through the store and grouped per passage: what the rule-term
-// learner (API rule suggestions) and the code classifier (pipeline tagging) learn from.
+// learner (API rule suggestions) and the learned ranker (pipeline tagging) learn from.
 import { isDetached } from '../pipeline/reanchor.js';
 import type { Coding, DocumentRecord, Page, PageRequest, Store } from '../store/ports.js';
 import type { ReviewedExample } from '../tag/learn.js';

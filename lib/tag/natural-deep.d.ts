@@ -16,17 +16,3 @@ declare module 'natural/lib/natural/util/stopwords.js' {
   const list: { words: string[] };
   export default list;
 }
-declare module 'natural/lib/natural/classifiers/bayes_classifier.js' {
-  /** What natural's classifiers call a stemmer: turns a document into its features. */
-  interface FeatureStemmer {
-    tokenizeAndStem(text: string): string[];
-  }
-  class BayesClassifier {
-    constructor(stemmer: FeatureStemmer, smoothing?: number);
-    addDocument(text: string, label: string): void;
-    train(): void;
-    /** Every trained label with its (unnormalised) probability, best first. */
-    getClassifications(text: string): Array<{ label: string; value: number }>;
-  }
-  export default BayesClassifier;
-}

@@ -133,6 +133,16 @@ describe('planReanchor', () => {
     expect(c!.note).toMatch(/^stays on segment 7 after re-upload of version v2; its text changed \(similarity 0\.\d+\)$/);
   });
 
+  it('carries span-less evidence (the question, the nearest example) as it is when the text changed', () => {
+    const question = { start: 0, end: 8, rule: 'question: Hoe gaat het?', source: 'context' as const };
+    const example = { start: 0, end: 0, rule: 'example: Er is geld tekort.', source: 'example' as const };
+    const withNotes = decisions.map((d, i) => (i === 3 ? { ...d, evidence: [...d.evidence, question, example] } : d));
+    const fixed = v1.map((t) => t.replace('volgend jaar', 'het volgende jaar').replace('zes jaar', 'zes jaren'));
+    const c = plan(withNotes, segmentsOf(fixed)).find((x) => x.kind === 'move')!;
+    expect(c.to.evidence).toContainEqual(question);
+    expect(c.to.evidence).toContainEqual(example);
+  });
+
   it('detaches a decision whose passage was deleted: kept with its old text, past every segment', () => {
     const now = segmentsOf(v1.filter((_, i) => i !== 3));
     const changes = plan(decisions, now);
