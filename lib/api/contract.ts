@@ -164,7 +164,8 @@ export const Coding = z.object({
   origin: CodingOrigin,
   status: CodingStatus,
   /** Higher is stronger: a proposal's calibrated confidence (0..1) since the learned ranker, a rule score on
-   * older proposals; 0 for human-added codings. */
+   * older proposals. 0 on a code a reviewer added or placed; a proposal a reviewer took over with `add` keeps
+   * its score (its origin becomes `human`). */
   score: z.number(),
   /** Calibrated chance (0..1) that a reviewer accepts this proposal (estimated from the project's reviewed
    * decisions, or from cross-validation on the codebook and its examples); absent on human codings. */
@@ -906,7 +907,7 @@ export const routes = {
     auth: true,
     response: BulkUndoResult,
   },
-  audit: { method: 'GET', path: '/projects/{projectId}/audit', purpose: 'Audit trail of decisions, newest first', auth: true, query: AuditQuery, response: AuditPage },
+  audit: { method: 'GET', path: '/projects/{projectId}/audit', purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQuery, response: AuditPage },
   codings: {
     method: 'GET',
     path: '/projects/{projectId}/codings',

@@ -30,12 +30,12 @@ import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { buildExport } from '../export/build.js';
 import { runExportJob } from '../export/job.js';
-import { exportContentTypes, type ExportFormat, type ExportJobView, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
 import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
 import { randomUUID } from 'node:crypto';
-import { toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
+import { exportJobView, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
 
 export interface ApiDeps {
@@ -59,23 +59,6 @@ function codingCounts(codings: readonly Coding[]): CodingCounts {
   const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
   for (const c of codings) counts[c.status]++;
   return counts;
-}
-
-
-function exportJobView(job: ExportJob, downloadUrl: string | null): ExportJobView {
-  return {
-    id: job.id,
-    format: job.format,
-    state: job.state,
-    done: job.done,
-    total: job.total,
-    fileName: job.fileName ?? null,
-    bytes: job.bytes ?? null,
-    downloadUrl,
-    reason: job.reason ?? null,
-    createdAt: job.createdAt,
-    updatedAt: job.updatedAt,
-  };
 }
 
 export function createHandlers(deps: ApiDeps): Handlers {

@@ -1,6 +1,6 @@
 // Store records → the API's response shapes (lib/api/contract.ts).
-import type { AuditEvent as ApiAuditEvent, Coding as ApiCoding, CodedSegment, DocumentSummary, Project as ApiProject, SegmentView } from './contract.js';
-import { codingId, type AuditEvent, type Coding, type DocumentRecord, type Project, type SegmentRecord } from '../store/ports.js';
+import type { AuditEvent as ApiAuditEvent, Coding as ApiCoding, CodedSegment, DocumentSummary, ExportJobView, Project as ApiProject, SegmentView } from './contract.js';
+import { codingId, type AuditEvent, type Coding, type DocumentRecord, type ExportJob, type Project, type SegmentRecord } from '../store/ports.js';
 
 export function toApiProject(p: Project, userId: string): ApiProject {
   return {
@@ -119,5 +119,22 @@ export function toApiAudit(e: AuditEvent): ApiAuditEvent {
     at: e.at,
     ...(e.note ? { note: e.note } : {}),
     ...(e.batchId ? { batchId: e.batchId } : {}),
+  };
+}
+
+/** An export job as the API shows it; `downloadUrl` only once it is done (presigned by the handler). */
+export function exportJobView(job: ExportJob, downloadUrl: string | null): ExportJobView {
+  return {
+    id: job.id,
+    format: job.format,
+    state: job.state,
+    done: job.done,
+    total: job.total,
+    fileName: job.fileName ?? null,
+    bytes: job.bytes ?? null,
+    downloadUrl,
+    reason: job.reason ?? null,
+    createdAt: job.createdAt,
+    updatedAt: job.updatedAt,
   };
 }

@@ -15,8 +15,6 @@ export interface SegmentOptions {
   documentId?: string;
 }
 
-export const SEGMENT_UNITS: readonly SegmentUnit[] = ['turn', 'paragraph', 'sentence'];
-
 export function defaultUnit(doc: ExtractedDocument): SegmentUnit {
   return doc.kind === 'transcript' ? 'turn' : 'paragraph';
 }

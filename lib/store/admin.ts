@@ -1,5 +1,5 @@
 // Creating the table and bucket for the local stack and the tests (on AWS the CDK app does this).
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { keyAttributes, tableDefinition } from './table.js';
 
@@ -35,10 +35,6 @@ export async function ensureTable(db: DynamoDBClient, tableName: string): Promis
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`table ${tableName} did not become ACTIVE`);
-}
-
-export async function deleteTable(db: DynamoDBClient, tableName: string): Promise<void> {
-  await db.send(new DeleteTableCommand({ TableName: tableName }));
 }
 
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {

@@ -19,20 +19,6 @@ export interface ClientOptions {
   instrument?: (client: DynamoDBClient | S3Client | SQSClient) => void;
 }
 
-/** Middleware that calls `count(service, command)` for every request a client sends. */
-export function countRequests(count: (service: string, command: string) => void): (client: DynamoDBClient | S3Client | SQSClient) => void {
-  return (client) => {
-    const service = client instanceof DynamoDBClient ? 'dynamodb' : client instanceof S3Client ? 's3' : 'sqs';
-    (client as DynamoDBClient).middlewareStack.add(
-      (next, context) => async (args) => {
-        count(service, context.commandName ?? 'unknown');
-        return next(args);
-      },
-      { step: 'initialize', name: 'qualtagCountRequests' },
-    );
-  };
-}
-
 const region = (o: ClientOptions): string => o.region ?? process.env.AWS_REGION ?? 'eu-west-1';
 
 /** The plain client (table administration); items go through dynamoClient. */

@@ -542,11 +542,6 @@ export class DynamoStore implements Store {
     return { items: out.items.map((i) => strip<SegmentRecord>(i)), cursor: out.cursor };
   }
 
-  /** Every segment of a document (pipeline use). */
-  async allSegments(documentId: string): Promise<SegmentRecord[]> {
-    return (await queryAll(this.db, this.prefixSpec(documentId, K.segmentPrefix))).map((i) => strip<SegmentRecord>(i));
-  }
-
   async getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.segmentKey(documentId, segmentIndex) }));
     return out.Item ? strip<SegmentRecord>(out.Item) : null;

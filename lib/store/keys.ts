@@ -41,7 +41,6 @@ export const projectKey = (projectId: string): Key => ({ PK: `PROJECT#${projectI
 export const projectStatsKey = (projectId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: 'DOCSTATS' });
 export const exportJobKey = (projectId: string, jobId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: `EXPORT#${jobId}` });
 export const memberKey = (projectId: string, userId: string): Key => ({ PK: `PROJECT#${projectId}`, SK: `MEMBER#${userId}` });
-export const memberPrefix = 'MEMBER#';
 export const memberLists = (projectId: string, userId: string) => ({ LPK: `USER#${userId}`, LSK: `PROJECT#${projectId}` });
 export const userProjectsPK = (userId: string): string => `USER#${userId}`;
 

@@ -3,7 +3,7 @@
 // closed-compound parts) and then looked up in Maps, so the cost per character does not grow with
 // the number of rules. Only rules with at least one matched word are evaluated afterwards.
 import type { Evidence, Language } from '../model.js';
-import { parseRule, ruleLeaves, type RuleNode } from '../codebook/rules.js';
+import { parseRule, type RuleNode } from '../codebook/rules.js';
 import { stem, variantStems } from './language.js';
 import { fold, foldedWords, forEachWord } from './normalize.js';
 import { isCompoundSplit } from './words.js';
@@ -617,9 +617,4 @@ function evaluate(node: CompiledNode, hits: (leaf: number) => Span[] | null): Sp
       return used.size ? [...used] : null;
     }
   }
-}
-
-/** All leaf words of a rule, for tools that show what a rule looks for. */
-export function ruleWords(source: string): string[] {
-  return ruleLeaves(parseRule(source).root).map((l) => l.words.map((w) => w.text + (w.prefix ? '*' : '')).join(' '));
 }

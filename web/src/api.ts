@@ -46,7 +46,7 @@ export const api = {
   addMember: (projectId: string, userId: string) => request<ProjectMembers>('POST', `${p(projectId)}/members`, { userId }),
   deleteDocument: (projectId: string, documentId: string) =>
     request<DocumentDeletionResult>('POST', `${p(projectId)}/documents/${encodeURIComponent(documentId)}/delete`),
-  /** The document's audit trail, newest first. */
+  /** The document's audit trail, oldest first. */
   documentAudit: (projectId: string, documentId: string, limit = 500) =>
     request<Page<AuditEvent>>('GET', `${p(projectId)}/audit${queryString({ document: documentId, limit })}`),
   uploadUrl: (projectId: string, fileName: string, contentType?: string) =>
