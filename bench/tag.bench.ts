@@ -25,7 +25,7 @@ function corpusText(notes: string[]): string {
   let seed = 7;
   const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   const paras: string[] = [];
-  for (let p = 0; p < 2000; p++) paras.push(Array.from({ length: 60 }, () => words[Math.floor(rnd() * words.length)]).join(' ') + '.');
+  for (let p = 0; p < 2000; p++) paras.push(`${Array.from({ length: 60 }, () => words[Math.floor(rnd() * words.length)]).join(' ')}.`);
   return paras.join('\n\n');
 }
 
@@ -185,7 +185,7 @@ export default async function bench(): Promise<BenchReport> {
  * and with 100 and 1,000 labelled passages (corpus paragraphs given codes in turn), and its tagging
  * throughput on 1 and 10 MB beside the rules alone on the same codebook, in the same run.
  */
-async function learnedRows(text: string, segmentsBySize: Map<number, string[]>, rows: BenchReport['rows'], notes: string[]): Promise<void> {
+async function learnedRows(_text: string, segmentsBySize: Map<number, string[]>, rows: BenchReport['rows'], notes: string[]): Promise<void> {
   const shared = [process.env.QUALTAG_SHARED, path.resolve(root, '../shared')].find((p) => p && existsSync(path.join(p, 'corpus/codebooks/zoetermeer-2021.yaml')));
   const file = shared ? path.join(shared, 'corpus/codebooks/zoetermeer-2021.yaml') : path.join(root, 'examples/codebook.yaml');
   const cb = parseCodebook(readFileSync(file, 'utf8'), path.basename(file));

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { QualtagError } from '../errors.js';
 import type { Codebook, Language } from '../model.js';
-import { buildCodebookWithWarnings, slugify, type LoadedCodebook } from './build.js';
+import { buildCodebookWithWarnings, slugify, type DraftCodebook, type LoadedCodebook } from './build.js';
 import { parseCsvCodebook } from './csv.js';
 import { parseQdcCodebook } from './qdc.js';
 import { parseYamlCodebook } from './yaml.js';
@@ -28,7 +28,7 @@ export function loadCodebook(text: string, fileName: string, opts: ParseCodebook
   const fallbackId = slugify(base);
   const source = text.replace(/^\uFEFF/, '');
   if (!source.trim()) throw new QualtagError('BAD_CODEBOOK', 'the codebook file is empty', 'Choose the codebook file (YAML, CSV or REFI-QDA .qdc)', fileName);
-  let draft;
+  let draft: DraftCodebook;
   if (ext === '.csv') draft = parseCsvCodebook(source, fileName, fallbackId, opts.language);
   else if (ext === '.qdc' || ext === '.xml' || (!ext && source.trimStart().startsWith('<'))) draft = parseQdcCodebook(source, fileName, fallbackId, opts.language);
   else if (ext === '.yaml' || ext === '.yml' || ext === '.json' || !ext) draft = parseYamlCodebook(source, fileName, fallbackId);

@@ -48,13 +48,13 @@ type Token =
   | { kind: 'weight'; value: number; col: number };
 
 // Letters, digits and marks, with inner hyphens, apostrophes and dots (e-mail, auto's, o.a.).
-const WORD_CHAR = /[\p{L}\p{N}\p{M}'’.\-]/u;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}'’.-]/u;
 
 function readWord(raw: string, col: number): RuleWord[] {
   const prefix = raw.endsWith('*');
   const body = prefix ? raw.slice(0, -1) : raw;
   if (body.includes('*')) throw new RuleSyntaxError(`wildcard * is only allowed at the end of a word ("${raw}")`, col);
-  const trimmed = body.replace(/^['’.\-]+|['’.\-]+$/gu, '');
+  const trimmed = body.replace(/^['’.-]+|['’.-]+$/gu, '');
   if (!trimmed) throw new RuleSyntaxError(`"${raw}" has no letters or digits`, col);
   if (prefix && [...trimmed.replace(/[^\p{L}\p{N}]/gu, '')].length < MIN_PREFIX_LENGTH) {
     throw new RuleSyntaxError(`wildcard "${raw}" needs at least ${MIN_PREFIX_LENGTH} letters before *`, col);

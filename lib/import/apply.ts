@@ -255,7 +255,7 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
     for (const c of doc.codings) out.skipped.push({ kind: 'coding', where: `${where}, ${c.start}..${c.end}`, message: `the document could not be read: ${record.reason ?? 'no reason given'}` });
     return out;
   }
-  if (!record || record.status !== 'TAGGED' || !record.textKey) {
+  if (record?.status !== 'TAGGED' || !record.textKey) {
     throw new QualtagError('CONFLICT', `document ${doc.fileName} is ${record?.status ?? 'not uploaded yet'}`, 'Wait until it is TAGGED (GET .../documents/{documentId}/status), then apply its codings', 'documentId');
   }
   const [text, segments] = await Promise.all([blobs.getText(record.textKey), all((p) => store.listSegments(documentId, p))]);

@@ -315,7 +315,7 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
   };
 
   const readText = (el: El, where: string): { raw: string } | { missing: string } => {
-    const inline = textOf(el['PlainTextContent']);
+    const inline = textOf(el.PlainTextContent);
     if (inline !== undefined) return { raw: inline };
     const p = attr(el, 'plainTextPath') ?? (/\.txt$/i.test(attr(el, 'richTextPath') ?? '') ? attr(el, 'richTextPath') : undefined);
     if (!p) return { missing: 'it has neither PlainTextContent nor plainTextPath' };
@@ -344,7 +344,7 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       const selGuid = normaliseGuid(attr(sel, 'guid'))!;
       const pos = `${where}, selection ${rawSel[i]!.start}..${rawSel[i]!.end}`;
       const selCodings = kids(sel, 'Coding');
-      const memo = textOf(sel['Description'])?.trim();
+      const memo = textOf(sel.Description)?.trim();
       if (!m.range || m.problem) {
         for (const _ of selCodings.length ? selCodings : []) skipped.push({ kind: 'coding', where: pos, message: `${m.problem ?? 'does not slice cleanly'}: not imported (never shifted)` });
         if (!selCodings.length && memo) skipped.push({ kind: 'note', where: pos, message: `${m.problem}: its memo is not imported` });
@@ -546,7 +546,7 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
     return id;
   };
   const draft = (c: El, where: string, catId: string, used: Set<string>, name = attr(c, 'name')?.trim() || 'code'): DraftCode => {
-    const d = readDescription(textOf(c['Description']));
+    const d = readDescription(textOf(c.Description));
     const color = attr(c, 'color');
     return { id: unique(`${catId}/${slugify(name)}`, used), name, ...d, ...(color ? { color: color.length === 4 ? `#${[...color.slice(1)].map((x) => x + x).join('')}` : color } : {}), where };
   };
@@ -563,7 +563,7 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
     const name = attr(c, 'name')?.trim() || `Category ${i + 1}`;
     const catId = unique(slugify(name), usedCat);
     const usedCodes = new Set<string>();
-    const d = readDescription(textOf(c['Description']));
+    const d = readDescription(textOf(c.Description));
     const cat: DraftCategory & { guid: string; codeGuids: string[] } = { id: catId, name, ...(d.definition ? { definition: d.definition } : {}), where, codes: [], guid, codeGuids: [] };
     const codable = attr(c, 'isCodable');
     if (codable === 'true' || codable === '1' || referenced.has(guid)) {

@@ -69,7 +69,9 @@ export class ContextScorer {
     // A question the guide lists under n codes says less about each: its match counts 1/sqrt(n).
     const sharing = new Map<string, Set<number>>();
     const keyOf = (q: string) => [...new Set(stemsOf(q))].sort().join(' ');
-    codes.forEach((c, i) => c.questions.forEach((q) => sharing.set(keyOf(q), (sharing.get(keyOf(q)) ?? new Set()).add(i))));
+    codes.forEach((c, i) => {
+      for (const q of c.questions) sharing.set(keyOf(q), (sharing.get(keyOf(q)) ?? new Set()).add(i));
+    });
     codes.forEach((c, i) => {
       this.profiles.push(this.vector(stemsOf(profileTexts[i]!)));
       for (const q of c.questions) {

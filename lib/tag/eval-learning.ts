@@ -65,7 +65,9 @@ class Tally {
   add(item: GoldItem, ranked: readonly string[]): void {
     const ok = new Set(accepted(item));
     const row = [1, ok.has(ranked[0] ?? '') ? 1 : 0, ranked.some((c) => ok.has(c)) ? 1 : 0, ranked.length];
-    for (const key of ['all', isQuote(item) ? 'quotes' : 'paragraphs'] as const) row.forEach((v, i) => (this.counts[key][i]! += v));
+    for (const key of ['all', isQuote(item) ? 'quotes' : 'paragraphs'] as const) row.forEach((v, i) => {
+        this.counts[key][i]! += v;
+      });
   }
   figures(runs = 1): KindFigures {
     const f = ([n, h1, hk, p]: number[]): Figures => ({
@@ -235,7 +237,11 @@ export function mostUncertain<T extends { text: string }>(proposer: CodeProposer
   const out: T[] = [];
   const codesTaken = new Set<string>();
   // Unseen codes one passage each first, then the smallest margins.
-  for (const s of scored) if (out.length < take && !seen.has(s.best) && !codesTaken.has(s.best)) (out.push(s.item), codesTaken.add(s.best));
+  for (const s of scored) {
+    if (out.length >= take || seen.has(s.best) || codesTaken.has(s.best)) continue;
+    out.push(s.item);
+    codesTaken.add(s.best);
+  }
   for (const s of scored) if (out.length < take && !out.includes(s.item)) out.push(s.item);
   return out;
 }

@@ -135,7 +135,9 @@ export interface LearnCrossValidation {
 export function assignFolds(items: readonly GoldItem[], folds: number): number[] {
   const order = items.map((_, i) => i).sort((a, b) => cmpStr(items[a]!.code, items[b]!.code) || cmpStr(items[a]!.id, items[b]!.id) || a - b);
   const fold = new Array<number>(items.length).fill(0);
-  order.forEach((item, j) => (fold[item] = j % folds));
+  order.forEach((item, j) => {
+    fold[item] = j % folds;
+  });
   return fold;
 }
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

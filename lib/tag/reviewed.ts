@@ -35,7 +35,9 @@ export function parseReviewedFile(text: string, fileName: string): ReviewedExamp
 function jsonLines(text: string, fileName: string): Array<{ line: number; row: ReviewedLine }> {
   // parseJsonLines skips blank lines, so the line numbers are found again for the ids of id-less rows.
   const numbers: number[] = [];
-  text.split(/\r?\n/).forEach((l, i) => l.trim() && numbers.push(i + 1));
+  text.split(/\r?\n/).forEach((l, i) => {
+    if (l.trim()) numbers.push(i + 1);
+  });
   return parseJsonLines(text, fileName, ReviewedLine, SHAPE).map((row, i) => ({ line: numbers[i]!, row }));
 }
 

@@ -10,6 +10,7 @@ const distribution = resourceId(template, 'AWS::CloudFront::Distribution', 'WebD
 const webBucket = resourceId(template, 'AWS::S3::Bucket', 'WebBucket');
 const oac = resourceId(template, 'AWS::CloudFront::OriginAccessControl', 'WebDistributionOrigin');
 const headers = resourceId(template, 'AWS::CloudFront::ResponseHeadersPolicy', 'WebSecurityHeaders');
+// biome-ignore lint/suspicious/noExplicitAny: the synthesized template is untyped JSON, walked by the assertions
 const config = (props(template, distribution).DistributionConfig ?? {}) as Record<string, any>;
 
 describe('review UI distribution', () => {
@@ -48,6 +49,7 @@ describe('review UI distribution', () => {
   });
 
   it('sets HSTS, CSP, nosniff, DENY framing and no referrer', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: untyped template JSON
     const sec = (props(template, headers).ResponseHeadersPolicyConfig as Record<string, any>).SecurityHeadersConfig;
     expect(sec.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 730 * 86400, IncludeSubdomains: true, Override: true });
     expect(sec.ContentTypeOptions).toEqual({ Override: true });

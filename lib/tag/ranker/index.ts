@@ -8,7 +8,7 @@
 import { allCodes } from '../../codebook/index.js';
 import type { Codebook, Language } from '../../model.js';
 import { DEFAULT_FEATURES, extractFeatures, type FeatureOptions } from './features.js';
-import { fitSoftmax, logits, softmaxInPlace, type NegativeSample, type PositiveSample, type SoftmaxModel, type SparseVector } from './softmax.js';
+import { fitSoftmax, logits, softmaxInPlace, type NegativeSample, type PositiveSample, type SparseVector } from './softmax.js';
 
 /** A passage with what people said about it: codes accepted (or added) and codes rejected. */
 export interface LabelledPassage {
@@ -172,7 +172,7 @@ export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], 
 
   const positives: PositiveSample[] = [];
   const negatives: NegativeSample[] = [];
-  codes.forEach((code, cls) => positives.push({ x: vectorize(pseudo.get(code.id)!, vocab), target: [[cls, 1]], weight: params.codebookWeight }));
+  codes.forEach((code, cls) => void positives.push({ x: vectorize(pseudo.get(code.id)!, vocab), target: [[cls, 1]], weight: params.codebookWeight }));
   const byCode: Array<Array<{ text: string; x: SparseVector }>> = codes.map(() => []);
   passages.forEach((p, i) => {
     const x = vectorize(passageCounts[i]!, vocab);

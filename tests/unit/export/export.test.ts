@@ -81,7 +81,9 @@ describe('REFI-QDA .qdpx', () => {
     expect(sels).toHaveLength(3); // two codings share the whole-turn selection
     const expected = [text1.slice(segStart, text1.length - 1), 'ideeën over tijd', 'vertrouwen'];
     const texts = [text1, text1, text2];
-    sels.forEach(([s, e], i) => expect(sliceCodePoints(texts[i]!, s!, e!)).toBe(expected[i]));
+    sels.forEach(([s, e], i) => {
+      expect(sliceCodePoints(texts[i]!, s!, e!)).toBe(expected[i]);
+    });
     // the emoji precedes "ideeën", so its code-point start is one less than its UTF-16 start
     expect(sels[1]![0]).toBe(span(text1, 'ideeën over tijd').start - 1);
     expect(qde).toContain(`<CodeRef targetGUID="${codeGuid('oud/code')}"/>`);

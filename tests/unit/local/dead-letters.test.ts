@@ -10,7 +10,9 @@ const letter = (body: string, id = body): DeadLetter => ({ queue: 'ingest', mess
 
 describe('DeadLetterList', () => {
   const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  afterEach(() => {
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
 
   it('redrives after each delay in turn, then keeps the letter for a retry by hand', async () => {
     const sent: string[] = [];

@@ -55,7 +55,10 @@ describe('evaluateExamples', () => {
 
   it('never trains on a test passage: a proposer that memorised the test set is not what is measured', () => {
     const seen: string[] = [];
-    evaluateExamples(sets, { examples: [3], seeds: 1, proposer: (c, labelled) => (seen.push(...labelled.map((l) => l.text)), buildProposer(c, { labelled })) });
+    evaluateExamples(sets, { examples: [3], seeds: 1, proposer: (c, labelled) => {
+      seen.push(...labelled.map((l) => l.text));
+      return buildProposer(c, { labelled });
+    } });
     const { test } = splitExamples(items, 1, 3);
     for (const t of test) expect(seen).not.toContain(t.text);
   });
@@ -64,7 +67,10 @@ describe('evaluateExamples', () => {
 describe('simulateReview', () => {
   it('measures the fixed rest after every step, learning only from reviewed passages', () => {
     const learnt: string[][] = [];
-    const r = simulateReview(sets, { step: 3, order: 'reading', seeds: 1, proposer: (c, labelled) => (learnt.push(labelled.map((l) => l.text)), buildProposer(c, { labelled })) });
+    const r = simulateReview(sets, { step: 3, order: 'reading', seeds: 1, proposer: (c, labelled) => {
+      learnt.push(labelled.map((l) => l.text));
+      return buildProposer(c, { labelled });
+    } });
     expect(r.steps[0]!.reviewed).toBe(0);
     expect(r.steps.map((s) => s.reviewed)).toEqual([0, 3, 6, 9]);
     for (const s of r.steps) expect(s.all.items).toBe(6);

@@ -173,7 +173,9 @@ describe('crossValidateLearning', () => {
     // Give "zebra" to the two police items of one fold only.
     const police = lines.map((l, i) => ({ l, f: folds[i]! })).filter((x) => x.l.code === 'safety/police');
     const target = police[0]!.f;
-    police.filter((x) => x.f === target).slice(0, 2).forEach((x) => (x.l.text = `${x.l.text} A zebra.`));
+    police.filter((x) => x.f === target).slice(0, 2).forEach((x) => {
+        x.l.text = `${x.l.text} A zebra.`;
+      });
     const gold = parseGold(lines.map((l) => JSON.stringify(l)).join('\n'), 'g.jsonl');
     const cv = crossValidateLearning(EN, gold, { folds: 2, top: 5 });
     expect(cv.added[target]!['safety/police'] ?? []).not.toContain('zebra');
