@@ -44,3 +44,11 @@ export async function requireMember(store: Pick<ProjectStore, 'getProject'>, pro
   }
   return project;
 }
+
+/** The project when the user created it (its owner); 403 for the other members. */
+export function requireOwner(project: Project, userId: string): Project {
+  if (project.createdBy !== userId) {
+    throw new QualtagError('FORBIDDEN', `only the owner of project "${project.id}" may do this`, 'Ask the person who created the project', 'projectId');
+  }
+  return project;
+}

@@ -807,6 +807,44 @@ export const exportContentTypes: Record<ExportFormat, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------------
+// Dead letters: pipeline messages the queues gave up on (lib/local/dead-letters.ts). Project owner only.
+
+export const DeadLetterView = z.object({
+  /** The message id: pass it to the retry route. */
+  id: z.string(),
+  queue: z.enum(['ingest', 'tag', 'export']),
+  /** What failed: the uploaded file, the document being tagged, or the export job. */
+  subject: z.string(),
+  documentId: z.string().nullable(),
+  /** The error of the last delivery. */
+  reason: z.string(),
+  failedAt: z.string(),
+  /** Deliveries before it was given up, and times it went back on its queue since. */
+  receiveCount: z.number().int(),
+  redrives: z.number().int(),
+  /** When the stack retries it by itself; null: only by hand (or at the next start). */
+  nextRetryAt: z.string().nullable(),
+});
+export type DeadLetterView = z.infer<typeof DeadLetterView>;
+
+export const DeadLetters = z.object({
+  /**
+   * `local`: the one-machine stack's list. `unavailable`: this deployment cannot list them per project (on AWS
+   * failed messages wait in the SQS dead-letter queues, shared by every project: an operator redrives them; see `hint`).
+   */
+  source: z.enum(['local', 'unavailable']),
+  items: z.array(DeadLetterView),
+  hint: z.string().optional(),
+});
+export type DeadLetters = z.infer<typeof DeadLetters>;
+
+/** Put these dead letters (ids from the list) back on their queues now; without `ids`, all of the project's. */
+export const RetryDeadLettersBody = z.strictObject({ ids: z.array(z.string().min(1).max(100)).min(1).max(500).optional() });
+export type RetryDeadLettersBody = z.infer<typeof RetryDeadLettersBody>;
+export const RetryDeadLettersResult = z.object({ retried: z.number().int() });
+export type RetryDeadLettersResult = z.infer<typeof RetryDeadLettersResult>;
+
+// ---------------------------------------------------------------------------------------------------
 // Route table
 
 export const HealthResult = z.object({ ok: z.literal(true), version: z.string() });
@@ -1001,6 +1039,21 @@ export const routes = {
     purpose: "An export job's progress, and a download URL once it is done",
     auth: true,
     response: ExportJobView,
+  },
+  deadLetters: {
+    method: 'GET',
+    path: '/projects/{projectId}/dead-letters',
+    purpose: "The project's pipeline messages that kept failing, with the reason and time of the last failure (project owner only)",
+    auth: true,
+    response: DeadLetters,
+  },
+  retryDeadLetters: {
+    method: 'POST',
+    path: '/projects/{projectId}/dead-letters/retry',
+    purpose: 'Put the given dead letters (or all of the project\'s) back on their queues now, as `qualtag status --retry` does (project owner only)',
+    auth: true,
+    body: RetryDeadLettersBody,
+    response: RetryDeadLettersResult,
   },
   exportFile: {
     method: 'GET',

@@ -24,7 +24,8 @@ import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
 import { codingId, parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type ExportJob, type ExportQueue, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
-import { requireMember } from './auth.js';
+import { requireMember, requireOwner } from './auth.js';
+import { DEAD_LETTERS_UNAVAILABLE_HINT, letterMatcher, projectDeadLetters, type DeadLetterSource } from './dead-letters.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
 import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
@@ -51,6 +52,8 @@ export interface ApiDeps {
   cacheTtlMs?: number;
   /** Re-tag the project's other documents after a decision (lib/pipeline/retag.ts); on in `qualtag up` and on AWS. */
   learnFromDecisions?: boolean;
+  /** The stack's dead-letter list (`qualtag up`); absent on AWS, where they wait in the SQS DLQs. */
+  deadLetters?: DeadLetterSource;
 }
 
 const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
@@ -219,6 +222,24 @@ export function createHandlers(deps: ApiDeps): Handlers {
       cache.invalidate(project.id);
       const members = project.members.includes(body.userId) ? project.members : [...project.members, body.userId].sort();
       return { projectId: project.id, members };
+    },
+
+    deadLetters: async ({ userId, params }) => {
+      const project = requireOwner(await member(params.projectId!, userId), userId);
+      if (!deps.deadLetters) return { source: 'unavailable' as const, items: [], hint: DEAD_LETTERS_UNAVAILABLE_HINT };
+      const letters = deps.deadLetters.list();
+      const items = projectDeadLetters(letters, project.id);
+      // Tag letters name a document id: show its file name.
+      const ids = [...new Set(items.filter((d) => d.queue === 'tag' && d.documentId).map((d) => d.documentId!))];
+      const docs = await Promise.all(ids.map((id) => store.getDocument(id)));
+      const names = new Map(docs.flatMap((d) => (d && d.projectId === project.id ? [[d.id, d.fileName] as const] : [])));
+      return { source: 'local' as const, items: projectDeadLetters(letters, project.id, names) };
+    },
+
+    retryDeadLetters: async ({ userId, params, body }) => {
+      const project = requireOwner(await member(params.projectId!, userId), userId);
+      if (!deps.deadLetters) throw new QualtagError('BAD_REQUEST', 'this deployment keeps no dead-letter list the API can retry', DEAD_LETTERS_UNAVAILABLE_HINT);
+      return { retried: deps.deadLetters.retry(letterMatcher(project.id, body.ids)) };
     },
 
     getProject: async ({ userId, params }) => {

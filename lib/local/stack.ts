@@ -61,8 +61,8 @@ export interface LocalStack extends LocalStackEndpoints {
   /** Resolves when both queues are empty. */
   idle(): Promise<void>;
   deadLetters(): DeadLetter[];
-  /** Puts every dead letter back on its queue now; returns how many. */
-  retryDeadLetters(): number;
+  /** Puts every dead letter (or those `match` accepts) back on its queue now; returns how many. */
+  retryDeadLetters(match?: (d: DeadLetter) => boolean): number;
   /** The per-start key pair the local services accept (also in clientOptions). */
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Lets exactly these browser origins (the review UI) use presigned S3 URLs. */
@@ -175,7 +175,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       }
     },
     deadLetters: () => dead.list(),
-    retryDeadLetters: () => dead.retry(),
+    retryDeadLetters: (match) => dead.retry(match),
     credentials,
     allowOrigins: (origins) => void (allowedOrigins = [...origins]),
     refused: () => ({ s3: s3!.stats.refused, dynamodb: ddb!.stats.refused }),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LOCAL_USER } from '../../lib/local/examples.js';
 import { localToken, startHttpServer } from '../../lib/local/http.js';
-import { startLocalStack } from '../../lib/local/stack.js';
+import { startLocalStack, type LocalStackOptions } from '../../lib/local/stack.js';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { DocumentSummary, UploadUrl } from '../../lib/api/contract.js';
@@ -35,10 +35,10 @@ export interface UiStack {
   store: DynamoStore;
 }
 
-export async function startUiStack(): Promise<UiStack> {
+export async function startUiStack(stackOptions: LocalStackOptions = {}): Promise<UiStack> {
   // Token and api.json live here, as under .qualtag/ for `qualtag up`; the data itself is throwaway.
   const stateDir = mkdtempSync(join(tmpdir(), 'qualtag-ui-'));
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(stackOptions);
   try {
     const projectId = `ui-${randomBytes(3).toString('hex')}`;
     await stack.store.createProject({ id: projectId, name: 'UI test project', members: [LOCAL_USER], createdBy: LOCAL_USER });
@@ -49,7 +49,7 @@ export async function startUiStack(): Promise<UiStack> {
       token,
       extraTokens: [{ token: newcomerToken, userId: 'newcomer' }],
       webDir: distDir,
-      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue },
+      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
       stateDir,
     });
     stack.allowOrigins([http.url]);
@@ -102,10 +102,10 @@ export interface UiRun {
 }
 
 /** What a UI test file starts in beforeAll: Chromium present, web/dist fresh, the stack, then a browser. */
-export async function startUi(): Promise<UiRun> {
+export async function startUi(stackOptions: LocalStackOptions = {}): Promise<UiRun> {
   requireChromium();
   ensureWebBuilt();
-  const stack = await startUiStack();
+  const stack = await startUiStack(stackOptions);
   try {
     const session = await openBrowser();
     return { stack, session, page: session.page };

@@ -15,6 +15,8 @@ import type {
   CodebookView,
   CodedSegment,
   Coding,
+  DeadLetters,
+  RetryDeadLettersResult,
   DecisionBody,
   DecisionResult,
   DocumentDetail,
@@ -34,6 +36,7 @@ import type {
 } from '../../lib/api/contract.js';
 import { ApiError, download, queryString, request, setApiBase } from './http.js';
 
+export type { DeadLetters, DeadLetterView } from '../../lib/api/contract.js';
 export type { CodebookUploadResult, AuditEvent, CreateProjectBody, DocumentDeletionResult, ApplyRuleTermsResult, CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle, RuleSuggestions };
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
@@ -87,6 +90,10 @@ export const api = {
     download(`${p(projectId)}/exports/${format}${queryString({ status })}`),
   startExportJob: (projectId: string, format: ExportFormat, status?: QueryStatus) =>
     request<ExportJobView>('POST', `${p(projectId)}/export-jobs`, { format, ...(status ? { status } : {}) }),
+  /** The project's pipeline messages that kept failing (owner only). */
+  deadLetters: (projectId: string) => request<DeadLetters>('GET', `${p(projectId)}/dead-letters`),
+  /** Puts the given dead letters (all of the project's without ids) back on their queues. */
+  retryDeadLetters: (projectId: string, ids?: string[]) => request<RetryDeadLettersResult>('POST', `${p(projectId)}/dead-letters/retry`, ids ? { ids } : {}),
   exportJob: (projectId: string, jobId: string) => request<ExportJobView>('GET', `${p(projectId)}/export-jobs/${encodeURIComponent(jobId)}`),
 };
 

@@ -52,7 +52,7 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     port: Number(opts.port),
     token,
     ...(opts.hasUi ? { webDir } : {}),
-    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, learnFromDecisions: true },
+    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, learnFromDecisions: true, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
     stateDir: dataDir,
   });
   // The UI uploads straight to presigned S3 URLs from its own origin, and only from there.

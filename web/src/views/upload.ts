@@ -10,6 +10,7 @@ import { uploadCodebookFile } from './projects.js';
 import { RETAG_REOPEN_MIN_CONFIDENCE } from '../../../lib/pipeline/reopen.js';
 import { retagBanner, tallyRetag } from '../retag-summary.js';
 import { importQdpxControl } from '../import-qdpx.js';
+import { deadLettersPanel } from '../dead-letters.js';
 import { formatRoute, type Route } from '../route.js';
 
 const CODEBOOK_RE = /\.(ya?ml|qdc)$/i;
@@ -60,6 +61,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
   let docs: DocumentSummary[] = [];
   let timer: number | undefined;
   let destroyed = false;
+  const stuck = deadLettersPanel(ctx.projectId, () => ctx.projects.find((p) => p.id === ctx.projectId)?.role === 'owner', () => schedule(200));
 
   const codebookInfo = () =>
     ctx.codebook
@@ -186,6 +188,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       replaceChildren(docsMsg);
       renderDocs();
       renderRetag();
+      await stuck.refresh();
     } catch (e) {
       replaceChildren(docsMsg, errorBanner(e, 'Cannot list documents'));
     }
@@ -223,6 +226,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       ),
       docsBody,
     ),
+    stuck.el,
   );
   void refresh();
   return {
