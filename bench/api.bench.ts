@@ -14,7 +14,7 @@ import type { Segment } from '../lib/model.js';
 import { ensureBucket, ensureTable } from '../lib/store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/clients.js';
 import { createAdapters } from '../lib/store/index.js';
-import type { Coding, Store } from '../lib/store/ports.js';
+import type { Coding, Store } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport } from './report.js';
 
 const DOCS = Number(process.env.QUALTAG_BENCH_DOCS ?? 40);

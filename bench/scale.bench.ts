@@ -23,7 +23,7 @@ import { mapLimit } from '../lib/review/reviewed-codings.js';
 import { ensureBucket, ensureTable } from '../lib/store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/clients.js';
 import { createAdapters, type Adapters } from '../lib/store/index.js';
-import { codingId, type Coding } from '../lib/store/ports.js';
+import { codingId, type Coding } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport, type BenchTarget } from './report.js';
 
 const SIZES = (process.env.QUALTAG_BENCH_SCALE ?? '1000,10000,100000').split(',').map(Number);

@@ -4,7 +4,7 @@
 // Either way, a project is visible only to its members (403 otherwise).
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import type { Project, ProjectStore } from '../store/ports.js';
+import type { Project, ProjectStore } from '../coding/index.js';
 import { UnauthorizedError } from './errors.js';
 import { header, type ApiEvent } from './http.js';
 

@@ -3,7 +3,7 @@
 // to a 500 that leaks nothing.
 import * as z from 'zod';
 import { QualtagError, type ErrorKind } from '../errors.js';
-import { ConflictError } from '../store/ports.js';
+import { ConflictError } from '../coding/index.js';
 import type { ErrorBody } from './contract.js';
 import { json, type ApiResult } from './http.js';
 import { toApiCoding } from './mappers.js';

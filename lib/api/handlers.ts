@@ -17,13 +17,12 @@ import {
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
-import { codingHistory, isDetached } from '../pipeline/reanchor.js';
+import { type AuditEvent, type BlobStore, type Coding, type CodingFilter, codingHistory, codingId, type DocumentRecord, type ExportJob, type ExportQueue, isDetached, type Page, parseCodingId, type Project, type Store, type TagQueue } from '../coding/index.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
-import { codingId, parseCodingId, type AuditEvent, type BlobStore, type Coding, type CodingFilter, type DocumentRecord, type ExportJob, type ExportQueue, type Page, type Project, type Store, type TagQueue } from '../store/ports.js';
 import { requireMember, requireOwner } from './auth.js';
 import { DEAD_LETTERS_UNAVAILABLE_HINT, letterMatcher, projectDeadLetters, type DeadLetterSource } from './dead-letters.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';

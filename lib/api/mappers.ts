@@ -1,6 +1,6 @@
 // Store records → the API's response shapes (lib/api/contract.ts).
 import type { AuditEvent as ApiAuditEvent, Coding as ApiCoding, CodedSegment, DocumentSummary, ExportJobView, Project as ApiProject, SegmentView } from './contract.js';
-import { codingId, type AuditEvent, type Coding, type DocumentRecord, type ExportJob, type Project, type SegmentRecord } from '../store/ports.js';
+import { codingId, type AuditEvent, type Coding, type DocumentRecord, type ExportJob, type Project, type SegmentRecord } from '../coding/index.js';
 
 export function toApiProject(p: Project, userId: string): ApiProject {
   return {

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { EXPORT_PREFIX } from '../config.js';
 import { QualtagError } from '../errors.js';
 import { batchHandler, type SqsHandler } from '../pipeline/batch.js';
-import type { BlobStore, ExportRequestMessage, Store } from '../store/ports.js';
+import type { BlobStore, ExportRequestMessage, Store } from '../coding/index.js';
 import { buildExport } from './build.js';
 
 export interface ExportJobDeps {

@@ -11,10 +11,9 @@ import { codebookToYaml } from '../codebook/to-yaml.js';
 import { slugify } from '../codebook/build.js';
 import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
-import { isHumanCoding } from '../pipeline/reanchor.js';
+import { type BlobStore, type Coding, codingId, ConflictError, isHumanCoding, type Project, type Store } from '../coding/index.js';
 import { documentIdFor, uploadKey } from '../pipeline/upload-key.js';
 import { all } from '../review/reviewed-codings.js';
-import { codingId, ConflictError, type BlobStore, type Coding, type Project, type Store } from '../store/ports.js';
 import {
   DocumentExchange,
   exchangeKey,

@@ -1,5 +1,5 @@
 // What the pipeline steps need: the storage ports, the tag hand-over, and a logger.
-import type { BlobStore, Store, TagQueue } from '../store/ports.js';
+import type { BlobStore, Store, TagQueue } from '../coding/index.js';
 
 /** The slice of Powertools' Logger the pipeline uses, so a Lambda passes its Logger as is. */
 export interface PipelineLog {

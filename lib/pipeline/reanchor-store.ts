@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { snapshot } from '../review/decision.js';
 import type { Segment } from '../model.js';
-import type { AuditEvent, Coding, CodingMove, DocumentRecord, Store } from '../store/ports.js';
+import type { AuditEvent, Coding, CodingMove, DocumentRecord, Store } from '../coding/index.js';
 import { orderChanges, planReanchor, type AnchorChange } from './reanchor.js';
 
 /** The user id audit events of re-anchoring carry: the pipeline, not a person. */

@@ -14,7 +14,7 @@
 // detached, never merged). A span or segment evidence is carried over when its text is found again in
 // the new segment (nearest to where it was); a span not found is dropped and recorded as lost.
 import type { Evidence, Segment } from '../model.js';
-import { onSegment, type Coding, type CodingAnchor, type Span } from '../store/ports.js';
+import { isDetached, isHumanCoding, onSegment, relocateRange, type Coding, type CodingAnchor } from '../coding/index.js';
 import { QualtagError } from '../errors.js';
 
 /** Minimum word-token Jaccard similarity for a changed passage to count as the same passage. */
@@ -23,13 +23,6 @@ export const FUZZY_THRESHOLD = 0.6;
 export const FUZZY_WINDOW = 25;
 /** Detached codings live at segment positions from here on (past any real document; keys stay sortable). */
 export const DETACHED_BASE = 900_000;
-
-/** Codings the tagger does not own: decided proposals and codes a human added. */
-export function isHumanCoding(c: Pick<Coding, 'status' | 'origin'>): boolean {
-  return c.status !== 'proposed' || c.origin === 'human';
-}
-
-export const isDetached = (c: Pick<Coding, 'anchor'>): boolean => c.anchor?.state === 'detached';
 
 export const normalizeText = (t: string): string => t.normalize('NFC').replace(/\s+/g, ' ').trim();
 
@@ -47,18 +40,6 @@ function jaccard(a: Set<string>, b: Set<string>, sameText: boolean): number {
   let shared = 0;
   for (const t of a) if (b.has(t)) shared++;
   return shared / (a.size + b.size - shared);
-}
-
-/** Where an old passage (of `oldText`) is in `newText`: the occurrence nearest its old start, or null. */
-export function relocateRange(oldText: string, newText: string, start: number, end: number): Span | null {
-  if (oldText === newText) return { start, end };
-  const piece = oldText.slice(start, end);
-  if (piece.trim() === '') return null;
-  let best: number | null = null;
-  for (let i = newText.indexOf(piece); i !== -1; i = newText.indexOf(piece, i + 1)) {
-    if (best === null || Math.abs(i - start) < Math.abs(best - start)) best = i;
-  }
-  return best === null ? null : { start: best, end: best + piece.length };
 }
 
 export type Placement =
@@ -325,27 +306,4 @@ export function orderChanges(changes: readonly AnchorChange[], maxActions = 99):
   }
   if (cur.length) batches.push(cur);
   return batches;
-}
-
-// ------------------------------------------------------------------------------------------- history
-
-/** What following a coding through its audit trail needs of an event. */
-export type HistoryEvent = { segmentIndex: number; code: string; action: string; fromSegmentIndex?: number };
-
-/**
- * The events of one coding (oldest first), following it back through re-anchoring moves: events before a
- * move are keyed by the position it left. Events of another coding that sat on a position before or after
- * ours are not picked up.
- */
-export function codingHistory<E extends HistoryEvent>(events: readonly E[], ref: { segmentIndex: number; code: string }): E[] {
-  const out: E[] = [];
-  let at = ref.segmentIndex;
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.code !== ref.code || e.segmentIndex !== at) continue;
-    out.push(e);
-    // move, detach, place and the undo of a place name the position the coding came from.
-    if (e.fromSegmentIndex !== undefined) at = e.fromSegmentIndex;
-  }
-  return out.reverse();
 }

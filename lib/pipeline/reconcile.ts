@@ -3,7 +3,7 @@
 // human decided (accepted/rejected) or added is never changed or dropped, and a decided proposal that the
 // new rules propose again simply keeps its decision.
 import type { Evidence, Proposal, Segment } from '../model.js';
-import { onSegment, type Coding, type CodingChange } from '../store/ports.js';
+import { onSegment, type Coding, type CodingChange } from '../coding/index.js';
 
 export interface ProposedSegment {
   segment: Segment;

@@ -3,7 +3,7 @@
 // RETAG_REOPEN_MIN_CONFIDENCE: more likely right than wrong, so reopening the document is worth the
 // reviewer's time. Documents with undecided proposals left are open anyway and get every proposal.
 import type { Proposal } from '../model.js';
-import type { Coding } from '../store/ports.js';
+import type { Coding } from '../coding/index.js';
 
 /** Minimum confidence (0..1) of a new proposal on a fully decided document. */
 export const RETAG_REOPEN_MIN_CONFIDENCE = 0.5;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { TagRequest } from '../store/ports.js';
+import type { TagRequest } from '../coding/index.js';
 import { batchHandler, type SqsHandler } from './batch.js';
 import { tagDocument, type TagDeps } from './tag.js';
 

@@ -9,7 +9,7 @@ import { languageMismatch } from '../tag/detect-language.js';
 import { buildProposer, type CodeProposer } from '../tag/propose.js';
 import type { LabelledPassage } from '../tag/ranker/index.js';
 import { tagSegments } from '../tag/structure.js';
-import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../store/ports.js';
+import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../coding/index.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import { reanchorDocument } from './reanchor-store.js';
 import { reconcile } from './reconcile.js';

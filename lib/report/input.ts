@@ -2,7 +2,7 @@
 // serves, O(documents)), or every coding and the whole audit trail (the full recomputation the
 // aggregates are tested and benchmarked against).
 import { all, projectCodings } from '../review/reviewed-codings.js';
-import type { AuditEvent, DocumentRecord, Store } from '../store/ports.js';
+import type { AuditEvent, DocumentRecord, Store } from '../coding/index.js';
 import { emptyAggregate, type DocumentAggregate } from './aggregate.js';
 import { parseAggregate, type AggregatedDocument, type AggregatedInput } from './aggregated.js';
 import { reviewerDecisions, type ReportDocument, type ReportInput, type TrailEvent } from './reports.js';

@@ -10,8 +10,7 @@
 //   version the batch left it at (accepted by the batch). A coding changed since (rejected, undone,
 //   re-tagged, decided again) is reported, never overwritten.
 import { randomBytes } from 'node:crypto';
-import { isDetached } from '../pipeline/reanchor.js';
-import type { BatchEntry, BulkBatch, Coding, CodingSnapshot, Decision } from '../store/ports.js';
+import { type BatchEntry, type BulkBatch, type Coding, type CodingSnapshot, type Decision, isDetached } from '../coding/index.js';
 import { applyDecision, type DecisionOutcome } from './decision.js';
 
 /** Below this a bulk accept is refused: less certain proposals are decided one by one. */

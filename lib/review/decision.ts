@@ -22,8 +22,7 @@
 //   (and restored by the undo). A drop cannot be undone: the undo stack lives on the coding it deletes.
 import { QualtagError } from '../errors.js';
 import type { CodingStatus } from '../model.js';
-import { isDetached, isHumanCoding, relocateRange } from '../pipeline/reanchor.js';
-import { ConflictError, onSegment, type Coding, type CodingRef, type CodingSnapshot, type Decision, type PlacedFrom, type SegmentRecord, type Span } from '../store/ports.js';
+import { type Coding, type CodingRef, type CodingSnapshot, ConflictError, type Decision, isDetached, isHumanCoding, onSegment, type PlacedFrom, relocateRange, type SegmentRecord, type Span } from '../coding/index.js';
 
 /** How many decisions per coding can be undone. */
 export const UNDO_DEPTH = 20;

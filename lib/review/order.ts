@@ -3,7 +3,7 @@
 // code by code in turns so that every code gets an early decision (a code nobody has reviewed yet
 // learns more from its first decision than a well-reviewed one from its tenth). Proposals without a
 // confidence (from before the learned ranker) come last, in reading order.
-import type { Coding } from '../store/ports.js';
+import type { Coding } from '../coding/index.js';
 
 /** How far the proposal is from a coin flip: 0 = most uncertain, 0.5 = certain either way. */
 export const uncertainty = (c: Pick<Coding, 'confidence'>): number => (c.confidence === undefined ? Infinity : Math.abs(c.confidence - 0.5));

@@ -1,7 +1,6 @@
 // A project's reviewed codings, read through the store and grouped per passage: what the rule-term
 // learner (API rule suggestions) and the learned ranker (pipeline tagging) learn from.
-import { isDetached } from '../pipeline/reanchor.js';
-import type { Coding, DocumentRecord, Page, PageRequest, Store } from '../store/ports.js';
+import { type Coding, type DocumentRecord, isDetached, type Page, type PageRequest, type Store } from '../coding/index.js';
 import type { ReviewedExample } from '../tag/learn.js';
 
 /** Reads every page of a paginated store call. */

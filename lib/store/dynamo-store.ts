@@ -26,42 +26,7 @@ import { beforeDeletionsLeftOut } from '../report/input.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
-import {
-  ConflictError,
-  type ApplyResult,
-  type AuditEvent,
-  type AuditQuery,
-  type BatchEntry,
-  type BulkAcceptRequest,
-  type BulkBatch,
-  type BulkUndoResult,
-  type ClaimResult,
-  type Coding,
-  type CodingChange,
-  type CodingMove,
-  type CodingQuery,
-  type CodingRef,
-  type CodingSnapshot,
-  type CodebookVersion,
-  type Decision,
-  type DecisionResult,
-  type DocumentDeletion,
-  type DocumentCounts,
-  type ExportJob,
-  type ExportJobUpdate,
-  type DocumentFilter,
-  type DocumentRecord,
-  type DocumentUpdate,
-  type NewProject,
-  type Page,
-  type PageRequest,
-  type Project,
-  type ProjectSettings,
-  type ReviewQueueQuery,
-  type SegmentRecord,
-  type Store,
-  type UploadedObject,
-} from './ports.js';
+import { ConflictError, type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type ClaimResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DecisionResult, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, type UploadedObject } from '../coding/index.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

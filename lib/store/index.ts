@@ -2,11 +2,10 @@
 import type { RuntimeSettings } from '../config.js';
 import { dynamoClient, s3Client, sqsClient, type ClientOptions } from './clients.js';
 import { DynamoStore } from './dynamo-store.js';
-import type { BlobStore, ExportQueue, TagQueue } from './ports.js';
+import type { BlobStore, ExportQueue, TagQueue } from '../coding/index.js';
 import { S3BlobStore } from './s3-blobs.js';
 import { SqsExportQueue, SqsTagQueue } from './sqs-tag-queue.js';
 
-export * from './ports.js';
 export { DynamoStore } from './dynamo-store.js';
 export { S3BlobStore } from './s3-blobs.js';
 

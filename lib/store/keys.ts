@@ -18,7 +18,7 @@
 // A document's items share one partition, so a document (meta, segments, codings) reads in one query.
 // Positions are zero-padded so string order is segment order.
 import type { CodingStatus } from '../model.js';
-import type { CodingRef } from './ports.js';
+import type { CodingRef } from '../coding/index.js';
 
 export type Key = {
   PK: string;

@@ -1,7 +1,7 @@
 // The S3 adapter of BlobStore: the upload bucket (raw uploads and extracted text).
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { BlobStore } from './ports.js';
+import type { BlobStore } from '../coding/index.js';
 
 export class S3BlobStore implements BlobStore {
   constructor(

@@ -1,6 +1,6 @@
 // The SQS adapters of TagQueue (one message per document, sent 10 at a time) and ExportQueue (AWS).
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { ExportQueue, ExportRequestMessage, TagQueue, TagRequest } from './ports.js';
+import type { ExportQueue, ExportRequestMessage, TagQueue, TagRequest } from '../coding/index.js';
 
 export class SqsTagQueue implements TagQueue {
   constructor(

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectToStack, StackInfo } from '../../lib/local/state.js';
 import { documentIdFor, uploadKey } from '../../lib/pipeline/upload-key.js';
-import type { DocumentRecord } from '../../lib/store/index.js';
+import type { DocumentRecord } from '../../lib/coding/index.js';
 import { projectRoot } from '../helpers/shared.js';
 import { javaProcessesFor, until } from './ui-harness.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Coding, DocumentDetail } from '../../lib/api/contract.js';
 import type { Evidence } from '../../lib/model.js';
-import type { CodingChange } from '../../lib/store/ports.js';
+import type { CodingChange } from '../../lib/coding/index.js';
 import { screenshot, type BrowserSession } from './ui-harness.js';
 import { startUi, stopUi, type UiStack } from './ui-stack.js';
 

@@ -10,7 +10,7 @@ import type { AuditEvent, CodedSegment, Coding, DecisionResult, DocumentDetail, 
 import { sliceCodePoints } from '../../lib/export/offsets.js';
 import { startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
 import { createAdapters } from '../../lib/store/index.js';
-import type { TagRequest } from '../../lib/store/ports.js';
+import type { TagRequest } from '../../lib/coding/index.js';
 import { sharedDir, sharedPath } from '../helpers/shared.js';
 import { freshServices } from './helpers/services.js';
 import { seedProject, type SeedDocument } from './helpers/api-seed.js';

@@ -5,7 +5,7 @@ import { LOCAL_USER } from '../../local/examples.js';
 import { readDeadLetters } from '../../local/stack.js';
 import { DATA_DIR_HELP, locateDataDir } from '../../local/locate.js';
 import { connectToStack, readStackInfo } from '../../local/state.js';
-import type { DocumentRecord, Store } from '../../store/index.js';
+import type { DocumentRecord, Store } from '../../coding/index.js';
 
 async function allDocuments(store: Store, projectId: string): Promise<DocumentRecord[]> {
   const out: DocumentRecord[] = [];

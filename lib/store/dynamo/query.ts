@@ -2,7 +2,7 @@
 // page is full or the partition ends, and the cursor points just after the last item returned.
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableDefinition } from '../table.js';
-import type { Page, PageRequest } from '../ports.js';
+import type { Page, PageRequest } from '../../coding/index.js';
 import { decodeCursor, encodeCursor, pageLimit, type StartKey } from './cursor.js';
 
 export interface QuerySpec {

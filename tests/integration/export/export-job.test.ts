@@ -11,7 +11,8 @@ import type { ApiEvent } from '../../../lib/api/http.js';
 import { buildExport } from '../../../lib/export/build.js';
 import { createExportHandler } from '../../../lib/export/job.js';
 import { newMessage, sqsEvent } from '../../../lib/local/sqs-events.js';
-import type { Adapters, ExportRequestMessage } from '../../../lib/store/index.js';
+import type { Adapters } from '../../../lib/store/index.js';
+import type { ExportRequestMessage } from '../../../lib/coding/index.js';
 import { seedProject } from '../helpers/api-seed.js';
 import { testStore } from '../helpers/services.js';
 

@@ -3,7 +3,7 @@
 // wherever a code's keyword occurs (with the keyword as evidence).
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import type { Codebook, Segment } from '../../../lib/model.js';
-import type { BlobStore, Coding, Store } from '../../../lib/store/ports.js';
+import type { BlobStore, Coding, Store } from '../../../lib/coding/index.js';
 
 export const seedCodebookYaml = `id: api-test
 title: API test codebook

@@ -8,7 +8,8 @@ import { s3Record } from '../../../lib/local/s3-events.js';
 import { newMessage, sqsEvent } from '../../../lib/local/sqs-events.js';
 import { createIngestHandler, createTagHandler, uploadKey, type PipelineDeps } from '../../../lib/pipeline/index.js';
 import { s3Client } from '../../../lib/store/clients.js';
-import type { Adapters, Store, TagQueue, TagRequest } from '../../../lib/store/index.js';
+import type { Adapters } from '../../../lib/store/index.js';
+import type { Store, TagQueue, TagRequest } from '../../../lib/coding/index.js';
 import { projectRoot } from '../../helpers/shared.js';
 import { testStore, type TestServices } from './services.js';
 

@@ -8,7 +8,7 @@ import { parseCodebook } from '../../../lib/codebook/index.js';
 import { documentIdFor, tagDocument } from '../../../lib/pipeline/index.js';
 import { requestLearningRetag } from '../../../lib/pipeline/retag.js';
 import { clearProposerCache } from '../../../lib/pipeline/tag.js';
-import type { Coding } from '../../../lib/store/index.js';
+import type { Coding } from '../../../lib/coding/index.js';
 import { buildProposer } from '../../../lib/tag/propose.js';
 import { tagSegments } from '../../../lib/tag/structure.js';
 import { projectRoot } from '../../helpers/shared.js';

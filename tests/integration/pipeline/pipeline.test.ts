@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import { documentIdFor, requestRetag, type PipelineDeps } from '../../../lib/pipeline/index.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
-import type { BlobStore } from '../../../lib/store/index.js';
+import type { BlobStore } from '../../../lib/coding/index.js';
 import { testStore, type TestServices } from '../helpers/services.js';
 import { CapturingTagQueue, drainTags, exampleFile, exampleNames, exampleProject, runIngest, upload } from '../helpers/pipeline.js';
 import type { Adapters } from '../../../lib/store/index.js';

@@ -2,9 +2,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentIdFor, tagDocument, type PipelineDeps } from '../../../lib/pipeline/index.js';
-import { codingHistory, DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
+import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
+import { codingHistory } from '../../../lib/coding/index.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
-import type { Adapters, Coding, SegmentRecord, Store } from '../../../lib/store/index.js';
+import type { Adapters } from '../../../lib/store/index.js';
+import type { Coding, SegmentRecord, Store } from '../../../lib/coding/index.js';
 import { correctedInterview, drainTags, exampleProject, runIngest, testPipeline, upload, type CapturingTagQueue, type TestPipeline } from '../helpers/pipeline.js';
 import type { TestServices } from '../helpers/services.js';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, BulkAcceptResult, BulkUndoResult, Coding, DocumentDetail, ErrorBody, FrequencyReport, Page } from '../../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { documentIdFor } from '../../../lib/pipeline/index.js';
-import type { Coding as StoredCoding } from '../../../lib/store/ports.js';
+import type { Coding as StoredCoding } from '../../../lib/coding/index.js';
 import { exampleProject, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 
 const TOKEN = 'tester-token-bulk-0123456789abcdef0123';

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Codebook, Segment } from '../../../lib/model.js';
-import { ConflictError, type Coding, type DynamoStore } from '../../../lib/store/index.js';
+import { type DynamoStore } from '../../../lib/store/index.js';
+import { ConflictError, type Coding } from '../../../lib/coding/index.js';
 import { testStore } from '../helpers/services.js';
 
 const P = 'proj-store';

@@ -3,7 +3,7 @@ import { jwtAuthenticator, tokenAuthenticator } from '../../../lib/api/auth.js';
 import { QualtagError } from '../../../lib/errors.js';
 import type { ApiEvent } from '../../../lib/api/http.js';
 import { createRouter, type Handlers } from '../../../lib/api/router.js';
-import { ConflictError, type Coding } from '../../../lib/store/ports.js';
+import { ConflictError, type Coding } from '../../../lib/coding/index.js';
 
 function event(method: string, rawPath: string, opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string>; sub?: string } = {}): ApiEvent {
   return {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { excerptAround, reviewedPassages, withAddedTerms } from '../../../lib/api/rule-suggestions.js';
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import { QualtagError } from '../../../lib/errors.js';
-import type { Coding } from '../../../lib/store/ports.js';
+import type { Coding } from '../../../lib/coding/index.js';
 import { compileTagger } from '../../../lib/tag/index.js';
 import { projectRoot } from '../../helpers/shared.js';
 

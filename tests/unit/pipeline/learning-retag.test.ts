@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LEARN_RETAG_INTERVAL_MS, requestLearningRetag } from '../../../lib/pipeline/retag.js';
-import type { DocumentRecord, Store, TagQueue, TagRequest } from '../../../lib/store/ports.js';
+import type { DocumentRecord, Store, TagQueue, TagRequest } from '../../../lib/coding/index.js';
 
 // A fake of the two store/queue calls the re-tag request makes (the real store is in the integration test).
 function fakes(docs: Array<Pick<DocumentRecord, 'id' | 'status'>>) {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Segment } from '../../../lib/model.js';
-import {
-  DETACHED_BASE,
-  FUZZY_THRESHOLD,
-  codingHistory,
-  orderChanges,
-  placeCodings,
-  planReanchor,
-  relocateRange,
-  similarity,
-  type AnchorChange,
-} from '../../../lib/pipeline/reanchor.js';
-import type { Coding } from '../../../lib/store/ports.js';
+import { DETACHED_BASE, FUZZY_THRESHOLD, orderChanges, placeCodings, planReanchor, similarity, type AnchorChange } from '../../../lib/pipeline/reanchor.js';
+import type { Coding } from '../../../lib/coding/index.js';
 
 /** Segments laid out as a document would be: each text after the previous one and a blank line. */
 function segmentsOf(texts: readonly string[]): Segment[] {
@@ -61,17 +51,11 @@ function applyBatches(stored: Coding[], batches: AnchorChange[][]): Coding[] {
   return [...state.values()];
 }
 
-describe('similarity and relocateRange', () => {
+describe('similarity', () => {
   it('scores a typo fix high and an unrelated passage low', () => {
     expect(similarity('De werkdruk is erg hoog, we draaien veel overuren.', 'De werkdruk is erg hoog, we draaien veel overuren!')).toBe(1);
     expect(similarity('De werkdurk is erg hoog, we draaien veel overuren.', 'De werkdruk is erg hoog, we draaien veel overuren.')).toBeGreaterThanOrEqual(FUZZY_THRESHOLD);
     expect(similarity('De werkdruk is erg hoog.', 'Met de politie werken we goed samen.')).toBeLessThan(FUZZY_THRESHOLD);
-  });
-
-  it('finds a piece again nearest where it was, or says it is gone', () => {
-    expect(relocateRange('aa werkdruk bb', 'nieuw: aa werkdruk bb', 3, 11)).toEqual({ start: 10, end: 18 });
-    expect(relocateRange('ja ja', 'ja ja ja', 3, 5)).toEqual({ start: 3, end: 5 });
-    expect(relocateRange('aa werkdruk bb', 'aa drukte bb', 3, 11)).toBeNull();
   });
 });
 
@@ -242,21 +226,5 @@ describe('orderChanges', () => {
     expect(after.find((c) => c.code === 'x' && c.segmentIndex === 3)?.segmentText).toBe(v1[1]);
     expect(after.find((c) => c.code === 'x' && c.segmentIndex === 1)?.segmentText).toBe(v1[3]);
     expect(after.find((c) => c.code === 'y')).toMatchObject({ segmentIndex: 1, origin: 'human' });
-  });
-});
-
-describe('codingHistory', () => {
-  it("follows a coding back through its moves and leaves out other codings' events on the same positions", () => {
-    const ev = (segmentIndex: number, code: string, action: string, fromSegmentIndex?: number, id = `${action}@${segmentIndex}`) => ({ id, segmentIndex, code, action, ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}) });
-    const events = [
-      ev(5, 'x', 'accept', undefined, 'other coding on 5 before'),
-      ev(3, 'x', 'accept'),
-      ev(3, 'y', 'reject'),
-      ev(5, 'x', 'move', 3, 'move 3->5'),
-      ev(3, 'x', 'add', undefined, 'new coding on 3 after'),
-      ev(5, 'x', 'undo'),
-    ];
-    expect(codingHistory(events, { segmentIndex: 5, code: 'x' }).map((e) => e.id)).toEqual(['accept@3', 'move 3->5', 'undo@5']);
-    expect(codingHistory(events, { segmentIndex: 3, code: 'x' }).map((e) => e.id)).toEqual(['accept@3', 'new coding on 3 after']);
   });
 });

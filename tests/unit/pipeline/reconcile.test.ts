@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Proposal, Segment } from '../../../lib/model.js';
 import { reconcile } from '../../../lib/pipeline/reconcile.js';
-import type { Coding } from '../../../lib/store/ports.js';
+import type { Coding } from '../../../lib/coding/index.js';
 
 const seg = (index: number): Segment => ({ id: `d:${index}`, index, start: index * 10, end: index * 10 + 5, text: `tekst ${index}`, speaker: 'R1', respondent: 'Respondent 1', page: null });
 const prop = (code: string, score = 1): Proposal => ({ code, score, evidence: [{ start: 0, end: 5, rule: code }] });

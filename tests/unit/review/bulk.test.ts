@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInBatch, BATCH_ID, estimatedPrecision, newBatchId, selectForBulk, undoEntry } from '../../../lib/review/bulk.js';
 import { applyDecision } from '../../../lib/review/decision.js';
-import type { Coding } from '../../../lib/store/ports.js';
+import type { Coding } from '../../../lib/coding/index.js';
 
 const NOW = '2026-12-04T09:00:00.000Z';
 

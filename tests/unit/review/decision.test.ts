@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyDecision, createsCoding, snapshot, UNDO_DEPTH, type DecisionOutcome } from '../../../lib/review/decision.js';
-import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/store/ports.js';
+import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/coding/index.js';
 import { QualtagError } from '../../../lib/errors.js';
 
 const now = '2026-01-01T00:00:00.000Z';

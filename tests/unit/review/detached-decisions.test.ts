@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyDecision, placeTarget, undoStackOnNewText, type DecisionOutcome, type PlaceContext } from '../../../lib/review/decision.js';
 import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
-import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/store/ports.js';
+import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/coding/index.js';
 import { QualtagError } from '../../../lib/errors.js';
 
 const now = '2026-01-01T00:00:00.000Z';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uncertainFirst, uncertainty } from '../../../lib/review/order.js';
-import type { Coding } from '../../../lib/store/ports.js';
+import type { Coding } from '../../../lib/coding/index.js';
 
 const c = (segmentIndex: number, code: string, confidence?: number): Coding => ({
   projectId: 'p',

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, pageLimit } from '../../../lib/store/dynamo/cursor.js';
 import { codingIndexKeys, scoreRank } from '../../../lib/store/keys.js';
-import { codingId, parseCodingId } from '../../../lib/store/ports.js';
 import { keyAttributes, tableDefinition } from '../../../lib/store/table.js';
 
 describe('store keys and cursors', () => {
@@ -28,12 +27,6 @@ describe('store keys and cursors', () => {
     expect(codingIndexKeys({ ...c, status: 'accepted' })).not.toHaveProperty('RPK');
     expect(codingIndexKeys({ ...c, status: 'accepted', respondent: 'R 1' })).toHaveProperty('RSK', 'accepted#d#000003#x/y');
     expect([scoreRank(0.2), scoreRank(3), scoreRank(1)].sort()).toEqual([scoreRank(3), scoreRank(1), scoreRank(0.2)]);
-  });
-
-  it('encodes coding ids reversibly, also for codes with slashes and tildes', () => {
-    const ref = { documentId: 'abc123', segmentIndex: 42, code: 'cat/co~de één' };
-    expect(parseCodingId(codingId(ref))).toEqual(ref);
-    expect(() => parseCodingId('abc~x~y')).toThrow();
   });
 
   it('declares every key attribute the indexes use, once', () => {

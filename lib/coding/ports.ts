@@ -1,0 +1,149 @@
+// The storage ports: what the pipeline (ingest, tag, re-tag), the review use cases and the query API
+// need from storage. Declared here, next to the model they store; lib/store implements them with
+// DynamoDB and S3 (and tests/helpers with an in-memory store). Every list call is paginated with an
+// opaque cursor.
+import type { Segment } from '../model.js';
+import type { DocumentAggregate } from '../report/aggregate.js';
+import type {
+  ApplyResult,
+  AuditEvent,
+  BulkAcceptRequest,
+  BulkBatch,
+  BulkUndoResult,
+  Coding,
+  CodingChange,
+  CodingMove,
+  CodingRef,
+  Decision,
+  DecisionResult,
+} from './model.js';
+import type {
+  AuditQuery,
+  ClaimResult,
+  CodebookVersion,
+  CodingQuery,
+  DocumentCounts,
+  DocumentDeletion,
+  DocumentFilter,
+  DocumentRecord,
+  DocumentUpdate,
+  ExportJob,
+  ExportJobUpdate,
+  ExportRequestMessage,
+  NewProject,
+  Page,
+  PageRequest,
+  Project,
+  ProjectSettings,
+  ReviewQueueQuery,
+  SegmentRecord,
+  TagRequest,
+  UploadedObject,
+} from './records.js';
+
+export interface ProjectStore {
+  createProject(project: NewProject): Promise<Project>;
+  getProject(projectId: string): Promise<Project | null>;
+  /** Projects the user is a member of. */
+  listProjectsForUser(userId: string, page?: PageRequest): Promise<Page<Project>>;
+  addMember(projectId: string, userId: string): Promise<void>;
+  removeMember(projectId: string, userId: string): Promise<void>;
+  updateSettings(projectId: string, settings: ProjectSettings): Promise<Project>;
+  /** How many documents the project has, per status: one item kept up to date by every status change (O(1)). */
+  documentCounts(projectId: string): Promise<DocumentCounts>;
+}
+
+export interface CodebookStore {
+  /** Stores a version (idempotent per hash) and makes it the project's current one. */
+  /** Stores a version and makes it current; with `expectedCurrent`, only if that is still the current version (else CONFLICT). */
+  putCodebookVersion(version: Omit<CodebookVersion, 'createdAt'> & { createdAt?: string }, opts?: { expectedCurrent?: string }): Promise<CodebookVersion>;
+  getCodebookVersion(projectId: string, version: string): Promise<CodebookVersion | null>;
+  /** The project's current version, or null before the first upload. */
+  getCurrentCodebook(projectId: string): Promise<CodebookVersion | null>;
+  /** Newest first; `codebook` and `sourceText` included. */
+  listCodebookVersions(projectId: string, page?: PageRequest): Promise<Page<CodebookVersion>>;
+}
+
+export interface DocumentStore {
+  /** Idempotent claim of an uploaded object version (see ClaimResult). */
+  claimUpload(upload: UploadedObject): Promise<ClaimResult>;
+  updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord>;
+  getDocument(documentId: string): Promise<DocumentRecord | null>;
+  /** By file name; with a status, only documents in that state (pages stay full: the filter runs in the query). */
+  listDocuments(projectId: string, page?: PageRequest, filter?: DocumentFilter): Promise<Page<DocumentRecord>>;
+  /**
+   * Replaces the document's segments (batch writes of 25, unprocessed items retried with backoff);
+   * segments from index segments.length up to previousCount are deleted.
+   */
+  putSegments(projectId: string, documentId: string, segments: Segment[], previousCount?: number): Promise<void>;
+  listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>>;
+  getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null>;
+  /**
+   * Removes a TAGGED or FAILED document with its segments and codings (CONFLICT while the pipeline works
+   * on it). The audit trail keeps a `delete` event per decided or human-added coding and one for the document.
+   */
+  deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion>;
+}
+
+export interface CodingStore {
+  getCoding(ref: CodingRef): Promise<Coding | null>;
+  /** Every coding of one document, in segment order (the pipeline reads them all to reconcile). */
+  listDocumentCodings(documentId: string): Promise<Coding[]>;
+  /** Conditional writes of the tagger; never overwrites a coding that changed since it was read. */
+  applyCodingChanges(changes: CodingChange[]): Promise<ApplyResult>;
+  /**
+   * Re-anchoring after a re-upload: each inner array is one transaction (chains of moves ordered by the
+   * caller, see orderChanges); a transaction whose codings changed since they were read is not written
+   * and reported in `conflicts`.
+   */
+  moveCodings(batches: CodingMove[][]): Promise<ApplyResult>;
+  /** Accept/reject/add/undo with an optimistic-lock check; coding + audit event in one transaction. */
+  decide(decision: Decision): Promise<DecisionResult>;
+  /**
+   * Accepts every undecided proposal of these documents whose confidence reaches the threshold, each as its
+   * own decision (undo step + audit event carrying the batch id), and records the batch.
+   */
+  bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch>;
+  /** Undoes exactly the codings of the batch that are still as it left them; the others are reported. CONFLICT when already undone. */
+  undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult>;
+  getBulkBatch(projectId: string, batchId: string): Promise<BulkBatch | null>;
+  /** Undecided rule proposals (the sparse review index). */
+  reviewQueue(query: ReviewQueueQuery): Promise<Page<Coding>>;
+  queryCodings(query: CodingQuery): Promise<Page<Coding>>;
+  /** Oldest first. */
+  auditTrail(query: AuditQuery): Promise<Page<AuditEvent>>;
+  /**
+   * The report aggregates of these documents (lib/report/aggregate.ts), kept up to date in the
+   * transaction of every coding write; reports merge them instead of reading every coding.
+   */
+  documentAggregates(documentIds: readonly string[]): Promise<Map<string, DocumentAggregate>>;
+}
+
+/** Everything the pipeline and the API use, implemented by DynamoStore. */
+export interface Store extends ProjectStore, CodebookStore, DocumentStore, CodingStore, ExportJobStore {}
+
+/** The upload bucket: raw uploads under `uploads/`, extracted text under `text/`. */
+export interface BlobStore {
+  getBytes(key: string, versionId?: string): Promise<Uint8Array>;
+  putObject(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  getText(key: string): Promise<string>;
+  /** The text, or null when there is no object under the key. */
+  getTextIfExists(key: string): Promise<string | null>;
+  /** Presigned PUT URL for a browser or CLI upload. */
+  presignUpload(key: string, contentType: string, expiresInSeconds?: number): Promise<string>;
+  presignDownload(key: string, expiresInSeconds?: number): Promise<string>;
+}
+
+export interface TagQueue {
+  send(requests: TagRequest[]): Promise<void>;
+}
+
+export interface ExportJobStore {
+  createExportJob(job: ExportJob): Promise<void>;
+  getExportJob(projectId: string, jobId: string): Promise<ExportJob | null>;
+  updateExportJob(projectId: string, jobId: string, update: ExportJobUpdate): Promise<void>;
+}
+
+export interface ExportQueue {
+  send(request: ExportRequestMessage): Promise<void>;
+}
