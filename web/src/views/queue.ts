@@ -10,6 +10,8 @@ import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
+import { dispatch, keyBar, keyOf, type KeyHandlers } from '../keys.js';
+import { QUEUE_KEY_BAR, QUEUE_KEYS, type QueueAction } from '../queue/keys.js';
 import { formatRoute, type Route } from '../route.js';
 import { classifierNote, contextSupport, exampleNote, highlightEvidence, isLearnedEvidence, learnedWords } from '../evidence.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
@@ -118,8 +120,8 @@ export function queueView(ctx: Ctx, route: Route): View {
       h(
         'div',
         { class: 'toolbar tight' },
-        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === cur ? kbd('a') : null) : null,
-        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === cur ? kbd('r') : null) : null,
+        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === cur ? kbd(keyOf(QUEUE_KEYS, 'accept')) : null) : null,
+        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === cur ? kbd(keyOf(QUEUE_KEYS, 'reject')) : null) : null,
         c.status !== 'proposed' ? h('button', { attrs: { type: 'button' }, on: { click: () => void decide('undo', i) } }, 'Undo') : null,
       ),
     );
@@ -313,15 +315,7 @@ export function queueView(ctx: Ctx, route: Route): View {
       h('label', null, 'Document', docSelect),
       h('label', null, 'Order', orderSelect),
     ),
-    h(
-      'div',
-      { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
-      h('span', null, kbd('j'), '/', kbd('k'), ' item'),
-      h('span', null, kbd('a'), ' accept'),
-      h('span', null, kbd('r'), ' reject'),
-      h('span', null, kbd('u'), ' undo'),
-      h('span', null, kbd('o'), ' open in document'),
-    ),
+    keyBar(QUEUE_KEYS, QUEUE_KEY_BAR),
     // The batch keeps to the filters on screen, so it never accepts what the reviewer does not see listed.
     filters.status === 'proposed'
       ? bulkAcceptControl(ctx, { documentId: filters.document, code: filters.code, category: filters.category, respondent: filters.respondent, onChange: () => void load() })
@@ -332,35 +326,16 @@ export function queueView(ctx: Ctx, route: Route): View {
   );
   void loadDocuments();
   void load();
-  return {
-    el,
-    onKey(e) {
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          setCur(Math.min(items.length - 1, cur + 1));
-          return true;
-        case 'k':
-        case 'ArrowUp':
-          setCur(Math.max(0, cur - 1));
-          return true;
-        case 'a':
-          void decide('accept');
-          return true;
-        case 'r':
-          void decide('reject');
-          return true;
-        case 'u':
-          void undoLast();
-          return true;
-        case 'o': {
-          const it = items[cur];
-          if (it) ctx.navigate(formatRoute('review', it.document.id, { segment: it.segment.id }));
-          return true;
-        }
-        default:
-          return false;
-      }
+  const handlers: KeyHandlers<QueueAction> = {
+    nextItem: () => setCur(Math.min(items.length - 1, cur + 1)),
+    previousItem: () => setCur(Math.max(0, cur - 1)),
+    accept: () => void decide('accept'),
+    reject: () => void decide('reject'),
+    undo: () => void undoLast(),
+    open: () => {
+      const it = items[cur];
+      if (it) ctx.navigate(formatRoute('review', it.document.id, { segment: it.segment.id }));
     },
   };
+  return { el, onKey: (e) => dispatch(QUEUE_KEYS, handlers, e.key) };
 }

@@ -1,104 +1,29 @@
 // Review one document: segments in reading order, proposed codes with score and highlighted
 // evidence, accept / reject / add (whole segment or a selected span) / undo — keyboard first.
-import { documentNotes } from '../document-notes.js';
+// The state and its transitions live in review/state.ts, the rendering in review/*.ts, the keys in
+// review/keys.ts; this file wires them to the API and the page.
 import type { DecisionBody } from '../../../lib/api/contract.js';
-import { api, type Coding, type DocumentDetail, type DocumentSummary } from '../api.js';
+import { api, type Coding } from '../api.js';
+import { bulkAcceptControl } from '../bulk.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
-import { h, kbd, replaceChildren, toast } from '../dom.js';
+import { documentNotes } from '../document-notes.js';
+import { h, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
-import { evidenceLegend, scoreLabel } from '../proposal.js';
-import { bulkAcceptControl } from '../bulk.js';
-import { classifierNote, contextSupport, exampleNote, highlightEvidence, isLearnedEvidence, learnedWords, ruleQuotes, shownEvidence } from '../evidence.js';
-import { hueFor, toRuns, type Span } from '../highlight.js';
+import { isLearnedEvidence } from '../evidence.js';
+import { dispatch, keyBar, keysHelp, type KeyHandlers } from '../keys.js';
 import { pickCode } from '../picker.js';
-import { formatRoute, type Route } from '../route.js';
+import { evidenceLegend } from '../proposal.js';
+import { detachedSection, placingBanner } from '../review/detached.js';
+import { chooseDocument, documentMenu, doneBanner } from '../review/document.js';
+import { REVIEW_KEY_BAR, REVIEW_KEYS, type ReviewAction } from '../review/keys.js';
 import { nextDocumentToReview } from '../review/next-document.js';
+import { markCurrent, segmentArticle } from '../review/segment.js';
+import { sidePanel } from '../review/side.js';
+import * as st from '../review/state.js';
 import { undoableFromTrail, type UndoEntry, type UndoItem } from '../review/undo-trail.js';
+import { formatRoute, type Route } from '../route.js';
 import { selectionOffsets } from '../selection.js';
-
-type Seg = DocumentDetail['segments'][number];
-
-/** What the detached list can ask the view to do with one of its codings. */
-interface DetachedActions {
-  place(c: Coding): void;
-  drop(c: Coding): void;
-}
-
-function formatMs(ms: number): string {
-  const s = Math.floor(ms / 1000);
-  const hh = Math.floor(s / 3600);
-  const mm = Math.floor((s % 3600) / 60);
-  const ss = s % 60;
-  return `${hh ? `${hh}:` : ''}${String(mm).padStart(hh ? 2 : 1, '0')}:${String(ss).padStart(2, '0')}`;
-}
-
-/** The segment's codings in a stable order: undecided first (by score), then decided. */
-function ordered(codings: Coding[]): Coding[] {
-  const rank = { proposed: 0, accepted: 1, rejected: 2 } as const;
-  return [...codings].sort((a, b) => rank[a.status] - rank[b.status] || b.score - a.score || a.code.localeCompare(b.code));
-}
-
-/** "moved" / "detached" badge of a coding a re-upload re-anchored; the old passage in its tooltip (text only). */
-function anchorBadge(c: Coding): HTMLElement | null {
-  if (!c.anchor) return null;
-  const detached = c.anchor.state === 'detached';
-  return h(
-    'span',
-    { class: `badge ${c.anchor.state}`, attrs: { title: `Before the re-upload on segment ${c.anchor.fromIndex + 1}: “${c.anchor.fromText}”`, 'data-anchor': c.anchor.state } },
-    detached ? 'detached — passage no longer in the file' : 'moved',
-  );
-}
-
-/** What the re-upload did, for the side panel. */
-function anchorNote(c: Coding): HTMLElement | null {
-  const a = c.anchor;
-  if (!a) return null;
-  return h(
-    'div',
-    { class: 'evidence anchor' },
-    a.state === 'detached'
-      ? `Detached: this passage (segment ${a.fromIndex + 1}) is no longer in the re-uploaded file. `
-      : `Moved here after a re-upload (was segment ${a.fromIndex + 1}${a.similarity !== undefined ? `, text changed, similarity ${a.similarity.toFixed(2)}` : ''}). `,
-    `Before: “${a.fromText}”`,
-    a.lostSpan ? ` The coded part “${a.lostSpan.text}” was not found again; the code now covers the whole segment.` : '',
-  );
-}
-
-/** Codings whose passage a re-upload removed: kept (uncounted, unexported) until the researcher re-places or drops them. */
-function detachedSection(ctx: Ctx, codings: Coding[], act: DetachedActions, placingId: string | null): HTMLElement {
-  return h(
-    'section',
-    { class: 'detached-list', attrs: { 'aria-label': 'Detached codings', 'data-testid': 'detached' } },
-    h('h2', null, `Detached codings (${codings.length})`),
-    h(
-      'p',
-      { class: 'muted small' },
-      'Their passage is no longer in the re-uploaded file. They are kept with the old text and left out of reports and exports: place each on the passage where it belongs now, or drop it (its history stays in the audit trail).',
-    ),
-    codings.map((c) => {
-      // Drop asks once more on the button itself: it cannot be undone.
-      const dropBtn = h('button', { class: 'reject', attrs: { type: 'button', 'data-testid': 'drop' } }, 'Drop');
-      dropBtn.addEventListener('click', () => {
-        if (dropBtn.dataset.confirm) return act.drop(c);
-        dropBtn.dataset.confirm = 'yes';
-        dropBtn.textContent = 'Drop for good? (cannot be undone)';
-      });
-      return h(
-        'div',
-        { class: `proposal${placingId === c.id ? ' active' : ''}`, attrs: { 'data-code': c.code, 'data-status': c.status, 'data-coding': c.id } },
-        h('div', { class: 'row' }, h('span', { class: 'code' }, codeLabel(ctx, c.code)), h('span', { class: `status ${c.status}` }, c.status), anchorBadge(c)),
-        anchorNote(c),
-        h(
-          'div',
-          { class: 'toolbar tight' },
-          h('button', { attrs: { type: 'button', 'data-testid': 'place' }, on: { click: () => act.place(c) } }, 'Place on a passage…'),
-          dropBtn,
-        ),
-      );
-    }),
-  );
-}
 
 export function reviewView(ctx: Ctx, route: Route): View {
   const el = h('section', { attrs: { 'aria-labelledby': 'review-h' } });
@@ -107,249 +32,136 @@ export function reviewView(ctx: Ctx, route: Route): View {
     return { el };
   }
   const documentId = route.id;
-  let detail: DocumentDetail | null = null;
-  let cur = 0;
-  let activeCodingId: string | null = null;
-  const undoStack: UndoEntry[] = [];
+  const state = st.initialState(documentId);
   const segEls = new Map<string, HTMLElement>();
   const segmentsBox = h('div', { class: 'segments', attrs: { role: 'list', 'aria-label': 'Segments' } });
   const side = h('aside', { class: 'side', attrs: { 'aria-label': 'Current segment' } });
   const conflictSlot = h('div', { attrs: { 'aria-live': 'assertive' } });
   const progressText = h('span', { class: 'muted', attrs: { 'data-testid': 'progress' } });
   const placingSlot = h('div', { attrs: { 'aria-live': 'polite' } });
+  const doneSlot = h('div', { attrs: { 'aria-live': 'polite' } });
   // Made once: its Undo for the last batch survives the re-render after the batch.
   const bulkCtl = bulkAcceptControl(ctx, { documentId, onChange: () => void reload().catch((e: unknown) => replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'))) });
-  let busy = false;
-  let docs: DocumentSummary[] = [];
-  /** Offered once every proposal of this document is decided. */
-  let nextDoc: DocumentSummary | null = null;
-  const doneSlot = h('div', { attrs: { 'aria-live': 'polite' } });
-  /** The detached coding being placed: the reader picks its segment (and optionally a span), then "Place here". */
-  let placing: Coding | null = null;
+  // Made once, so it stays open across renders. Collapsed by default: the key bar shows the everyday keys.
+  const keysPanel = h('details', { class: 'panel keys-panel', attrs: { 'aria-label': 'Keyboard shortcuts' } }, h('summary', null, 'All keys'), keysHelp(REVIEW_KEYS));
 
-  // Collapsed by default: the bar above the text shows the everyday keys; this lists them all.
-  const keysPanel = h(
-    'details',
-    { class: 'panel keys-panel', attrs: { 'aria-label': 'Keyboard shortcuts' } },
-    h('summary', null, 'All keys'),
-    h(
-      'div',
-      { class: 'keys' },
-      h('span', null, kbd('j'), ' ', kbd('↓')), 'next segment',
-      h('span', null, kbd('k'), ' ', kbd('↑')), 'previous segment',
-      h('span', null, kbd('h'), ' ', kbd('l')), 'previous / next proposal',
-      h('span', null, kbd('a')), 'accept proposal',
-      h('span', null, kbd('r')), 'reject proposal',
-      h('span', null, kbd('c')), 'add a code (to the selected text, if any)',
-      h('span', null, kbd('x')), 'reject all undecided proposals here, then add the right code',
-      h('span', null, kbd('u')), 'undo last decision (also after a reload)',
-      h('span', null, kbd('n')), 'next undecided proposal; when none is left, the next document',
-    ),
-  );
+  const seg = () => st.currentSegment(state);
+  const segBody = (s: st.Seg) => segEls.get(s.id)?.querySelector('.body') ?? null;
+  const selectedSpan = (s: st.Seg) => {
+    const body = segBody(s);
+    return body ? selectionOffsets(body) : null;
+  };
+  /** A decision's `span`: the selected text, unless it covers the whole segment (then none). */
+  const narrowedTo = (s: st.Seg, span: ReturnType<typeof selectedSpan>) => (span && !(span.start === 0 && span.end === s.text.length) ? { span } : {});
 
-  function seg(): Seg | undefined {
-    return detail?.segments[cur];
-  }
-
-  function activeCoding(): Coding | undefined {
-    const s = seg();
-    if (!s) return undefined;
-    return s.codings.find((c) => c.id === activeCodingId) ?? ordered(s.codings).find((c) => c.status === 'proposed');
-  }
-
-  function renderSegment(s: Seg, index: number): HTMLElement {
-    const isCur = index === cur;
-    const active = isCur ? activeCoding() : undefined;
-    const spans: Span[] = [];
-    for (const c of s.codings) {
-      if (c.status === 'rejected') continue;
-      // Each matched word once, inside the coding's span when it has one (lib/review/evidence-view.ts).
-      for (const ev of highlightEvidence(c, s.text).shown) spans.push({ start: ev.start, end: ev.end, key: c.id, learned: isLearnedEvidence(ev) });
-      if (c.span) spans.push({ start: c.span.start, end: c.span.end, key: c.id });
-    }
-    const body = h('div', { class: 'body', attrs: { 'data-testid': 'segment-text' } });
-    for (const run of toRuns(s.text, spans)) {
-      if (run.keys.length === 0) body.append(document.createTextNode(run.text));
-      else {
-        const codes = run.keys.map((k) => s.codings.find((c) => c.id === k)?.code ?? k);
-        body.append(
-          h(
-            'mark',
-            {
-              class: [run.learned ? 'learned' : '', active && run.keys.includes(active.id) ? 'focus' : ''].filter(Boolean).join(' ') || undefined,
-              attrs: { title: `${codes.map((c) => codeLabel(ctx, c)).join(', ')}${run.learned ? ' (a word the model learned)' : ''}`, 'data-keys': run.keys.join(' ') },
-            },
-            run.text,
-          ),
-        );
-      }
-    }
-    const chips = ordered(s.codings).map((c) =>
-      h(
-        'span',
-        { class: `chip ${c.status}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
-        h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' }, style: { background: `hsl(${hueFor(c.categoryId)} 60% 45%)` } }),
-        codeLabel(ctx, c.code),
-        scoreLabel(c) ?? h('span', { class: 'small' }, c.span ? 'span' : 'added'),
-        anchorBadge(c),
-      ),
-    );
-    const meta = h(
-      'div',
-      { class: 'meta' },
-      h('span', { class: 'speaker' }, s.speaker ?? (s.respondent ? '' : '—')),
-      s.respondent && s.respondent !== s.speaker ? h('span', null, `respondent: ${s.respondent}`) : null,
-      h('span', null, `#${s.index + 1}`),
-      s.page !== null ? h('span', null, `p. ${s.page}`) : null,
-      typeof s.startMs === 'number' ? h('span', null, formatMs(s.startMs)) : null,
-    );
-    const article = h(
-      'article',
-      {
-        class: `segment${isCur ? ' current' : ''}`,
-        attrs: { id: `seg-${s.id}`, role: 'listitem', tabindex: isCur ? 0 : -1, 'aria-current': isCur ? 'true' : undefined, 'data-segment': s.id },
-        on: {
-          mouseup: () => {
-            if (index !== cur) select(index, false);
-          },
-        },
-      },
-      meta,
-      body,
-      chips.length ? h('div', { class: 'chips' }, chips) : null,
-    );
-    return article;
+  function renderSegment(index: number): HTMLElement | null {
+    const s = state.detail?.segments[index];
+    if (!s) return null;
+    const isCur = index === state.cur;
+    return segmentArticle(ctx, s, index, isCur, isCur ? st.activeCoding(state) : undefined, (i) => {
+      if (i !== state.cur) select(i, false);
+    });
   }
 
   function replaceSegment(index: number): void {
-    const s = detail?.segments[index];
-    if (!s) return;
-    const fresh = renderSegment(s, index);
+    const s = state.detail?.segments[index];
+    const fresh = renderSegment(index);
+    if (!s || !fresh) return;
     segEls.get(s.id)?.replaceWith(fresh);
     segEls.set(s.id, fresh);
   }
 
   function renderSide(): void {
     const s = seg();
-    if (!s || !detail) {
+    if (!s || !state.detail) {
       replaceChildren(side, keysPanel);
       return;
     }
-    const active = activeCoding();
-    const proposals = ordered(s.codings).map((c) => {
-      const evidence = ruleQuotes(c, s.text);
-      // A coding narrowed to a span is explained by the span itself, not by what the rule matched around it.
-      const words = learnedWords(s.text, shownEvidence(c));
-      const example = c.span ? null : exampleNote(c.evidence);
-      const support = c.span ? null : contextSupport(c.evidence);
-      const learnt = c.span ? null : classifierNote(c.evidence);
-      const isActive = active?.id === c.id;
-      return h(
-        'div',
-        { class: `proposal${isActive ? ' active' : ''}`, attrs: { 'data-code': c.code, 'data-status': c.status } },
-        h('div', { class: 'row' }, h('span', { class: 'code' }, codeLabel(ctx, c.code)), h('span', { class: `status ${c.status}` }, c.status)),
-        h(
-          'div',
-          { class: 'row small muted' },
-          h('span', null, ctx.codebook?.categories.get(c.categoryId) ?? c.categoryId),
-          scoreLabel(c, true) ?? h('span', null, c.span ? 'added to a span' : 'added'),
-        ),
-        evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
-        words.length ? h('div', { class: 'evidence learned', attrs: { 'data-testid': 'learned-words' } }, 'Words the model learned: ', words.map((w, i) => [i ? ', ' : '', h('span', { class: 'learned-word' }, w)])) : null,
-        example ? h('div', { class: 'evidence example', attrs: { 'data-testid': 'example-note' } }, example[0]!.toUpperCase() + example.slice(1)) : null,
-        support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
-        learnt ? h('div', { class: 'evidence classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
-        c.span ? h('div', { class: 'evidence' }, `Span: “${s.text.slice(c.span.start, c.span.end)}”`) : null,
-        anchorNote(c),
-        h(
-          'div',
-          { class: 'toolbar tight' },
-          c.status !== 'accepted'
-            ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', c) } }, 'Accept', isActive ? kbd('a') : null)
-            : null,
-          c.status !== 'rejected'
-            ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', c) } }, 'Reject', isActive ? kbd('r') : null)
-            : null,
-        ),
-      );
-    });
-    const hasSelection = selectionOffsets(segEls.get(s.id)?.querySelector('.body') ?? document.createElement('div')) !== null;
-    const placeHere = placing
-      ? h(
-          'div',
-          { class: 'banner info' },
-          `Place “${codeLabel(ctx, placing.code)}” (${placing.status}) on this segment${hasSelection ? ' — on the selected text' : ''}? `,
-          h(
-            'div',
-            { class: 'toolbar tight' },
-            h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'place-here' }, on: { click: () => void placeHereNow() } }, hasSelection ? 'Place on selection' : 'Place here', kbd('Enter')),
-            h('button', { attrs: { type: 'button' }, on: { click: () => cancelPlacing() } }, 'Cancel', kbd('Esc')),
-          ),
-        )
-      : null;
-    replaceChildren(
-      side,
-      h(
-        'div',
-        { class: 'panel' },
-        h('h3', null, `Segment ${s.index + 1} of ${detail.segments.length}`, s.respondent ? ` · ${s.respondent}` : ''),
-        conflictSlot,
-        placeHere,
-        proposals.length ? proposals : h('p', { class: 'muted' }, 'No codes on this segment.'),
-        h(
-          'div',
-          { class: 'toolbar tight' },
-          h('button', { attrs: { type: 'button', 'data-testid': 'add-code' }, on: { click: () => void addCode() } }, hasSelection ? 'Code selection…' : 'Add code…', kbd('c')),
-          s.codings.some((c) => c.status === 'proposed')
-            ? h('button', { attrs: { type: 'button', 'data-testid': 'reject-all-add' }, on: { click: () => void rejectAllAndAdd() } }, 'Reject all, add…', kbd('x'))
-            : null,
-          h('button', { attrs: { type: 'button', disabled: undoStack.length === 0 }, on: { click: () => void undo() } }, 'Undo', kbd('u')),
-        ),
-      ),
-      keysPanel,
-    );
+    const model = {
+      seg: s,
+      segmentCount: state.detail.segments.length,
+      active: st.activeCoding(state),
+      placing: state.placing,
+      hasSelection: selectedSpan(s) !== null,
+      canUndo: state.undo.length > 0,
+    };
+    const actions = {
+      decide: (action: 'accept' | 'reject', c: Coding) => void decide(action, c),
+      add: () => void addCode(),
+      rejectAllAndAdd: () => void rejectAllAndAdd(),
+      undo: () => void undo(),
+      placeHere: () => void placeHereNow(),
+      cancelPlacing: () => cancelPlacing(),
+    };
+    replaceChildren(side, sidePanel(ctx, model, conflictSlot, actions), keysPanel);
   }
 
   function updateProgress(): void {
-    if (!detail) return;
-    let proposed = 0;
-    let decided = 0;
-    for (const s of detail.segments)
-      for (const c of s.codings) {
-        if (c.status === 'proposed') proposed++;
-        else decided++;
-      }
+    if (!state.detail) return;
+    const { decided, proposed } = st.progress(state);
     progressText.textContent = `${decided} decided · ${proposed} to review`;
     // The document menu says the same for this document.
     const option = el.querySelector<HTMLOptionElement>('select[aria-label=Document] option:checked');
-    if (option) option.textContent = `${detail.document.name} (${proposed} to review)`;
+    if (option) option.textContent = `${state.detail.document.name} (${proposed} to review)`;
   }
 
-  /** Marks the current segment and the active proposal's evidence without re-rendering (keeps a text selection). */
-  function markCurrent(): void {
+  function renderMarks(): void {
+    if (state.detail) markCurrent(state.detail.segments, segEls, state.cur, st.activeCoding(state));
+  }
+
+  function renderDone(): void {
+    replaceChildren(doneSlot, state.nextDoc || st.undecidedCount(state) === 0 ? doneBanner(state.detail, st.codingCount(state), state.nextDoc, () => openNextDocument()) : null);
+  }
+
+  function renderPlacing(): void {
+    replaceChildren(placingSlot, placingBanner(ctx, state.placing));
+  }
+
+  function renderAll(): void {
+    const detail = state.detail;
     if (!detail) return;
-    const active = activeCoding();
-    detail.segments.forEach((s, i) => {
-      const e = segEls.get(s.id);
-      if (!e) return;
-      const isCur = i === cur;
-      e.classList.toggle('current', isCur);
-      e.tabIndex = isCur ? 0 : -1;
-      if (isCur) e.setAttribute('aria-current', 'true');
-      else e.removeAttribute('aria-current');
-      for (const m of Array.from(e.querySelectorAll<HTMLElement>('mark'))) {
-        m.classList.toggle('focus', isCur && !!active && (m.dataset.keys ?? '').split(' ').includes(active.id));
-      }
-    });
+    segEls.clear();
+    replaceChildren(
+      segmentsBox,
+      detail.segments.map((s, i) => {
+        const e = renderSegment(i)!;
+        segEls.set(s.id, e);
+        return e;
+      }),
+    );
+    if (detail.segments.length === 0) segmentsBox.append(h('p', { class: 'muted' }, 'This document has no segments.'));
+    if (detail.detached?.length) {
+      segmentsBox.append(detachedSection(ctx, detail.detached, { place: startPlacing, drop: (c) => void drop(c) }, state.placing?.id ?? null));
+    }
+    replaceChildren(
+      el,
+      h(
+        'div',
+        { class: 'doc-head' },
+        h('h1', { attrs: { id: 'review-h' } }, detail.document.name),
+        documentMenu(ctx, state.docs, documentId),
+        progressText,
+        detail.segments.some((x) => x.codings.some((c) => c.evidence.some(isLearnedEvidence))) ? evidenceLegend() : null,
+      ),
+      keyBar(REVIEW_KEYS, REVIEW_KEY_BAR),
+      placingSlot,
+      bulkCtl,
+      doneSlot,
+      documentNotes(ctx.projectId, detail),
+      h('div', { class: 'review' }, segmentsBox, side),
+    );
+    updateProgress();
+    renderSide();
+    renderMarks();
+    const s = detail.segments[state.cur];
+    if (s) requestAnimationFrame(() => segEls.get(s.id)?.scrollIntoView({ block: 'center' }));
   }
 
   function select(index: number, scroll = true): void {
-    if (!detail || index < 0 || index >= detail.segments.length) return;
-    cur = index;
-    activeCodingId = null;
-    markCurrent();
+    if (!st.selectSegment(state, index)) return;
+    renderMarks();
     renderSide();
-    const s = detail.segments[cur]!;
+    const s = seg()!;
     const segEl = segEls.get(s.id);
     if (scroll) {
       segEl?.scrollIntoView({ block: 'nearest' });
@@ -359,39 +171,20 @@ export function reviewView(ctx: Ctx, route: Route): View {
   }
 
   function moveProposal(delta: number): void {
-    const s = seg();
-    if (!s || s.codings.length === 0) return;
-    const list = ordered(s.codings);
-    const i = Math.max(0, list.findIndex((c) => c.id === activeCoding()?.id));
-    activeCodingId = list[(i + delta + list.length) % list.length]!.id;
-    markCurrent();
+    if (!st.moveProposal(state, delta)) return;
+    renderMarks();
     renderSide();
   }
 
-  function nextUndecided(from: number): number {
-    if (!detail) return -1;
-    for (let i = from; i < detail.segments.length; i++) if (detail.segments[i]!.codings.some((c) => c.status === 'proposed')) return i;
-    return -1;
-  }
-
   function applyCoding(segIndex: number, codingId: string, coding: Coding | null): void {
-    const s = detail?.segments[segIndex];
-    if (!s) return;
-    const i = s.codings.findIndex((c) => c.id === codingId);
-    if (coding === null) {
-      if (i >= 0) s.codings.splice(i, 1);
-    } else if (i >= 0) s.codings[i] = coding;
-    else s.codings.push(coding);
+    if (!state.detail?.segments[segIndex]) return;
+    st.applyCoding(state, segIndex, codingId, coding);
     replaceSegment(segIndex);
     updateProgress();
   }
 
-  function segIndexOf(segmentId: string): number {
-    return detail?.segments.findIndex((s) => s.id === segmentId) ?? -1;
-  }
-
   async function run(body: DecisionBody, codeId: string, segIndex: number, codingId: string | null): Promise<Coding | null | 'failed'> {
-    busy = true;
+    state.busy = true;
     try {
       const out = await sendDecision(ctx, body);
       if (out.kind === 'ok') {
@@ -402,7 +195,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
       if (out.kind === 'conflict') {
         // Show what is there now, keep the reviewer's intent on screen until they choose.
         if (codingId) applyCoding(segIndex, codingId, out.current);
-        if (segIndex !== cur) select(segIndex);
+        if (segIndex !== state.cur) select(segIndex);
         else renderSide();
         replaceChildren(
           conflictSlot,
@@ -425,81 +218,48 @@ export function reviewView(ctx: Ctx, route: Route): View {
       replaceChildren(conflictSlot, errorBanner(out.error, 'The decision was not saved'));
       return 'failed';
     } finally {
-      busy = false;
+      state.busy = false;
     }
   }
 
   /** One decision on a proposal; returns false when it was not saved (the banner says why). */
   async function decideOne(action: 'accept' | 'reject', c: Coding): Promise<boolean> {
-    const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, segIndexOf(c.segmentId), c.id);
+    const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, st.segIndexOf(state, c.segmentId), c.id);
     return result !== 'failed';
   }
 
   async function decide(action: 'accept' | 'reject', coding?: Coding): Promise<void> {
-    const c = coding ?? activeCoding();
-    const s = seg();
-    if (!c || !s || busy) return;
-    const segIndex = segIndexOf(c.segmentId);
+    const c = coding ?? st.activeCoding(state);
+    if (!c || !seg() || state.busy) return;
+    const segIndex = st.segIndexOf(state, c.segmentId);
     if (!(await decideOne(action, c))) return;
-    undoStack.push({ items: [{ codingId: c.id, code: c.code, action }] });
+    st.recordDecision(state, { codingId: c.id, code: c.code, action });
     toast(`${action === 'accept' ? 'Accepted' : 'Rejected'} ${codeLabel(ctx, c.code)} — press u to undo`);
     afterDecision(segIndex);
   }
 
   /** Stay on the segment while it has undecided proposals; then the next one that has; after the last, offer the next document. */
   function afterDecision(segIndex: number): void {
-    activeCodingId = null;
-    if (detail?.segments[segIndex]?.codings.some((x) => x.status === 'proposed')) {
-      renderSide();
-      return;
-    }
-    const next = nextUndecided(segIndex + 1);
-    const before = next < 0 ? nextUndecided(0) : next;
-    if (before >= 0) select(before);
-    else {
-      renderSide();
-      void offerNextDocument();
-    }
+    const next = st.afterDecision(state, segIndex);
+    if (next.kind === 'select') select(next.index);
+    else renderSide();
+    if (next.kind === 'done') void offerNextDocument();
   }
 
   /** The document is fully decided: a banner with the next document that has undecided proposals. */
   async function offerNextDocument(): Promise<void> {
     try {
-      docs = (await api.listDocuments(ctx.projectId, undefined, { counts: true })).items;
+      state.docs = (await api.listDocuments(ctx.projectId, undefined, { counts: true })).items;
     } catch {
       /* keep the list we have */
     }
-    nextDoc = nextDocumentToReview(docs, documentId);
+    state.nextDoc = nextDocumentToReview(state.docs, documentId);
     renderDone();
   }
 
-  function renderDone(): void {
-    const total = detail?.segments.reduce((n, s) => n + s.codings.length, 0) ?? 0;
-    replaceChildren(
-      doneSlot,
-      nextDoc || undecidedCount() === 0
-        ? h(
-            'div',
-            { class: 'banner info done', attrs: { 'data-testid': 'document-done' } },
-            h('strong', null, `All ${total} codings in ${detail?.document.name ?? 'this document'} are decided. `),
-            nextDoc
-              ? [
-                  `Next: ${nextDoc.name} (${nextDoc.counts?.proposed ?? 0} to review). `,
-                  h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'next-document' }, on: { click: () => openNextDocument() } }, 'Open next document', kbd('n')),
-                ]
-              : ['No other document has undecided proposals. ', h('a', { attrs: { href: formatRoute('report') } }, 'See the report'), '.'],
-          )
-        : null,
-    );
-  }
-
-  function undecidedCount(): number {
-    return detail?.segments.reduce((n, s) => n + s.codings.filter((c) => c.status === 'proposed').length, 0) ?? 0;
-  }
-
   function openNextDocument(): boolean {
-    if (!nextDoc) return false;
-    ctx.navigate(formatRoute('review', nextDoc.id));
+    if (!state.nextDoc) return false;
+    ctx.navigate(formatRoute('review', state.nextDoc.id));
     return true;
   }
 
@@ -509,19 +269,16 @@ export function reviewView(ctx: Ctx, route: Route): View {
    */
   async function rejectAllAndAdd(): Promise<void> {
     const s = seg();
-    if (!s || busy) return;
+    if (!s || state.busy) return;
     const entry: UndoEntry = { items: [] };
     const open = s.codings.filter((c) => c.status === 'proposed');
     for (const c of open) {
       if (!(await decideOne('reject', c))) break;
       entry.items.push({ codingId: c.id, code: c.code, action: 'reject' });
     }
-    if (entry.items.length) {
-      undoStack.push(entry);
-      entry.label = `reject of ${entry.items.length} proposal${entry.items.length > 1 ? 's' : ''}`;
-    }
+    st.recordRejectAll(state, entry);
     if (entry.items.length < open.length) return;
-    activeCodingId = null;
+    state.activeCodingId = null;
     renderSide();
     await addCode(entry);
   }
@@ -529,50 +286,45 @@ export function reviewView(ctx: Ctx, route: Route): View {
   /** Adds a code (to the selected span, if any). With `joinTo`, the add joins that undo entry (reject all and add). */
   async function addCode(joinTo?: UndoEntry): Promise<void> {
     const s = seg();
-    if (!s || busy) return;
+    if (!s || state.busy) return;
     if (!ctx.codebook) {
       toast('This project has no codebook yet: upload one first.', 'error');
       return;
     }
-    const body = segEls.get(s.id)?.querySelector('.body');
-    const span = body ? selectionOffsets(body) : null;
+    const span = selectedSpan(s);
     const code = await pickCode(ctx.codebook, span ? `Code “${s.text.slice(span.start, span.end).slice(0, 60)}”` : `Add a code to segment ${s.index + 1}`);
     segEls.get(s.id)?.focus({ preventScroll: true });
     if (!code) {
       if (joinTo?.items.length) toast(`Rejected ${joinTo.items.length} proposal(s); no code added — press u to undo`);
-      if (joinTo) afterDecision(cur);
+      if (joinTo) afterDecision(state.cur);
       return;
     }
-    const whole = span && span.start === 0 && span.end === s.text.length;
-    const req: DecisionBody = { action: 'add', documentId, segmentId: s.id, code, ...(span && !whole ? { span } : {}) };
-    const segIndex = cur;
+    const req: DecisionBody = { action: 'add', documentId, segmentId: s.id, code, ...narrowedTo(s, span) };
+    const segIndex = state.cur;
     const result = await run(req, code, segIndex, null);
     if (result === 'failed' || result === null) return;
     window.getSelection()?.removeAllRanges();
     const item: UndoItem = { codingId: result.id, code, action: 'add' };
-    if (joinTo?.items.length) {
-      joinTo.items.push(item);
-      joinTo.label = `${joinTo.label} and add of ${codeLabel(ctx, code)}`;
-    } else undoStack.push({ items: [item] });
+    st.recordAdd(state, item, codeLabel(ctx, code), joinTo);
     toast(`Added ${codeLabel(ctx, code)}${joinTo?.items.length ? ` after rejecting ${joinTo.items.length - 1}` : ''} — press u to undo`);
     replaceSegment(segIndex);
     // The added code is decided already: `a` / `r` go on with the next undecided proposal, not the new code.
     // A plain add stays on the segment (another code may follow); after "reject all and add" the segment is done.
     if (joinTo) afterDecision(segIndex);
     else {
-      activeCodingId = null;
+      state.activeCodingId = null;
       renderSide();
     }
   }
 
   /** Undoes the last entry of the undo list (newest decision first), one coding after another. */
   async function undo(): Promise<void> {
-    const last = undoStack.at(-1);
-    if (!last || !detail || busy) {
+    const last = state.undo.at(-1);
+    if (!last || !state.detail || state.busy) {
       if (!last) toast('Nothing to undo.');
       return;
     }
-    const what = last.label ?? (last.items.length === 1 ? `${last.items[0]!.action} of ${codeLabel(ctx, last.items[0]!.code)}` : `${last.items.length} decisions`);
+    const what = st.undoLabel(last, (code) => codeLabel(ctx, code));
     let landedAt = -1;
     for (const item of [...last.items].reverse()) {
       const done = await undoItem(item);
@@ -580,23 +332,22 @@ export function reviewView(ctx: Ctx, route: Route): View {
       last.items.pop();
       if (done >= 0) landedAt = done;
     }
-    undoStack.pop();
+    st.undone(state);
     replaceChildren(doneSlot);
-    nextDoc = null;
     toast(`Undid ${what}`);
-    if (landedAt >= 0 && landedAt !== cur) select(landedAt);
+    if (landedAt >= 0 && landedAt !== state.cur) select(landedAt);
     else {
-      replaceSegment(cur);
+      replaceSegment(state.cur);
       renderSide();
     }
   }
 
   /** Undoes one decision; returns the segment index it was on (-1 when the coding is gone), or 'failed'. */
   async function undoItem(item: UndoItem): Promise<number | 'failed'> {
-    if (!detail) return 'failed';
-    const segIndex = detail.segments.findIndex((s) => s.codings.some((c) => c.id === item.codingId));
-    const coding = detail.segments[segIndex]?.codings.find((c) => c.id === item.codingId);
-    if (!coding) return -1;
+    if (!state.detail) return 'failed';
+    const found = st.locateCoding(state, item.codingId);
+    if (!found) return -1;
+    const { segIndex, coding } = found;
     const body: DecisionBody = { action: 'undo', documentId, codingId: coding.id, version: coding.version };
     if (item.action === 'place') {
       // The coding goes back to the detached list (and a proposal it replaced comes back): re-read the document.
@@ -604,7 +355,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
     const result = await run(body, coding.code, segIndex, coding.id);
     if (result === 'failed') return 'failed';
-    activeCodingId = result?.id ?? null;
+    state.activeCodingId = result?.id ?? null;
     return segIndex;
   }
 
@@ -612,7 +363,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
   async function undoFromTrail(): Promise<void> {
     try {
       const [me, trail] = await Promise.all([api.me(), api.documentAudit(ctx.projectId, documentId)]);
-      if (undoStack.length === 0) undoStack.push(...undoableFromTrail(trail.items, me.userId));
+      st.adoptTrail(state, undoableFromTrail(trail.items, me.userId));
       renderSide();
     } catch {
       /* without the trail, undo covers this visit only */
@@ -621,43 +372,27 @@ export function reviewView(ctx: Ctx, route: Route): View {
 
   /** Reads the document again (a place, drop or its undo moves codings between the text and the detached list). */
   async function reload(): Promise<void> {
-    detail = await api.getDocument(ctx.projectId, documentId);
-    cur = Math.min(cur, Math.max(0, detail.segments.length - 1));
-    renderAll(docs);
-  }
-
-  function renderPlacing(): void {
-    replaceChildren(
-      placingSlot,
-      placing
-        ? h(
-            'div',
-            { class: 'banner info', attrs: { 'data-testid': 'placing' } },
-            h('strong', null, `Placing “${codeLabel(ctx, placing.code)}”. `),
-            'Go to the passage where it belongs now (click it, or j / k), select text to place it on a span, then press Place here (Enter; Esc cancels). ',
-            `It was on: “${placing.anchor?.fromText ?? ''}”`,
-          )
-        : null,
-    );
+    st.reloaded(state, await api.getDocument(ctx.projectId, documentId));
+    renderAll();
   }
 
   function startPlacing(c: Coding): void {
-    if (busy || !detail || detail.segments.length === 0) return;
-    placing = c;
+    if (state.busy || !state.detail || state.detail.segments.length === 0) return;
+    state.placing = c;
     renderPlacing();
-    renderAll(docs);
-    select(cur);
+    renderAll();
+    select(state.cur);
   }
 
   function cancelPlacing(): void {
-    placing = null;
+    state.placing = null;
     renderPlacing();
-    renderAll(docs);
+    renderAll();
   }
 
   /** Sends a place / drop / undo-of-a-place and re-reads the document; a 409 shows the banner. */
   async function runAndReload(body: DecisionBody, codeId: string): Promise<Coding | null | 'failed'> {
-    busy = true;
+    state.busy = true;
     try {
       const out = await sendDecision(ctx, body);
       if (out.kind === 'error') {
@@ -678,31 +413,29 @@ export function reviewView(ctx: Ctx, route: Route): View {
       replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'));
       return 'failed';
     } finally {
-      busy = false;
+      state.busy = false;
     }
   }
 
   async function placeHereNow(): Promise<void> {
     const s = seg();
-    const c = placing;
-    if (!s || !c || busy) return;
-    const textBody = segEls.get(s.id)?.querySelector('.body');
-    const span = textBody ? selectionOffsets(textBody) : null;
-    const whole = span && span.start === 0 && span.end === s.text.length;
-    placing = null;
+    const c = state.placing;
+    if (!s || !c || state.busy) return;
+    const narrowed = narrowedTo(s, selectedSpan(s));
+    state.placing = null;
     renderPlacing();
-    const result = await runAndReload({ action: 'place', documentId, codingId: c.id, version: c.version, segmentId: s.id, ...(span && !whole ? { span } : {}) }, c.code);
+    const result = await runAndReload({ action: 'place', documentId, codingId: c.id, version: c.version, segmentId: s.id, ...narrowed }, c.code);
     if (result === 'failed' || result === null) return;
     window.getSelection()?.removeAllRanges();
-    undoStack.push({ items: [{ codingId: result.id, code: c.code, action: 'place' }] });
-    activeCodingId = result.id;
+    st.recordDecision(state, { codingId: result.id, code: c.code, action: 'place' });
+    state.activeCodingId = result.id;
     renderSide();
     toast(`Placed ${codeLabel(ctx, c.code)} on segment ${s.index + 1} — press u to undo`);
   }
 
   async function drop(c: Coding): Promise<void> {
-    if (busy) return;
-    if (placing?.id === c.id) placing = null;
+    if (state.busy) return;
+    if (state.placing?.id === c.id) state.placing = null;
     renderPlacing();
     const result = await runAndReload({ action: 'drop', documentId, codingId: c.id, version: c.version }, c.code);
     if (result !== 'failed') toast(`Dropped ${codeLabel(ctx, c.code)}; its history stays in the audit trail`);
@@ -712,14 +445,10 @@ export function reviewView(ctx: Ctx, route: Route): View {
     replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
     try {
       const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId, undefined, { counts: true })]);
-      detail = d;
-      docs = list.items;
-      const wanted = route.query.get('segment');
-      const at = wanted ? d.segments.findIndex((s) => s.id === wanted) : -1;
-      cur = at >= 0 ? at : Math.max(0, nextUndecided(0));
-      renderAll(list.items);
-      if (undecidedCount() === 0 && d.segments.some((s) => s.codings.length)) {
-        nextDoc = nextDocumentToReview(docs, documentId);
+      st.opened(state, d, list.items, route.query.get('segment'));
+      renderAll();
+      if (st.isDocumentDone(state)) {
+        state.nextDoc = nextDocumentToReview(state.docs, documentId);
         renderDone();
       }
       void undoFromTrail();
@@ -728,68 +457,12 @@ export function reviewView(ctx: Ctx, route: Route): View {
     }
   }
 
-  function renderAll(docList: DocumentSummary[]): void {
-    if (!detail) return;
-    const docs = docList;
-    const docSelect = h(
-      'select',
-      { attrs: { 'aria-label': 'Document' }, on: { change: () => ctx.navigate(formatRoute('review', docSelect.value)) } },
-      docs.filter((d) => d.status === 'TAGGED').map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.counts ? `${d.name} (${d.counts.proposed} to review)` : d.name)),
-    );
-    segEls.clear();
-    replaceChildren(
-      segmentsBox,
-      detail.segments.map((s, i) => {
-        const e = renderSegment(s, i);
-        segEls.set(s.id, e);
-        return e;
-      }),
-    );
-    if (detail.segments.length === 0) segmentsBox.append(h('p', { class: 'muted' }, 'This document has no segments.'));
-    if (detail.detached?.length) {
-      segmentsBox.append(detachedSection(ctx, detail.detached, { place: startPlacing, drop: (c) => void drop(c) }, placing?.id ?? null));
-    }
-    replaceChildren(
-      el,
-      h(
-        'div',
-        { class: 'doc-head' },
-        h('h1', { attrs: { id: 'review-h' } }, detail.document.name),
-        docSelect,
-        progressText,
-        detail.segments.some((x) => x.codings.some((c) => c.evidence.some(isLearnedEvidence))) ? evidenceLegend() : null,
-      ),
-      h(
-        'div',
-        { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
-        h('span', null, kbd('j'), '/', kbd('k'), ' segment'),
-        h('span', null, kbd('a'), ' accept'),
-        h('span', null, kbd('r'), ' reject'),
-        h('span', null, kbd('c'), ' code'),
-        h('span', null, kbd('x'), ' reject all + add'),
-        h('span', null, kbd('u'), ' undo'),
-        h('span', null, kbd('n'), ' next undecided'),
-        h('span', null, 'select text + ', kbd('c'), ' to code a span'),
-      ),
-      placingSlot,
-      bulkCtl,
-      doneSlot,
-      documentNotes(ctx.projectId, detail),
-      h('div', { class: 'review' }, segmentsBox, side),
-    );
-    updateProgress();
-    renderSide();
-    markCurrent();
-    const s = detail.segments[cur];
-    if (s) requestAnimationFrame(() => segEls.get(s.id)?.scrollIntoView({ block: 'center' }));
-  }
-
   // Keep "Add code…" / "Code selection…" in step with the reader's selection.
   const onSelection = () => {
     const s = seg();
     if (!s) return;
     const btn = side.querySelector('[data-testid="add-code"]');
-    const body = segEls.get(s.id)?.querySelector('.body');
+    const body = segBody(s);
     const selected = body ? selectionOffsets(body) !== null : false;
     if (btn?.firstChild && body) btn.firstChild.textContent = selected ? 'Code selection…' : 'Add code…';
     const place = side.querySelector('[data-testid="place-here"]');
@@ -797,104 +470,40 @@ export function reviewView(ctx: Ctx, route: Route): View {
   };
   document.addEventListener('selectionchange', onSelection);
 
+  // Every key of REVIEW_KEYS has its handler here (the type says so); false leaves the key to the browser.
+  const handlers: KeyHandlers<ReviewAction> = {
+    nextSegment: () => select(Math.min(state.detail!.segments.length - 1, state.cur + 1)),
+    previousSegment: () => select(Math.max(0, state.cur - 1)),
+    nextProposal: () => moveProposal(1),
+    previousProposal: () => moveProposal(-1),
+    accept: () => void decide('accept'),
+    reject: () => void decide('reject'),
+    add: () => void addCode(),
+    rejectAllAndAdd: () => void rejectAllAndAdd(),
+    undo: () => void undo(),
+    placeHere: () => {
+      if (!state.placing) return false;
+      void placeHereNow();
+    },
+    cancelPlacing: () => {
+      if (!state.placing) return false;
+      cancelPlacing();
+    },
+    nextUndecided: () => {
+      const step = st.nextStep(state);
+      if (step.kind === 'select') select(step.index);
+      else if (step.kind === 'open') openNextDocument();
+      else toast('No undecided proposals left in this document.');
+    },
+  };
+
   void load();
 
   return {
     el,
-    onKey(e) {
-      if (!detail) return false;
-      switch (e.key) {
-        case 'j':
-        case 'ArrowDown':
-          select(Math.min(detail.segments.length - 1, cur + 1));
-          return true;
-        case 'k':
-        case 'ArrowUp':
-          select(Math.max(0, cur - 1));
-          return true;
-        case 'l':
-        case 'ArrowRight':
-          moveProposal(1);
-          return true;
-        case 'h':
-        case 'ArrowLeft':
-          moveProposal(-1);
-          return true;
-        case 'a':
-          void decide('accept');
-          return true;
-        case 'r':
-          void decide('reject');
-          return true;
-        case 'c':
-          void addCode();
-          return true;
-        case 'x':
-          void rejectAllAndAdd();
-          return true;
-        case 'u':
-          void undo();
-          return true;
-        case 'Enter':
-          if (!placing) return false;
-          void placeHereNow();
-          return true;
-        case 'Escape':
-          if (!placing) return false;
-          cancelPlacing();
-          return true;
-        case 'n': {
-          const next = nextUndecided(cur + 1);
-          if (next >= 0) select(next);
-          else if (!openNextDocument()) {
-            const earlier = nextUndecided(0);
-            if (earlier >= 0) select(earlier);
-            else toast('No undecided proposals left in this document.');
-          }
-          return true;
-        }
-        default:
-          return false;
-      }
-    },
+    onKey: (e) => state.detail !== null && dispatch(REVIEW_KEYS, handlers, e.key),
     destroy() {
       document.removeEventListener('selectionchange', onSelection);
     },
   };
-}
-
-/** Without a document id: list the tagged documents with what is left to review. */
-async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
-  replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), h('p', { class: 'muted' }, 'Loading…'));
-  try {
-    const { items } = await api.listDocuments(ctx.projectId, undefined, { counts: true });
-    const tagged = items.filter((d) => d.status === 'TAGGED');
-    replaceChildren(
-      el,
-      h('h1', { attrs: { id: 'review-h' } }, 'Review'),
-      tagged.length === 0
-        ? h('p', { class: 'banner info' }, 'No tagged documents yet. ', h('a', { attrs: { href: formatRoute('upload') } }, 'Upload transcripts'), ' first.')
-        : h(
-            'table',
-            { attrs: { 'aria-label': 'Documents to review' } },
-            h('thead', null, h('tr', null, h('th', null, 'Document'), h('th', { class: 'num' }, 'To review'), h('th', { class: 'num' }, 'Accepted'), h('th', { class: 'num' }, 'Rejected'))),
-            h(
-              'tbody',
-              null,
-              tagged.map((d) =>
-                h(
-                  'tr',
-                  { dataset: { doc: d.name } },
-                  h('td', null, h('a', { attrs: { href: formatRoute('review', d.id) } }, d.name)),
-                  h('td', { class: 'num' }, d.counts?.proposed ?? ''),
-                  h('td', { class: 'num' }, d.counts?.accepted ?? ''),
-                  h('td', { class: 'num' }, d.counts?.rejected ?? ''),
-                ),
-              ),
-            ),
-          ),
-    );
-  } catch (e) {
-    replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), errorBanner(e));
-  }
 }
