@@ -217,16 +217,4 @@ export class ApiClient {
   applyImport(projectId: string, importId: string, documentId: string): Promise<ImportedDocument> {
     return this.json('POST', ApiClient.p(projectId, `/imports/${encodeURIComponent(importId)}/documents/${encodeURIComponent(documentId)}`));
   }
-
-  /** Every page of a paginated call (up to `max` items). */
-  static async all<T>(fetchPage: (cursor?: string) => Promise<Page<T>>, max = Infinity): Promise<T[]> {
-    const out: T[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await fetchPage(cursor);
-      out.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && out.length < max);
-    return out.slice(0, max);
-  }
 }

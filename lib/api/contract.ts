@@ -47,10 +47,7 @@ export type PageQuery = z.infer<typeof PageQuery>;
 
 /** A page of results; `nextCursor` is null on the last page. */
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type { Page } from '../paging.js';
 
 export const Evidence = z.object({
   /** Offsets into the segment text. */

@@ -26,7 +26,8 @@ import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../revi
 import { requireMember, requireOwner } from './auth.js';
 import { DEAD_LETTERS_UNAVAILABLE_HINT, letterMatcher, projectDeadLetters, type DeadLetterSource } from './dead-letters.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
-import { all, mapLimit, projectCodings } from '../review/reviewed-codings.js';
+import { all } from '../paging.js';
+import { mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { buildExport } from '../export/build.js';
 import { runExportJob } from '../export/job.js';
@@ -55,7 +56,6 @@ export interface ApiDeps {
   deadLetters?: DeadLetterSource;
 }
 
-const pageOut = <T>(p: Page<T>) => ({ items: p.items, nextCursor: p.cursor ?? null });
 
 function codingCounts(codings: readonly Coding[]): CodingCounts {
   const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
@@ -261,7 +261,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }, query.status ? { status: query.status } : {});
       const counts = query.counts === 'true' ? await mapLimit(page.items, 4, async (d) => codingCounts(await store.listDocumentCodings(d.id))) : null;
-      return { items: page.items.map((d, i) => ({ ...toDocumentSummary(d), ...(counts ? { counts: counts[i]! } : {}) })), nextCursor: page.cursor ?? null };
+      return { items: page.items.map((d, i) => ({ ...toDocumentSummary(d), ...(counts ? { counts: counts[i]! } : {}) })), nextCursor: page.nextCursor };
     },
 
     deleteDocument: async ({ userId, params }) => {
@@ -318,7 +318,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         const names = await namesFor(project.id, page.items);
         const items: QueueItem[] = page.items.map((c) => ({ coding: toApiCoding(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
         // Cached serialised: a hit costs no JSON work.
-        return json(200, pageOut({ items, cursor: page.cursor }));
+        return json(200, { items, nextCursor: page.nextCursor });
       });
     },
 
@@ -387,10 +387,10 @@ export function createHandlers(deps: ApiDeps): Handlers {
       if (ref) {
         // One coding's history follows it back through re-upload moves, so it needs the document's whole trail.
         const events = await all<AuditEvent>((p) => store.auditTrail({ projectId: project.id, documentId: ref.documentId, ...p }));
-        return pageOut({ items: codingHistory(events, ref).map(toApiAudit) });
+        return { items: codingHistory(events, ref).map(toApiAudit), nextCursor: null };
       }
       const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
-      return pageOut({ items: page.items.map(toApiAudit), cursor: page.cursor });
+      return { items: page.items.map(toApiAudit), nextCursor: page.nextCursor };
     },
 
     codings: async ({ userId, params, query: asked }) => {
@@ -419,7 +419,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       );
       const names = await namesFor(project.id, hits);
       const items: CodedSegment[] = hits.map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
-      return json(200, pageOut({ items, cursor: page.cursor }));
+      return json(200, { items, nextCursor: page.nextCursor });
       });
     },
 
@@ -432,7 +432,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     codebookVersions: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);
-      const versions = await all((p) => store.listCodebookVersions(project.id, p), 50);
+      const versions = await all((p) => store.listCodebookVersions(project.id, p));
       return {
         items: versions.map((v) => ({
           version: v.version,

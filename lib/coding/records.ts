@@ -5,18 +5,8 @@ import type { AuditEvent } from './model.js';
 
 // ---------------------------------------------------------------------------------------------- paging
 
-export interface PageRequest {
-  /** Maximum items to return (default 50, at most 500). */
-  limit?: number;
-  /** The `cursor` of the previous page; absent for the first page. */
-  cursor?: string;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Present when there are more items: pass it back as `cursor`. */
-  cursor?: string;
-}
+import type { Page, PageRequest } from '../paging.js';
+export type { Page, PageRequest };
 
 // -------------------------------------------------------------------------------------------- projects
 

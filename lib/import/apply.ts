@@ -13,7 +13,7 @@ import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
 import { type BlobStore, type Coding, codingId, ConflictError, isHumanCoding, type Project, type Store } from '../coding/index.js';
 import { documentIdFor, uploadKey } from '../pipeline/upload-key.js';
-import { all } from '../review/reviewed-codings.js';
+import { all } from '../paging.js';
 import {
   DocumentExchange,
   exchangeKey,

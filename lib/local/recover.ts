@@ -8,6 +8,7 @@
 // Every step is idempotent (the pipeline claims each object version once).
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { UPLOAD_PREFIX } from '../config.js';
+import { all } from '../paging.js';
 import { documentIdFor, parseUploadKey } from '../pipeline/upload-key.js';
 import type { DynamoStore } from '../store/index.js';
 import type { TagQueue } from '../coding/index.js';
@@ -34,17 +35,6 @@ export interface RecoveryDeps {
   tagQueue: TagQueue;
   /** The local user whose projects are scanned. */
   userId?: string;
-}
-
-async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; cursor?: string | undefined }>): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const p = await page(cursor);
-    out.push(...p.items);
-    cursor = p.cursor;
-  } while (cursor);
-  return out;
 }
 
 export async function recoverOnStart(deps: RecoveryDeps): Promise<RecoveryReport> {
@@ -74,10 +64,10 @@ export async function recoverOnStart(deps: RecoveryDeps): Promise<RecoveryReport
   } while (token);
 
   // 2. Documents the pipeline left half-way.
-  const projects = await allPages((cursor) => deps.store.listProjectsForUser(deps.userId ?? 'local', { limit: 500, cursor }));
+  const projects = await all((p) => deps.store.listProjectsForUser(deps.userId ?? 'local', p));
   for (const project of projects) {
     const current = await deps.store.getCurrentCodebook(project.id);
-    const docs = await allPages((cursor) => deps.store.listDocuments(project.id, { limit: 500, cursor }));
+    const docs = await all((p) => deps.store.listDocuments(project.id, p));
     const tag: Array<{ projectId: string; documentId: string; reason: 'ingest' | 'retag' }> = [];
     for (const d of docs) {
       if (d.status === 'UPLOADED' && !sentIngest.has(d.s3Key)) {

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { allCodes } from '../codebook/index.js';
 import type { Codebook } from '../model.js';
+import { all } from '../paging.js';
 import { projectCodings, reviewedPassages } from '../review/reviewed-codings.js';
 import { compileTagger, type Tagger } from '../tag/index.js';
 import { languageMismatch } from '../tag/detect-language.js';
@@ -75,17 +76,6 @@ export function clearProposerCache(): void {
   proposers.clear();
 }
 
-async function allSegments(store: Store, documentId: string): Promise<SegmentRecord[]> {
-  const out: SegmentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listSegments(documentId, { limit: 500, cursor });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
 const MAX_ROUNDS = 5;
 
 /** Tagging writes codings only: it needs no tag queue. */
@@ -108,7 +98,7 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   // to review like any other.
   const proposer = await proposerFor(store, doc.projectId, current.codebook);
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
-  const segments = await allSegments(store, doc.id);
+  const segments = await all((p) => store.listSegments(doc.id, p));
   // Respondent turns are tagged with the interviewer's question before them as context; interviewer
   // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
   const results = tagSegments(proposer, segments, doc.format ? { format: doc.format } : {});

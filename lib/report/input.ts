@@ -1,7 +1,8 @@
 // What the reports read through the store ports: the stored per-document aggregates (what the API
 // serves, O(documents)), or every coding and the whole audit trail (the full recomputation the
 // aggregates are tested and benchmarked against).
-import { all, projectCodings } from '../review/reviewed-codings.js';
+import { all } from '../paging.js';
+import { projectCodings } from '../review/reviewed-codings.js';
 import type { AuditEvent, DocumentRecord, Store } from '../coding/index.js';
 import { emptyAggregate, type DocumentAggregate } from './aggregate.js';
 import { parseAggregate, type AggregatedDocument, type AggregatedInput } from './aggregated.js';

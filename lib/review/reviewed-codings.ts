@@ -1,19 +1,8 @@
 // A project's reviewed codings, read through the store and grouped per passage: what the rule-term
 // learner (API rule suggestions) and the learned ranker (pipeline tagging) learn from.
-import { type Coding, type DocumentRecord, isDetached, type Page, type PageRequest, type Store } from '../coding/index.js';
+import { type Coding, type DocumentRecord, isDetached, type Store } from '../coding/index.js';
+import { all } from '../paging.js';
 import type { ReviewedExample } from '../tag/learn.js';
-
-/** Reads every page of a paginated store call. */
-export async function all<T>(fetch: (page: PageRequest) => Promise<Page<T>>, limit = 500): Promise<T[]> {
-  const out: T[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await fetch({ limit, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
 
 /** Runs `fn` over items with at most `n` in flight (keeps DynamoDB Local and S3 calls bounded). */
 export async function mapLimit<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -24,6 +24,7 @@ import { decodeAggregate, documentAggregate, emptyAggregate, encodeAggregate, tr
 import { mapLimit } from '../review/reviewed-codings.js';
 import { beforeDeletionsLeftOut } from '../report/input.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
+import { all } from '../paging.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
 import { ConflictError, type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type ClaimResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DecisionResult, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, type UploadedObject } from '../coding/index.js';
@@ -140,7 +141,7 @@ export class DynamoStore implements Store {
       page,
     );
     const ids = memberships.items.map((m) => String(m.projectId));
-    if (ids.length === 0) return { items: [], cursor: memberships.cursor };
+    if (ids.length === 0) return { items: [], nextCursor: memberships.nextCursor };
     const projects: Project[] = [];
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Item[] = ids.slice(i, i + 100).map((id) => K.projectKey(id));
@@ -153,7 +154,7 @@ export class DynamoStore implements Store {
     }
     const order = new Map(ids.map((id, i) => [id, i]));
     projects.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { items: projects, cursor: memberships.cursor };
+    return { items: projects, nextCursor: memberships.nextCursor };
   }
 
   async addMember(projectId: string, userId: string): Promise<void> {
@@ -303,7 +304,7 @@ export class DynamoStore implements Store {
       },
       page,
     );
-    return { items: out.items.map((i) => codebookVersionFrom(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => codebookVersionFrom(i)), nextCursor: out.nextCursor };
   }
 
   // ----------------------------------------------------------------------------------------- documents
@@ -452,12 +453,7 @@ export class DynamoStore implements Store {
       // A project created before the counts were kept: counted once from its documents and stored (status
       // changes while this counts can make it drift by those; DESIGN note in the README).
       const counted: Record<string, number> = {};
-      let cursor: string | undefined;
-      do {
-        const page = await this.listDocuments(projectId, { limit: 500, ...(cursor ? { cursor } : {}) });
-        for (const d of page.items) counted[d.status] = (counted[d.status] ?? 0) + 1;
-        cursor = page.cursor;
-      } while (cursor);
+      for (const d of await all((p) => this.listDocuments(projectId, p))) counted[d.status] = (counted[d.status] ?? 0) + 1;
       item = { ...K.projectStatsKey(projectId), type: 'docstats', complete: true, ...counted };
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: item }));
     }
@@ -493,7 +489,7 @@ export class DynamoStore implements Store {
       spec.values[':st'] = filter.status;
     }
     const out = await queryPage(this.db, spec, page);
-    return { items: out.items.map((i) => strip<DocumentRecord>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => strip<DocumentRecord>(i)), nextCursor: out.nextCursor };
   }
 
   async putSegments(projectId: string, documentId: string, segments: Segment[], previousCount = 0): Promise<void> {
@@ -504,7 +500,7 @@ export class DynamoStore implements Store {
 
   async listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>> {
     const out = await queryPage(this.db, this.prefixSpec(documentId, K.segmentPrefix), page);
-    return { items: out.items.map((i) => strip<SegmentRecord>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => strip<SegmentRecord>(i)), nextCursor: out.nextCursor };
   }
 
   async getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null> {
@@ -1175,10 +1171,10 @@ export class DynamoStore implements Store {
       const limit = pageLimit(q.limit);
       const ordered = uncertainFirst((await queryAll(this.db, spec)).map((i) => strip<Coding>(i)));
       const next = offset + limit;
-      return { items: ordered.slice(offset, next), ...(next < ordered.length ? { cursor: encodeCursor('uncertain', { o: next }) } : {}) };
+      return { items: ordered.slice(offset, next), nextCursor: next < ordered.length ? encodeCursor('uncertain', { o: next }) : null };
     }
     const out = await queryPage(this.db, spec, q);
-    return { items: out.items.map((i) => strip<Coding>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => strip<Coding>(i)), nextCursor: out.nextCursor };
   }
 
   async queryCodings(q: CodingQuery): Promise<Page<Coding>> {
@@ -1199,7 +1195,7 @@ export class DynamoStore implements Store {
       }
     }
     const out = await queryPage(this.db, spec, q);
-    return { items: out.items.map((i) => strip<Coding>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => strip<Coding>(i)), nextCursor: out.nextCursor };
   }
 
   private indexSpec(index: string, pkName: string, pk: string, skName: string, skPrefix?: string): QuerySpec {
@@ -1217,7 +1213,7 @@ export class DynamoStore implements Store {
       ? this.indexSpec(indexNames.lists, 'LPK', K.documentAuditPK(q.projectId, q.documentId), 'LSK')
       : { table: this.tableName, keyCondition: '#pk = :pk', names: { '#pk': 'PK' }, values: { ':pk': K.projectAuditPK(q.projectId) }, consistent: true };
     const out = await queryPage(this.db, spec, q);
-    return { items: out.items.map((i) => strip<AuditEvent>(i)), cursor: out.cursor };
+    return { items: out.items.map((i) => strip<AuditEvent>(i)), nextCursor: out.nextCursor };
   }
 }
 

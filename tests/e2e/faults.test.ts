@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectToStack, StackInfo } from '../../lib/local/state.js';
 import { documentIdFor, uploadKey } from '../../lib/pipeline/upload-key.js';
+import { all } from '../../lib/paging.js';
 import type { DocumentRecord } from '../../lib/coding/index.js';
 import { projectRoot } from '../helpers/shared.js';
 import { javaProcessesFor, until } from './ui-harness.js';
@@ -125,14 +126,7 @@ async function uploadAll(u: Up, files: Array<[string, string]>, onAck: (n: numbe
 
 async function documents(u: Up): Promise<DocumentRecord[]> {
   const { store } = connectToStack(u.info);
-  const out: DocumentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listDocuments(PROJECT, { limit: 500, cursor });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return all((p) => store.listDocuments(PROJECT, p));
 }
 
 /** Waits until every acknowledged upload has a finished document; returns lost and torn counts. */

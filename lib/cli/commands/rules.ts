@@ -6,7 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { Document, isMap, isScalar, isSeq, stringify } from 'yaml';
-import { ApiClient } from '../../api/client.js';
+import type { ApiClient } from '../../api/client.js';
+import { all } from '../../paging.js';
 import type { DocumentDetail } from '../../api/contract.js';
 import { QualtagError } from '../../errors.js';
 import type { Codebook } from '../../model.js';
@@ -164,7 +165,7 @@ export function reviewedFromDocuments(docs: readonly DocumentDetail[]): Reviewed
 }
 
 async function projectDecisions(client: ApiClient, projectId: string): Promise<ReviewedExample[]> {
-  const docs = await ApiClient.all((cursor) => client.listDocuments(projectId, { limit: 500, ...(cursor ? { cursor } : {}) }));
+  const docs = await all((p) => client.listDocuments(projectId, { ...p }));
   const details: DocumentDetail[] = [];
   for (const d of docs) if (d.status === 'TAGGED') details.push(await client.getDocument(projectId, d.id));
   const examples = reviewedFromDocuments(details);

@@ -5,18 +5,10 @@ import { LOCAL_USER } from '../../local/examples.js';
 import { readDeadLetters } from '../../local/stack.js';
 import { DATA_DIR_HELP, locateDataDir } from '../../local/locate.js';
 import { connectToStack, readStackInfo } from '../../local/state.js';
+import { all } from '../../paging.js';
 import type { DocumentRecord, Store } from '../../coding/index.js';
 
-async function allDocuments(store: Store, projectId: string): Promise<DocumentRecord[]> {
-  const out: DocumentRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.listDocuments(projectId, { limit: 500, cursor });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
+const allDocuments = (store: Store, projectId: string): Promise<DocumentRecord[]> => all((p) => store.listDocuments(projectId, p));
 
 export function registerStatus(program: Command): void {
   program

@@ -46,17 +46,17 @@ export async function queryPage(
       items.push(item);
       if (items.length === limit) {
         const more = out.LastEvaluatedKey !== undefined || item !== out.Items?.[out.Items.length - 1];
-        if (!more) return { items };
+        if (!more) return { items, nextCursor: null };
         const key: StartKey = {};
         for (const n of keyNames(spec.index)) key[n] = item[n] as string;
-        return { items, cursor: encodeCursor(cursorTag, key) };
+        return { items, nextCursor: encodeCursor(cursorTag, key) };
       }
     }
-    if (!out.LastEvaluatedKey) return { items };
+    if (!out.LastEvaluatedKey) return { items, nextCursor: null };
     start = out.LastEvaluatedKey as StartKey;
   }
   // Filters skipped many items: hand back what we have and where to go on.
-  return { items, cursor: start ? encodeCursor(cursorTag, start) : undefined };
+  return { items, nextCursor: start ? encodeCursor(cursorTag, start) : null };
 }
 
 function queryCommand(spec: QuerySpec, start: StartKey | undefined, limit?: number): QueryCommand {

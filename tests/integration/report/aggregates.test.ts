@@ -12,7 +12,7 @@ import { documentAggregate, trailEntry } from '../../../lib/report/aggregate.js'
 import { reportsFromAggregates } from '../../../lib/report/aggregated.js';
 import { aggregatedReportInput, beforeDeletionsLeftOut, recomputedReportInput } from '../../../lib/report/input.js';
 import { allReports, type ReportOptions } from '../../../lib/report/reports.js';
-import { all } from '../../../lib/review/reviewed-codings.js';
+import { all } from '../../../lib/paging.js';
 import { ConflictError, type Coding, type Decision } from '../../../lib/coding/index.js';
 import { projectRoot } from '../../helpers/shared.js';
 import { correctedInterview, drainTags, exampleFile, exampleNames, testPipeline, type TestPipeline } from '../helpers/pipeline.js';

@@ -5,7 +5,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentIdFor } from '../../../lib/pipeline/index.js';
-import { all } from '../../../lib/review/reviewed-codings.js';
+import { all } from '../../../lib/paging.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import { projectStatsKey } from '../../../lib/store/keys.js';
 import { drainTags, exampleFile, exampleNames, exampleProject, runIngest, testPipeline, upload, type TestPipeline } from '../helpers/pipeline.js';

@@ -102,7 +102,7 @@ describe('DynamoStore on DynamoDB Local', () => {
       const page = await store.reviewQueue({ projectId: P, limit: 4, cursor });
       expect(page.items.length).toBeLessThanOrEqual(4);
       seen.push(...page.items.map((c) => `${c.segmentIndex}:${c.code}`));
-      cursor = page.cursor;
+      cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(['0:c/one', '1:c/one', '1:d/two', '2:c/one', '3:c/one', '3:d/two', '4:c/one', '5:c/one', '5:d/two']);
   });
@@ -202,12 +202,12 @@ describe('DynamoStore on DynamoDB Local', () => {
       const page = await store.listDocuments(L, { limit: 4, ...(cursor ? { cursor } : {}) }, { status: 'FAILED' });
       pages.push(page.items.map((d) => d.id));
       expect(page.items.every((d) => d.status === 'FAILED')).toBe(true);
-      cursor = page.cursor;
+      cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(pages).toEqual([['list00', 'list05', 'list10', 'list15'], ['list20', 'list25']]);
     const tagged = await store.listDocuments(L, { limit: 10 }, { status: 'TAGGED' });
     expect(tagged.items).toHaveLength(10);
-    expect(tagged.cursor).toBeDefined();
+    expect(tagged.nextCursor).toEqual(expect.any(String));
     expect((await store.listDocuments(L, { limit: 5 }, { status: 'EXTRACTED' })).items).toEqual([]);
   });
 

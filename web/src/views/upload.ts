@@ -7,6 +7,7 @@ import { errorBanner } from '../errors.js';
 import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
 import { uploadCodebookFile } from './projects.js';
+import { all } from '../../../lib/paging.js';
 import { RETAG_REOPEN_MIN_CONFIDENCE } from '../../../lib/pipeline/reopen.js';
 import { retagBanner, tallyRetag } from '../retag-summary.js';
 import { importQdpxControl } from '../import-qdpx.js';
@@ -177,14 +178,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
 
   async function refresh(): Promise<void> {
     try {
-      const all: DocumentSummary[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.listDocuments(ctx.projectId, cursor);
-        all.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      docs = all.sort((a, b) => a.name.localeCompare(b.name));
+      docs = (await all((p) => api.listDocuments(ctx.projectId, p.cursor))).sort((a, b) => a.name.localeCompare(b.name));
       replaceChildren(docsMsg);
       renderDocs();
       renderRetag();
