@@ -62,6 +62,11 @@ export function keysHelp<A extends string>(map: KeyMap<A>): HTMLElement {
   );
 }
 
+/** Keys inline in a sentence: "↑ ↓ choose · Enter apply · Esc cancel" (a dialog's footer). */
+export function keyHints<A extends string>(map: KeyMap<A>, items: readonly KeyBarItem<A>[]): (HTMLElement | string)[] {
+  return items.flatMap((item, n) => [n ? ' · ' : '', ...item.actions.flatMap((a, i) => [i ? ' ' : '', kbd(keyOf(map, a))]), ` ${item.label}`]).filter((c) => c !== '');
+}
+
 /** The everyday keys above the text (hidden from screen readers: the help panel says it all). */
 export function keyBar<A extends string>(map: KeyMap<A>, items: readonly KeyBarItem<A>[]): HTMLElement {
   return h(

@@ -1,6 +1,21 @@
 // The code picker: the codebook tree (category → codes) with search, arrow keys and Enter.
 import type { CodebookIndex, CodeInfo } from './context.js';
-import { h, kbd, replaceChildren } from './dom.js';
+import { h, replaceChildren } from './dom.js';
+import { dispatch, keyHints, type KeyBarItem, type KeyHandlers, type KeyMap } from './keys.js';
+
+/** The picker's keys, written once: its search field's keydown handler and its footer read them. */
+export const PICKER_KEYS = [
+  { action: 'down', keys: ['ArrowDown'], help: 'next code' },
+  { action: 'up', keys: ['ArrowUp'], help: 'previous code' },
+  { action: 'apply', keys: ['Enter'], help: 'apply the chosen code' },
+  { action: 'cancel', keys: ['Escape'], help: 'close without a code' },
+] as const satisfies KeyMap<string>;
+type PickerAction = (typeof PICKER_KEYS)[number]['action'];
+export const PICKER_HINTS: readonly KeyBarItem<PickerAction>[] = [
+  { actions: ['up', 'down'], label: 'choose' },
+  { actions: ['apply'], label: 'apply' },
+  { actions: ['cancel'], label: 'cancel' },
+];
 
 /** Lower-case and strip diacritics so "ideeen" finds "ideeën". */
 export function fold(s: string): string {
@@ -39,7 +54,7 @@ export function pickCode(index: CodebookIndex, title: string): Promise<string | 
         h(
           'footer',
           null,
-          h('span', { class: 'muted small' }, kbd('↑'), ' ', kbd('↓'), ' choose · ', kbd('Enter'), ' apply · ', kbd('Esc'), ' cancel'),
+          h('span', { class: 'muted small' }, keyHints(PICKER_KEYS, PICKER_HINTS)),
           h('button', { attrs: { type: 'button' }, on: { click: () => finish(null) } }, 'Cancel'),
         ),
       ),
@@ -95,15 +110,17 @@ export function pickCode(index: CodebookIndex, title: string): Promise<string | 
       active = 0;
       render();
     });
-    search.addEventListener('keydown', (e) => {
-      if (e.key === 'ArrowDown') setActive(Math.min(matches.length - 1, active + 1));
-      else if (e.key === 'ArrowUp') setActive(Math.max(0, active - 1));
-      else if (e.key === 'Escape') finish(null); // Chrome would first just clear a search field
-      else if (e.key === 'Enter') {
+    const handlers: KeyHandlers<PickerAction> = {
+      down: () => setActive(Math.min(matches.length - 1, active + 1)),
+      up: () => setActive(Math.max(0, active - 1)),
+      cancel: () => finish(null), // Chrome would first just clear a search field
+      apply: () => {
         const code = matches[active];
         if (code) finish(code.id);
-      } else return;
-      e.preventDefault();
+      },
+    };
+    search.addEventListener('keydown', (e) => {
+      if (dispatch(PICKER_KEYS, handlers, e.key)) e.preventDefault();
     });
     dialog.addEventListener('cancel', (e) => {
       e.preventDefault();

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { actionFor, dispatch, helpLines, keyLabel, keyOf, type KeyBarItem, type KeyHandlers, type KeyMap } from '../../../web/src/keys.js';
+import { PICKER_HINTS, PICKER_KEYS } from '../../../web/src/picker.js';
 import { QUEUE_KEY_BAR, QUEUE_KEYS } from '../../../web/src/queue/keys.js';
 import { REVIEW_KEY_BAR, REVIEW_KEYS } from '../../../web/src/review/keys.js';
 
@@ -22,6 +23,7 @@ function recording<A extends string>(map: KeyMap<A>): { handlers: KeyHandlers<A>
 const views: [string, KeyMap<string>, readonly KeyBarItem<string>[]][] = [
   ['review', REVIEW_KEYS, REVIEW_KEY_BAR],
   ['queue', QUEUE_KEYS, QUEUE_KEY_BAR],
+  ['code picker', PICKER_KEYS, PICKER_HINTS],
 ];
 
 describe.each(views)('%s key map', (_name, map, bar) => {
@@ -72,7 +74,7 @@ describe('key map dispatch', () => {
   });
 
   it('the views read keys only through their map (no second list of keys in a switch or an if)', () => {
-    for (const file of ['web/src/views/review.ts', 'web/src/views/queue.ts']) {
+    for (const file of ['web/src/views/review.ts', 'web/src/views/queue.ts', 'web/src/picker.ts']) {
       const src = readFileSync(file, 'utf8');
       expect(src, file).not.toMatch(/case '[^']+':|e\.key\s*===/);
       expect(src, file).not.toMatch(/kbd\('/);
