@@ -23,6 +23,8 @@ export const envNames = {
   /** Set on the api Lambda in AWS only: the Cognito user pool whose JWTs the HTTP API accepts. */
   userPoolId: 'USER_POOL_ID',
   userPoolClientId: 'USER_POOL_CLIENT_ID',
+  /** Set on the api Lambda in AWS only: the Secrets Manager secret that signs page cursors (lib/store/cursor-secret.ts). */
+  cursorSecretArn: 'CURSOR_SECRET_ARN',
 } as const;
 
 const RuntimeConfig = z.object({

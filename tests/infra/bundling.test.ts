@@ -37,6 +37,12 @@ describe('bundling the real handlers', () => {
     expect(code).toMatch(/from\s*"@aws-sdk\/client-dynamodb"/);
   });
 
+  it('the api bundle reads the page-cursor secret through the runtime SDK (kept external) at cold start', () => {
+    const code = readFileSync(path.join(assetDirOf('ApiHandler'), 'index.mjs'), 'utf8');
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-secrets-manager"/);
+    expect(code).toContain('CURSOR_SECRET_ARN');
+  });
+
   it('installs pdf.js (pdfjs-dist) next to the ingest bundle instead of bundling it', () => {
     const dir = assetDirOf('PipelineIngest');
     expect(existsSync(path.join(dir, 'node_modules/pdfjs-dist/package.json'))).toBe(true);

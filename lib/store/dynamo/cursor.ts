@@ -12,9 +12,17 @@ const CursorShape = z.object({
 export type StartKey = Record<string, string | number>;
 
 // Cursors are signed so a forged or edited one is refused as a 400 before it reaches DynamoDB (where
-// a key of another shape used to come back as a 500). The key is CURSOR_SECRET when set (per
-// deployment), else a fixed one: then the tag is an integrity check, not a secret.
-const cursorKey = (): string => process.env.CURSOR_SECRET ?? 'qualtag-page-cursor-v1';
+// a key of another shape used to come back as a 500). The key: the deployment's secret (on AWS the api
+// function reads it from Secrets Manager at cold start, functions/api.ts), else CURSOR_SECRET, else a
+// fixed one (the local stack): then the tag is an integrity check, not a secret.
+let deploymentKey: string | undefined;
+const cursorKey = (): string => deploymentKey ?? process.env.CURSOR_SECRET ?? 'qualtag-page-cursor-v1';
+
+/** Signs and checks cursors with this key from now on (at least 32 characters). */
+export function useCursorSecret(secret: string): void {
+  if (secret.length < 32) throw new Error('the page-cursor secret is shorter than 32 characters');
+  deploymentKey = secret;
+}
 const tag = (payload: string): string => createHmac('sha256', cursorKey()).update(payload).digest('base64url').slice(0, 22);
 
 export function encodeCursor(index: string, key: StartKey): string {
