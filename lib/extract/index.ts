@@ -2,14 +2,15 @@
 // cues, rows) with pages, speakers and times. The format comes from the file name and the content;
 // every bad input becomes a QualtagError a researcher can act on. Extraction has a size, a time and an
 // inflated-size limit here; run it through extractBounded (pool.ts) to also bound memory and to keep it
-// off the caller's event loop. pdf.js and mammoth are loaded only for PDFs and Word files.
+// off the caller's event loop. pdf.js and mammoth are loaded only for PDFs and Word files, the table
+// parsers (zod, csv-parse: a tenth of a second at start) only for .csv and .jsonl.
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument, SourceFormat } from '../model.js';
 import { looksLikeOtter, parseOtter, parseSrt, parseVtt } from './captions.js';
 import { decodeText, peekText } from './decode.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { isOle, isZip, PDF_MAGIC } from './magic.js';
-import { parseCsv, parseJsonl } from './table.js';
+import type { PdfSourceChoice } from './pdftotext.js';
 import { textDocument } from './text-blocks.js';
 
 export interface ExtractOptions {
@@ -19,10 +20,14 @@ export interface ExtractOptions {
   timeoutMs?: number;
   /** Most bytes a PDF's compressed streams may inflate to together (default 256 MiB). */
   maxInflatedBytes?: number;
+  /** Which reader gives a PDF's text (default: QUALTAG_PDF_SOURCE, else pdftotext when installed, else pdf.js). */
+  pdfSource?: PdfSourceChoice;
 }
 
 export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
 export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMITS.timeoutMs;
+/** pdftotext's TSV is ~30 KB a page: 128 MiB is thousands of pages, and bounds the worker's copy of it. */
+const MAX_PDF_TEXT_BYTES = 128 * 1024 * 1024;
 
 const SUPPORTED = '.pdf, .docx, .txt, .md, .vtt, .srt, Otter .txt, .csv or .jsonl';
 
@@ -149,10 +154,17 @@ export async function extractFile(bytes: Uint8Array, fileName: string, opts: Ext
       switch (format) {
         case 'pdf': {
           const { checkPdfInflatedSize } = await import('./pdf-inflate-check.js');
-          await checkPdfInflatedSize(bytes, fileName, opts.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes);
+          const maxInflated = opts.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes;
+          // Before either reader sees the file: both would inflate a bomb whole.
+          await checkPdfInflatedSize(bytes, fileName, maxInflated);
           limit.check();
           const { extractPdf } = await import('./pdf.js');
-          return extractPdf(bytes, fileName, { checkDeadline: limit.check, onAbort: limit.onAbort });
+          return extractPdf(bytes, fileName, {
+            checkDeadline: limit.check,
+            onAbort: limit.onAbort,
+            maxTextBytes: Math.min(maxInflated, MAX_PDF_TEXT_BYTES),
+            ...(opts.pdfSource ? { source: opts.pdfSource } : {}),
+          });
         }
         case 'docx': {
           const { extractDocx } = await import('./docx.js');
@@ -168,7 +180,7 @@ export async function extractFile(bytes: Uint8Array, fileName: string, opts: Ext
   }
 }
 
-function extractText(text: string, format: SourceFormat, fileName: string): ExtractedDocument {
+async function extractText(text: string, format: SourceFormat, fileName: string): Promise<ExtractedDocument> {
   switch (format) {
     case 'vtt':
       return parseVtt(text, fileName);
@@ -177,9 +189,9 @@ function extractText(text: string, format: SourceFormat, fileName: string): Extr
     case 'otter':
       return parseOtter(text, fileName);
     case 'csv':
-      return parseCsv(text, fileName);
+      return (await import('./table.js')).parseCsv(text, fileName);
     case 'jsonl':
-      return parseJsonl(text, fileName);
+      return (await import('./table.js')).parseJsonl(text, fileName);
     default:
       return textDocument(text.replace(/^\uFEFF/, ''), format);
   }

@@ -129,8 +129,13 @@ export function wordSet(lines: readonly string[]): Set<string> {
   const words = new Set<string>();
   lines.forEach((line, i) => {
     let t = line;
-    if (i > 0 && /-$/.test(lines[i - 1]!)) t = t.replace(/^\p{L}+/u, '');
-    t = t.replace(/\S*-$/, '');
+    if (i > 0 && lines[i - 1]!.endsWith('-')) t = t.replace(/^\p{L}+/u, '');
+    // Drop the last token when it ends in a hyphen (what /\S*-$/ did, without its scan from every position).
+    if (t.endsWith('-')) {
+      let k = t.length - 1;
+      while (k >= 0 && !/\s/.test(t[k]!)) k--;
+      t = t.slice(0, k + 1);
+    }
     for (const m of t.matchAll(WORD)) {
       const w = m[0].toLowerCase();
       words.add(w);

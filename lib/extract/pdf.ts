@@ -1,10 +1,12 @@
-// PDF → text with pdf.js (pdfjs-dist, loaded by pdfjs.ts). We read the text items with their positions
-// page by page (paragraph breaks are only visible as vertical gaps), then lay them out with pdf-layout.ts.
+// PDF → text. The text items (with positions) come from poppler's pdftotext where it is installed
+// (pdftotext.ts; fast) or from pdf.js (pdfjs-dist, loaded by pdfjs.ts; the fallback), page by page
+// (paragraph breaks are only visible as vertical gaps); pdf-layout.ts lays out both the same way.
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
 import { PDF_MAGIC } from './magic.js';
 import { itemsToLines, layoutPages, type PdfLine, type PdfTextItem } from './pdf-layout.js';
 import { loadPdfjs } from './pdfjs.js';
+import { readWithPoppler, resolvePdfSource, type PdfSourceChoice } from './pdftotext.js';
 
 function isTextItem(item: unknown): item is PdfTextItem {
   return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
@@ -19,13 +21,18 @@ export interface PdfLimits {
   checkDeadline(): void;
   /** Registers cleanup to run if the caller gives up (timeout). */
   onAbort(fn: () => void): void;
+  /** Most bytes of text (pdftotext's TSV) read before the file is refused. */
+  maxTextBytes: number;
+  /** Which reader gives the text items (default: pdftotext when installed, see resolvePdfSource). */
+  source?: PdfSourceChoice;
 }
 
-export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<ExtractedDocument> {
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
-  if (!head.includes(PDF_MAGIC)) {
-    throw new QualtagError('CORRUPT_FILE', 'this is not a PDF (it has no %PDF header)', 'Check that you chose the right file, or export the document to PDF again', where);
-  }
+interface PdfPages {
+  pages: PdfLine[][];
+  numPages: number;
+}
+
+async function readWithPdfjs(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<PdfPages> {
   const pdfjs = await loadPdfjs();
   // pdf.js may transfer (detach) the buffer it is given: hand it a copy. Errors only (no warnings on stderr);
   // no eval (fonts are not rendered) and no font faces.
@@ -40,9 +47,6 @@ export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLi
         throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
       }
       throw new QualtagError('CORRUPT_FILE', `the PDF is damaged and cannot be read (${e instanceof Error ? e.message : String(e)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
-    }
-    if (!doc.numPages) {
-      throw new QualtagError('CORRUPT_FILE', 'the PDF has no pages', 'Export the document to PDF again and upload that copy', where);
     }
     limits.checkDeadline();
     const pages: PdfLine[][] = [];
@@ -59,17 +63,38 @@ export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLi
       pages.push(itemsToLines(items.filter(isTextItem), n));
       limits.checkDeadline();
     }
-    const layout = layoutPages(pages);
-    if (!/[\p{L}\p{N}]/u.test(layout.text)) {
-      throw new QualtagError(
-        'NO_TEXT_LAYER',
-        `the PDF has no text layer (${doc.numPages} page${doc.numPages === 1 ? '' : 's'} of images, probably scanned)`,
-        'Run text recognition (OCR) on it first, e.g. with ocrmypdf or Adobe Acrobat "Recognize Text", then upload the result',
-        where,
-      );
-    }
-    return { text: layout.text, format: 'pdf', blocks: layout.blocks, pages: doc.numPages, kind: layout.transcript ? 'transcript' : 'document' };
+    return { pages, numPages: doc.numPages };
   } finally {
     await task.destroy().catch(() => undefined);
   }
+}
+
+async function readPages(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<PdfPages> {
+  if (resolvePdfSource(limits.source) === 'pdftotext') {
+    const read = await readWithPoppler(bytes, where, limits);
+    limits.checkDeadline();
+    if (read) return { pages: read.pages.map((items, i) => itemsToLines(items, i + 1)), numPages: read.numPages };
+  }
+  return readWithPdfjs(bytes, where, limits);
+}
+
+export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<ExtractedDocument> {
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
+  if (!head.includes(PDF_MAGIC)) {
+    throw new QualtagError('CORRUPT_FILE', 'this is not a PDF (it has no %PDF header)', 'Check that you chose the right file, or export the document to PDF again', where);
+  }
+  const { pages, numPages } = await readPages(bytes, where, limits);
+  if (!numPages) {
+    throw new QualtagError('CORRUPT_FILE', 'the PDF has no pages', 'Export the document to PDF again and upload that copy', where);
+  }
+  const layout = layoutPages(pages);
+  if (!/[\p{L}\p{N}]/u.test(layout.text)) {
+    throw new QualtagError(
+      'NO_TEXT_LAYER',
+      `the PDF has no text layer (${numPages} page${numPages === 1 ? '' : 's'} of images, probably scanned)`,
+      'Run text recognition (OCR) on it first, e.g. with ocrmypdf or Adobe Acrobat "Recognize Text", then upload the result',
+      where,
+    );
+  }
+  return { text: layout.text, format: 'pdf', blocks: layout.blocks, pages: numPages, kind: layout.transcript ? 'transcript' : 'document' };
 }

@@ -1,12 +1,12 @@
 // Extraction off the event loop, with hard limits. PDFs, Word files and large text files are extracted in
 // worker processes (child processes, so each one's memory can be measured and it can always be killed,
 // even in the middle of a synchronous pdf.js loop). The pool kills a worker that runs over the wall time
-// (TIMEOUT) or over its memory (TOO_LARGE: resident set polled from /proc, and V8's heap capped with
-// --max-old-space-size); a PDF whose streams inflate beyond the budget is refused inside the worker before
-// pdf.js reads it. The caller's event loop only moves bytes, so an API on it keeps answering.
+// (TIMEOUT) or over its memory (TOO_LARGE: resident set of the worker and its pdftotext polled from /proc,
+// and V8's heap capped with --max-old-space-size); a PDF whose streams inflate beyond the budget is refused
+// inside the worker before pdftotext or pdf.js reads it. The caller's event loop only moves bytes, so an API on it keeps answering.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
 import { detectFormat, extractFile } from './index.js';
 import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
+import type { PdfSourceChoice } from './pdftotext.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** Text files up to this size are parsed in the calling process: linear parsers, done in milliseconds. */
@@ -47,6 +48,24 @@ async function rssMb(pid: number): Promise<number | null> {
   }
 }
 
+/** The processes a worker started (pdftotext, pdfinfo) and theirs; [] where /proc is not available. */
+function descendants(pid: number): number[] {
+  try {
+    const direct = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return direct.flatMap((c) => [c, ...descendants(c)]);
+  } catch {
+    return [];
+  }
+}
+
+/** Memory of a worker and its children together: poppler grows on a flate bomb as pdf.js does. */
+async function treeRssMb(pid: number): Promise<number | null> {
+  const own = await rssMb(pid);
+  if (own === null) return null;
+  const kids = await Promise.all(descendants(pid).map((c) => rssMb(c)));
+  return kids.reduce<number>((a, b) => a + (b ?? 0), own);
+}
+
 /**
  * The worker's script: the bundled extract-worker.mjs beside this file (the built CLI, the Lambda bundle),
  * or, when running from the TypeScript sources (tests, development), a bundle of the worker's sources made
@@ -73,6 +92,7 @@ interface Job {
   bytes: Uint8Array;
   fileName: string;
   limits: ExtractLimits;
+  pdfSource: PdfSourceChoice | undefined;
   resolve(doc: ExtractedDocument): void;
   reject(e: unknown): void;
 }
@@ -137,8 +157,18 @@ class Worker {
     });
   }
 
+  /** Kills the worker and what it started (a running pdftotext would outlive it). */
   kill(): void {
-    if (!this.exited) this.child?.kill('SIGKILL');
+    if (!this.exited && this.child?.pid) {
+      for (const pid of descendants(this.child.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+      this.child.kill('SIGKILL');
+    }
     this.exited = true;
   }
 
@@ -181,7 +211,7 @@ class Worker {
       };
       const timer = setTimeout(() => finish(false, () => job.reject(timeoutError(limits.timeoutMs, fileName))), limits.timeoutMs);
       const poll = setInterval(() => {
-        void rssMb(this.child?.pid ?? 0).then((mb) => {
+        void treeRssMb(this.child?.pid ?? 0).then((mb) => {
           if (mb !== null && mb > limits.maxMemoryMb) finish(false, () => job.reject(memoryError(limits.maxMemoryMb, fileName)));
         });
       }, MEMORY_POLL_MS);
@@ -203,7 +233,8 @@ class Worker {
             job.reject(new QualtagError('CORRUPT_FILE', `reading the file crashed the extractor (${how.slice(0, 200)})`, 'Open it and save or print it to a new file, then upload that copy', fileName)),
           );
       };
-      const req: WorkerRequest = { id, bytes: job.bytes, fileName, options: { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, maxInflatedBytes: limits.maxInflatedBytes } };
+      const options = { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, maxInflatedBytes: limits.maxInflatedBytes, ...(job.pdfSource ? { pdfSource: job.pdfSource } : {}) };
+      const req: WorkerRequest = { id, bytes: job.bytes, fileName, options };
       this.child?.send(req);
     });
   }
@@ -214,25 +245,34 @@ export interface ExtractPoolOptions {
   size?: number;
   /** Limits for every file (default DEFAULT_LIMITS); each call may override them. */
   limits?: Partial<ExtractLimits>;
+  /** Which reader gives PDFs' text (default: the worker's QUALTAG_PDF_SOURCE, else pdftotext when installed). */
+  pdfSource?: PdfSourceChoice;
 }
 
 export class ExtractPool {
   private readonly size: number;
   private readonly limits: ExtractLimits;
+  private readonly pdfSource: PdfSourceChoice | undefined;
   private readonly workers = new Set<Worker>();
   private readonly queue: Job[] = [];
 
   constructor(opts: ExtractPoolOptions = {}) {
     this.size = Math.max(1, opts.size ?? Math.min(2, cpus().length));
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.pdfSource = opts.pdfSource;
   }
 
   /** Extracts one file in a worker under the limits. Rejects with the same QualtagErrors as extractFile. */
   extract(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}): Promise<ExtractedDocument> {
     return new Promise<ExtractedDocument>((resolve, reject) => {
-      this.queue.push({ bytes, fileName, limits: { ...this.limits, ...limits }, resolve, reject });
+      this.queue.push({ bytes, fileName, limits: { ...this.limits, ...limits }, pdfSource: this.pdfSource, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Starts a worker ahead of the first file (the CLI does while it reads its files). */
+  warm(): void {
+    if (this.workers.size === 0) this.workers.add(new Worker(this.limits.maxMemoryMb));
   }
 
   private pump(): void {

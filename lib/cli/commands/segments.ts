@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isQualtagError } from '../../errors.js';
-import { extractBounded } from '../../extract/pool.js';
+import { extractBounded, sharedPool } from '../../extract/pool.js';
 import type { Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 
@@ -56,6 +56,8 @@ export function registerSegments(program: Command): void {
     .addOption(new Option('--unit <unit>', 'segment unit (default: turn for transcripts, paragraph for documents)').choices(['turn', 'paragraph', 'sentence']))
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'table']).default('jsonl'))
     .action(async (files: string[], opts: SegmentsOptions) => {
+      // PDFs and Word files are read in a worker process: start it while the files are read.
+      if (files.some((f) => /\.(?:pdf|docx)$/i.test(f))) sharedPool().warm();
       let failed = 0;
       for (const file of files) {
         const document = path.basename(file);

@@ -5,6 +5,7 @@ import { extractFile } from '../../../lib/extract/index.js';
 import { makeDocx } from '../../fixtures/extract/make-docx.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
 import { strToU8, zipSync } from 'fflate';
+import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
 import { utf8 } from './fixtures.js';
 
 async function failure(bytes: Uint8Array, name: string, opts = {}): Promise<QualtagError> {
@@ -48,9 +49,20 @@ const cases: Array<[string, () => Uint8Array, string, ErrorKind, RegExp, object?
   ['a JSONL with a broken line', () => utf8('{"id":"a","text":"ok"}\n{"id":"b",\n{"text":"geen id"}\n'), 'x.jsonl', 'BAD_ROWS', /line 2: is not valid JSON; line 3: has no `id`/],
 ];
 
+const isPdfCase = (c: (typeof cases)[number]) => c[2].endsWith('.pdf');
+
 describe('bad input', () => {
-  it.each(cases)('%s', async (_label, bytes, name, kind, message, opts) => {
+  it.each(cases.filter((c) => !isPdfCase(c)))('%s', async (_label, bytes, name, kind, message, opts) => {
     const err = await failure(bytes(), name, opts);
+    expect(err.kind).toBe(kind);
+    expect(err.message).toMatch(message);
+  });
+});
+
+// The same errors whichever reader gives a PDF's text.
+describeEachPdfSource('bad PDFs', (pdfSource) => {
+  it.each(cases.filter(isPdfCase))('%s', async (_label, bytes, name, kind, message, opts) => {
+    const err = await failure(bytes(), name, { ...opts, pdfSource });
     expect(err.kind).toBe(kind);
     expect(err.message).toMatch(message);
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../../lib/extract/index.js';
 import { dropFurniture, isPageNumber, itemsToLines, joinLines, layoutPages, wordSet, type PdfLine } from '../../../lib/extract/pdf-layout.js';
+import { tsvToItems } from '../../../lib/extract/pdftotext.js';
 import type { ExtractedDocument } from '../../../lib/model.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
+import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
 
 const blockTexts = (d: { text: string; blocks: Array<{ start: number; end: number }> }) => d.blocks.map((b) => d.text.slice(b.start, b.end));
 
@@ -72,6 +74,36 @@ describe('itemsToLines', () => {
   });
 });
 
+describe('tsvToItems (pdftotext -tsv)', () => {
+  const head = 'level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
+  const page = (n: number) => `1\t${n}\t0\t0\t0\t0\t0\t0\t595\t842\t-1\t###PAGE###`;
+  const word = (p: number, flow: number, line: number, w: number, left: number, top: number, width: number, text: string) => `5\t${p}\t${flow}\t0\t${line}\t${w}\t${left}\t${top}\t${width}\t13\t100\t${text}`;
+  it('gives pdf.js-like items per page and puts a lone right-hand flow back at the end of its row', () => {
+    const tsv = [
+      head,
+      page(1),
+      word(1, 0, 0, 0, 56, 100, 40, 'Bijlage'),
+      word(1, 0, 0, 1, 100, 100, 6, '1'),
+      word(1, 0, 1, 0, 146, 100, 50, 'Overzicht'),
+      word(1, 0, 1, 1, 200, 100, 30, '.....'),
+      word(1, 0, 2, 0, 56, 112, 60, 'Referenties'),
+      word(1, 1, 0, 0, 517, 100, 12, '44'), // poppler's own flow, after the page's text
+      page(3),
+      word(3, 0, 0, 0, 56, 100, 30, 'Slot.'),
+    ].join('\n');
+    const pages = tsvToItems(tsv);
+    expect(pages.map((items) => items.map((i) => i.str))).toEqual([['Bijlage', ' 1', 'Overzicht', ' .....', '44', 'Referenties'], [], ['Slot.']]);
+    expect(itemsToLines(pages[0]!, 1).map((l) => l.text)).toEqual(['Bijlage 1 Overzicht ..... 44', 'Referenties']);
+    const [first] = pages[0]!;
+    // Top-down boxes become baselines in PDF space (upwards); the box is a bit taller than the font size.
+    expect(first!.transform[4]).toBe(56);
+    expect(first!.transform[5]).toBeGreaterThan(842 - 113);
+    expect(first!.transform[5]).toBeLessThan(842 - 100 - 9);
+    expect(first!.height).toBeGreaterThan(10);
+    expect(first!.height).toBeLessThan(13);
+  });
+});
+
 describe('layoutPages', () => {
   const line = (text: string, y: number, page = 1, right = 500): PdfLine => ({ text, y, page, height: 10, left: 72, right });
   it('breaks paragraphs at gaps larger than the line spacing and continues over a page break mid-sentence', () => {
@@ -105,14 +137,14 @@ describe('layoutPages', () => {
   });
 });
 
-describe('PDF extraction (hand-written PDFs)', () => {
+describeEachPdfSource('PDF extraction (hand-written PDFs)', (pdfSource) => {
   it('gives pages, paragraphs and Dutch diacritics, without headers and page numbers', async () => {
     const pdf = makePdf([
       { header: 'Rapport 2021', lines: ['Eerste alinea over café-', 'overleg en de informatie-', 'uitwisseling tussen partners.', '', 'Tweede alinea: ideeën over coöperatie.'], footer: '1' },
       { header: 'Rapport 2021', lines: ['Derde alinea op pagina twee.'], footer: '- 2 -' },
       { header: 'Rapport 2021', lines: ['Vierde alinea.'], footer: 'Pagina 3 van 3' },
     ]);
-    const d: ExtractedDocument = await extractFile(pdf, 'rapport.pdf');
+    const d: ExtractedDocument = await extractFile(pdf, 'rapport.pdf', { pdfSource });
     expect(d).toMatchObject({ format: 'pdf', kind: 'document', pages: 3 });
     expect(blockTexts(d)).toEqual([
       'Eerste alinea over café-overleg en de informatie-uitwisseling tussen partners.',
@@ -124,10 +156,32 @@ describe('PDF extraction (hand-written PDFs)', () => {
     expect(d.text).not.toMatch(/Rapport 2021|Pagina 3|-- \d/);
   });
 
+  it('keeps turns, hyphenation, page continuation and offsets in a transcript over three pages', async () => {
+    const pdf = makePdf([
+      { lines: ['Interviewer: Hoe verloopt de samen-', 'werking met de gemeente?', 'R3: Die verloopt goed. De aanpak van ondermij-', 'ning vraagt tijd en de'], footer: '1' },
+      { lines: ['samenwerking groeit nog.', 'Interviewer: Dank u.'], footer: '2' },
+      { lines: ['R3: Graag gedaan.'], footer: '3' },
+    ]);
+    const d = await extractFile(pdf, 'interview.pdf', { pdfSource });
+    expect(d).toMatchObject({ kind: 'transcript', pages: 3 });
+    expect(d.text).toBe(
+      'Interviewer: Hoe verloopt de samenwerking met de gemeente?\n\nR3: Die verloopt goed. De aanpak van ondermijning vraagt tijd en de samenwerking groeit nog.\n\nInterviewer: Dank u.\n\nR3: Graag gedaan.',
+    );
+    expect(d.blocks.map((b) => [b.speaker, b.page, d.text.slice(b.start, b.end)])).toEqual([
+      ['Interviewer', 1, 'Hoe verloopt de samenwerking met de gemeente?'],
+      ['R3', 1, 'Die verloopt goed. De aanpak van ondermijning vraagt tijd en de'],
+      [undefined, 2, 'samenwerking groeit nog.'], // the turn goes on (segments keep R3)
+      ['Interviewer', 2, 'Dank u.'],
+      ['R3', 3, 'Graag gedaan.'],
+    ]);
+    // The same document from pdf.js, offsets included.
+    if (pdfSource !== 'pdfjs') expect(d).toEqual(await extractFile(pdf, 'interview.pdf', { pdfSource: 'pdfjs' }));
+  });
+
   it('reads the same bytes twice (the caller keeps its buffer)', async () => {
     const pdf = makePdf([{ lines: ['Interviewer: Vraag?', 'R1: Antwoord.'] }]);
-    const a = await extractFile(pdf, 'a.pdf');
-    const b = await extractFile(pdf, 'a.pdf');
+    const a = await extractFile(pdf, 'a.pdf', { pdfSource });
+    const b = await extractFile(pdf, 'a.pdf', { pdfSource });
     expect(a.text).toBe('Interviewer: Vraag?\n\nR1: Antwoord.');
     expect(b).toEqual(a);
   });

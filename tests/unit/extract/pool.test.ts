@@ -1,6 +1,7 @@
 // Extraction in worker processes with hard limits: a flate bomb is refused by its inflated size, and when
 // that check is switched off the worker is killed at the time or memory limit, while the caller's event
 // loop keeps running. The pool takes the next file afterwards.
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QualtagError } from '../../../lib/errors.js';
 import { extractFile } from '../../../lib/extract/index.js';
@@ -8,7 +9,27 @@ import { flateStreams } from '../../../lib/extract/pdf-inflate-check.js';
 import { ExtractPool, extractBounded } from '../../../lib/extract/pool.js';
 import { makeFlateBomb } from '../../fixtures/extract/make-bomb.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
+import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
 import { fixture } from './fixtures.js';
+
+// Marks the processes this file starts (workers inherit it, and their pdftotext from them).
+const mark = `QUALTAG_TEST_MARK=pool-${process.pid}`;
+process.env.QUALTAG_TEST_MARK = mark.split('=')[1];
+
+/** Live pdftotext/pdfinfo processes started from this test file (a killed one may linger a moment as a zombie). */
+function runningPoppler(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+        return /^\d+ \((?:pdftotext|pdfinfo)\) [^Z]/.test(stat) && readFileSync(`/proc/${d}/environ`, 'latin1').split('\0').includes(mark);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 const bomb = makeFlateBomb(); // 1 GiB of text operators in a ~3 MB file
 
@@ -45,13 +66,13 @@ describe('flateStreams', () => {
   });
 });
 
-describe('extraction in the worker pool', () => {
-  const pool = new ExtractPool({ size: 1 });
+describeEachPdfSource('extraction in the worker pool', (pdfSource) => {
+  const pool = new ExtractPool({ size: 1, pdfSource });
   afterAll(() => pool.close());
 
   it('gives the same document as extracting in this process', async () => {
     const pdf = makePdf([{ lines: ['Interviewer: Hoe gaat het?', 'Respondent 1: Goed, dank u.', '', 'Interviewer: Mooi.', 'Respondent 1: Ja.'] }]);
-    expect(await pool.extract(pdf, 'kort.pdf')).toEqual(await extractFile(pdf, 'kort.pdf'));
+    expect(await pool.extract(pdf, 'kort.pdf')).toEqual(await extractFile(pdf, 'kort.pdf', { pdfSource }));
   }, 60_000);
 
   it('refuses the flate bomb as TOO_LARGE by its inflated size, well within the time limit', async () => {
@@ -62,7 +83,9 @@ describe('extraction in the worker pool', () => {
   }, 60_000);
 
   it('kills a worker that runs over the wall time (TIMEOUT), without blocking this event loop, and goes on', async () => {
-    const { result: e, maxLagMs } = await withLoopLag(() => failure(pool.extract(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 3000 })));
+    // pdftotext grows faster than pdf.js on the bomb (it keeps every word of the page): room to reach the wall time.
+    const maxMemoryMb = pdfSource === 'pdftotext' ? 2048 : 512;
+    const { result: e, maxLagMs } = await withLoopLag(() => failure(pool.extract(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 3000, maxMemoryMb })));
     expect(e.kind).toBe('TIMEOUT');
     expect(e.describe()).toMatch(/^bomb\.pdf: reading the file took longer than 3 s and was stopped\. /);
     expect(maxLagMs).toBeLessThan(1000); // in this process pdf.js would have held the loop for minutes
@@ -74,6 +97,9 @@ describe('extraction in the worker pool', () => {
     const e = await failure(pool.extract(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, maxMemoryMb: 160, timeoutMs: 55_000 }));
     expect(e.kind).toBe('TOO_LARGE');
     expect(e.message).toBe('bomb.pdf: reading the file needed more than 160 MB of memory and was stopped');
+    // Nothing the worker started outlives it.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runningPoppler()).toEqual([]);
   }, 60_000);
 });
 

@@ -7,13 +7,18 @@ import { extractFile } from '../../../lib/extract/index.js';
 import { isPageNumber } from '../../../lib/extract/pdf-layout.js';
 import type { Segment, SegmentUnit } from '../../../lib/model.js';
 import { segmentDocument } from '../../../lib/segment/index.js';
+import type { PdfSource } from '../../../lib/extract/pdftotext.js';
+import { pdfSources, popplerInstalled } from '../../helpers/pdf-sources.js';
 import { describeShared, sharedDir, sharedPath } from '../../helpers/shared.js';
+
+/** Both PDF readers where poppler is installed (tests/helpers/pdf-sources.ts says when it is not). */
+const sources = pdfSources.filter((s) => s === 'pdfjs' || popplerInstalled);
 
 const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
 
-async function segmentsOf(file: string, unit?: SegmentUnit): Promise<{ text: string; segs: Segment[]; pages?: number }> {
+async function segmentsOf(file: string, unit?: SegmentUnit, pdfSource?: PdfSource): Promise<{ text: string; segs: Segment[]; pages?: number }> {
   const name = file.split('/').pop()!;
-  const doc = await extractFile(new Uint8Array(readFileSync(file)), name);
+  const doc = await extractFile(new Uint8Array(readFileSync(file)), name, pdfSource ? { pdfSource } : {});
   return { text: doc.text, segs: segmentDocument(doc, unit ? { unit } : {}), ...(doc.pages ? { pages: doc.pages } : {}) };
 }
 
@@ -46,10 +51,12 @@ describeShared('zoetermeer-2021 transcripts', () => {
   it.each(index.map((e) => [e.file.replace(/\.txt$/, ''), e] as const))('%s: every answer comes back from the other format', async (stem, entry) => {
     const sibling = files.find((f) => f.startsWith(`${stem}.`) && f !== entry.file)!;
     const want = (await segmentsOf(`${dir}/${entry.file}`)).segs.filter((s) => s.respondent !== null);
-    const { segs } = await segmentsOf(`${dir}/${sibling}`, 'turn');
-    const got = segs.filter((s) => s.respondent !== null);
-    expect(got.map((s) => s.respondent), sibling).toEqual(want.map((s) => s.respondent));
-    expect(got.map((s) => norm(s.text)), sibling).toEqual(want.map((s) => norm(s.text)));
+    for (const source of sibling.endsWith('.pdf') ? sources : [undefined]) {
+      const { segs } = await segmentsOf(`${dir}/${sibling}`, 'turn', source);
+      const got = segs.filter((s) => s.respondent !== null);
+      expect(got.map((s) => s.respondent), `${sibling} ${source ?? ''}`).toEqual(want.map((s) => s.respondent));
+      expect(got.map((s) => norm(s.text)), `${sibling} ${source ?? ''}`).toEqual(want.map((s) => norm(s.text)));
+    }
   }, 60_000);
 });
 
@@ -60,8 +67,8 @@ describeShared('corpus documents', () => {
   it.each(stems)('%s: PDF and DOCX paragraphs match the TXT, with no page furniture', async (stem) => {
     const txt = (await segmentsOf(`${dir}/${stem}.txt`)).segs.map((s) => norm(s.text));
     const txtSet = new Set(txt);
-    for (const ext of ['pdf', 'docx']) {
-      const { segs, pages, text } = await segmentsOf(`${dir}/${stem}.${ext}`);
+    for (const [ext, source] of [...sources.map((s) => ['pdf', s] as const), ['docx', undefined] as const]) {
+      const { segs, pages, text } = await segmentsOf(`${dir}/${stem}.${ext}`, undefined, source);
       expect(segs.every((s) => s.speaker === null), ext).toBe(true);
       expect(segs.filter((s) => isPageNumber(s.text)).map((s) => s.text), ext).toEqual([]);
       expect(text, ext).not.toMatch(/-- \d+ of \d+ --/);
@@ -72,15 +79,17 @@ describeShared('corpus documents', () => {
       // The TXT itself splits a few paragraphs mid-sentence where the source had a page break; the PDF
       // joins them. Everything else matches exactly.
       const matched = segs.filter((s) => txtSet.has(norm(s.text))).length;
-      expect(matched / txt.length, `${stem}.${ext}: ${matched} of ${txt.length} paragraphs`).toBeGreaterThan(ext === 'docx' ? 0.99 : 0.85);
+      expect(matched / txt.length, `${stem}.${ext} ${source ?? ''}: ${matched} of ${txt.length} paragraphs`).toBeGreaterThan(ext === 'docx' ? 0.99 : 0.85);
     }
   }, 120_000);
 
   it('the long documents have 48 to 60 pages', async () => {
     for (const stem of stems.slice(1)) {
-      const { pages } = await segmentsOf(`${dir}/${stem}.pdf`);
-      expect(pages).toBeGreaterThanOrEqual(48);
-      expect(pages).toBeLessThanOrEqual(60);
+      for (const source of sources) {
+        const { pages } = await segmentsOf(`${dir}/${stem}.pdf`, undefined, source);
+        expect(pages).toBeGreaterThanOrEqual(48);
+        expect(pages).toBeLessThanOrEqual(60);
+      }
     }
   }, 120_000);
 });
