@@ -16,6 +16,7 @@ import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/cli
 import { createAdapters } from '../lib/store/index.js';
 import type { Coding, Store } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport } from './report.js';
+import { decide } from '../lib/review/decide.js';
 
 const DOCS = Number(process.env.QUALTAG_BENCH_DOCS ?? 40);
 const SEGMENTS = 60;
@@ -60,7 +61,7 @@ async function seed(store: Store, projectId: string): Promise<void> {
       // a quarter of each document already accepted, so the by-code query has accepted rows
       await store.updateDocument(projectId, documentId, { status: 'TAGGED', segmentCount: SEGMENTS, respondents: [`R${(d % 12) + 1}`], codebookVersion: cb.version });
       const accept = unique.filter((_, n) => n % 4 === 0);
-      for (const c of accept) await store.decide({ ...c, projectId, action: 'accept', expectedVersion: 1, userId: 'local' });
+      for (const c of accept) await decide(store, { ...c, projectId, action: 'accept', expectedVersion: 1, userId: 'local' });
     }),
   );
 }

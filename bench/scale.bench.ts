@@ -25,6 +25,7 @@ import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/cli
 import { createAdapters, type Adapters } from '../lib/store/index.js';
 import { codingId, type Coding } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport, type BenchTarget } from './report.js';
+import { decide } from '../lib/review/decide.js';
 
 const SIZES = (process.env.QUALTAG_BENCH_SCALE ?? '1000,10000,100000').split(',').map(Number);
 const SEGMENTS = 175;
@@ -76,8 +77,8 @@ async function seed(a: Adapters, projectId: string, codings: number): Promise<Co
     // Two reviewers judge the same three proposals of each document (reviewer-vs-reviewer κ has units).
     const open = unique.filter((c) => c.status === 'proposed');
     for (const [n, c] of open.slice(0, 3).entries()) {
-      const a1 = await store.decide({ ...c, action: n % 2 ? 'reject' : 'accept', expectedVersion: 1, userId: 'ann' });
-      await store.decide({ ...c, action: n === 2 ? 'reject' : 'undo', expectedVersion: a1.coding!.version, userId: 'bob' });
+      const a1 = await decide(store, { ...c, action: n % 2 ? 'reject' : 'accept', expectedVersion: 1, userId: 'ann' });
+      await decide(store, { ...c, action: n === 2 ? 'reject' : 'undo', expectedVersion: a1.coding!.version, userId: 'bob' });
     }
     return open.slice(3);
   });

@@ -17,11 +17,12 @@ import {
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
-import { type AuditEvent, type BlobStore, type Coding, type CodingFilter, codingHistory, codingId, type DocumentRecord, type ExportJob, type ExportQueue, isDetached, type Page, parseCodingId, type Project, type Store, type TagQueue } from '../coding/index.js';
+import { type AuditEvent, type BlobStore, type Coding, type CodingFilter, codingHistory, codingId, type DocumentRecord, type ExportJob, type ExportQueue, isDetached, type Page, parseCodingId, type Project, type SegmentRecord, type Store, type TagQueue } from '../coding/index.js';
 import { assertProjectId } from '../pipeline/upload-key.js';
 import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
+import { decide } from '../review/decide.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
 import { requireMember, requireOwner } from './auth.js';
 import { DEAD_LETTERS_UNAVAILABLE_HINT, letterMatcher, projectDeadLetters, type DeadLetterSource } from './dead-letters.js';
@@ -147,17 +148,12 @@ export function createHandlers(deps: ApiDeps): Handlers {
         throw new QualtagError('BAD_REQUEST', `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`, 'Give offsets into the segment text', 'body.span');
       }
       const ref = { documentId: body.documentId, segmentIndex: segment.index, code: body.code };
-      const existing = await store.getCoding(ref);
-      const r = await store.decide({
-        ...ref,
-        projectId: projectId,
-        action: 'add',
-        // Turning an existing (e.g. rejected) proposal into the reviewer's coding needs its version.
-        expectedVersion: existing && existing.status !== 'accepted' ? existing.version : null,
-        userId,
-        categoryId: code.categoryId,
-        ...(body.span ? { span: body.span } : {}),
-      });
+      // Turning an existing (e.g. rejected) proposal into the reviewer's coding takes its version, read under the lock.
+      const r = await decide(
+        store,
+        { ...ref, projectId: projectId, action: 'add', expectedVersion: null, userId, categoryId: code.categoryId, ...(body.span ? { span: body.span } : {}) },
+        { segment, codebookVersion: cb!.version, versionFromCurrent: true },
+      );
       return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
     }
     const ref = parseCodingId(body.codingId);
@@ -165,13 +161,15 @@ export function createHandlers(deps: ApiDeps): Handlers {
       throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
     }
     let place = {};
+    let target: SegmentRecord | undefined;
     if (body.action === 'place') {
-      // The target segment of the current text; the store checks the span against it.
+      // The target segment of the current text; the decision checks the span against it.
       const segment = (await all((p) => store.listSegments(body.documentId, p))).find((s) => s.id === body.segmentId);
       if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
       place = { to: { segmentIndex: segment.index }, ...(body.span ? { span: body.span } : {}) };
+      target = segment;
     }
-    const r = await store.decide({ ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place });
+    const r = await decide(store, { ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place }, target ? { segment: target } : {});
     return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
   }
 

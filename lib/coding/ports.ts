@@ -14,8 +14,7 @@ import type {
   CodingChange,
   CodingMove,
   CodingRef,
-  Decision,
-  DecisionResult,
+  CodingSnapshot,
 } from './model.js';
 import type {
   AuditQuery,
@@ -97,8 +96,14 @@ export interface CodingStore {
    * and reported in `conflicts`.
    */
   moveCodings(batches: CodingMove[][]): Promise<ApplyResult>;
-  /** Accept/reject/add/undo with an optimistic-lock check; coding + audit event in one transaction. */
-  decide(decision: Decision): Promise<DecisionResult>;
+  /**
+   * The unit of work of every decision: `plan` reads the document's codings (with their undo stacks) under
+   * the document's write lock and returns what to write; the writes, their audit events and the document's
+   * report aggregate commit together, each write only if its coding is still at `expectedVersion` (null: absent).
+   * When another write of the document committed first, `plan` runs again on what is stored now; when a
+   * condition fails under the lock, `onConflict` answers (default: a CONFLICT error).
+   */
+  writeDocumentCodings<R>(documentId: string, plan: (read: LockedCodings) => Promise<CodingWritePlan<R>>): Promise<R>;
   /**
    * Accepts every undecided proposal of these documents whose confidence reaches the threshold, each as its
    * own decision (undo step + audit event carrying the batch id), and records the batch.
@@ -117,6 +122,35 @@ export interface CodingStore {
    * transaction of every coding write; reports merge them instead of reading every coding.
    */
   documentAggregates(documentIds: readonly string[]): Promise<Map<string, DocumentAggregate>>;
+}
+
+/** A coding as stored, with the undo stack of its decisions (newest last). */
+export interface StoredCoding {
+  coding: Coding;
+  undoStack: CodingSnapshot[];
+}
+
+/** Consistent reads of one document's codings inside writeDocumentCodings. */
+export interface LockedCodings {
+  /** The codings at one segment position. */
+  at(segmentIndex: number): Promise<StoredCoding[]>;
+}
+
+/** One conditional write of a decision: the coding (with its new undo stack) or its removal. */
+export type CodingWrite =
+  | { kind: 'put'; coding: Coding; undoStack: CodingSnapshot[]; /** null: the key must be free */ expectedVersion: number | null }
+  | { kind: 'delete'; ref: CodingRef; expectedVersion: number };
+
+export interface CodingWritePlan<R> {
+  /** None: nothing is written and `result` is returned as is. */
+  writes: CodingWrite[];
+  /** Audit events written in the same transaction (built by the use case). */
+  events: AuditEvent[];
+  result: R;
+  /** The writes (indexes into `writes`) whose condition failed under the lock: map them to an answer or an error. */
+  onConflict?: (failed: number[]) => R | Promise<R>;
+  /** Other writers kept the document's lock through every attempt. */
+  onBusy?: () => R | Promise<R>;
 }
 
 /** Everything the pipeline and the API use, implemented by DynamoStore. */

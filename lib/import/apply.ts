@@ -26,6 +26,7 @@ import {
 } from './plan.js';
 import { placeOnSegments, TextPlacer } from './place.js';
 import { readQdpx, type ImportedNote, type ImportedProject, type ImportReport } from './qdpx.js';
+import { decide } from '../review/decide.js';
 
 export interface ImportDeps {
   store: Store;
@@ -301,7 +302,7 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
         continue;
       }
       try {
-        await store.decide({
+        await decide(store, {
           projectId: project.id,
           ...ref,
           action: 'add',

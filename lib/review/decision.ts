@@ -1,6 +1,6 @@
-// The decision rules of the review workflow: one pure function the store's decide transaction applies.
-// The store reads the coding item (with its undo stack) and, for an add that creates a coding, the
-// segment; it writes what this returns, with the audit event, in one conditional transaction.
+// The decision rules of the review workflow: one pure function the decide use case (decide.ts) applies.
+// It reads the coding (with its undo stack) under the document's lock and, for an add that creates a
+// coding, the segment; the store writes what this returns, with the audit event, in one conditional transaction.
 //
 //   proposed ──accept──▶ accepted        a reviewer can change their mind: accepted ⇄ rejected
 //   proposed ──reject──▶ rejected        add: a new human coding, or an existing coding made the reviewer's own

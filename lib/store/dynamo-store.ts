@@ -13,7 +13,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
 import { isOlderEvent } from '../pipeline/sequencer.js';
-import { applyDecision, createsCoding, placeTarget, snapshot, undoStackOnNewText, type NewCodingContext, type PlaceContext } from '../review/decision.js';
+import { snapshot, undoStackOnNewText } from '../review/decision.js';
 import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
 import { uncertainFirst } from '../review/order.js';
 import { decodeCursor, encodeCursor, pageLimit } from './dynamo/cursor.js';
@@ -28,6 +28,7 @@ import { all } from '../paging.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
 import { ConflictError, type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type ClaimResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DecisionResult, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, type UploadedObject } from '../coding/index.js';
+import type { CodingWrite, CodingWritePlan as DocumentWritePlan, LockedCodings } from '../coding/ports.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -819,90 +820,44 @@ export class DynamoStore implements Store {
     };
   }
 
-  async decide(d: Decision): Promise<DecisionResult> {
-    return this.writeCodings(d.documentId, async () => {
+  async writeDocumentCodings<R>(documentId: string, plan: (read: LockedCodings) => Promise<DocumentWritePlan<R>>): Promise<R> {
+    return this.writeCodings(documentId, async () => {
+      // Positions read by the plan are kept: the aggregate needs every coding at a written position before the write.
+      const positions = new Map<number, Promise<Item[]>>();
+      const itemsAt = (i: number): Promise<Item[]> => positions.get(i) ?? positions.set(i, this.codingItems(documentId, i)).get(i)!;
+      const p = await plan({ at: async (i) => (await itemsAt(i)).map((it) => ({ coding: strip<Coding>(it), undoStack: (it.undoStack as CodingSnapshot[] | undefined) ?? [] })) });
+      if (p.writes.length === 0) return { actions: [], before: [], after: [], result: p.result };
       const sk = (c: CodingRef): string => K.codingKey(c).SK;
-      const here = await this.codingItems(d.documentId, d.segmentIndex);
-      const item = here.find((it) => it.SK === sk(d)) ?? null;
-      const current = item ? strip<Coding>(item) : null;
-      const undoStack = (item?.undoStack as CodingSnapshot[] | undefined) ?? [];
-      const at = now();
-      let create: NewCodingContext | undefined;
-      if (createsCoding(d, current)) {
-        const [segment, project] = await Promise.all([this.getSegment(d.documentId, d.segmentIndex), this.getProject(d.projectId)]);
-        create = { segment, codebookVersion: project?.currentCodebookVersion ?? '' };
-      }
-      let target: PlaceContext | undefined;
-      let there: Item[] = [];
-      const targetRef = placeTarget(d);
-      if (targetRef) {
-        const [segment, items] = await Promise.all([this.getSegment(d.documentId, targetRef.segmentIndex), this.codingItems(d.documentId, targetRef.segmentIndex)]);
-        there = items;
-        const t = items.find((it) => it.SK === sk(targetRef));
-        target = { segment, current: t ? strip<Coding>(t) : null };
-      }
-      const { after, undoStack: nextStack, relocated, note } = applyDecision(current, undoStack, d, at, create, target);
-      // A place (or its undo) moves the coding to another key: the event is keyed where it lands, like a re-anchoring move.
-      const landed = relocated?.to ?? after;
-      const segmentId = relocated ? relocated.to.segmentId : (current ?? after)?.segmentId;
-
-      const event: AuditEvent = {
-        projectId: d.projectId,
-        documentId: d.documentId,
-        segmentIndex: relocated ? relocated.to.segmentIndex : d.segmentIndex,
-        ...(segmentId ? { segmentId } : {}),
-        code: d.code,
-        id: randomUUID(),
-        action: d.action,
-        userId: d.userId,
-        at,
-        before: snapshot(current),
-        after: snapshot(landed),
-        ...(relocated ? { fromSegmentIndex: d.segmentIndex } : {}),
-        ...(d.note || note ? { note: [note, d.note].filter(Boolean).join('; ') } : {}),
-      };
-      const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
-      const absent = { ConditionExpression: 'attribute_not_exists(PK)' };
-      const guard = current ? versionIs(current.version) : absent;
-      const codingWrite = after
-        ? { Put: { TableName: this.tableName, Item: this.codingItem(after, nextStack), ...guard } }
-        : { Delete: { TableName: this.tableName, Key: K.codingKey(d), ...guard } };
-      const relocatedWrite = relocated
-        ? [{ Put: { TableName: this.tableName, Item: this.codingItem(relocated.to, relocated.undoStack), ...(relocated.expectedVersion === null ? absent : versionIs(relocated.expectedVersion)) } }]
-        : [];
-      // Every coding at the touched segment positions before and after, for the aggregate.
-      const before = [...here, ...(targetRef && targetRef.segmentIndex !== d.segmentIndex ? there : [])].map((it) => strip<Coding>(it));
-      if (relocated && !before.some((c) => c.segmentIndex === relocated.to.segmentIndex)) {
-        // The undo of a place goes back to the detached slot, not read yet.
-        before.push(...(await this.codingItems(d.documentId, relocated.to.segmentIndex)).map((it) => strip<Coding>(it)));
-      }
+      const refOf = (w: CodingWrite): CodingRef => (w.kind === 'put' ? w.coding : w.ref);
+      const touched = [...new Set(p.writes.map((w) => refOf(w).segmentIndex))];
+      const before = (await Promise.all(touched.map(itemsAt))).flat().map((it) => strip<Coding>(it));
       const next = new Map(before.map((c) => [sk(c), c]));
-      if (after) next.set(sk(d), after);
-      else next.delete(sk(d));
-      if (relocated) next.set(sk(relocated.to), relocated.to);
-      const result: DecisionResult = { coding: landed, event };
+      for (const w of p.writes) {
+        if (w.kind === 'put') next.set(sk(w.coding), w.coding);
+        else next.delete(sk(w.ref));
+      }
+      const guard = (v: number | null) => (v === null ? { ConditionExpression: 'attribute_not_exists(PK)' } : versionIs(v));
+      const actions: TransactItem[] = [
+        ...p.writes.map((w): TransactItem =>
+          w.kind === 'put'
+            ? { Put: { TableName: this.tableName, Item: this.codingItem(w.coding, w.undoStack), ...guard(w.expectedVersion) } }
+            : { Delete: { TableName: this.tableName, Key: K.codingKey(w.ref), ...guard(w.expectedVersion) } },
+        ),
+        ...p.events.map((e) => this.auditPut(e)),
+      ];
+      const onConflict = p.onConflict;
       return {
-        actions: [codingWrite, ...relocatedWrite, this.auditPut(event)],
+        actions,
         before,
         after: [...next.values()],
-        events: [trailEntry(event)],
-        result,
+        events: p.events.map(trailEntry),
+        result: p.result,
         onConditionFailed: async (codes) => {
-          if (codes[0] === 'ConditionalCheckFailed') throw new ConflictError('someone else decided on this coding first', await this.getCoding(d));
-          if (relocated && codes[1] === 'ConditionalCheckFailed') {
-            const now = await this.getCoding(relocated.to);
-            throw new ConflictError(
-              d.action === 'place'
-                ? `segment ${relocated.to.segmentIndex + 1} got this code meanwhile${now ? ` (${now.status})` : ''}`
-                : 'the place this coding was detached at is taken by another detached coding of the code',
-              now,
-            );
-          }
-          throw new QualtagError('CONFLICT', 'the decision could not be written', 'Reload the coding and decide again');
+          const failed = p.writes.flatMap((_, i) => (codes[i] === 'ConditionalCheckFailed' ? [i] : []));
+          if (onConflict) return onConflict(failed);
+          throw new QualtagError('CONFLICT', 'the codings changed while they were written', 'Reload and try again');
         },
-        onBusy: async () => {
-          throw new ConflictError('someone else is deciding on this document right now', await this.getCoding(d));
-        },
+        ...(p.onBusy ? { onBusy: p.onBusy } : {}),
       };
     });
   }

@@ -15,6 +15,7 @@ import type { Adapters } from '../../../lib/store/index.js';
 import type { ExportRequestMessage } from '../../../lib/coding/index.js';
 import { seedProject } from '../helpers/api-seed.js';
 import { testStore } from '../helpers/services.js';
+import { decide } from '../../../lib/review/decide.js';
 
 const event = {} as ApiEvent;
 
@@ -31,7 +32,7 @@ describe('export jobs on DynamoDB Local + s3rver', () => {
     await adapters.store.createProject({ id: 'proj-empty', name: 'empty', members: ['ann'], createdBy: 'ann' });
     // Some accepted codings, so the .qdpx carries coded ranges.
     for (const doc of ['doc-1', 'doc-2']) {
-      for (const c of (await adapters.store.listDocumentCodings(doc)).slice(0, 2)) await adapters.store.decide({ ...c, action: 'accept', expectedVersion: c.version, userId: 'ann' });
+      for (const c of (await adapters.store.listDocumentCodings(doc)).slice(0, 2)) await decide(adapters.store, { ...c, action: 'accept', expectedVersion: c.version, userId: 'ann' });
     }
   });
 

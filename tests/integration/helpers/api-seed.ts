@@ -4,6 +4,7 @@
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import type { Codebook, Segment } from '../../../lib/model.js';
 import type { BlobStore, Coding, Store } from '../../../lib/coding/index.js';
+import { decide } from '../../../lib/review/decide.js';
 
 export const seedCodebookYaml = `id: api-test
 title: API test codebook
@@ -107,12 +108,12 @@ export const reviewedTurns = [
 export async function seedReviewedProject(store: Store, blobs: BlobStore, projectId: string, userId: string, extraTurns: string[] = []): Promise<{ codebook: Codebook; proposals: Coding[] }> {
   const text = `${[...reviewedTurns, ...extraTurns].join('\n')}\n`;
   const seeded = await seedProject(store, blobs, projectId, [userId], [{ id: 'doc-1', name: 'interview-1.txt', text }]);
-  const decide = (p: Coding, action: 'accept' | 'reject') =>
-    store.decide({ projectId, documentId: p.documentId, segmentIndex: p.segmentIndex, code: p.code, action, expectedVersion: p.version, userId });
+  const decideOn = (p: Coding, action: 'accept' | 'reject') =>
+    decide(store, { projectId, documentId: p.documentId, segmentIndex: p.segmentIndex, code: p.code, action, expectedVersion: p.version, userId });
   for (const p of seeded.proposals) {
-    if (p.code === 'voorwaarden/vertrouwen') await decide(p, p.segmentIndex === 2 ? 'reject' : 'accept');
-    if (p.code === 'voorwaarden/tijd') await decide(p, 'accept');
+    if (p.code === 'voorwaarden/vertrouwen') await decideOn(p, p.segmentIndex === 2 ? 'reject' : 'accept');
+    if (p.code === 'voorwaarden/tijd') await decideOn(p, 'accept');
   }
-  await store.decide({ projectId, documentId: 'doc-1', segmentIndex: 3, code: 'voorwaarden/vertrouwen', categoryId: 'voorwaarden', action: 'add', expectedVersion: null, userId });
+  await decide(store, { projectId, documentId: 'doc-1', segmentIndex: 3, code: 'voorwaarden/vertrouwen', categoryId: 'voorwaarden', action: 'add', expectedVersion: null, userId });
   return seeded;
 }

@@ -9,6 +9,7 @@ import { projectCodings } from '../../../lib/review/reviewed-codings.js';
 import { describeShared, sharedPath } from '../../helpers/shared.js';
 import { exportQdpx, importApi, runImport, type Api } from '../helpers/import.js';
 import { drainTags, exampleProject, runIngest, testPipeline, upload, type TestPipeline } from '../helpers/pipeline.js';
+import { decide } from '../../../lib/review/decide.js';
 
 const FILES = ['respondent-01.docx', 'respondent-02.pdf', 'respondent-03.vtt', 'respondent-04.srt', 'respondent-05.otter.txt'];
 
@@ -41,16 +42,16 @@ describeShared('round trip on the corpus transcripts', () => {
     const queue = (await store.reviewQueue({ projectId: 'corpus-a', limit: 500, order: 'score' })).items;
     expect(queue.length).toBeGreaterThan(20);
     for (const [i, c] of queue.slice(0, 24).entries()) {
-      await store.decide({ ...c, projectId: 'corpus-a', action: i % 4 === 3 ? 'reject' : 'accept', expectedVersion: c.version, userId: i % 2 ? 'tester' : 'second' });
+      await decide(store, { ...c, projectId: 'corpus-a', action: i % 4 === 3 ? 'reject' : 'accept', expectedVersion: c.version, userId: i % 2 ? 'tester' : 'second' });
     }
     const windows = docs.find((d) => d.fileName === 'respondent-08-windows.txt')!;
     const segs = (await store.listSegments(windows.id, { limit: 500 })).items.filter((s) => s.respondent);
     const emoji = segs.find((s) => s.text.includes('👍🏽'))!;
     const at = emoji.text.indexOf('👍🏽') + 5;
-    await store.decide({ projectId: 'corpus-a', documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen', action: 'add', expectedVersion: (await store.getCoding({ documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen' }))?.version ?? null, userId: 'tester', categoryId: 'voorwaarden', span: { start: at, end: at + 20 } });
+    await decide(store, { projectId: 'corpus-a', documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen', action: 'add', expectedVersion: (await store.getCoding({ documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen' }))?.version ?? null, userId: 'tester', categoryId: 'voorwaarden', span: { start: at, end: at + 20 } });
     for (const s of segs.slice(1, 4)) {
       const ref = { documentId: windows.id, segmentIndex: s.index, code: 'effecten/uitwisselen-hulpbronnen' };
-      await store.decide({ projectId: 'corpus-a', ...ref, action: 'add', expectedVersion: (await store.getCoding(ref))?.version ?? null, userId: 'second', categoryId: 'effecten' });
+      await decide(store, { projectId: 'corpus-a', ...ref, action: 'add', expectedVersion: (await store.getCoding(ref))?.version ?? null, userId: 'second', categoryId: 'effecten' });
     }
 
     const first = await exportQdpx(api, 'corpus-a');

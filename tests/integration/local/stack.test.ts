@@ -9,6 +9,7 @@ import { readDeadLetters, startLocalStack, type LocalStack } from '../../../lib/
 import { documentIdFor, uploadKey } from '../../../lib/pipeline/upload-key.js';
 import { s3Client } from '../../../lib/store/clients.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { decide } from '../../../lib/review/decide.js';
 
 // These tests start their own stacks (persisted in temp dirs), apart from the global test services.
 describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
@@ -36,7 +37,7 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     const queue = await first.store.reviewQueue({ projectId: EXAMPLE_PROJECT, limit: 500 });
     expect(queue.items.length).toBeGreaterThan(5);
     const decided = queue.items[0]!;
-    await first.store.decide({ ...decided, action: 'accept', expectedVersion: decided.version, userId: 'local' });
+    await decide(first.store, { ...decided, action: 'accept', expectedVersion: decided.version, userId: 'local' });
     const text = await first.blobs.getText(docs[0]!.textKey!);
     await first.stop();
 

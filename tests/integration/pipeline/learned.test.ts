@@ -13,6 +13,7 @@ import { buildProposer } from '../../../lib/tag/propose.js';
 import { tagSegments } from '../../../lib/tag/structure.js';
 import { projectRoot } from '../../helpers/shared.js';
 import { exampleFile, exampleProject, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
+import { decide } from '../../../lib/review/decide.js';
 
 const TEXT = exampleFile('interview-01-beleidsmedewerker.txt').toString('utf8');
 const codebook = parseCodebook(readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8'), 'codebook.yaml');
@@ -66,7 +67,7 @@ describe('learned proposals on DynamoDB Local + s3rver', () => {
     expect(target).toBeDefined();
     const chosen = answers.filter((s) => !proposedOn(before, s.index).includes(target)).slice(0, 3);
     const categoryId = codebook.categories.find((c) => c.codes.some((k) => k.id === target))!.id;
-    for (const s of chosen) await svc.store.decide({ projectId, documentId: first, segmentIndex: s.index, code: target, action: 'add', expectedVersion: null, userId: 'ann', categoryId });
+    for (const s of chosen) await decide(svc.store, { projectId, documentId: first, segmentIndex: s.index, code: target, action: 'add', expectedVersion: null, userId: 'ann', categoryId });
     const decided = (await svc.store.listDocumentCodings(first)).filter((c) => c.status !== 'proposed');
     expect(decided).toHaveLength(3);
 

@@ -10,6 +10,7 @@ import type { Adapters } from '../../../lib/store/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../helpers/shared.js';
+import { decide } from '../../../lib/review/decide.js';
 
 describe('ingest → tag pipeline on DynamoDB Local + s3rver', () => {
   let svc: TestServices & Adapters;
@@ -134,12 +135,12 @@ describe('ingest → tag pipeline on DynamoDB Local + s3rver', () => {
     const proposals = (await svc.store.reviewQueue({ projectId: 'p-retag', code: 'werkomstandigheden/werkdruk', limit: 100 })).items;
     expect(proposals.length).toBeGreaterThanOrEqual(2);
     const [toAccept, toReject] = proposals;
-    await svc.store.decide({ ...toAccept!, action: 'accept', expectedVersion: toAccept!.version, userId: 'tester' });
-    await svc.store.decide({ ...toReject!, action: 'reject', expectedVersion: toReject!.version, userId: 'tester' });
+    await decide(svc.store, { ...toAccept!, action: 'accept', expectedVersion: toAccept!.version, userId: 'tester' });
+    await decide(svc.store, { ...toReject!, action: 'reject', expectedVersion: toReject!.version, userId: 'tester' });
     const vertrouwen = (await svc.store.reviewQueue({ projectId: 'p-retag', code: 'samenwerking/vertrouwen', limit: 100 })).items[0]!;
-    await svc.store.decide({ ...vertrouwen, action: 'accept', expectedVersion: vertrouwen.version, userId: 'tester' });
+    await decide(svc.store, { ...vertrouwen, action: 'accept', expectedVersion: vertrouwen.version, userId: 'tester' });
     const humanRef = { projectId: 'p-retag', documentId: toAccept!.documentId, segmentIndex: toAccept!.segmentIndex, code: 'eigen/code' };
-    await svc.store.decide({ ...humanRef, action: 'add', expectedVersion: null, userId: 'tester', categoryId: 'eigen' });
+    await decide(svc.store, { ...humanRef, action: 'add', expectedVersion: null, userId: 'tester', categoryId: 'eigen' });
 
     // Edit: werkdruk leaves the codebook (its decisions stay); a new code appears.
     const original = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8');

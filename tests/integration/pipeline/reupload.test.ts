@@ -9,6 +9,7 @@ import type { Adapters } from '../../../lib/store/index.js';
 import type { Coding, SegmentRecord, Store } from '../../../lib/coding/index.js';
 import { correctedInterview, drainTags, exampleProject, runIngest, testPipeline, upload, type CapturingTagQueue, type TestPipeline } from '../helpers/pipeline.js';
 import type { TestServices } from '../helpers/services.js';
+import { decide } from '../../../lib/review/decide.js';
 
 const NAME = 'interview-01.txt';
 const { v1, v2 } = correctedInterview();
@@ -52,14 +53,14 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
     const werkdruk = await proposal(3, 'werkomstandigheden/werkdruk');
     const balans = await proposal(5, 'werkomstandigheden/balans-werk-prive');
     const vertrouwen = await proposal(7, 'samenwerking/vertrouwen');
-    await svc.store.decide({ ...werkdruk, action: 'accept', expectedVersion: werkdruk.version, userId: 'ann' });
-    await svc.store.decide({ ...balans, action: 'accept', expectedVersion: balans.version, userId: 'ann' });
-    await svc.store.decide({ ...vertrouwen, action: 'reject', expectedVersion: vertrouwen.version, userId: 'bob' });
+    await decide(svc.store, { ...werkdruk, action: 'accept', expectedVersion: werkdruk.version, userId: 'ann' });
+    await decide(svc.store, { ...balans, action: 'accept', expectedVersion: balans.version, userId: 'ann' });
+    await decide(svc.store, { ...vertrouwen, action: 'reject', expectedVersion: vertrouwen.version, userId: 'bob' });
     const flex = before[1]!.text.indexOf('vrije flexplek');
     const added = { projectId, documentId, segmentIndex: 1, code: 'eigen/flexplek' };
-    await svc.store.decide({ ...added, action: 'add', expectedVersion: null, userId: 'ann', categoryId: 'eigen', span: { start: flex, end: flex + 14 } });
+    await decide(svc.store, { ...added, action: 'add', expectedVersion: null, userId: 'ann', categoryId: 'eigen', span: { start: flex, end: flex + 14 } });
     const teams = { projectId, documentId, segmentIndex: 9, code: 'eigen/teams' };
-    await svc.store.decide({ ...teams, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'eigen' });
+    await decide(svc.store, { ...teams, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'eigen' });
     const decisionsBefore = (await audit()).length;
 
     // The corrected file arrives; the tag step crashes after re-anchoring part of the codings.
@@ -141,9 +142,9 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
     expect(codingHistory(events, w).map((e) => `${e.action} ${e.segmentIndex}`)).toEqual(['accept 3', 'move 7']);
 
     // Undo history travelled with the coding: undoing the accept makes it a proposal again, where it now is.
-    const undone = await svc.store.decide({ ...w, action: 'undo', expectedVersion: w.version, userId: 'ann' });
+    const undone = await decide(svc.store, { ...w, action: 'undo', expectedVersion: w.version, userId: 'ann' });
     expect(undone.coding).toMatchObject({ segmentIndex: 7, status: 'proposed', version: 4 });
-    await svc.store.decide({ ...w, action: 'accept', expectedVersion: 4, userId: 'ann' });
+    await decide(svc.store, { ...w, action: 'accept', expectedVersion: 4, userId: 'ann' });
 
     // A duplicate delivery of the same S3 event, and of the tag message, changes nothing.
     const snapshot = await partition();

@@ -17,6 +17,7 @@ import { ConflictError, type Coding, type Decision } from '../../../lib/coding/i
 import { projectRoot } from '../../helpers/shared.js';
 import { correctedInterview, drainTags, exampleFile, exampleNames, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { QualtagError } from '../../../lib/errors.js';
+import { decide as decideUseCase } from '../../../lib/review/decide.js';
 
 const projectId = 'p-aggregates';
 const codebookA = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8');
@@ -77,7 +78,7 @@ describe('aggregated reports on DynamoDB Local', () => {
     const docs = await all((p) => store.listDocuments(projectId, p));
     const decide = async (d: Decision): Promise<void> => {
       try {
-        await store.decide(d);
+        await decideUseCase(store, d);
       } catch (e) {
         // Stale, no-op and impossible decisions are refused and change nothing; the reports must still agree.
         if (!(e instanceof ConflictError) && !(e instanceof QualtagError)) throw e;

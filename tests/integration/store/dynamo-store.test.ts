@@ -3,6 +3,7 @@ import type { Codebook, Segment } from '../../../lib/model.js';
 import { type DynamoStore } from '../../../lib/store/index.js';
 import { ConflictError, type Coding } from '../../../lib/coding/index.js';
 import { testStore } from '../helpers/services.js';
+import { decide } from '../../../lib/review/decide.js';
 
 const P = 'proj-store';
 const codebook = (title: string): Codebook => ({
@@ -121,8 +122,8 @@ describe('DynamoStore on DynamoDB Local', () => {
   it('lets exactly one of two concurrent decisions win; the other gets the current coding', async () => {
     const ref = { projectId: P, documentId: 'docA', segmentIndex: 0, code: 'c/one' };
     const results = await Promise.allSettled([
-      store.decide({ ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' }),
-      store.decide({ ...ref, action: 'reject', expectedVersion: 1, userId: 'bob' }),
+      decide(store, { ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' }),
+      decide(store, { ...ref, action: 'reject', expectedVersion: 1, userId: 'bob' }),
     ]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -140,16 +141,16 @@ describe('DynamoStore on DynamoDB Local', () => {
 
   it('undoes a decision back into the queue and records every step in the audit trail', async () => {
     const ref = { projectId: P, documentId: 'docA', segmentIndex: 2, code: 'c/one' };
-    const a = await store.decide({ ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' });
+    const a = await decide(store, { ...ref, action: 'accept', expectedVersion: 1, userId: 'alice' });
     expect(a.coding?.status).toBe('accepted');
-    await expect(store.decide({ ...ref, action: 'undo', expectedVersion: 1, userId: 'alice' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(decide(store, { ...ref, action: 'undo', expectedVersion: 1, userId: 'alice' })).rejects.toBeInstanceOf(ConflictError);
     // accepting again on the current version changes nothing: refused, so no second audit event
-    await expect(store.decide({ ...ref, action: 'accept', expectedVersion: 2, userId: 'bob' })).rejects.toMatchObject({ kind: 'CONFLICT', current: { version: 2, decidedBy: 'alice' } });
-    const u = await store.decide({ ...ref, action: 'undo', expectedVersion: 2, userId: 'alice' });
+    await expect(decide(store, { ...ref, action: 'accept', expectedVersion: 2, userId: 'bob' })).rejects.toMatchObject({ kind: 'CONFLICT', current: { version: 2, decidedBy: 'alice' } });
+    const u = await decide(store, { ...ref, action: 'undo', expectedVersion: 2, userId: 'alice' });
     expect(u.coding).toMatchObject({ status: 'proposed', version: 3 });
     expect(u.coding?.decidedBy).toBeUndefined();
     expect((await store.reviewQueue({ projectId: P, code: 'c/one' })).items.map((c) => c.segmentIndex)).toContain(2);
-    await expect(store.decide({ ...ref, action: 'undo', expectedVersion: 3, userId: 'alice' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+    await expect(decide(store, { ...ref, action: 'undo', expectedVersion: 3, userId: 'alice' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
     const trail = await store.auditTrail({ projectId: P, documentId: 'docA' });
     const mine = trail.items.filter((e) => e.segmentIndex === 2);
     expect(mine.map((e) => [e.action, e.before?.status, e.after?.status])).toEqual([
@@ -160,11 +161,11 @@ describe('DynamoStore on DynamoDB Local', () => {
 
   it('adds a human coding for part of a segment, refuses a second add, and undo removes it', async () => {
     const ref = { projectId: P, documentId: 'docA', segmentIndex: 4, code: 'h/new' };
-    const added = await store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'hcat', span: { start: 0, end: 7 } });
+    const added = await decide(store, { ...ref, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'hcat', span: { start: 0, end: 7 } });
     expect(added.coding).toMatchObject({ origin: 'human', status: 'accepted', span: { start: 0, end: 7 }, segmentText: 'segment 4', codebookVersion: 'v-b' });
-    await expect(store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'alice', categoryId: 'hcat' })).rejects.toBeInstanceOf(ConflictError);
-    await expect(store.decide({ ...ref, action: 'add', expectedVersion: null, userId: 'x', categoryId: 'hcat', span: { start: 3, end: 99 }, segmentIndex: 5, code: 'h/other' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
-    const undone = await store.decide({ ...ref, action: 'undo', expectedVersion: 1, userId: 'bob' });
+    await expect(decide(store, { ...ref, action: 'add', expectedVersion: null, userId: 'alice', categoryId: 'hcat' })).rejects.toBeInstanceOf(ConflictError);
+    await expect(decide(store, { ...ref, action: 'add', expectedVersion: null, userId: 'x', categoryId: 'hcat', span: { start: 3, end: 99 }, segmentIndex: 5, code: 'h/other' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+    const undone = await decide(store, { ...ref, action: 'undo', expectedVersion: 1, userId: 'bob' });
     expect(undone.coding).toBeNull();
     expect(await store.getCoding(ref)).toBeNull();
     const events = (await store.auditTrail({ projectId: P })).items.filter((e) => e.code === 'h/new');
