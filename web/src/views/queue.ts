@@ -4,7 +4,7 @@
 // Accepted/rejected codings without a filter are listed category by category (the codings API needs
 // one), 100 at a time.
 import type { DecisionBody } from '../../../lib/api/contract.js';
-import { pageAcross, type AcrossCursor, type Bucket } from '../across.js';
+import { pageAcross } from '../across.js';
 import { api, type Coding, type DocumentSummary, type QueueItem } from '../api.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
@@ -12,6 +12,7 @@ import { h, kbd, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
 import { dispatch, keyBar, keyOf, type KeyHandlers } from '../keys.js';
 import { QUEUE_KEY_BAR, QUEUE_KEYS, type QueueAction } from '../queue/keys.js';
+import * as st from '../queue/state.js';
 import { formatRoute, type Route } from '../route.js';
 import { classifierNote, contextSupport, exampleNote, highlightEvidence, isLearnedEvidence, learnedWords } from '../evidence.js';
 import { evidenceLegend, scoreLabel } from '../proposal.js';
@@ -19,36 +20,17 @@ import { bulkAcceptControl } from '../bulk.js';
 import { markedText } from '../segtext.js';
 import type { Span } from '../highlight.js';
 
-type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
-const STATUSES: Status[] = ['proposed', 'accepted', 'rejected', 'all'];
 const PAGE = 100;
 
 export function queueView(ctx: Ctx, route: Route): View {
-  const q = route.query;
-  const filters = {
-    status: (STATUSES as string[]).includes(q.get('status') ?? '') ? (q.get('status') as Status) : 'proposed',
-    code: q.get('code') ?? '',
-    category: q.get('category') ?? '',
-    respondent: q.get('respondent') ?? '',
-    document: q.get('document') ?? '',
-    order: (q.get('order') === 'score' || q.get('order') === 'uncertain' ? q.get('order') : 'position') as 'position' | 'score' | 'uncertain',
-  };
-  let items: QueueItem[] = [];
-  let cursor: string | null = null;
-  /** Unfiltered accepted/rejected/all: where the walk over categories goes on (null: done). */
-  let across: AcrossCursor | null = null;
-  let buckets: Bucket[] = [];
-  let total: number | null = null;
-  /** Decided items that left the list, newest last, for u (undo). */
-  const left: { item: QueueItem; index: number }[] = [];
-  let cur = 0;
-  let busy = false;
+  const state = st.initialState(st.filtersFrom(route.query));
+  const filters = state.filters;
   const list = h('div', { class: 'segments', attrs: { role: 'list', 'aria-label': 'Queue' } });
   const msg = h('div', { attrs: { 'aria-live': 'polite' } });
   const more = h('button', { attrs: { type: 'button' }, on: { click: () => void load(true) } }, 'Load more');
   const respondents = h('datalist', { attrs: { id: 'respondents' } });
 
-  const apply = (patch: Partial<typeof filters>) => {
+  const apply = (patch: Partial<st.QueueFilters>) => {
     Object.assign(filters, patch);
     ctx.navigate(formatRoute('queue', null, filters));
   };
@@ -69,15 +51,15 @@ export function queueView(ctx: Ctx, route: Route): View {
   );
   const statusSelect = h(
     'select',
-    { attrs: { 'aria-label': 'Status' }, on: { change: () => apply({ status: statusSelect.value as Status }) } },
-    STATUSES.map((s) => h('option', { attrs: { value: s, selected: s === filters.status } }, s === 'proposed' ? 'to review (proposed)' : s)),
+    { attrs: { 'aria-label': 'Status' }, on: { change: () => apply({ status: statusSelect.value as st.Status }) } },
+    st.STATUSES.map((s) => h('option', { attrs: { value: s, selected: s === filters.status } }, s === 'proposed' ? 'to review (proposed)' : s)),
   );
   const respInput = h('input', { attrs: { type: 'search', list: 'respondents', value: filters.respondent, placeholder: 'any', 'aria-label': 'Respondent' } });
   respInput.addEventListener('change', () => apply({ respondent: respInput.value.trim() }));
   const docSelect = h('select', { attrs: { 'aria-label': 'Document' }, on: { change: () => apply({ document: docSelect.value }) } }, h('option', { attrs: { value: '' } }, 'All documents'));
   const orderSelect = h(
     'select',
-    { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value as typeof filters.order }) } },
+    { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value as st.Order }) } },
     h('option', { attrs: { value: 'position', selected: filters.order === 'position' } }, 'document order'),
     h('option', { attrs: { value: 'score', selected: filters.order === 'score' } }, 'highest score first'),
     h('option', { attrs: { value: 'uncertain', selected: filters.order === 'uncertain' } }, 'teaches the model most first'),
@@ -96,8 +78,8 @@ export function queueView(ctx: Ctx, route: Route): View {
     return h(
       'article',
       {
-        class: `segment${i === cur ? ' current' : ''}`,
-        attrs: { role: 'listitem', tabindex: i === cur ? 0 : -1, 'data-code': c.code, 'data-coding': c.id, 'data-status': c.status, 'data-document-name': item.document.name },
+        class: `segment${i === state.cur ? ' current' : ''}`,
+        attrs: { role: 'listitem', tabindex: i === state.cur ? 0 : -1, 'data-code': c.code, 'data-coding': c.id, 'data-status': c.status, 'data-document-name': item.document.name },
         on: { click: () => setCur(i, false) },
       },
       h(
@@ -120,67 +102,64 @@ export function queueView(ctx: Ctx, route: Route): View {
       h(
         'div',
         { class: 'toolbar tight' },
-        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === cur ? kbd(keyOf(QUEUE_KEYS, 'accept')) : null) : null,
-        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === cur ? kbd(keyOf(QUEUE_KEYS, 'reject')) : null) : null,
+        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'accept')) : null) : null,
+        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'reject')) : null) : null,
         c.status !== 'proposed' ? h('button', { attrs: { type: 'button' }, on: { click: () => void decide('undo', i) } }, 'Undo') : null,
       ),
     );
   }
 
   function renderList(): void {
-    replaceChildren(list, items.map((it, i) => renderItem(it, i)));
-    if (items.length === 0) list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
-    more.hidden = cursor === null && across === null;
+    replaceChildren(list, state.items.map((it, i) => renderItem(it, i)));
+    if (state.items.length === 0) list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
+    more.hidden = !st.hasMore(state);
     renderCount();
   }
 
   function renderCount(): void {
     const count = msg.querySelector('[data-testid=queue-count]');
-    const text = `${items.length}${cursor || across ? '+' : ''} item(s)${total !== null ? ` of ${total}` : ''}`;
-    if (count) count.textContent = text;
+    if (count) count.textContent = st.countText(state);
   }
 
   function replaceItem(i: number, notice?: HTMLElement): void {
-    const it = items[i];
+    const it = state.items[i];
     const old = list.children[i];
     if (it && old) old.replaceWith(renderItem(it, i, notice));
   }
 
-  function setCur(i: number, focus = true): void {
-    if (i < 0 || i >= items.length) return;
-    const prev = cur;
-    cur = i;
-    replaceItem(prev);
-    replaceItem(cur);
-    const e = list.children[cur] as HTMLElement | undefined;
-    if (focus) {
-      e?.scrollIntoView({ block: 'nearest' });
-      e?.focus({ preventScroll: true });
-    }
+  function focusCurrent(): void {
+    const e = list.children[state.cur] as HTMLElement | undefined;
+    e?.scrollIntoView({ block: 'nearest' });
+    e?.focus({ preventScroll: true });
   }
 
-  async function decide(action: 'accept' | 'reject' | 'undo', i = cur, versionOverride?: number): Promise<void> {
-    const item = items[i];
-    if (!item || busy) return;
-    busy = true;
+  function setCur(i: number, focus = true): void {
+    const prev = state.cur;
+    if (!st.setCur(state, i)) return;
+    replaceItem(prev);
+    replaceItem(state.cur);
+    if (focus) focusCurrent();
+  }
+
+  async function decide(action: 'accept' | 'reject' | 'undo', i = state.cur, versionOverride?: number): Promise<void> {
+    const item = state.items[i];
+    if (!item || state.busy) return;
+    state.busy = true;
     const c = item.coding;
     const body: DecisionBody = { action, documentId: item.document.id, codingId: c.id, version: versionOverride ?? c.version };
     const out = await sendDecision(ctx, body);
-    busy = false;
+    state.busy = false;
     if (out.kind === 'ok') {
       const verb = action === 'undo' ? 'Undid' : action === 'accept' ? 'Accepted' : 'Rejected';
-      if (out.coding && (filters.status === 'all' || out.coding.status === filters.status)) {
-        item.coding = out.coding;
+      if (st.decided(state, i, out.coding) === 'stays') {
         toast(`${verb} ${codeLabel(ctx, c.code)}`);
         replaceItem(i);
-        if (action !== 'undo' && i === cur) setCur(Math.min(items.length - 1, cur + 1));
+        if (action !== 'undo' && i === state.cur) setCur(Math.min(state.items.length - 1, state.cur + 1));
       } else {
-        // It no longer matches the filter: it leaves, and u brings it back.
-        items.splice(i, 1);
-        if (total !== null) total--;
-        if (out.coding) left.push({ item: { ...item, coding: out.coding }, index: i });
+        // It no longer matches the filter: it left, and u brings it back.
         toast(`${verb} ${codeLabel(ctx, c.code)}${out.coding ? ' · u undoes' : ''}`);
-        leaveAt(i);
+        renderList();
+        focusCurrent();
       }
     } else if (out.kind === 'conflict') {
       if (out.current) item.coding = out.current as Coding;
@@ -198,62 +177,44 @@ export function queueView(ctx: Ctx, route: Route): View {
     }
   }
 
-  /** Re-renders after item i left, keeping the place (the next item becomes current). */
-  function leaveAt(i: number): void {
-    if (i < cur || cur >= items.length) cur = Math.max(0, cur - 1);
-    renderList();
-    const e = list.children[cur] as HTMLElement | undefined;
-    e?.scrollIntoView({ block: 'nearest' });
-    e?.focus({ preventScroll: true });
-  }
-
   /** u: reverts the last decision that took an item out of the list and puts it back in its place. */
   async function undoLast(): Promise<void> {
-    const last = left.pop();
-    if (!last || busy) {
-      if (!last) toast('Nothing to undo here.');
+    if (state.busy) return;
+    const last = state.left.pop();
+    if (!last) {
+      toast('Nothing to undo here.');
       return;
     }
-    busy = true;
+    state.busy = true;
     const c = last.item.coding;
     const out = await sendDecision(ctx, { action: 'undo', documentId: last.item.document.id, codingId: c.id, version: c.version });
-    busy = false;
+    state.busy = false;
     if (out.kind === 'ok') {
       toast(`Undid ${codeLabel(ctx, c.code)}`);
-      if (out.coding && (filters.status === 'all' || out.coding.status === filters.status)) {
-        const at = Math.min(last.index, items.length);
-        items.splice(at, 0, { ...last.item, coding: out.coding });
-        if (total !== null) total++;
-        cur = at;
+      if (st.restored(state, last, out.coding)) {
         renderList();
-        (list.children[cur] as HTMLElement | undefined)?.focus();
+        (list.children[state.cur] as HTMLElement | undefined)?.focus();
       }
     } else if (out.kind === 'conflict') {
       toast(`Not undone: ${codeLabel(ctx, c.code)} was changed by someone else (${out.current ? `now ${out.current.status}` : 'removed'}).`, 'error');
     } else {
       toast('The undo was not saved; try again.', 'error');
-      left.push(last);
+      state.left.push(last);
     }
   }
 
   async function load(append = false): Promise<void> {
-    if (!append) {
-      items = [];
-      cursor = null;
-      across = null;
-      total = null;
-      cur = 0;
-    }
+    if (!append) st.reset(state);
     try {
       const common = {
         code: filters.code || undefined,
         category: filters.category || undefined,
         respondent: filters.respondent || undefined,
         document: filters.document || undefined,
-        cursor: cursor ?? undefined,
+        cursor: state.cursor ?? undefined,
         limit: 100,
       };
-      const unfiltered = filters.status !== 'proposed' && !common.code && !common.category && !common.respondent && !common.document;
+      const unfiltered = st.walksCategories(filters);
       let note: string | null = null;
       if (unfiltered) {
         // The codings API needs a filter: walk the categories that have codings of this status.
@@ -261,26 +222,26 @@ export function queueView(ctx: Ctx, route: Route): View {
         if (!append) {
           const freq = await api.frequency(ctx.projectId, { status });
           const counts = new Map(freq.categories.map((c) => [c.categoryId, c.codings]));
-          buckets = (ctx.codebook?.book.categories ?? []).map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
-          total = buckets.reduce((n, b) => n + b.count, 0);
-          across = { i: 0 };
+          state.buckets = (ctx.codebook?.book.categories ?? []).map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
+          state.total = state.buckets.reduce((n, b) => n + b.count, 0);
+          state.across = { i: 0 };
         }
-        const page = await pageAcross(buckets, across ?? { i: buckets.length }, PAGE, (id, c, limit) => api.codings(ctx.projectId, { status, category: id, cursor: c, limit }));
-        items.push(...page.groups.flatMap((g) => g.items).map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
-        across = page.next;
+        const page = await pageAcross(state.buckets, state.across ?? { i: state.buckets.length }, PAGE, (id, c, limit) => api.codings(ctx.projectId, { status, category: id, cursor: c, limit }));
+        state.items.push(...page.groups.flatMap((g) => g.items).map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
+        state.across = page.next;
         note = `No category, code, respondent or document chosen: every category in codebook order, ${PAGE} at a time.`;
       } else {
         const page =
           filters.status === 'proposed'
             ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order })
             : await api.codings(ctx.projectId, { ...common, status: filters.status });
-        items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
-        cursor = page.nextCursor;
+        state.items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
+        state.cursor = page.nextCursor;
       }
-      const anyLearned = items.some((it) => it.coding.evidence.some(isLearnedEvidence));
+      const anyLearned = state.items.some((it) => it.coding.evidence.some(isLearnedEvidence));
       replaceChildren(msg, h('p', { class: 'muted small' }, h('span', { attrs: { 'data-testid': 'queue-count' } }), note ? ` · ${note}` : null, anyLearned ? [' · ', evidenceLegend()] : null));
       const seen = new Set(Array.from(respondents.querySelectorAll('option')).map((o) => o.value));
-      for (const it of items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
+      for (const it of state.items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
         seen.add(it.segment.respondent);
         respondents.append(h('option', { attrs: { value: it.segment.respondent } }));
       }
@@ -327,13 +288,13 @@ export function queueView(ctx: Ctx, route: Route): View {
   void loadDocuments();
   void load();
   const handlers: KeyHandlers<QueueAction> = {
-    nextItem: () => setCur(Math.min(items.length - 1, cur + 1)),
-    previousItem: () => setCur(Math.max(0, cur - 1)),
+    nextItem: () => setCur(Math.min(state.items.length - 1, state.cur + 1)),
+    previousItem: () => setCur(Math.max(0, state.cur - 1)),
     accept: () => void decide('accept'),
     reject: () => void decide('reject'),
     undo: () => void undoLast(),
     open: () => {
-      const it = items[cur];
+      const it = state.items[state.cur];
       if (it) ctx.navigate(formatRoute('review', it.document.id, { segment: it.segment.id }));
     },
   };
