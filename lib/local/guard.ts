@@ -1,8 +1,9 @@
 // The front door of a local storage service (S3 or DynamoDB): listens on 127.0.0.1 only and lets a
 // request through only when it is addressed to 127.0.0.1/localhost on this port (no DNS rebinding)
 // and carries a valid SigV4 signature made with the stack's per-start credentials. Nothing anonymous,
-// no CORS unless an exact origin is allowed (the review UI), and the service's own extra checks
-// (S3 keys that would leave the bucket's directory) before anything is stored.
+// no CORS at all (a request with an Origin header is refused: the review UI reaches S3 through the API's
+// own origin, lib/local/s3-proxy.ts), and the service's own extra checks (S3 keys that would leave the
+// bucket's directory) before anything is stored.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -27,8 +28,6 @@ export interface GuardOptions {
   bufferBodyLimit?: number;
   /** Service-specific refusal (S3 keys); returns the reason, or null to let the request through. */
   refuse?: (method: string, rawPath: string, rawQuery: string, headers: Record<string, string>) => string | null;
-  /** Exact browser origins (http://127.0.0.1:8787) allowed to call; default none. */
-  allowedOrigins?: () => readonly string[];
   /** Serves a request that passed every check. */
   forward(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined, ctx: GuardRequestContext): void | Promise<void>;
 }
@@ -89,21 +88,9 @@ export async function startGuard(opts: GuardOptions): Promise<RunningGuard> {
       if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
         return refuse(res, 421, 'MisdirectedRequest', `requests must be addressed to 127.0.0.1:${port}`);
       }
-      const origin = req.headers.origin;
-      const allowedOrigin = origin !== undefined && (opts.allowedOrigins?.() ?? []).includes(origin) ? origin : undefined;
-      if (origin !== undefined && !allowedOrigin) return refuse(res, 403, 'AccessDenied', 'cross-origin requests are not allowed');
-      if (req.method === 'OPTIONS') {
-        if (!allowedOrigin) return refuse(res, 403, 'AccessDenied', 'CORS is not enabled');
-        stats.passed++;
-        res.writeHead(204, {
-          'access-control-allow-origin': allowedOrigin,
-          'access-control-allow-methods': 'PUT, GET',
-          'access-control-allow-headers': 'content-type',
-          'access-control-max-age': '600',
-          vary: 'origin',
-        });
-        return res.end();
-      }
+      // No browser page may call a storage service, whatever its origin; so no preflight is ever answered.
+      if (req.headers.origin !== undefined) return refuse(res, 403, 'AccessDenied', 'cross-origin requests are not allowed');
+      if (req.method === 'OPTIONS') return refuse(res, 403, 'AccessDenied', 'CORS is not enabled');
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const rawPath = q < 0 ? url : url.slice(0, q);
@@ -123,11 +110,6 @@ export async function startGuard(opts: GuardOptions): Promise<RunningGuard> {
       if (!verdict.ok) return refuse(res, 403, opts.service === 's3' ? 'AccessDenied' : 'AccessDeniedException', `request refused: ${verdict.reason}`);
       if (verdict.service !== opts.service) return refuse(res, 403, 'AccessDenied', `signed for ${verdict.service}, not ${opts.service}`);
       stats.passed++;
-      if (allowedOrigin) {
-        res.setHeader('access-control-allow-origin', allowedOrigin);
-        res.setHeader('access-control-expose-headers', 'ETag');
-        res.setHeader('vary', 'origin');
-      }
       const ctx: GuardRequestContext = {};
       if (declared && /^[0-9a-f]{64}$/.test(declared)) ctx.expectedSha256 = declared;
       if (headers['content-md5']) ctx.expectedMd5 = headers['content-md5'];

@@ -14,6 +14,7 @@ import { createApi, tokenAuthenticator, type Api, type ApiDeps, type ApiEvent, t
 import { settingsFromEnv } from '../config.js';
 import { QualtagError } from '../errors.js';
 import { createAdapters } from '../store/index.js';
+import { forwardToS3, isS3ProxyPath, requestOrigin, sameOriginBlobs } from './s3-proxy.js';
 
 export { localToken, readLocalConnection } from '../api/connection.js';
 
@@ -32,6 +33,11 @@ export interface HttpServerOptions {
   extraTokens?: ReadonlyArray<{ token: string; userId: string }>;
   /** When set, writes `<stateDir>/api.json` ({ url }) so the CLI finds the running API. */
   stateDir?: string;
+  /**
+   * The local S3 (the stack's guard endpoint): presigned URLs then point at this server's /s3 path, which
+   * forwards to it, so the browser uploads and downloads on the UI's own origin (lib/local/s3-proxy.ts).
+   */
+  s3Endpoint?: string;
 }
 
 export interface RunningHttpServer {
@@ -55,9 +61,9 @@ const contentTypes: Record<string, string> = {
   '.map': 'application/json; charset=utf-8',
 };
 
-/** The UI talks only to this origin and (for presigned uploads) to the local S3 on 127.0.0.1. */
+/** The UI talks only to this origin (presigned uploads and downloads too: they go through /s3). */
 export const uiContentSecurityPolicy =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self' http://127.0.0.1:*; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 const staticHeaders = {
   'content-security-policy': uiContentSecurityPolicy,
@@ -177,8 +183,12 @@ function defaultDeps(): ApiDeps {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) throw new Error(`the local API only listens on a loopback address, not ${host}`);
-  const api: Api = createApi(opts.deps ?? defaultDeps(), tokenAuthenticator([{ token: opts.token, userId: opts.userId ?? 'local' }, ...(opts.extraTokens ?? [])]));
   let port = opts.port;
+  const ownOrigins = (): string[] => [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
+  const deps = opts.deps ?? defaultDeps();
+  const s3Endpoint = opts.s3Endpoint;
+  const apiDeps = s3Endpoint ? { ...deps, blobs: sameOriginBlobs(deps.blobs, s3Endpoint, () => ownOrigins()[0]!) } : deps;
+  const api: Api = createApi(apiDeps, tokenAuthenticator([{ token: opts.token, userId: opts.userId ?? 'local' }, ...(opts.extraTokens ?? [])]));
   let inFlight = 0;
   let drained: (() => void) | null = null;
 
@@ -192,6 +202,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         return;
       }
       const pathname = (req.url ?? '/').split('?')[0]!;
+      if (s3Endpoint && isS3ProxyPath(pathname)) {
+        await forwardToS3(req, res, s3Endpoint, ownOrigins());
+        return;
+      }
       const prefix = pathname === '/api' || pathname.startsWith('/api/') ? '/api' : pathname === '/health' ? '' : null;
       if (prefix === null) {
         if (!opts.webDir || (req.method !== 'GET' && !head)) {
@@ -208,7 +222,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
         send(res, { statusCode: 413, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message: e instanceof Error ? e.message : 'too large' }) }, head);
         return;
       }
-      send(res, await api(toApiEvent(req, body, prefix)), head);
+      // Presigned URLs made while answering name the origin this request was addressed to.
+      send(res, await requestOrigin.run(`http://${req.headers.host!.toLowerCase()}`, () => api(toApiEvent(req, body, prefix))), head);
     })()
       .catch((e: unknown) => {
         console.error('qualtag http: request failed', e);

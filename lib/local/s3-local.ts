@@ -21,8 +21,6 @@ export interface S3LocalOptions {
   buckets?: string[];
   /** Default: a free port. */
   port?: number;
-  /** Exact browser origins allowed to PUT/GET presigned URLs (the review UI); default none. */
-  allowedOrigins?: () => readonly string[];
 }
 
 export interface RunningS3Local {
@@ -221,7 +219,7 @@ export async function startS3Local(opts: S3LocalOptions): Promise<RunningS3Local
   (server as unknown as { store: unknown; context: { store: unknown } }).store = store;
   (server as unknown as { context: { store: unknown } }).context.store = store;
   await (server as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
-  // Buckets made by earlier versions carried a CORS rule; the guard now decides about origins.
+  // Buckets made by earlier versions carried a CORS rule; the guard refuses every cross-origin request.
   for (const name of opts.buckets ?? []) {
     await rm(store.getResourcePath(name, undefined, 'cors.xml'), { force: true });
     await chmod(path.join(opts.directory, name), 0o700);
@@ -232,7 +230,6 @@ export async function startS3Local(opts: S3LocalOptions): Promise<RunningS3Local
     credentials: opts.credentials,
     ...(opts.port ? { port: opts.port } : {}),
     refuse: s3RequestProblem,
-    ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
     forward: (req, res) => handle(req, res),
   });
   return {

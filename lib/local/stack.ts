@@ -66,8 +66,6 @@ export interface LocalStack extends LocalStackEndpoints {
   retryDeadLetters(match?: (d: DeadLetter) => boolean): number;
   /** The per-start key pair the local services accept (also in clientOptions). */
   credentials: { accessKeyId: string; secretAccessKey: string };
-  /** Lets exactly these browser origins (the review UI) use presigned S3 URLs. */
-  allowOrigins(origins: readonly string[]): void;
   /** Requests the guards refused, per service (side-door probes). */
   refused(): { s3: number; dynamodb: number };
   /** What the start found unfinished and handed to the queues again. */
@@ -98,13 +96,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   }
   // Only this process knows the key pair, so only it (and the CLI it tells through stack.json) gets in.
   const credentials = newLocalCredentials();
-  let allowedOrigins: readonly string[] = [];
   let ddb: RunningDynamoLocal | undefined;
   let s3: RunningS3Local | undefined;
   try {
     [ddb, s3] = await Promise.all([
       startDynamoLocal({ credentials, onUnexpectedExit: (why) => (opts.onFatal ? opts.onFatal(why) : opts.log?.error(why)), ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
-      startS3Local({ credentials, directory: s3Dir, buckets: [bucketName], allowedOrigins: () => allowedOrigins, ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
+      startS3Local({ credentials, directory: s3Dir, buckets: [bucketName], ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
     ]);
   } catch (e) {
     await Promise.allSettled([ddb?.stop(), s3?.stop()]);
@@ -178,7 +175,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     deadLetters: () => dead.list(),
     retryDeadLetters: (match) => dead.retry(match),
     credentials,
-    allowOrigins: (origins) => void (allowedOrigins = [...origins]),
     refused: () => ({ s3: s3!.stats.refused, dynamodb: ddb!.stats.refused }),
     jvmPid: ddb.pid,
     recovery,

@@ -289,10 +289,11 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     expect({ tornObject, tornDocument }).toEqual({ tornObject: 0, tornDocument: 0 });
   });
 
-  it('no side doors: every listening port refuses anonymous, forged-Host and foreign-key requests; traversal keys are refused', async () => {
-    const u = current!;
+  it('no side doors: every listening port refuses anonymous, forged-Host and foreign-key requests and answers no CORS preflight; traversal keys are refused', async () => {
+    // Also runnable alone (-t 'no side doors'): then it starts the stack itself.
+    const u = current ?? (await up());
     const ports = listeningPorts([u.child.pid!, u.jvm]);
-    const probes: Array<{ port: number; what: string; status: number; open: boolean }> = [];
+    const probes: Array<{ port: number; what: string; status: number; open: boolean; cors: boolean }> = [];
     const raw = (port: number, method: string, p: string, headers: Record<string, string>, body = ''): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
       new Promise((resolve) => {
         const r = request({ host: '127.0.0.1', port, method, path: p, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
@@ -315,11 +316,17 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
         ['forged Host API', 'GET', '/api/projects', { host: `evil.example:${port}`, authorization: `Bearer ${u.token}` }],
         ['anonymous API', 'GET', `/api/projects/${PROJECT}/documents`, local],
         ['CORS preflight', 'OPTIONS', `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: 'http://evil.example', 'access-control-request-method': 'PUT' }],
+        // The UI's own origin gets no CORS either: its uploads and downloads go through the API's /s3 path.
+        ['CORS preflight from the UI origin', 'OPTIONS', `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' }],
+        ['CORS preflight from the UI origin via /s3', 'OPTIONS', `/s3/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' }],
+        ['anonymous S3 list via /s3', 'GET', `/s3/${u.info.bucketName}?list-type=2`, local],
+        ['anonymous S3 put via /s3', 'PUT', `/s3/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`, { ...local, origin: u.info.apiUrl }, 'Interviewer: x'],
+        ['cross-origin S3 put via /s3', 'PUT', `/s3/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`, { ...local, origin: 'http://evil.example' }, 'Interviewer: x'],
       ];
       for (const [what, method, p, headers, body] of cases) {
         const r = await raw(port, method, p, headers, body);
         const open = (r.status >= 200 && r.status < 300 && !(r.body.trimStart().startsWith('<!doctype html>') || r.body.trimStart().startsWith('<!DOCTYPE html>'))) || r.headers['access-control-allow-origin'] !== undefined;
-        probes.push({ port, what, status: r.status, open });
+        probes.push({ port, what, status: r.status, open, cors: r.headers['access-control-allow-origin'] !== undefined });
       }
     }
     // Traversal keys, validly signed with the stack's own key: refused before anything is written.
@@ -331,9 +338,11 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     }
     const escaped = findFiles(dataDir, /escape-\d/).length;
     const sideDoors = probes.filter((p) => p.open);
-    report('side doors', { ports: ports.length, probes: probes.length, sideDoors: sideDoors.length, traversalAccepted: traversal.filter((s) => s < 400).length, filesOutside: escaped });
+    const corsAnswered = probes.filter((p) => p.cors).length;
+    report('side doors', { ports: ports.length, probes: probes.length, sideDoors: sideDoors.length, corsAnswered, traversalAccepted: traversal.filter((s) => s < 400).length, filesOutside: escaped });
     expect(ports.length).toBeGreaterThanOrEqual(4); // API, S3 guard, DynamoDB guard, the JVM's own port
     expect(sideDoors).toEqual([]);
+    expect(corsAnswered).toBe(0);
     expect(traversal.every((s) => s === 400)).toBe(true);
     expect(escaped).toBe(0);
   });

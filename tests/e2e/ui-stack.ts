@@ -51,8 +51,8 @@ export async function startUiStack(stackOptions: LocalStackOptions = {}): Promis
       webDir: distDir,
       deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
       stateDir,
+      s3Endpoint: stack.s3Endpoint,
     });
-    stack.allowOrigins([http.url]);
     const apiUrl = `${http.url}/api`;
     const api = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
       const res = await fetch(`${apiUrl}${path}`, {

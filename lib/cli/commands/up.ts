@@ -54,9 +54,9 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     ...(opts.hasUi ? { webDir } : {}),
     deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, learnFromDecisions: true, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
     stateDir: dataDir,
+    // Presigned URLs go through this server's /s3 path: the UI never calls the S3 port (which has no CORS).
+    s3Endpoint: stack.s3Endpoint,
   });
-  // The UI uploads straight to presigned S3 URLs from its own origin, and only from there.
-  stack.allowOrigins([http.url, http.url.replace('127.0.0.1', 'localhost')]);
   writeStackInfo(dataDir, {
     pid: process.pid,
     apiUrl: http.url,
