@@ -3,7 +3,11 @@
 import type { Coding } from '../api.js';
 import { codeLabel, type Ctx } from '../context.js';
 import { h } from '../dom.js';
+import { keyOf } from '../keys.js';
 import { anchorBadge, anchorNote } from './anchor.js';
+import { REVIEW_KEYS, type ReviewAction } from './keys.js';
+
+const key = (action: ReviewAction) => keyOf(REVIEW_KEYS, action);
 
 /** What the detached list can ask the view to do with one of its codings. */
 export interface DetachedActions {
@@ -53,7 +57,7 @@ export function placingBanner(ctx: Ctx, placing: Coding | null): HTMLElement | n
     'div',
     { class: 'banner info', attrs: { 'data-testid': 'placing' } },
     h('strong', null, `Placing “${codeLabel(ctx, placing.code)}”. `),
-    'Go to the passage where it belongs now (click it, or j / k), select text to place it on a span, then press Place here (Enter; Esc cancels). ',
+    `Go to the passage where it belongs now (click it, or ${key('nextSegment')} / ${key('previousSegment')}), select text to place it on a span, then press Place here (${key('placeHere')}; ${key('cancelPlacing')} cancels). `,
     `It was on: “${placing.anchor?.fromText ?? ''}”`,
   );
 }
