@@ -12,6 +12,9 @@
 //   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
 // - Times are ISO 8601 strings (UTC).
 import * as z from 'zod';
+import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
+import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
+import { QueryStatus, ReportQuery, ReportTable } from '../report/schemas.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -667,8 +670,6 @@ export const BulkUndoResult = z.object({
 });
 export type BulkUndoResult = z.infer<typeof BulkUndoResult>;
 
-export const QueryStatus = z.enum(['accepted', 'proposed', 'rejected', 'all']);
-export type QueryStatus = z.infer<typeof QueryStatus>;
 
 /** GET /projects/{projectId}/codings: coded segments. Give at least one of code, category, respondent, document (they combine). */
 export const CodingsQuery = PageQuery.extend({
@@ -686,122 +687,13 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 // ---------------------------------------------------------------------------------------------------
 // Reports
 
-const Fraction = z.coerce.number().gt(0).lte(1);
-/** Query of every report route. Reports count accepted codings unless `status` says otherwise. */
-export const ReportQuery = z
-  .object({
-    status: QueryStatus.default('accepted'),
-    category: z.string().min(1).max(200).optional(),
-    /** Respondent-share scale: "hoge mate" at or above `high`, "redelijke mate" at or above `moderate`. */
-    high: Fraction.default(2 / 3),
-    moderate: Fraction.default(1 / 3),
-    /** Agreement between two reviewers (user ids); default: the two reviewers with the most shared decisions. */
-    reviewerA: z.string().min(1).max(200).optional(),
-    reviewerB: z.string().min(1).max(200).optional(),
-  })
-  .refine((q) => q.moderate < q.high, { message: 'moderate must be smaller than high', path: ['moderate'] });
-export type ReportQuery = z.infer<typeof ReportQuery>;
-
-export const ShareLabel = z.enum(['hoge mate', 'redelijke mate', 'lage mate', 'niet van toepassing']);
-export type ShareLabel = z.infer<typeof ShareLabel>;
-
-const CodeRef = z.object({ code: z.string(), name: z.string(), categoryId: z.string() });
-
-export const FrequencyReport = z.object({
-  rows: z.array(CodeRef.extend({ codings: z.number().int(), segments: z.number().int(), documents: z.number().int(), respondents: z.number().int() })),
-  categories: z.array(z.object({ categoryId: z.string(), name: z.string(), codings: z.number().int(), respondents: z.number().int() })),
-  total: z.number().int(),
-});
-export type FrequencyReport = z.infer<typeof FrequencyReport>;
-
-/** Rows are codes, columns documents or respondents; `cells[i][j]` counts codings of rows[i] in columns[j]. */
-export const MatrixReport = z.object({
-  rows: z.array(CodeRef),
-  columns: z.array(z.object({ id: z.string(), name: z.string() })),
-  cells: z.array(z.array(z.number().int())),
-});
-export type MatrixReport = z.infer<typeof MatrixReport>;
-
-export const RespondentShareReport = z.object({
-  respondents: z.number().int(),
-  thresholds: z.object({ high: z.number(), moderate: z.number() }),
-  codes: z.array(CodeRef.extend({ respondents: z.number().int(), share: z.number(), label: ShareLabel })),
-  categories: z.array(z.object({ categoryId: z.string(), name: z.string(), respondents: z.number().int(), share: z.number(), label: ShareLabel })),
-});
-export type RespondentShareReport = z.infer<typeof RespondentShareReport>;
-
-/** Codes coded together on the same segment: pairs with count > 0, most frequent first. */
-export const CoOccurrenceReport = z.object({
-  pairs: z.array(z.object({ a: z.string(), b: z.string(), segments: z.number().int() })),
-});
-export type CoOccurrenceReport = z.infer<typeof CoOccurrenceReport>;
-
-/** Cohen's κ for one code; null when undefined (no units, or both raters constant and agreeing). */
-export const KappaRow = z.object({
-  code: z.string(),
-  units: z.number().int(),
-  agreement: z.number().nullable(),
-  kappa: z.number().nullable(),
-  /** 2×2 table: both present, only A, only B, neither. */
-  both: z.number().int(),
-  onlyA: z.number().int(),
-  onlyB: z.number().int(),
-  neither: z.number().int(),
-});
-export type KappaRow = z.infer<typeof KappaRow>;
-
-export const AgreementReport = z.object({
-  /** Rule tagger (A) vs the reviewers' decisions (B), on segments of documents with at least one decision. */
-  taggerVsReviewers: z.array(KappaRow),
-  /** Two reviewers (A, B) on the codings both decided; null when no two reviewers decided the same codings. */
-  reviewers: z.object({ a: z.string(), b: z.string(), codes: z.array(KappaRow) }).nullable(),
-});
-export type AgreementReport = z.infer<typeof AgreementReport>;
-
-export const ReportBundle = z.object({
-  frequency: FrequencyReport,
-  codeByDocument: MatrixReport,
-  codeByRespondent: MatrixReport,
-  respondentShare: RespondentShareReport,
-  coOccurrence: CoOccurrenceReport,
-  agreement: AgreementReport,
-});
-export type ReportBundle = z.infer<typeof ReportBundle>;
-
-export const ReportKind = z.enum(['frequency', 'code-document', 'code-respondent', 'respondent-share', 'co-occurrence', 'agreement']);
-export type ReportKind = z.infer<typeof ReportKind>;
+export * from '../report/schemas.js';
+export { ReportBundle, ReportKind, type ReportByKind } from '../report/registry.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Exports
 
-export const ExportFormat = z.enum(['qdpx', 'qdc', 'csv', 'xlsx']);
-export type ExportFormat = z.infer<typeof ExportFormat>;
-/** csv/xlsx: which codings to export (default accepted). qdpx always exports accepted codings. */
-export const ExportQuery = z.object({ status: QueryStatus.default('accepted') });
-/** Starts an export job: the file is built in the background into the bucket (large projects). */
-export const ExportJobBody = z.object({ format: ExportFormat, status: QueryStatus.default('accepted') }).strict();
-export const ExportJobView = z.object({
-  id: z.string(),
-  format: ExportFormat,
-  state: z.enum(['queued', 'running', 'done', 'failed']),
-  /** Documents read so far, of total (0 of 0 until the job has started). */
-  done: z.number().int(),
-  total: z.number().int(),
-  fileName: z.string().nullable(),
-  bytes: z.number().int().nullable(),
-  /** When done: a presigned GET URL of the file, valid 15 minutes (ask again for a fresh one). */
-  downloadUrl: z.string().nullable(),
-  reason: z.string().nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-export type ExportJobView = z.infer<typeof ExportJobView>;
-export const exportContentTypes: Record<ExportFormat, string> = {
-  qdpx: 'application/zip',
-  qdc: 'application/xml; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
+export * from '../export/schemas.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Dead letters: pipeline messages the queues gave up on (lib/local/dead-letters.ts). Project owner only.
@@ -988,9 +880,17 @@ export const routes = {
   report: {
     method: 'GET',
     path: '/projects/{projectId}/reports/{kind}',
-    purpose: 'One report: frequency | code-document | code-respondent | respondent-share | co-occurrence | agreement',
+    purpose: `One report: ${reportKinds.join(' | ')}`,
     auth: true,
     query: ReportQuery,
+  },
+  reportTables: {
+    method: 'GET',
+    path: '/projects/{projectId}/report-tables',
+    purpose: 'Every report as the tables `qualtag report` prints (the web UI shows the reports it has no view of its own for)',
+    auth: true,
+    query: ReportQuery,
+    response: z.object({ items: z.array(z.object({ kind: ReportKind, title: z.string(), tables: z.array(ReportTable) })) }),
   },
   createImport: {
     method: 'POST',
@@ -1064,15 +964,6 @@ export const routes = {
 
 export type RouteName = keyof typeof routes;
 
-/** Response type of each report kind (GET /projects/{projectId}/reports/{kind}). */
-export interface ReportByKind {
-  frequency: FrequencyReport;
-  'code-document': MatrixReport;
-  'code-respondent': MatrixReport;
-  'respondent-share': RespondentShareReport;
-  'co-occurrence': CoOccurrenceReport;
-  agreement: AgreementReport;
-}
 
 /** Builds a path from a route template, encoding each parameter. */
 export function pathFor(template: string, params: Record<string, string>): string {

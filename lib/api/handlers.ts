@@ -5,15 +5,7 @@ import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
 import type { ReportOptions } from '../report/reports.js';
 import { aggregatedReportInput } from '../report/input.js';
-import {
-  agreementFromAggregates,
-  codeByDocumentFromAggregates,
-  codeByRespondentFromAggregates,
-  coOccurrenceFromAggregates,
-  frequencyFromAggregates,
-  reportsFromAggregates,
-  respondentShareFromAggregates,
-} from '../report/aggregated.js';
+import { reportKinds, reportOf, reportsFromAggregates, reportTablesFromAggregates } from '../report/registry.js';
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
@@ -496,19 +488,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     report: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
-      const kind = params.kind!;
-      const fns = {
-        frequency: frequencyFromAggregates,
-        'code-document': codeByDocumentFromAggregates,
-        'code-respondent': codeByRespondentFromAggregates,
-        'respondent-share': respondentShareFromAggregates,
-        'co-occurrence': coOccurrenceFromAggregates,
-        agreement: agreementFromAggregates,
-      } as const;
-      if (!Object.hasOwn(fns, kind)) {
-        throw new QualtagError('NOT_FOUND', `there is no report "${kind}"`, `Choose one of ${Object.keys(fns).join(', ')}`, 'path.kind');
-      }
-      return fns[kind as keyof typeof fns](await aggregatedInput(project.id), reportOptions(query));
+      const report = reportOf(params.kind!);
+      if (!report) throw new QualtagError('NOT_FOUND', `there is no report "${params.kind}"`, `Choose one of ${reportKinds.join(', ')}`, 'path.kind');
+      return report.compute(await aggregatedInput(project.id), reportOptions(query));
+    },
+
+    reportTables: async ({ userId, params, query }) => {
+      const project = await member(params.projectId!, userId);
+      return { items: reportTablesFromAggregates(await aggregatedInput(project.id), reportOptions(query)) };
     },
 
     createImport: async ({ userId, params }) => {

@@ -1,6 +1,6 @@
 // The reports from per-document aggregates (aggregate.ts): the same numbers reports.ts computes from
 // every coding (tests compare them), in O(documents × aggregate size) instead of O(codings).
-import type { AgreementReport, CoOccurrenceReport, FrequencyReport, KappaRow, MatrixReport, ReportBundle, RespondentShareReport } from '../api/contract.js';
+import type { AgreementReport, CoOccurrenceReport, FrequencyReport, KappaRow, MatrixReport, RespondentShareReport } from './schemas.js';
 import type { Codebook, CodingStatus } from '../model.js';
 import { SEP, type Cells, type DocumentAggregate, type JudgeSummary } from './aggregate.js';
 import { cohensKappa } from './kappa.js';
@@ -233,15 +233,4 @@ function chooseAggregatedPair(docs: readonly AggregatedDocument[], a?: string, b
     if (n > bestShared) [best, bestShared] = [[u, v], n];
   }
   return best;
-}
-
-export function reportsFromAggregates(input: AggregatedInput, opts: ReportOptions = {}): ReportBundle {
-  return {
-    frequency: frequencyFromAggregates(input, opts),
-    codeByDocument: codeByDocumentFromAggregates(input, opts),
-    codeByRespondent: codeByRespondentFromAggregates(input, opts),
-    respondentShare: respondentShareFromAggregates(input, opts),
-    coOccurrence: coOccurrenceFromAggregates(input, opts),
-    agreement: agreementFromAggregates(input, opts),
-  };
 }

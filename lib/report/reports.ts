@@ -1,16 +1,7 @@
 // The reports researchers write their results with, computed from a project's codings in memory:
 // code frequency, code × document and code × respondent matrices, respondent share per code and per
 // category with the coverage scale, co-occurrence on segments, and agreement (Cohen's κ).
-import type {
-  AgreementReport,
-  CoOccurrenceReport,
-  FrequencyReport,
-  KappaRow,
-  MatrixReport,
-  QueryStatus,
-  ReportBundle,
-  RespondentShareReport,
-} from '../api/contract.js';
+import type { AgreementReport, CoOccurrenceReport, FrequencyReport, KappaRow, MatrixReport, QueryStatus, RespondentShareReport } from './schemas.js';
 import type { Codebook, CodingOrigin, CodingStatus } from '../model.js';
 import { cohensKappa, tally } from './kappa.js';
 import { defaultThresholds, shareLabel, type ShareThresholds } from './scale.js';
@@ -332,17 +323,6 @@ export function choosePair(judged: Map<string, Map<string, boolean>>, a?: string
     }
   }
   return best;
-}
-
-export function allReports(input: ReportInput, opts: ReportOptions = {}): ReportBundle {
-  return {
-    frequency: frequencyReport(input, opts),
-    codeByDocument: codeByDocument(input, opts),
-    codeByRespondent: codeByRespondent(input, opts),
-    respondentShare: respondentShare(input, opts),
-    coOccurrence: coOccurrence(input, opts),
-    agreement: agreement(input, opts),
-  };
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

@@ -1,5 +1,5 @@
 // The respondent-coverage scale researchers report with: the share of respondents who hold a view.
-import type { ShareLabel } from '../api/contract.js';
+import type { ShareLabel } from './schemas.js';
 
 export interface ShareThresholds {
   /** "hoge mate" at or above this share (default 2/3). */

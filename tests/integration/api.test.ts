@@ -311,6 +311,17 @@ describe('reports', () => {
     expect((await call('ann', 'GET', `${P}/reports/nonsense`)).status).toBe(404);
     expect((await call('ann', 'GET', `${P}/reports?high=2`)).status).toBe(400);
   });
+
+  it('serves every report of the registry, the one added last included, also as tables', async () => {
+    const progress = await call<ReportBundle['reviewProgress']>('ann', 'GET', `${P}/reports/review-progress`);
+    expect(progress.status).toBe(200);
+    const all = (await call<ReportBundle>('ann', 'GET', `${P}/reports`)).json;
+    expect(progress.json).toEqual(all.reviewProgress);
+    expect(progress.json.open).toBe(progress.json.codes.reduce((s, c) => s + c.open, 0));
+    const tables = await call<{ items: Array<{ kind: string; tables: Array<{ title: string }> }> }>('ann', 'GET', `${P}/report-tables`);
+    expect(tables.json.items.map((r) => r.kind)).toEqual(['frequency', 'respondent-share', 'code-document', 'code-respondent', 'co-occurrence', 'agreement', 'review-progress']);
+    expect(tables.json.items.at(-1)!.tables[0]!.title).toMatch(/^Review progress \(\d+ open proposals in \d+ documents\)$/);
+  });
 });
 
 describe('exports', () => {

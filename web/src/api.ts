@@ -31,6 +31,8 @@ import type {
   QueueItem,
   QueryStatus,
   ReportBundle,
+  ReportKind,
+  ReportTable,
   RuleSuggestions,
   UploadUrl,
 } from '../../lib/api/contract.js';
@@ -38,6 +40,8 @@ import { ApiError, download, queryString, request, setApiBase } from './http.js'
 
 export type { DeadLetters, DeadLetterView } from '../../lib/api/contract.js';
 export type { CodebookUploadResult, AuditEvent, CreateProjectBody, DocumentDeletionResult, ApplyRuleTermsResult, CodebookView, CodedSegment, Coding, DocumentDetail, DocumentSummary, FrequencyReport, Project, QueueItem, ReportBundle, RuleSuggestions };
+
+export type ReportTablesResult = { items: Array<{ kind: ReportKind; title: string; tables: ReportTable[] }> };
 
 const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 
@@ -77,6 +81,9 @@ export const api = {
     request<CodebookUploadResult>('POST', `${p(projectId)}/codebook`, body),
   reports: (projectId: string, q: { status?: QueryStatus; category?: string } = {}) =>
     request<ReportBundle>('GET', `${p(projectId)}/reports${queryString(q)}`),
+  /** Every report as tables (the report view shows those it has no view of its own for). */
+  reportTables: (projectId: string, q: { status?: QueryStatus } = {}) =>
+    request<ReportTablesResult>('GET', `${p(projectId)}/report-tables${queryString(q)}`),
   /** Counts per code and category only (cheaper than every report). */
   frequency: (projectId: string, q: { status?: QueryStatus } = {}) =>
     request<FrequencyReport>('GET', `${p(projectId)}/reports/frequency${queryString(q)}`),

@@ -1,8 +1,9 @@
 // `qualtag report [--format table|csv|json] [--kind K] [--status S] [--high X --moderate Y]`.
 import { Option, type Command } from 'commander';
-import type { QueryStatus, ReportKind } from '../../api/contract.js';
+import type { QueryStatus, ReportBundle, ReportKind } from '../../api/contract.js';
 import { QualtagError } from '../../errors.js';
-import { renderTable, reportTables, tableCsv } from '../../report/format.js';
+import { renderTable, tableCsv } from '../../report/format.js';
+import { bundleTables, reportKinds, reportOf } from '../../report/registry.js';
 import { connect, withApiOptions, type ApiOptions } from './api-options.js';
 
 interface ReportOptions extends ApiOptions {
@@ -14,16 +15,6 @@ interface ReportOptions extends ApiOptions {
   moderate?: string;
 }
 
-/** Which tables of reportTables() each kind is. */
-const tablesOf: Record<ReportKind, number[]> = {
-  frequency: [0],
-  'respondent-share': [1],
-  'code-document': [2],
-  'code-respondent': [3],
-  'co-occurrence': [4],
-  agreement: [5, 6],
-};
-
 function fraction(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(v);
@@ -34,9 +25,9 @@ function fraction(v: string | undefined, name: string): number | undefined {
 
 export function registerReport(program: Command): void {
   withApiOptions(program.command('report'))
-    .description('Code frequency, code × document/respondent, respondent share (hoge/redelijke/lage mate), co-occurrence and agreement')
+    .description(`Reports of the project's codings (all, or one --kind): ${reportKinds.join(', ')}`)
     .addOption(new Option('--format <format>', 'output').choices(['table', 'csv', 'json']).default('table'))
-    .addOption(new Option('--kind <kind>', 'only this report').choices(Object.keys(tablesOf)))
+    .addOption(new Option('--kind <kind>', 'only this report').choices(reportKinds))
     .addOption(new Option('--status <status>', 'which codings count').choices(['accepted', 'proposed', 'rejected', 'all']).default('accepted'))
     .option('--category <id>', 'only codes of this category')
     .option('--high <share>', '"hoge mate" from this share of respondents (default 2/3)')
@@ -45,14 +36,15 @@ export function registerReport(program: Command): void {
       const { client, projectId } = await connect(opts);
       const high = fraction(opts.high, '--high');
       const moderate = fraction(opts.moderate, '--moderate');
-      const bundle = await client.reports(projectId, { status: opts.status, category: opts.category, high, moderate });
+      const query = { status: opts.status, category: opts.category, high, moderate };
+      // One report: only it is computed; its entry in the registry says which tables it prints.
+      const entry = opts.kind ? reportOf(opts.kind) : undefined;
+      const out = entry ? await client.report(projectId, entry.kind as ReportKind, query) : await client.reports(projectId, query);
       if (opts.format === 'json') {
-        const out = opts.kind ? { frequency: bundle.frequency, 'respondent-share': bundle.respondentShare, 'code-document': bundle.codeByDocument, 'code-respondent': bundle.codeByRespondent, 'co-occurrence': bundle.coOccurrence, agreement: bundle.agreement }[opts.kind] : bundle;
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      const all = reportTables(bundle);
-      const tables = opts.kind ? tablesOf[opts.kind].flatMap((i) => (all[i] ? [all[i]] : [])) : all;
+      const tables = entry ? entry.tables(out) : bundleTables(out as ReportBundle);
       if (opts.format === 'csv') {
         // One CSV block per report; with --kind the output is a single plain CSV table.
         process.stdout.write(`${tables.map((t) => (opts.kind ? tableCsv(t) : `${t.title}\r\n${tableCsv(t)}`)).join('\r\n\r\n')}\r\n`);

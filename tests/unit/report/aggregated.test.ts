@@ -4,8 +4,9 @@
 // segment-wise updates, as the store keeps them.
 import { describe, expect, it } from 'vitest';
 import { documentAggregate, emptyAggregate, updateAggregate, withEvents, decodeAggregate, encodeAggregate, type AggregateCoding, type TrailEntry } from '../../../lib/report/aggregate.js';
-import { parseAggregate, reportsFromAggregates } from '../../../lib/report/aggregated.js';
-import { allReports, reviewerDecisions, type ReportCoding, type ReportDocument, type ReportOptions, type TrailEvent } from '../../../lib/report/reports.js';
+import { parseAggregate } from '../../../lib/report/aggregated.js';
+import { allReports, reportsFromAggregates } from '../../../lib/report/registry.js';
+import { reviewerDecisions, type ReportCoding, type ReportDocument, type ReportOptions, type TrailEvent } from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
 const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });

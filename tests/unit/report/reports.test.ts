@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cohensKappa, tally } from '../../../lib/report/kappa.js';
 import { shareLabel } from '../../../lib/report/scale.js';
-import { agreement, allReports, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportCoding, type ReportInput } from '../../../lib/report/reports.js';
+import { allReports } from '../../../lib/report/registry.js';
+import { agreement, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportCoding, type ReportInput } from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
 const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });

@@ -1,7 +1,8 @@
 // Report: code × respondent heat map, the share of respondents per code with its scale label
 // (hoge / redelijke / lage mate, n.v.t.), code frequency, and the exports.
 import type { ExportFormat, QueryStatus } from '../../../lib/api/contract.js';
-import { api, type ReportBundle } from '../api.js';
+import type { ReportKind, ReportTable } from '../../../lib/api/contract.js';
+import { api, type ReportBundle, type ReportTablesResult } from '../api.js';
 import type { Ctx, View } from '../context.js';
 import { h, replaceChildren, toast } from '../dom.js';
 import { errorBanner } from '../errors.js';
@@ -75,6 +76,30 @@ function shareTable(r: ReportBundle['respondentShare']): HTMLElement {
   );
 }
 
+/** Reports with a view of their own above; every other report of the registry shows as its tables. */
+const OWN_VIEW: readonly ReportKind[] = ['frequency', 'code-respondent', 'respondent-share'];
+
+function plainTable(t: ReportTable): HTMLElement {
+  return h(
+    'div',
+    { class: 'heat-wrap' },
+    h(
+      'table',
+      { attrs: { 'aria-label': t.title } },
+      h('caption', { class: 'muted small' }, t.title),
+      h('thead', null, h('tr', null, t.header.map((c) => h('th', { attrs: { scope: 'col' } }, c)))),
+      h('tbody', null, t.rows.map((row) => h('tr', null, row.map((v) => h('td', typeof v === 'number' ? { class: 'num' } : null, v === null ? '' : String(v)))))),
+    ),
+  );
+}
+
+/** The reports without a view of their own, as the tables the CLI prints. */
+export function otherReports(result: ReportTablesResult): HTMLElement[] {
+  return result.items
+    .filter((r) => !OWN_VIEW.includes(r.kind))
+    .flatMap((r) => [h('h2', { dataset: { report: r.kind } }, r.title), ...(r.tables.some((t) => t.rows.length) ? r.tables.filter((t) => t.rows.length).map(plainTable) : [h('p', { class: 'muted' }, 'Nothing to show yet.')])]);
+}
+
 /**
  * Runs an export job (large projects do not fit one API request): the button shows its progress, and the
  * finished file comes from the job's presigned link and is saved under its name.
@@ -123,7 +148,7 @@ export function reportView(ctx: Ctx, route: Route): View {
 
   async function load(): Promise<void> {
     try {
-      const r = await api.reports(ctx.projectId, { status });
+      const [r, more] = await Promise.all([api.reports(ctx.projectId, { status }), api.reportTables(ctx.projectId, { status })]);
       const t = r.respondentShare.thresholds;
       replaceChildren(
         body,
@@ -170,6 +195,7 @@ export function reportView(ctx: Ctx, route: Route): View {
             ),
           ),
         ),
+        ...otherReports(more),
       );
     } catch (e) {
       replaceChildren(body, errorBanner(e, 'Cannot load the report'));
