@@ -17,6 +17,7 @@ import { createAdapters } from '../lib/store/index.js';
 import type { Coding, Store } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport } from './report.js';
 import { decide } from '../lib/review/decide.js';
+import { claimUpload } from '../lib/pipeline/claim.js';
 
 const DOCS = Number(process.env.QUALTAG_BENCH_DOCS ?? 40);
 const SEGMENTS = 60;
@@ -36,7 +37,7 @@ async function seed(store: Store, projectId: string): Promise<void> {
   await Promise.all(
     Array.from({ length: DOCS }, async (_, d) => {
       const documentId = `bench-doc-${String(d).padStart(3, '0')}`;
-      await store.claimUpload({ projectId, documentId, fileName: `interview-${d}.txt`, s3Key: `uploads/${projectId}/interview-${d}.txt`, sourceVersion: 'v1' });
+      await claimUpload(store, { projectId, documentId, fileName: `interview-${d}.txt`, s3Key: `uploads/${projectId}/interview-${d}.txt`, sourceVersion: 'v1' });
       const segments: Segment[] = [];
       const codings: Coding[] = [];
       let offset = 0;

@@ -27,6 +27,7 @@ import { createAdapters, type Adapters } from '../lib/store/index.js';
 import { codingId, type Coding } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport, type BenchTarget } from './report.js';
 import { decide } from '../lib/review/decide.js';
+import { claimUpload } from '../lib/pipeline/claim.js';
 
 const SIZES = (process.env.QUALTAG_BENCH_SCALE ?? '1000,10000,100000').split(',').map(Number);
 const SEGMENTS = 175;
@@ -46,7 +47,7 @@ async function seed(a: Adapters, projectId: string, codings: number): Promise<Co
   const proposals: Coding[][] = await mapLimit(Array.from({ length: docs }, (_, d) => d), 4, async (d) => {
     const documentId = `${projectId}-d${String(d).padStart(4, '0')}`;
     const fileName = `interview-${d}.txt`;
-    await store.claimUpload({ projectId, documentId, fileName, s3Key: `uploads/${projectId}/${fileName}`, sourceVersion: 'v1' });
+    await claimUpload(store, { projectId, documentId, fileName, s3Key: `uploads/${projectId}/${fileName}`, sourceVersion: 'v1' });
     const respondents = [`D${d}-R1`, `D${d}-R2`];
     const segments: Segment[] = [];
     let text = '';

@@ -18,7 +18,6 @@ import type {
 } from './model.js';
 import type {
   AuditQuery,
-  ClaimResult,
   CodebookVersion,
   CodingQuery,
   DocumentCounts,
@@ -37,7 +36,6 @@ import type {
   ReviewQueueQuery,
   SegmentRecord,
   TagRequest,
-  UploadedObject,
 } from './records.js';
 
 export interface ProjectStore {
@@ -64,8 +62,12 @@ export interface CodebookStore {
 }
 
 export interface DocumentStore {
-  /** Idempotent claim of an uploaded object version (see ClaimResult). */
-  claimUpload(upload: UploadedObject): Promise<ClaimResult>;
+  /**
+   * Writes the record of a claimed upload (lib/pipeline/claim.ts) if the stored record is still `seen`
+   * (same source version and status; null: none stored), moving the document between the project's status
+   * counts. False when another delivery wrote first.
+   */
+  putClaim(document: DocumentRecord, seen: DocumentRecord | null): Promise<boolean>;
   updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord>;
   getDocument(documentId: string): Promise<DocumentRecord | null>;
   /** By file name; with a status, only documents in that state (pages stay full: the filter runs in the query). */

@@ -10,6 +10,7 @@ import { defaultUnit, segmentDocument } from '../segment/index.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import type { UploadedObjectRef } from './s3-notification.js';
 import { documentIdFor, parseUploadKey, textKey } from './upload-key.js';
+import { claimUpload } from './claim.js';
 
 export interface IngestOutcome {
   documentId?: string;
@@ -29,7 +30,7 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
   const { projectId, fileName } = where;
   const documentId = documentIdFor(projectId, fileName);
   const sourceVersion = obj.versionId ?? obj.eTag ?? obj.sequencer ?? 'unversioned';
-  const claim = await deps.store.claimUpload({
+  const claim = await claimUpload(deps.store, {
     projectId,
     documentId,
     fileName,

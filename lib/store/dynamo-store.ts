@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import { isOlderEvent } from '../pipeline/sequencer.js';
 import { snapshot, undoStackOnNewText } from '../review/decision.js';
 import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
 import { uncertainFirst } from '../review/order.js';
@@ -310,30 +309,7 @@ export class DynamoStore implements Store {
 
   // ----------------------------------------------------------------------------------------- documents
 
-  async claimUpload(u: UploadedObject): Promise<ClaimResult> {
-    const current = await this.getDocument(u.documentId);
-    if (current && current.sourceVersion === u.sourceVersion) {
-      if (current.status === 'TAGGED' || current.status === 'FAILED') return { kind: 'done', document: current };
-      if (current.status === 'EXTRACTED') return { kind: 'extracted', document: current };
-      return { kind: 'claimed', document: current };
-    }
-    if (current && isOlderEvent(u.sequencer, current.sequencer)) return { kind: 'stale', document: current };
-    const at = now();
-    const doc: DocumentRecord = {
-      projectId: u.projectId,
-      id: u.documentId,
-      fileName: u.fileName,
-      status: 'UPLOADED',
-      s3Key: u.s3Key,
-      sourceVersion: u.sourceVersion,
-      ...(u.s3VersionId ? { s3VersionId: u.s3VersionId } : {}),
-      ...(u.sequencer ? { sequencer: u.sequencer } : {}),
-      respondents: [],
-      // Kept from the previous version so its extra segments can be deleted (see ClaimResult).
-      ...(current?.segmentCount !== undefined ? { segmentCount: current.segmentCount } : {}),
-      createdAt: current?.createdAt ?? at,
-      updatedAt: at,
-    };
+  async putClaim(doc: DocumentRecord, seen: DocumentRecord | null): Promise<boolean> {
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -341,21 +317,20 @@ export class DynamoStore implements Store {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...K.documentKey(u.documentId), ...K.documentLists(u.projectId, u.fileName, u.documentId), type: 'document', ...doc },
-                ConditionExpression: current ? 'sourceVersion = :old AND #st = :st' : 'attribute_not_exists(PK)',
-                ...(current ? { ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':old': current.sourceVersion, ':st': current.status } } : {}),
+                Item: { ...K.documentKey(doc.id), ...K.documentLists(doc.projectId, doc.fileName, doc.id), type: 'document', ...doc },
+                ConditionExpression: seen ? 'sourceVersion = :old AND #st = :st' : 'attribute_not_exists(PK)',
+                ...(seen ? { ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':old': seen.sourceVersion, ':st': seen.status } } : {}),
               },
             },
-            ...this.statusCountChange(u.projectId, current?.status, 'UPLOADED'),
+            ...this.statusCountChange(doc.projectId, seen?.status, doc.status),
           ],
         }),
       );
+      return true;
     } catch (e) {
-      // Another delivery claimed it between our read and write: decide again on what it wrote.
-      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return this.claimUpload(u);
+      if (e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw e;
     }
-    return { kind: 'claimed', document: doc };
   }
 
   async updateDocument(projectId: string, documentId: string, update: DocumentUpdate): Promise<DocumentRecord> {

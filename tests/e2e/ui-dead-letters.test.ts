@@ -24,11 +24,11 @@ describe('dead letters in the upload view (Chromium)', () => {
   afterAll(() => stopUi(stack, session));
 
   it('shows each stuck upload with why and when, and Retry / Retry all bring them to TAGGED', async () => {
-    const original = stack.store.claimUpload.bind(stack.store);
+    const original = stack.store.putClaim.bind(stack.store);
     let broken = true;
-    stack.store.claimUpload = async (u) => {
+    stack.store.putClaim = async (u, seen) => {
       if (broken && u.fileName.startsWith('stuck')) throw new Error('database unavailable <b>now</b>');
-      return original(u);
+      return original(u, seen);
     };
     const before = Date.now();
     await stack.upload(FIRST, TEXT);
@@ -75,6 +75,6 @@ describe('dead letters in the upload view (Chromium)', () => {
     expect(session.dialogs).toEqual([]);
     // The project has no codebook: the browser notes the 404 of GET …/codebook; nothing else.
     expect(session.errors.filter((e) => !/status of 404 .*\/codebook$/.test(e))).toEqual([]);
-    stack.store.claimUpload = original;
+    stack.store.putClaim = original;
   }, 240_000);
 });

@@ -66,11 +66,11 @@ async function upload(user: User, projectId: string, fileName: string, text: str
 describe('dead letters over the API', () => {
   it('lists a failing ingest for the owner with reason and time, and the retry route brings it to TAGGED', async () => {
     // The database "fails" for this one file until it is repaired.
-    const original = stack.store.claimUpload.bind(stack.store);
+    const original = stack.store.putClaim.bind(stack.store);
     let broken = true;
-    stack.store.claimUpload = async (u) => {
+    stack.store.putClaim = async (u, seen) => {
       if (broken && u.fileName === 'poison.txt') throw new Error('database unavailable (injected)');
-      return original(u);
+      return original(u, seen);
     };
     await upload('ann', 'dl-ann', 'poison.txt', 'Interviewer: Hoe ging het?\nRespondent: Wij vertrouwen elkaar.\n');
     await upload('eve', 'dl-eve', 'other.txt', 'Interviewer: En hier?\nRespondent: Ook goed.\n');
@@ -131,7 +131,7 @@ describe('dead letters over the API', () => {
     expect(doc.segmentCount).toBeGreaterThan(0);
     expect((await call<DeadLetters>('ann', 'GET', '/projects/dl-ann/dead-letters')).json.items).toEqual([]);
     expect(stack.deadLetters()).toEqual([]);
-    stack.store.claimUpload = original;
+    stack.store.putClaim = original;
   });
 
   it('answers `unavailable` where the deployment keeps no list (AWS), and refuses a retry with the reason', async () => {

@@ -5,6 +5,7 @@ import { parseCodebook } from '../../../lib/codebook/index.js';
 import type { Codebook, Segment } from '../../../lib/model.js';
 import type { BlobStore, Coding, Store } from '../../../lib/coding/index.js';
 import { decide } from '../../../lib/review/decide.js';
+import { claimUpload } from '../../../lib/pipeline/claim.js';
 
 export const seedCodebookYaml = `id: api-test
 title: API test codebook
@@ -61,7 +62,7 @@ export async function seedProject(store: Store, blobs: BlobStore, projectId: str
   await store.putCodebookVersion({ projectId, version: codebook.version, codebook, sourceText: seedCodebookYaml, fileName: 'api-test.yaml', createdBy: members[0]! });
   const proposals: Coding[] = [];
   for (const d of docs) {
-    await store.claimUpload({ projectId, documentId: d.id, fileName: d.name, s3Key: `uploads/${projectId}/${d.name}`, sourceVersion: 'v1' });
+    await claimUpload(store, { projectId, documentId: d.id, fileName: d.name, s3Key: `uploads/${projectId}/${d.name}`, sourceVersion: 'v1' });
     const textKey = `text/${projectId}/${d.id}.txt`;
     await blobs.putObject(textKey, d.text, 'text/plain; charset=utf-8');
     const segments = segmentsOf(d.id, d.text);

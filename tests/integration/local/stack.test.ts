@@ -100,12 +100,12 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     const stack = await startLocalStack({ dataDir, maxReceiveCount: 2, retryDelayMs: 10, redriveDelaysMs: [1500] });
     stacks.push(stack);
     // An upload whose claim fails (the database is "unavailable") until it is repaired.
-    const original = stack.store.claimUpload.bind(stack.store);
+    const original = stack.store.putClaim.bind(stack.store);
     let calls = 0;
-    stack.store.claimUpload = async (u) => {
+    stack.store.putClaim = async (u, seen) => {
       calls++;
       if (u.fileName === 'poison.txt') throw new Error('database unavailable');
-      return original(u);
+      return original(u, seen);
     };
     await s3Client(stack.clientOptions).send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('p-dlq', 'poison.txt'), Body: 'Interviewer: hallo' }));
     await stack.idle();
@@ -118,7 +118,7 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     expect(dead[0]!.body).toContain('poison.txt');
     expect(readDeadLetters(dataDir)).toEqual(dead);
 
-    stack.store.claimUpload = original;
+    stack.store.putClaim = original;
     const deadline = Date.now() + 60_000;
     while (stack.deadLetters().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     await stack.idle();
@@ -137,13 +137,13 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     stacks.push(first);
     await first.store.createProject({ id: 'p-lost', name: 'Lost', members: ['local'], createdBy: 'local' });
     // The event is "lost": its only delivery fails and the dead letter is dropped, as when node died.
-    const original = first.store.claimUpload.bind(first.store);
-    first.store.claimUpload = async () => {
+    const original = first.store.putClaim.bind(first.store);
+    first.store.putClaim = async () => {
       throw new Error('killed');
     };
     await s3Client(first.clientOptions).send(new PutObjectCommand({ Bucket: first.bucketName, Key: uploadKey('p-lost', 'lost.txt'), Body: 'Interviewer: Hoe gaat het?\nRespondent: Goed, dank je.' }));
     await first.idle();
-    first.store.claimUpload = original;
+    first.store.putClaim = original;
     await first.stop();
     await rm(path.join(dataDir, 'dead-letters.jsonl'));
 

@@ -4,6 +4,7 @@ import { type DynamoStore } from '../../../lib/store/index.js';
 import { ConflictError, type Coding } from '../../../lib/coding/index.js';
 import { testStore } from '../helpers/services.js';
 import { decide } from '../../../lib/review/decide.js';
+import { claimUpload } from '../../../lib/pipeline/claim.js';
 
 const P = 'proj-store';
 const codebook = (title: string): Codebook => ({
@@ -56,7 +57,7 @@ describe('DynamoStore on DynamoDB Local', () => {
   beforeAll(async () => {
     ({ store } = await testStore('store'));
     await store.createProject({ id: P, name: 'Store test', members: ['alice', 'bob'], createdBy: 'alice' });
-    await store.claimUpload({ projectId: P, documentId: 'docA', fileName: 'a.txt', s3Key: 'uploads/p/a.txt', sourceVersion: 'e1' });
+    await claimUpload(store, { projectId: P, documentId: 'docA', fileName: 'a.txt', s3Key: 'uploads/p/a.txt', sourceVersion: 'e1' });
     await store.putSegments(P, 'docA', segs);
     const changes = segs.flatMap((s) => [
       { kind: 'put' as const, coding: proposal('docA', s, 'c/one', 0.2 + s.index / 10), expectedVersion: null },
@@ -194,7 +195,7 @@ describe('DynamoStore on DynamoDB Local', () => {
     // 30 documents; only every fifth FAILED, so an unfiltered page of 4 holds at most one of them
     for (let i = 0; i < 30; i++) {
       const id = `list${String(i).padStart(2, '0')}`;
-      await store.claimUpload({ projectId: L, documentId: id, fileName: `${id}.txt`, s3Key: `uploads/${L}/${id}.txt`, sourceVersion: 'e1' });
+      await claimUpload(store, { projectId: L, documentId: id, fileName: `${id}.txt`, s3Key: `uploads/${L}/${id}.txt`, sourceVersion: 'e1' });
       await store.updateDocument(L, id, i % 5 === 0 ? { status: 'FAILED', reason: 'bad' } : { status: 'TAGGED' });
     }
     const pages: string[][] = [];
@@ -214,10 +215,10 @@ describe('DynamoStore on DynamoDB Local', () => {
 
   it('claims an upload version once', async () => {
     const u = { projectId: P, documentId: 'docB', fileName: 'b.txt', s3Key: 'uploads/p/b.txt', sourceVersion: 'e1' };
-    expect((await store.claimUpload(u)).kind).toBe('claimed');
+    expect((await claimUpload(store, u)).kind).toBe('claimed');
     await store.updateDocument(P, 'docB', { status: 'TAGGED' });
-    expect((await store.claimUpload(u)).kind).toBe('done');
-    const again = await store.claimUpload({ ...u, sourceVersion: 'e2' });
+    expect((await claimUpload(store, u)).kind).toBe('done');
+    const again = await claimUpload(store, { ...u, sourceVersion: 'e2' });
     expect(again.kind).toBe('claimed');
     expect(again.document.status).toBe('UPLOADED');
     expect((await store.listDocuments(P)).items.map((d) => d.fileName)).toEqual(['a.txt', 'b.txt']);
