@@ -2,8 +2,9 @@
 // Owned by the API work (issue 5); the local stack (issue 4) calls startHttpServer from `qualtag up`.
 //
 // Each Node request becomes an API Gateway HTTP API (payload 2.0) event and goes through the same
-// router as on AWS. The API answers under /api/... (and /health); everything else is the static UI
-// from `webDir`, with a strict Content-Security-Policy. Requests must name a loopback Host (no DNS
+// router as on AWS. The API answers under /api/... (and /health), presigned S3 URLs under /s3/... (given
+// `s3Endpoint`: forwarded to the local S3, see s3-proxy.ts); everything else is the static UI from
+// `webDir`, with a strict Content-Security-Policy. Requests must name a loopback Host (no DNS
 // rebinding), and every API route but /health needs `Authorization: Bearer <token>`.
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
