@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { QualtagError } from '../errors.js';
 import type { PdfTextItem } from './pdf-layout.js';
 
@@ -59,7 +60,7 @@ const DESCENT = 0.2;
 
 interface TsvLine {
   /** Poppler's flow (its par_num) on the page. */
-  flow: string;
+  flow: number;
   words: PdfTextItem[];
   left: number;
   right: number;
@@ -74,7 +75,7 @@ interface TsvLine {
  * another flow on the same baseline that ends left of it.
  */
 function placeLoneLines(lines: TsvLine[]): TsvLine[] {
-  const perFlow = new Map<string, number>();
+  const perFlow = new Map<number, number>();
   for (const l of lines) perFlow.set(l.flow, (perFlow.get(l.flow) ?? 0) + 1);
   const out = [...lines];
   for (const lone of lines) {
@@ -91,65 +92,126 @@ function placeLoneLines(lines: TsvLine[]): TsvLine[] {
   return out;
 }
 
+/** The decimal number in s[from, to) as poppler prints it (`-12.50`), without slicing; NaN if it is none. */
+function num(s: string, from: number, to: number): number {
+  let i = from;
+  const neg = s.charCodeAt(i) === 0x2d;
+  if (neg) i++;
+  let v = 0;
+  let scale = 0;
+  let digits = 0;
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      v = v * 10 + (c - 0x30);
+      digits++;
+      if (scale) scale *= 10;
+    } else if (c === 0x2e && !scale) scale = 1;
+    else return Number(s.slice(from, to));
+  }
+  if (!digits) return NaN;
+  const x = scale ? v / scale : v;
+  return neg ? -x : x;
+}
+
 /**
- * Parses `pdftotext -tsv` output into text items per page (index 0 is page 1), in poppler's reading order.
- * Every word is an item; later words of one of poppler's lines start with a space. Lines are not ended
- * here: itemsToLines ends a line where the baseline changes, as for pdf.js (poppler also splits one row
- * at wide gaps, such as tab stops, into lines of its own).
+ * Parses `pdftotext -tsv` output into text items per page (index 0 is page 1), in poppler's reading order,
+ * as it arrives (poppler writes page by page, so parsing overlaps its work). Every word is an item; later
+ * words of one of poppler's lines start with a space. Lines are not ended here: itemsToLines ends a line
+ * where the baseline changes, as for pdf.js (poppler also splits one row at wide gaps, such as tab stops,
+ * into lines of its own).
  */
-export function tsvToItems(tsv: string): PdfTextItem[][] {
-  const pages: TsvLine[][] = [];
-  let pageHeight = 0;
-  let cur: TsvLine | undefined;
-  let curKey = '';
+export class TsvReader {
+  private readonly pages: TsvLine[][] = [];
+  private pageHeight = 0;
+  private cur: TsvLine | undefined;
+  /** Page, flow, block and line of the current line. */
+  private readonly key = [0, -1, -1, -1];
+  private rest = '';
+  private readonly tabs: number[] = new Array<number>(11);
+
+  /** Takes the next piece of the output (whole characters; rows may be cut anywhere). */
+  push(chunk: string): this {
+    const data = this.rest ? this.rest + chunk : chunk;
+    const last = data.lastIndexOf('\n');
+    if (last < 0) {
+      this.rest = data;
+      return this;
+    }
+    this.rows(data, last + 1);
+    this.rest = data.slice(last + 1);
+    return this;
+  }
+
+  /** The items of every page, after the last piece. */
+  end(): PdfTextItem[][] {
+    if (this.rest) this.rows(`${this.rest}\n`, this.rest.length + 1);
+    this.rest = '';
+    const out: PdfTextItem[][] = [];
+    for (let i = 0; i < this.pages.length; i++) out.push(placeLoneLines(this.pages[i] ?? []).flatMap((l) => l.words));
+    return out;
+  }
+
   // Columns: level page_num par_num block_num line_num word_num left top width height conf text. Rows are
   // cut at their tabs by hand: splitting 35,000 rows into arrays was most of the parse and its garbage.
-  const tabs: number[] = new Array<number>(11);
-  let at = tsv.indexOf('\n') + 1; // after the header row
-  while (at > 0 && at < tsv.length) {
-    let end = tsv.indexOf('\n', at);
-    if (end < 0) end = tsv.length;
-    const level = tsv.charCodeAt(at);
-    const row = at;
-    at = end + 1;
-    if ((level !== 0x31 && level !== 0x35) || tsv.charCodeAt(row + 1) !== 0x09) continue; // levels 1 (page) and 5 (word)
-    let t = row;
-    let n = 0;
-    for (; n < 11; n++) {
-      t = tsv.indexOf('\t', t + 1);
-      if (t < 0 || t > end) break;
-      tabs[n] = t;
+  private rows(tsv: string, upTo: number): void {
+    const tabs = this.tabs;
+    let at = 0;
+    while (at < upTo) {
+      let end = tsv.indexOf('\n', at);
+      if (end < 0 || end > upTo) end = upTo;
+      const level = tsv.charCodeAt(at);
+      const row = at;
+      at = end + 1;
+      // Levels 1 (page) and 5 (word); the header row starts with "level".
+      if ((level !== 0x31 && level !== 0x35) || tsv.charCodeAt(row + 1) !== 0x09) continue;
+      let t = row;
+      let n = 0;
+      for (; n < 11; n++) {
+        t = tsv.indexOf('\t', t + 1);
+        if (t < 0 || t > end) break;
+        tabs[n] = t;
+      }
+      if (n < 11) continue;
+      // Fields are parsed in place: slicing five numbers and a key out of 35,000 rows made most of the garbage.
+      const field = (i: number) => num(tsv, tabs[i - 1]! + 1, tabs[i]!);
+      if (level === 0x31) {
+        this.pageHeight = field(9);
+        continue;
+      }
+      const page = field(1);
+      const text = tsv.slice(tabs[10]! + 1, tsv.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+      if (!text || !(page >= 1)) continue;
+      const flow = field(2);
+      const block = field(3);
+      const lineNo = field(4);
+      const left = field(6);
+      const top = field(7);
+      const width = field(8);
+      const box = field(9);
+      const size = box / BOX_PER_FONT_SIZE;
+      const bottom = this.pageHeight - top - box;
+      const k = this.key;
+      const first = k[0] !== page || k[1] !== flow || k[2] !== block || k[3] !== lineNo;
+      const item: PdfTextItem = { str: first ? text : ` ${text}`, transform: [size, 0, 0, size, left, bottom + DESCENT * size], width, height: size };
+      if (first) {
+        k[0] = page;
+        k[1] = flow;
+        k[2] = block;
+        k[3] = lineNo;
+        this.cur = { flow, words: [], left, right: left + width, bottom, box };
+        (this.pages[page - 1] ??= []).push(this.cur);
+      }
+      const line = this.cur!;
+      line.words.push(item);
+      line.right = Math.max(line.right, left + width);
     }
-    if (n < 11) continue;
-    const field = (i: number) => tsv.slice(tabs[i - 1]! + 1, tabs[i]!);
-    if (level === 0x31) {
-      pageHeight = Number(field(9));
-      continue;
-    }
-    const page = Number(field(1));
-    const text = tsv.slice(tabs[10]! + 1, tsv.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
-    if (!text || !(page >= 1)) continue;
-    const key = tsv.slice(tabs[0]! + 1, tabs[4]!); // page, flow, block, line
-    const left = Number(field(6));
-    const top = Number(field(7));
-    const width = Number(field(8));
-    const box = Number(field(9));
-    const size = box / BOX_PER_FONT_SIZE;
-    const bottom = pageHeight - top - box;
-    const first = key !== curKey;
-    const item: PdfTextItem = { str: first ? text : ` ${text}`, transform: [size, 0, 0, size, left, bottom + DESCENT * size], width, height: size };
-    if (first) {
-      curKey = key;
-      cur = { flow: field(2), words: [], left, right: left + width, bottom, box };
-      (pages[page - 1] ??= []).push(cur);
-    }
-    const line = cur!;
-    line.words.push(item);
-    line.right = Math.max(line.right, left + width);
   }
-  const out: PdfTextItem[][] = [];
-  for (let i = 0; i < pages.length; i++) out.push(placeLoneLines(pages[i] ?? []).flatMap((l) => l.words));
-  return out;
+}
+
+/** The whole output at once (tests; readWithPoppler reads it as it comes). */
+export function tsvToItems(tsv: string): PdfTextItem[][] {
+  return new TsvReader().push(tsv).end();
 }
 
 export interface PopplerLimits {
@@ -162,6 +224,7 @@ export interface PopplerLimits {
 interface RunResult {
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** The output, unless a consumer took it as it came. */
   stdout: string;
   stderr: string;
 }
@@ -170,20 +233,22 @@ const running = new Set<ChildProcess>();
 // A worker that exits (its pool went away) takes its poppler children with it.
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 
-function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimits, where: string): Promise<RunResult> {
+function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimits, where: string, consume?: (text: string) => void): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     running.add(child);
-    const out: Buffer[] = [];
+    const out: string[] = [];
+    const decoder = new StringDecoder('utf8');
     let outBytes = 0;
     let err = '';
-    let failed: Error | null = null;
-    const stop = (e: Error) => {
+    let failed: unknown = null;
+    const stop = (e: unknown) => {
       failed ??= e;
       child.kill('SIGKILL');
     };
     limits.onAbort(() => child.kill('SIGKILL'));
     child.stdout!.on('data', (d: Buffer) => {
+      if (failed) return;
       outBytes += d.length;
       if (outBytes > limits.maxTextBytes) {
         stop(
@@ -194,7 +259,17 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
             where,
           ),
         );
-      } else out.push(d);
+        return;
+      }
+      const text = decoder.write(d);
+      if (!consume) out.push(text);
+      else {
+        try {
+          consume(text);
+        } catch (e) {
+          stop(e);
+        }
+      }
     });
     child.stderr!.on('data', (d: Buffer) => {
       err = (err + d.toString('utf8')).slice(-4000);
@@ -205,8 +280,13 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
     child.stdin!.end(input);
     child.on('close', (code, signal) => {
       running.delete(child);
-      if (failed) reject(failed);
-      else resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: err });
+      if (failed) reject(failed instanceof Error ? failed : new Error(String(failed)));
+      else {
+        const tail = decoder.end();
+        if (consume) consume(tail);
+        else out.push(tail);
+        resolve({ code, signal, stdout: out.join(''), stderr: err });
+      }
     });
   });
 }
@@ -230,8 +310,9 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
   const pdftotext = which('pdftotext');
   const pdfinfo = which('pdfinfo');
   if (!pdftotext || !pdfinfo) return null;
+  const reader = new TsvReader();
   const [text, info] = await Promise.all([
-    run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where),
+    run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where, (chunk) => reader.push(chunk)),
     run(pdfinfo, ['-'], bytes, { ...limits, maxTextBytes: 1024 * 1024 }, where).catch(() => null),
   ]);
   if (text.code !== 0) {
@@ -245,7 +326,7 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
     }
     return null; // a permission flag (3), a crash: let pdf.js try
   }
-  const pages = tsvToItems(text.stdout);
+  const pages = reader.end();
   const counted = Number(/^Pages:\s+(\d+)/m.exec(info?.stdout ?? '')?.[1] ?? 0);
   const numPages = Math.max(counted, pages.length);
   while (pages.length < numPages) pages.push([]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractFile } from '../../../lib/extract/index.js';
 import { dropFurniture, isPageNumber, itemsToLines, joinLines, layoutPages, wordSet, type PdfLine } from '../../../lib/extract/pdf-layout.js';
-import { tsvToItems } from '../../../lib/extract/pdftotext.js';
+import { TsvReader, tsvToItems } from '../../../lib/extract/pdftotext.js';
 import type { ExtractedDocument } from '../../../lib/model.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
 import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
@@ -101,6 +101,10 @@ describe('tsvToItems (pdftotext -tsv)', () => {
     expect(first!.transform[5]).toBeLessThan(842 - 100 - 9);
     expect(first!.height).toBeGreaterThan(10);
     expect(first!.height).toBeLessThan(13);
+    // Read as it arrives, cut anywhere (mid-row, mid-number), the result is the same.
+    const reader = new TsvReader();
+    for (let i = 0; i < tsv.length; i += 7) reader.push(tsv.slice(i, i + 7));
+    expect(reader.end()).toEqual(pages);
   });
 });
 
