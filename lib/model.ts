@@ -2,7 +2,10 @@
 // Offsets are UTF-16 code-unit indexes into the document text (JavaScript string indexes);
 // exports that need Unicode code points (REFI-QDA) convert at the boundary.
 
-export type SourceFormat = 'pdf' | 'docx' | 'txt' | 'md' | 'vtt' | 'srt' | 'otter' | 'csv' | 'jsonl';
+import type { SourceFormat } from './extract/formats.js';
+
+/** Every upload format: the list is lib/extract/formats.ts. */
+export type { SourceFormat };
 
 /** A contiguous run of the document text as the source laid it out (a paragraph, cue, row, page part). */
 export interface Block {

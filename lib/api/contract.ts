@@ -13,6 +13,7 @@
 // - Times are ISO 8601 strings (UTC).
 import * as z from 'zod';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
+import { sourceFormats } from '../extract/formats.js';
 import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
 import { QueryStatus, ReportQuery, ReportTable } from '../report/schemas.js';
 
@@ -40,7 +41,7 @@ export type CodingStatus = z.infer<typeof CodingStatus>;
 export const CodingOrigin = z.enum(['rule', 'human']);
 export const DocumentStatus = z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']);
 export type DocumentStatus = z.infer<typeof DocumentStatus>;
-export const SourceFormat = z.enum(['pdf', 'docx', 'txt', 'md', 'vtt', 'srt', 'otter', 'csv', 'jsonl']);
+export const SourceFormat = z.enum(sourceFormats);
 
 const Limit = z.coerce.number().int().min(1).max(500).default(50);
 const Cursor = z.string().min(1).max(2000).optional();

@@ -5,9 +5,10 @@
 // off the caller's event loop. pdf.js and mammoth are loaded only for PDFs and Word files, the table
 // parsers (zod, csv-parse: a tenth of a second at start) only for .csv and .jsonl.
 import { QualtagError } from '../errors.js';
-import type { ExtractedDocument, SourceFormat } from '../model.js';
+import type { ExtractedDocument } from '../model.js';
 import { looksLikeOtter, parseOtter, parseSrt, parseVtt } from './captions.js';
 import { decodeText, peekText } from './decode.js';
+import { formatOfName, type SourceFormat, uploadLabels } from './formats.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { isOle, isZip, PDF_MAGIC } from './magic.js';
 import type { PdfSourceChoice } from './pdftotext.js';
@@ -29,17 +30,15 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMITS.timeoutMs;
 /** pdftotext's TSV is ~30 KB a page: 128 MiB is thousands of pages, and bounds the worker's copy of it. */
 const MAX_PDF_TEXT_BYTES = 128 * 1024 * 1024;
 
-const SUPPORTED = '.pdf, .docx, .txt, .md, .vtt, .srt, Otter .txt, .csv or .jsonl';
-
+/** The last extension, for messages (`.png files are not supported`); the formats are in formats.ts. */
 function extensionOf(fileName: string): string {
   const base = fileName.toLowerCase().split(/[\\/]/).pop() ?? '';
-  if (base.endsWith('.otter.txt')) return 'otter.txt';
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(dot + 1) : '';
 }
 
 function unsupported(fileName: string, what: string): QualtagError {
-  return new QualtagError('UNSUPPORTED_TYPE', what, `qualtag reads ${SUPPORTED}; save or export the file as one of these`, fileName);
+  return new QualtagError('UNSUPPORTED_TYPE', what, `qualtag reads ${uploadLabels}; save or export the file as one of these`, fileName);
 }
 
 const SRT_START = /^\s*\d+\s*\n\s*\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}\s+-->/;
@@ -67,34 +66,11 @@ export function detectFormat(fileName: string, bytes: Uint8Array): SourceFormat 
     if (ext === 'docx') return 'docx'; // a password-protected .docx; extractDocx explains
     throw unsupported(fileName, `this is an old Microsoft Office file${ext ? ` (.${ext})` : ''}`);
   }
-  switch (ext) {
-    case 'pdf':
-      return 'pdf';
-    case 'docx':
-      return 'docx';
-    case 'vtt':
-      return 'vtt';
-    case 'srt':
-      return 'srt';
-    case 'csv':
-      return 'csv';
-    case 'jsonl':
-    case 'ndjson':
-      return 'jsonl';
-    case 'otter.txt':
-      return 'otter';
-    case 'md':
-    case 'markdown':
-      return 'md';
-    case 'txt':
-    case 'text':
-    case '':
-      break;
-    case 'doc':
-      throw unsupported(fileName, 'old Word .doc files are not read');
-    default:
-      throw unsupported(fileName, `.${ext} files are not supported`);
-  }
+  if (ext === 'doc') throw unsupported(fileName, 'old Word .doc files are not read');
+  const named = formatOfName(fileName);
+  // Plain text is the one container whose content decides: captions and Otter exports are often saved as .txt.
+  if (named && named !== 'txt') return named;
+  if (!named && ext) throw unsupported(fileName, `.${ext} files are not supported`);
   const sniffed = sniffText(peekText(bytes));
   if (sniffed) return sniffed;
   if (!ext) throw unsupported(fileName, 'the file name has no extension and the content is not a known transcript format');
@@ -150,49 +126,52 @@ export async function extractFile(bytes: Uint8Array, fileName: string, opts: Ext
   const format = detectFormat(fileName, bytes);
   const limit = deadline(timeoutMs, fileName);
   try {
-    const work = (async (): Promise<ExtractedDocument> => {
-      switch (format) {
-        case 'pdf': {
-          const { checkPdfInflatedSize } = await import('./pdf-inflate-check.js');
-          const maxInflated = opts.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes;
-          // Before either reader sees the file: both would inflate a bomb whole.
-          await checkPdfInflatedSize(bytes, fileName, maxInflated);
-          limit.check();
-          const { extractPdf } = await import('./pdf.js');
-          return extractPdf(bytes, fileName, {
-            checkDeadline: limit.check,
-            onAbort: limit.onAbort,
-            maxTextBytes: Math.min(maxInflated, MAX_PDF_TEXT_BYTES),
-            ...(opts.pdfSource ? { source: opts.pdfSource } : {}),
-          });
-        }
-        case 'docx': {
-          const { extractDocx } = await import('./docx.js');
-          return extractDocx(bytes, fileName, maxBytes * 20);
-        }
-        default:
-          return extractText(decodeText(bytes, fileName), format, fileName);
-      }
-    })();
+    const work = extractors[format](bytes, fileName, { opts, maxBytes, limit });
     return await Promise.race([work, limit.expired]);
   } finally {
     limit.clear();
   }
 }
 
-async function extractText(text: string, format: SourceFormat, fileName: string): Promise<ExtractedDocument> {
-  switch (format) {
-    case 'vtt':
-      return parseVtt(text, fileName);
-    case 'srt':
-      return parseSrt(text, fileName);
-    case 'otter':
-      return parseOtter(text, fileName);
-    case 'csv':
-      return (await import('./table.js')).parseCsv(text, fileName);
-    case 'jsonl':
-      return (await import('./table.js')).parseJsonl(text, fileName);
-    default:
-      return textDocument(text.replace(/^\uFEFF/, ''), format);
-  }
+interface ExtractContext {
+  opts: ExtractOptions;
+  maxBytes: number;
+  limit: Deadline;
 }
+
+type Extractor = (bytes: Uint8Array, fileName: string, ctx: ExtractContext) => Promise<ExtractedDocument>;
+
+/** A text format: decoded (decode.ts: BOMs, UTF-16, legacy code pages), then parsed. */
+const text =
+  (parse: (text: string, fileName: string) => ExtractedDocument | Promise<ExtractedDocument>): Extractor =>
+  async (bytes, fileName) =>
+    parse(decodeText(bytes, fileName), fileName);
+
+/** The extractor of every format in formats.ts (the compiler keeps it complete). */
+const extractors: Record<SourceFormat, Extractor> = {
+  pdf: async (bytes, fileName, { opts, limit }) => {
+    const { checkPdfInflatedSize } = await import('./pdf-inflate-check.js');
+    const maxInflated = opts.maxInflatedBytes ?? DEFAULT_LIMITS.maxInflatedBytes;
+    // Before either reader sees the file: both would inflate a bomb whole.
+    await checkPdfInflatedSize(bytes, fileName, maxInflated);
+    limit.check();
+    const { extractPdf } = await import('./pdf.js');
+    return extractPdf(bytes, fileName, {
+      checkDeadline: limit.check,
+      onAbort: limit.onAbort,
+      maxTextBytes: Math.min(maxInflated, MAX_PDF_TEXT_BYTES),
+      ...(opts.pdfSource ? { source: opts.pdfSource } : {}),
+    });
+  },
+  docx: async (bytes, fileName, { maxBytes }) => {
+    const { extractDocx } = await import('./docx.js');
+    return extractDocx(bytes, fileName, maxBytes * 20);
+  },
+  txt: text((t) => textDocument(t.replace(/^\uFEFF/, ''), 'txt')),
+  md: text((t) => textDocument(t.replace(/^\uFEFF/, ''), 'md')),
+  vtt: text(parseVtt),
+  srt: text(parseSrt),
+  otter: text(parseOtter),
+  csv: text(async (t, f) => (await import('./table.js')).parseCsv(t, f)),
+  jsonl: text(async (t, f) => (await import('./table.js')).parseJsonl(t, f)),
+};

@@ -6,6 +6,7 @@
 //    that is not speech (the title `Interview respondent 2 — Zoetermeer`, date and place lines, headings);
 //    elsewhere only lines that are unmistakably a title, heading, date or metadata field.
 //  - Survey rows (CSV/JSONL) are answers: always tagged.
+import { uploadFormats } from '../extract/formats.js';
 import type { Proposal, SourceFormat } from '../model.js';
 import { interviewerContexts, type TurnLike } from './context.js';
 
@@ -20,7 +21,7 @@ export interface SegmentPlan {
   context?: string;
 }
 
-const TABLE_FORMATS: ReadonlySet<SourceFormat> = new Set(['csv', 'jsonl']);
+const TABLE_FORMATS: ReadonlySet<SourceFormat> = new Set(uploadFormats.filter((f) => f.rows).map((f) => f.format));
 
 const MONTHS =
   'jan(?:uari|uary)?|feb(?:ruari|ruary)?|maart|mrt|march|mar|apr(?:il)?|mei|may|jun[ie]?|jul[iy]?|aug(?:ustus|ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { ApiCallError, ApiClient, type Connection } from '../../api/client.js';
 import { connection, withConnectionOptions } from './api-options.js';
 import { QualtagError } from '../../errors.js';
+import { uploadContentType, uploadLabels } from '../../extract/formats.js';
 import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
 
 const UploadUrl = z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), key: z.string() });
@@ -54,10 +55,6 @@ export async function ensureProject(client: ApiClient, projectId: string): Promi
   }
 }
 
-const contentTypeOf = (f: string): string =>
-  ({ '.pdf': 'application/pdf', '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', '.csv': 'text/csv', '.vtt': 'text/vtt' })[path.extname(f).toLowerCase()] ??
-  'application/octet-stream';
-
 interface Opts {
   project: string;
   codebook?: string;
@@ -70,7 +67,7 @@ interface Opts {
 export function registerIngest(program: Command): void {
   withConnectionOptions(program.command('ingest'))
     .description('upload transcripts/documents, wait until each is TAGGED or FAILED, and print a summary')
-    .argument('<files...>', 'files to upload (PDF, DOCX, TXT, MD, VTT, SRT, Otter TXT, CSV, JSONL)')
+    .argument('<files...>', `files to upload (${uploadLabels})`)
     .option('-p, --project <id>', 'project id (created through the API, with you as its first member, when missing)', 'example')
     .option('-c, --codebook <file>', 'codebook (YAML, CSV or .qdc) to make the project\'s current version first')
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
@@ -96,7 +93,7 @@ export function registerIngest(program: Command): void {
         const bytes = await readFile(f).catch(() => {
           throw new QualtagError('NOT_FOUND', `cannot read ${f}`, 'Check the path', f);
         });
-        const up = await call(conn, UploadUrl, 'POST', `${p}/uploads`, { fileName: names[i], contentType: contentTypeOf(f) });
+        const up = await call(conn, UploadUrl, 'POST', `${p}/uploads`, { fileName: names[i], contentType: uploadContentType(f) });
         const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: bytes });
         if (!put.ok) throw new QualtagError('BAD_REQUEST', `upload of ${f} was refused (HTTP ${put.status})`, 'Try again; check the file size', f);
         started.set(names[i]!, Date.now());

@@ -7,6 +7,7 @@ import { errorBanner } from '../errors.js';
 import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
 import { uploadCodebookFile } from './projects.js';
+import { uploadAccept, uploadLabels } from '../../../lib/extract/formats.js';
 import { all } from '../../../lib/paging.js';
 import { RETAG_REOPEN_MIN_CONFIDENCE } from '../../../lib/pipeline/reopen.js';
 import { retagBanner, tallyRetag } from '../retag-summary.js';
@@ -15,7 +16,6 @@ import { deadLettersPanel } from '../dead-letters.js';
 import { formatRoute, type Route } from '../route.js';
 
 const CODEBOOK_RE = /\.(ya?ml|qdc)$/i;
-const DOC_ACCEPT = '.pdf,.docx,.txt,.md,.vtt,.srt,.csv,.jsonl';
 const POLL_MS = 1500;
 // Documents also arrive from elsewhere (the CLI, a colleague): keep looking, less often, when nothing is busy.
 const IDLE_POLL_MS = 5000;
@@ -203,7 +203,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
     h(
       'div',
       { class: 'upload-grid' },
-      h('div', null, dropzone('Transcripts and documents', DOC_ACCEPT, true, onFiles, 'doc-drop'), h('p', { class: 'muted small' }, 'PDF, DOCX, TXT, MD, Teams/Zoom VTT, SRT, Otter TXT, CSV/JSONL survey answers.')),
+      h('div', null, dropzone('Transcripts and documents', uploadAccept, true, onFiles, 'doc-drop'), h('p', { class: 'muted small' }, `${uploadLabels}.`)),
       h('div', null, dropzone('Codebook', '.yaml,.yml,.csv,.qdc', false, onCodebookFiles, 'codebook-drop'), codebookInfoSlot, codebookMsg, retagSlot),
     ),
     importQdpxControl(ctx.projectId, () => void ctx.reloadCodebook().then(() => replaceChildren(codebookInfoSlot, codebookInfo()), () => undefined).finally(() => void refresh())),
