@@ -98,6 +98,8 @@ export interface CodingStore {
    * and reported in `conflicts`.
    */
   moveCodings(batches: CodingMove[][]): Promise<ApplyResult>;
+  /** How many moves one moveCodings transaction holds (the adapter's transaction limit). */
+  readonly movesPerTransaction: number;
   /**
    * The unit of work of every decision: `plan` reads the document's codings (with their undo stacks) under
    * the document's write lock and returns what to write; the writes, their audit events and the document's

@@ -48,7 +48,7 @@ export async function reanchorDocument(store: Store, doc: DocumentRecord, segmen
     const at = new Date().toISOString();
     const changes = planReanchor({ codings: out.codings, segments, sourceVersion: doc.sourceVersion, now: at });
     if (changes.length === 0) return out;
-    const batches = orderChanges(changes);
+    const batches = orderChanges(changes, store.movesPerTransaction);
     const result = await store.moveCodings(batches.map((b) => b.map((c) => toMove(c, doc, at))));
     // Count what was written: batches go in order and stop at the first conflict.
     let left = result.written;

@@ -253,13 +253,13 @@ function freeDetachedIndex(c: Coding, occupied: ReadonlyMap<string, Coding>): nu
 const keyOf = (c: Pick<Coding, 'segmentIndex' | 'code'>): string => `${c.segmentIndex}\u0000${c.code}`;
 
 /**
- * Groups the changes into transactions that can be written one after another. A move must wait for
- * the coding that sits on its target to move away first; chains (every passage shifted by an insertion)
- * are written from their free end, and cycles (passages swapped) go in one transaction. Each change may
- * cost up to 3 actions (put, delete, audit event) of a transaction's `maxActions`.
+ * Groups the changes into transactions of at most `perTx` changes (the store's movesPerTransaction) that
+ * can be written one after another. A move must wait for the coding that sits on its target to move away
+ * first; chains (every passage shifted by an insertion) are written from their free end, and cycles
+ * (passages swapped) go in one transaction.
  */
-export function orderChanges(changes: readonly AnchorChange[], maxActions = 99): AnchorChange[][] {
-  const perTx = Math.max(1, Math.floor(maxActions / 3));
+export function orderChanges(changes: readonly AnchorChange[], movesPerTransaction: number): AnchorChange[][] {
+  const perTx = Math.max(1, movesPerTransaction);
   const bySource = new Map(changes.map((c) => [keyOf(c.from), c]));
   // A change depends on the change that moves the coding off its target (if any, and not itself).
   const dep = (c: AnchorChange): AnchorChange | undefined => {

@@ -733,6 +733,9 @@ export class DynamoStore implements Store {
     };
   }
 
+  /** A transaction holds 100 actions, one of them the aggregate; a move costs up to 3 (put, delete, audit event). */
+  readonly movesPerTransaction = Math.floor(99 / 3);
+
   async moveCodings(batches: CodingMove[][]): Promise<ApplyResult> {
     const result: ApplyResult = { written: 0, conflicts: [] };
     const conflictsOf = (batch: CodingMove[]) => batch.map((m) => changeRef({ kind: 'delete', ref: m.from, expectedVersion: m.from.version }));

@@ -145,7 +145,7 @@ describe('planReanchor', () => {
     // The later ones moved up by one.
     expect(changes.filter((c) => c.kind === 'move').map((c) => [c.from.segmentIndex, c.to.segmentIndex])).toEqual([[4, 3], [6, 5]]);
     // Once applied, planning again changes nothing, and the detached coding is not moved again.
-    expect(plan(applyBatches(decisions, orderChanges(changes)), now)).toEqual([]);
+    expect(plan(applyBatches(decisions, orderChanges(changes, 33)), now)).toEqual([]);
   });
 
   it('takes a free detached slot when the same code was detached there before', () => {
@@ -205,7 +205,7 @@ describe('orderChanges', () => {
   it('writes a chain of one code from its free end, in transactions of bounded size', () => {
     const chain = [0, 1, 2, 3, 4, 5, 6].map((i) => codingOn(old[i]!, 'x'));
     const changes = plan(chain, segmentsOf(['I: Nieuw.', ...v1]));
-    const batches = orderChanges(changes, 9);
+    const batches = orderChanges(changes, 3);
     expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
     expect(batches.flat().map((c) => c.from.segmentIndex)).toEqual([6, 5, 4, 3, 2, 1, 0]);
     expect(applyBatches(chain, batches).map((c) => c.segmentIndex).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
@@ -219,7 +219,7 @@ describe('orderChanges', () => {
     const swapped = [v1[0]!, v1[3]!, v1[2]!, v1[1]!, v1[5]!, v1[4]!, v1[6]!];
     const changes = plan([a, b, stale, human], segmentsOf(swapped));
     expect(changes.find((c) => c.to.code === 'y')).toMatchObject({ kind: 'move', replacesVersion: 5 });
-    const batches = orderChanges(changes);
+    const batches = orderChanges(changes, 33);
     const cycle = batches.find((batch) => batch.some((c) => c.from === a))!;
     expect(cycle.some((c) => c.from === b)).toBe(true);
     const after = applyBatches([a, b, stale, human], batches);

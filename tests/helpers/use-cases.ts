@@ -1,10 +1,12 @@
+// The use cases on the storage ports, as one suite run against every adapter: the in-memory store
+// (tests/unit/coding/use-cases.test.ts) and DynamoDB Local (tests/integration/store/use-cases.test.ts).
+// Each adapter must keep the same conditions: optimistic versions, conflicts that carry the current
+// coding, the per-document write lock, claims written only over the record they were decided on.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Codebook, Segment } from '../../../lib/model.js';
-import { type DynamoStore } from '../../../lib/store/index.js';
-import { ConflictError, type Coding } from '../../../lib/coding/index.js';
-import { testStore } from '../helpers/services.js';
-import { decide } from '../../../lib/review/decide.js';
-import { claimUpload } from '../../../lib/pipeline/claim.js';
+import type { Codebook, Segment } from '../../lib/model.js';
+import { ConflictError, type Coding, type Store } from '../../lib/coding/index.js';
+import { decide } from '../../lib/review/decide.js';
+import { claimUpload } from '../../lib/pipeline/claim.js';
 
 const P = 'proj-store';
 const codebook = (title: string): Codebook => ({
@@ -50,12 +52,16 @@ function proposal(documentId: string, seg: Segment, code: string, score: number,
   };
 }
 
-describe('DynamoStore on DynamoDB Local', () => {
-  let store: DynamoStore;
+/** Makes a fresh, empty store (its own table on DynamoDB Local). */
+export type MakeStore = () => Promise<Store>;
+
+export function describeUseCases(name: string, makeStore: MakeStore): void {
+describe(`use cases on ${name}`, () => {
+  let store: Store;
   const segs = segments(6);
 
   beforeAll(async () => {
-    ({ store } = await testStore('store'));
+    store = await makeStore();
     await store.createProject({ id: P, name: 'Store test', members: ['alice', 'bob'], createdBy: 'alice' });
     await claimUpload(store, { projectId: P, documentId: 'docA', fileName: 'a.txt', s3Key: 'uploads/p/a.txt', sourceVersion: 'e1' });
     await store.putSegments(P, 'docA', segs);
@@ -224,3 +230,4 @@ describe('DynamoStore on DynamoDB Local', () => {
     expect((await store.listDocuments(P)).items.map((d) => d.fileName)).toEqual(['a.txt', 'b.txt']);
   });
 });
+}
