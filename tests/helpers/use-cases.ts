@@ -7,6 +7,8 @@ import type { Codebook, Segment } from '../../lib/model.js';
 import { ConflictError, type Coding, type Store } from '../../lib/coding/index.js';
 import { decide } from '../../lib/review/decide.js';
 import { claimUpload } from '../../lib/pipeline/claim.js';
+import { documentAggregate, trailEntry } from '../../lib/report/aggregate.js';
+import { beforeDeletionsLeftOut } from '../../lib/report/input.js';
 
 const P = 'proj-store';
 const codebook = (title: string): Codebook => ({
@@ -228,6 +230,125 @@ describe(`use cases on ${name}`, () => {
     expect(again.kind).toBe('claimed');
     expect(again.document.status).toBe('UPLOADED');
     expect((await store.listDocuments(P)).items.map((d) => d.fileName)).toEqual(['a.txt', 'b.txt']);
+  });
+});
+
+describe(`use cases under concurrency on ${name}`, () => {
+  let store: Store;
+  const segs = segments(4);
+  const Q = 'proj-concurrent';
+  const ref = (documentId: string, segmentIndex: number, code: string) => ({ projectId: Q, documentId, segmentIndex, code });
+  const seed = async (documentId: string, confidence?: number): Promise<void> => {
+    await claimUpload(store, { projectId: Q, documentId, fileName: `${documentId}.txt`, s3Key: `uploads/${Q}/${documentId}.txt`, sourceVersion: 'e1' });
+    await store.putSegments(Q, documentId, segs);
+    const changes = segs.map((s) => ({ kind: 'put' as const, coding: { ...proposal(documentId, s, 'c/one', 0.5), projectId: Q, ...(confidence !== undefined ? { confidence } : {}) }, expectedVersion: null }));
+    expect(await store.applyCodingChanges(changes)).toEqual({ written: segs.length, conflicts: [] });
+  };
+
+  beforeAll(async () => {
+    store = await makeStore();
+    await store.createProject({ id: Q, name: 'Concurrency', members: ['alice', 'bob'], createdBy: 'alice' });
+    await store.putCodebookVersion({ projectId: Q, version: 'v-q', codebook: codebook('q'), sourceText: 'q', fileName: 'q.yaml', createdBy: 'alice' });
+  });
+
+  it('claims an upload once under concurrent deliveries, hands a duplicate what is left, ignores an older event', async () => {
+    const u = { projectId: Q, documentId: 'claimed', fileName: 'claimed.txt', s3Key: `uploads/${Q}/claimed.txt`, sourceVersion: 'e1', sequencer: '0B' };
+    const both = await Promise.all([claimUpload(store, u), claimUpload(store, u)]);
+    expect(both.map((c) => c.kind)).toEqual(['claimed', 'claimed']);
+    expect(await store.documentCounts(Q)).toEqual({ total: 1, byStatus: { UPLOADED: 1 } });
+    await store.updateDocument(Q, 'claimed', { status: 'EXTRACTED', segmentCount: 3 });
+    expect((await claimUpload(store, u)).kind).toBe('extracted');
+    expect((await claimUpload(store, { ...u, sourceVersion: 'e0', sequencer: '0A' })).kind).toBe('stale');
+    const newer = await claimUpload(store, { ...u, sourceVersion: 'e2', sequencer: '0C' });
+    // The new version starts over, keeping the old segment count so its extra segments can be deleted.
+    expect(newer).toMatchObject({ kind: 'claimed', document: { status: 'UPLOADED', sourceVersion: 'e2', segmentCount: 3 } });
+    expect(await store.documentCounts(Q)).toEqual({ total: 1, byStatus: { UPLOADED: 1 } });
+  });
+
+  it('lets a decision and a re-tag write on one coding race: exactly one is written, the other learns of it', async () => {
+    await seed('race');
+    for (const i of [0, 1, 2, 3]) {
+      const r = ref('race', i, 'c/one');
+      const retagged = { ...(await store.getCoding(r))!, score: 0.7, version: 2 };
+      const [decision, retag] = await Promise.allSettled([
+        decide(store, { ...r, action: 'accept', expectedVersion: 1, userId: 'alice' }),
+        store.applyCodingChanges([{ kind: 'put', coding: retagged, expectedVersion: 1 }]),
+      ]);
+      expect(retag.status).toBe('fulfilled');
+      const tagger = retag.status === 'fulfilled' ? retag.value : { written: 0, conflicts: [] };
+      const now = (await store.getCoding(r))!;
+      expect(now.version).toBe(2);
+      if (decision.status === 'fulfilled') {
+        // The decision won: the tagger's write is a conflict, never written over the decision.
+        expect(tagger).toEqual({ written: 0, conflicts: [{ documentId: 'race', segmentIndex: i, code: 'c/one' }] });
+        expect(now).toMatchObject({ status: 'accepted', decidedBy: 'alice' });
+      } else {
+        // The re-tag won: the decision is refused with the coding as it is now, to decide again.
+        expect(tagger.written).toBe(1);
+        expect(decision.reason).toBeInstanceOf(ConflictError);
+        expect((decision.reason as ConflictError).current).toEqual(now);
+        expect(now).toMatchObject({ status: 'proposed', score: 0.7 });
+      }
+    }
+  });
+
+  it('serialises many decisions on one document: each wins once, none is lost, the trail has every one', async () => {
+    await seed('many');
+    const results = await Promise.allSettled(
+      segs.flatMap((s) => ['alice', 'bob'].map((userId) => decide(store, { ...ref('many', s.index, 'c/one'), action: userId === 'alice' ? 'accept' : 'reject', expectedVersion: 1, userId }))),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(segs.length);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof ConflictError)).toBe(true);
+    const codings = await store.listDocumentCodings('many');
+    expect(codings.map((c) => c.version)).toEqual(segs.map(() => 2));
+    const trail = (await store.auditTrail({ projectId: Q, documentId: 'many' })).items;
+    expect(trail.map((e) => `${e.segmentIndex}:${e.userId}:${e.after?.status}`).sort()).toEqual(codings.map((c) => `${c.segmentIndex}:${c.decidedBy}:${c.status}`).sort());
+  });
+
+  it("turns a rejected proposal into the reviewer's coding on an add without a version, and refuses it on an accepted one", async () => {
+    await seed('adds');
+    const r = ref('adds', 1, 'c/one');
+    await decide(store, { ...r, action: 'reject', expectedVersion: 1, userId: 'bob' });
+    const segment = (await store.getSegment('adds', 1))!;
+    const ctx = { segment, codebookVersion: 'v-q', versionFromCurrent: true };
+    const added = await decide(store, { ...r, action: 'add', expectedVersion: null, userId: 'alice', categoryId: 'cat' }, ctx);
+    expect(added.coding).toMatchObject({ origin: 'human', status: 'accepted', version: 3, decidedBy: 'alice' });
+    await expect(decide(store, { ...r, action: 'add', expectedVersion: null, userId: 'bob', categoryId: 'cat' }, ctx)).rejects.toMatchObject({ kind: 'CONFLICT', current: { version: 3 } });
+    const fresh = await decide(store, { ...ref('adds', 2, 'h/new'), action: 'add', expectedVersion: null, userId: 'alice', categoryId: 'hcat' }, { versionFromCurrent: true });
+    expect(fresh.coding).toMatchObject({ origin: 'human', status: 'accepted', version: 1, codebookVersion: 'v-q', segmentText: 'segment 2' });
+  });
+
+  it('undoes a bulk accept except the codings decided since, while decisions run alongside', async () => {
+    await seed('bulk', 0.9);
+    const [batch] = await Promise.all([
+      store.bulkAccept({ projectId: Q, batchId: 'b-one', userId: 'alice', minConfidence: 0.8, documentIds: ['bulk'] }),
+      // A reviewer decides meanwhile: either before the batch (the batch leaves it out) or after (a conflict for one of them).
+      decide(store, { ...ref('bulk', 3, 'c/one'), action: 'reject', expectedVersion: 1, userId: 'bob' }).catch((e: unknown) => e),
+    ]);
+    const afterBatch = await store.listDocumentCodings('bulk');
+    expect(batch.count).toBe(afterBatch.filter((c) => c.decidedBy === 'alice').length);
+    const own = afterBatch.find((c) => c.decidedBy === 'alice' && c.segmentIndex !== 3)!;
+    await decide(store, { ...ref('bulk', own.segmentIndex, 'c/one'), action: 'reject', expectedVersion: own.version, userId: 'bob' });
+    const undo = await store.undoBulkAccept(Q, 'b-one', 'alice');
+    expect(undo.undone).toBe(batch.count - 1);
+    expect(undo.changed.map((c) => c.ref.segmentIndex)).toEqual([own.segmentIndex]);
+    const final = await store.listDocumentCodings('bulk');
+    expect(final.find((c) => c.segmentIndex === own.segmentIndex)).toMatchObject({ status: 'rejected', decidedBy: 'bob' });
+    expect(final.filter((c) => c.decidedBy === 'alice')).toEqual([]);
+    await expect(store.undoBulkAccept(Q, 'b-one', 'alice')).rejects.toMatchObject({ kind: 'CONFLICT' });
+  });
+
+  it('keeps report aggregates equal to a full recomputation from the codings and the trail', async () => {
+    const ids = ['race', 'many', 'adds', 'bulk'];
+    const kept = await store.documentAggregates(ids);
+    for (const id of ids) {
+      const trail = (await store.auditTrail({ projectId: Q, documentId: id, limit: 500 })).items;
+      const full = documentAggregate(await store.listDocumentCodings(id), beforeDeletionsLeftOut(trail).map(trailEntry));
+      expect(kept.get(id)!.counts, id).toEqual(full.counts);
+      expect(kept.get(id)!.pairs, id).toEqual(full.pairs);
+      expect(kept.get(id)!.trail.map((e) => e.slice(1)).sort(), id).toEqual(full.trail.map((e) => e.slice(1)).sort());
+    }
   });
 });
 }
