@@ -29,23 +29,32 @@ export interface PdfLine {
   right: number;
 }
 
+const SPACE = /\s/;
+
 /** Groups a page's text items (in content-stream order) into lines. */
 export function itemsToLines(items: readonly PdfTextItem[], page: number): PdfLine[] {
   const lines: PdfLine[] = [];
+  // The line being built: its pieces are joined once at its end (testing the end of a growing string
+  // flattened it at every item), and whether it ends in whitespace is kept aside.
   let cur: PdfLine | null = null;
+  let parts: string[] = [];
+  let endsInSpace = false;
   const flush = () => {
     const c: PdfLine | null = cur;
     if (c) {
-      const text = c.text.replace(/\s+/g, ' ').trim();
+      const text = parts.join('').replace(/\s+/g, ' ').trim();
       if (text) lines.push({ ...c, text });
     }
     cur = null;
+    parts = [];
+    endsInSpace = false;
   };
   for (const item of items) {
     const x = item.transform[4] ?? 0;
     const y = item.transform[5] ?? 0;
     const h = item.height || Math.abs(item.transform[3] ?? 0);
-    if (item.str !== '') {
+    const str = item.str;
+    if (str !== '') {
       const c: PdfLine | null = cur;
       if (c && Math.abs(c.y - y) > Math.max(1, 0.5 * Math.max(c.height, h))) flush();
       if (!cur) {
@@ -53,8 +62,9 @@ export function itemsToLines(items: readonly PdfTextItem[], page: number): PdfLi
       }
       const line: PdfLine = cur;
       // Items without their own space but a visible gap between them are separate words.
-      if (line.text && !/\s$/.test(line.text) && !/^\s/.test(item.str) && x - line.right > 0.15 * (h || line.height)) line.text += ' ';
-      line.text += item.str;
+      if (parts.length && !endsInSpace && !SPACE.test(str[0]!) && x - line.right > 0.15 * (h || line.height)) parts.push(' ');
+      parts.push(str);
+      endsInSpace = SPACE.test(str[str.length - 1]!);
       line.right = x + item.width;
       if (h > line.height) line.height = h;
     }
