@@ -136,6 +136,16 @@ export interface Decision extends CodingRef {
 /** The state of a coding before or after a decision; null = the coding did not exist. */
 export type CodingSnapshot = (Pick<Coding, 'origin' | 'status' | 'version' | 'decidedBy' | 'decidedAt' | 'span'> & { placedFrom?: PlacedFrom }) | null;
 
+/** The decision-relevant state of a coding (null: none), as undo stacks and audit events keep it. */
+export function snapshot(c: Coding | null): CodingSnapshot {
+  if (!c) return null;
+  const s: NonNullable<CodingSnapshot> = { origin: c.origin, status: c.status, version: c.version };
+  if (c.decidedBy !== undefined) s.decidedBy = c.decidedBy;
+  if (c.decidedAt !== undefined) s.decidedAt = c.decidedAt;
+  if (c.span !== undefined) s.span = c.span;
+  return s;
+}
+
 /**
  * On the undo stack of a coding re-placed from its detached slot: what undoing the `place` restores —
  * the detached coding with its own undo stack, and the undecided rule proposal the placement replaced.

@@ -1,6 +1,6 @@
 // Rules on codings that review, re-anchoring, import, export and reports all apply: which codings are a
 // person's, which are detached, where a passage went in changed text, and one coding's audit history.
-import type { Coding, Span } from './model.js';
+import type { Coding, CodingSnapshot, Span } from './model.js';
 
 /** Codings the tagger does not own: decided proposals and codes a human added. */
 export function isHumanCoding(c: Pick<Coding, 'status' | 'origin'>): boolean {
@@ -40,4 +40,20 @@ export function codingHistory<E extends HistoryEvent>(events: readonly E[], ref:
     if (e.fromSegmentIndex !== undefined) at = e.fromSegmentIndex;
   }
   return out.reverse();
+}
+
+/**
+ * The undo stack of a coding whose segment text changed (re-upload move): spans in the snapshots are
+ * offsets into the old text, so each is moved to where its text is in the new one, or dropped (the undo
+ * then restores the whole segment, as the move itself does with a lost span). Place entries restore a
+ * whole stored coding and are left as they are.
+ */
+export function undoStackOnNewText(stack: readonly CodingSnapshot[], oldText: string, newText: string): CodingSnapshot[] {
+  if (oldText === newText) return [...stack];
+  return stack.map((s) => {
+    if (!s?.span || s.placedFrom) return s;
+    const { span, ...rest } = s;
+    const moved = relocateRange(oldText, newText, span.start, span.end);
+    return moved ? { ...rest, span: moved } : rest;
+  });
 }

@@ -3,9 +3,8 @@
 // place give no change, and every write is conditional on the version the plan read (a conflict re-reads
 // and plans again).
 import { randomUUID } from 'node:crypto';
-import { snapshot } from '../review/decision.js';
 import type { Segment } from '../model.js';
-import type { AuditEvent, Coding, CodingMove, DocumentRecord, Store } from '../coding/index.js';
+import { snapshot, type AuditEvent, type Coding, type CodingMove, type DocumentRecord, type Store } from '../coding/index.js';
 import { orderChanges, planReanchor, type AnchorChange } from './reanchor.js';
 
 /** The user id audit events of re-anchoring carry: the pipeline, not a person. */

@@ -4,9 +4,9 @@
 // each conditional on the version it read: a decision is never written over a coding that changed.
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import { ConflictError, type AuditEvent, type Coding, type CodingRef, type Decision, type DecisionResult, type SegmentRecord, type Store } from '../coding/index.js';
+import { ConflictError, snapshot, type AuditEvent, type Coding, type CodingRef, type Decision, type DecisionResult, type SegmentRecord, type Store } from '../coding/index.js';
 import type { CodingWrite, StoredCoding } from '../coding/ports.js';
-import { applyDecision, createsCoding, placeTarget, snapshot, type NewCodingContext, type PlaceContext } from './decision.js';
+import { applyDecision, createsCoding, placeTarget, type NewCodingContext, type PlaceContext } from './decision.js';
 
 /** What deciding needs of storage. */
 export type DecisionStore = Pick<Store, 'writeDocumentCodings' | 'getSegment' | 'getProject' | 'getCoding'>;

@@ -22,7 +22,7 @@
 //   (and restored by the undo). A drop cannot be undone: the undo stack lives on the coding it deletes.
 import { QualtagError } from '../errors.js';
 import type { CodingStatus } from '../model.js';
-import { type Coding, type CodingRef, type CodingSnapshot, ConflictError, type Decision, isDetached, isHumanCoding, onSegment, type PlacedFrom, relocateRange, type SegmentRecord, type Span } from '../coding/index.js';
+import { type Coding, type CodingRef, type CodingSnapshot, ConflictError, type Decision, isDetached, isHumanCoding, onSegment, type PlacedFrom, type SegmentRecord, snapshot, type Span } from '../coding/index.js';
 
 /** How many decisions per coding can be undone. */
 export const UNDO_DEPTH = 20;
@@ -64,15 +64,6 @@ export function placeTarget(d: Decision): CodingRef | null {
   return d.action === 'place' && d.to ? { documentId: d.documentId, segmentIndex: d.to.segmentIndex, code: d.code } : null;
 }
 
-export function snapshot(c: Coding | null): CodingSnapshot {
-  if (!c) return null;
-  const s: NonNullable<CodingSnapshot> = { origin: c.origin, status: c.status, version: c.version };
-  if (c.decidedBy !== undefined) s.decidedBy = c.decidedBy;
-  if (c.decidedAt !== undefined) s.decidedAt = c.decidedAt;
-  if (c.span !== undefined) s.span = c.span;
-  return s;
-}
-
 function staleError(current: Coding | null, expected: number | null): ConflictError {
   if (!current) return new ConflictError('this coding does not exist (any more)', null);
   if (expected === null) return new ConflictError(`the segment already has this code (${current.status}, version ${current.version})`, current);
@@ -86,22 +77,6 @@ function checkSpan(span: Span | undefined, text: string): void {
 }
 
 const sameSpan = (a: Span | undefined, b: Span | undefined): boolean => (a?.start ?? -1) === (b?.start ?? -1) && (a?.end ?? -1) === (b?.end ?? -1);
-
-/**
- * The undo stack of a coding whose segment text changed (re-upload move): spans in the snapshots are
- * offsets into the old text, so each is moved to where its text is in the new one, or dropped (the undo
- * then restores the whole segment, as the move itself does with a lost span). Place entries restore a
- * whole stored coding and are left as they are.
- */
-export function undoStackOnNewText(stack: readonly CodingSnapshot[], oldText: string, newText: string): CodingSnapshot[] {
-  if (oldText === newText) return [...stack];
-  return stack.map((s) => {
-    if (!s?.span || s.placedFrom) return s;
-    const { span, ...rest } = s;
-    const moved = relocateRange(oldText, newText, span.start, span.end);
-    return moved ? { ...rest, span: moved } : rest;
-  });
-}
 
 function withoutDecision(c: Coding): Coding {
   const { decidedBy: _b, decidedAt: _a, span: _s, ...rest } = c;

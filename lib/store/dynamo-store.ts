@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import { snapshot, undoStackOnNewText } from '../review/decision.js';
 import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
 import { uncertainFirst } from '../review/order.js';
 import { decodeCursor, encodeCursor, pageLimit } from './dynamo/cursor.js';
@@ -20,13 +19,12 @@ import type { CodingStatus, DocumentStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
 import { decodeAggregate, documentAggregate, emptyAggregate, encodeAggregate, trailEntry, updateAggregate, type DocumentAggregate, type TrailEntry } from '../report/aggregate.js';
-import { mapLimit } from '../review/reviewed-codings.js';
 import { beforeDeletionsLeftOut } from '../report/input.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
 import { all } from '../paging.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
-import { ConflictError, type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type ClaimResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DecisionResult, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, type UploadedObject } from '../coding/index.js';
+import { type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, snapshot, undoStackOnNewText } from '../coding/index.js';
 import type { CodingWrite, CodingWritePlan as DocumentWritePlan, LockedCodings } from '../coding/ports.js';
 
 type Item = Record<string, unknown>;
@@ -640,7 +638,7 @@ export class DynamoStore implements Store {
     // Documents coded before aggregates existed (or never coded): built once and stored, unless a coding
     // write stores one first (both are conditional on there being none).
     const missing = documentIds.filter((id) => !versionOf.has(id));
-    await mapLimit(missing, 4, async (id) => {
+    const buildOne = async (id: string): Promise<void> => {
       const agg = await this.buildAggregate(id);
       this.aggregateCache.set(id, { v: 1, agg });
       try {
@@ -649,7 +647,9 @@ export class DynamoStore implements Store {
         if (!(e instanceof ConditionalCheckFailedException)) throw e;
         this.aggregateCache.delete(id);
       }
-    });
+    };
+    // Four at a time: a first report over many old documents does not flood the table.
+    for (let i = 0; i < missing.length; i += 4) await Promise.all(missing.slice(i, i + 4).map(buildOne));
     const out = new Map<string, DocumentAggregate>();
     for (const id of documentIds) out.set(id, this.aggregateCache.get(id)?.agg ?? (await this.aggregateItem(id))?.agg ?? emptyAggregate());
     return out;

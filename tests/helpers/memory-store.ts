@@ -9,6 +9,8 @@ import { QualtagError } from '../../lib/errors.js';
 import type { CodingStatus, DocumentStatus, Segment } from '../../lib/model.js';
 import {
   ConflictError,
+  snapshot,
+  undoStackOnNewText,
   type ApplyResult,
   type AuditEvent,
   type AuditQuery,
@@ -43,7 +45,6 @@ import { documentAggregate, trailEntry, type DocumentAggregate } from '../../lib
 import { beforeDeletionsLeftOut } from '../../lib/report/input.js';
 import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../../lib/review/bulk.js';
 import { decisionEvent } from '../../lib/review/decide.js';
-import { snapshot, undoStackOnNewText } from '../../lib/review/decision.js';
 import { uncertainFirst } from '../../lib/review/order.js';
 import { codingIndexKeys, pos } from '../../lib/store/keys.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyDecision, createsCoding, snapshot, UNDO_DEPTH, type DecisionOutcome } from '../../../lib/review/decision.js';
+import { applyDecision, createsCoding, UNDO_DEPTH, type DecisionOutcome } from '../../../lib/review/decision.js';
+import { snapshot } from '../../../lib/coding/index.js';
 import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/coding/index.js';
 import { QualtagError } from '../../../lib/errors.js';
 

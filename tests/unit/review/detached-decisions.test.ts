@@ -1,6 +1,7 @@
 // place / drop of detached codings, undo of a place, and undo history after a re-upload moved a span.
 import { describe, expect, it } from 'vitest';
-import { applyDecision, placeTarget, undoStackOnNewText, type DecisionOutcome, type PlaceContext } from '../../../lib/review/decision.js';
+import { applyDecision, placeTarget, type DecisionOutcome, type PlaceContext } from '../../../lib/review/decision.js';
+import { undoStackOnNewText } from '../../../lib/coding/index.js';
 import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
 import { ConflictError, type Coding, type CodingSnapshot, type Decision, type SegmentRecord } from '../../../lib/coding/index.js';
 import { QualtagError } from '../../../lib/errors.js';
