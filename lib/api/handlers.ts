@@ -31,6 +31,7 @@ import { importKey } from '../import/plan.js';
 import { randomUUID } from 'node:crypto';
 import { exportJobView, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
+import { deleteDocument } from '../review/delete-document.js';
 
 export interface ApiDeps {
   store: Store;
@@ -258,7 +259,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       const doc = await documentIn(project.id, params.documentId!);
       try {
-        const r = await store.deleteDocument(project.id, doc.id, userId);
+        const r = await deleteDocument(store, project.id, doc.id, userId);
         return { documentId: doc.id, name: doc.fileName, segments: r.segments, codings: r.codings, auditEventId: r.event.id };
       } finally {
         docInfo.delete(doc.id);

@@ -21,7 +21,6 @@ import type {
   CodebookVersion,
   CodingQuery,
   DocumentCounts,
-  DocumentDeletion,
   DocumentFilter,
   DocumentRecord,
   DocumentUpdate,
@@ -80,10 +79,11 @@ export interface DocumentStore {
   listSegments(documentId: string, page?: PageRequest): Promise<Page<SegmentRecord>>;
   getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null>;
   /**
-   * Removes a TAGGED or FAILED document with its segments and codings (CONFLICT while the pipeline works
-   * on it). The audit trail keeps a `delete` event per decided or human-added coding and one for the document.
+   * Removes a document the delete use case (lib/review/delete-document.ts) let go: writes its audit
+   * `events` first, then its segments and codings, and the record last, only while its status is still
+   * `document.status` (else CONFLICT), so a deletion cut short can be run again.
    */
-  deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion>;
+  removeDocument(document: DocumentRecord, events: AuditEvent[]): Promise<void>;
 }
 
 export interface CodingStore {

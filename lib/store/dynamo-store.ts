@@ -482,35 +482,12 @@ export class DynamoStore implements Store {
     return out.Item ? strip<SegmentRecord>(out.Item) : null;
   }
 
-  async deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion> {
-    const document = await this.getDocument(documentId);
-    if (!document || document.projectId !== projectId) throw notFound(`document "${documentId}" of project "${projectId}"`, 'List the documents of the project');
-    if (document.status !== 'TAGGED' && document.status !== 'FAILED') {
-      throw new QualtagError('CONFLICT', `"${document.fileName}" is still being processed (${document.status})`, 'Wait until it is TAGGED or FAILED, then delete it');
-    }
+  async removeDocument(document: DocumentRecord, events: AuditEvent[]): Promise<void> {
+    const { projectId, id: documentId } = document;
     const items = await queryAll(this.db, { table: this.tableName, keyCondition: '#pk = :pk', names: { '#pk': 'PK' }, values: { ':pk': K.documentPK(documentId) }, consistent: true });
-    const codings = items.filter((i) => i.type === 'coding').map((i) => strip<Coding>(i));
-    const counts: Record<CodingStatus, number> = { proposed: 0, accepted: 0, rejected: 0 };
-    for (const c of codings) counts[c.status]++;
-    const segments = items.filter((i) => i.type === 'segment').length;
-    const at = now();
-    const base = { projectId, documentId, action: 'delete' as const, userId, at, after: null };
-    const reason = document.status === 'FAILED' && document.reason ? `: ${document.reason}` : '';
-    const event: AuditEvent = {
-      ...base,
-      segmentIndex: 0,
-      code: '',
-      id: randomUUID(),
-      before: null,
-      note: `deleted "${document.fileName}" (${document.status}${reason}) with ${segments} segments and ${codings.length} codings (${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.proposed} proposed)`,
-    };
-    // A person's work on the codings stays in the trail, each with what it was.
-    const codingEvents: AuditEvent[] = codings
-      .filter((c) => c.status !== 'proposed' || c.origin === 'human')
-      .map((c) => ({ ...base, segmentIndex: c.segmentIndex, segmentId: c.segmentId, code: c.code, id: randomUUID(), before: snapshot(c), note: `document "${document.fileName}" deleted` }));
     // The trail first: if the deletion is cut short it already says what happened, and a second try finishes it;
     // the document item last, so until then the document is listed and can be deleted again.
-    await batchWriteAll(this.db, this.tableName, [...codingEvents, event].map((e) => put(this.auditPut(e).Put.Item)));
+    await batchWriteAll(this.db, this.tableName, events.map((e) => put(this.auditPut(e).Put.Item)));
     await batchWriteAll(this.db, this.tableName, items.filter((i) => i.SK !== 'META').map((i) => del({ PK: i.PK, SK: i.SK })));
     // The document item and its count go together (a second try after a crash finds no item and counts nothing).
     try {
@@ -526,7 +503,6 @@ export class DynamoStore implements Store {
       if (!(e instanceof TransactionCanceledException && e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed')) throw e;
       throw new QualtagError('CONFLICT', `"${document.fileName}" changed while it was being deleted`, 'Delete it again');
     }
-    return { document, segments, codings: counts, event };
   }
 
   private prefixSpec(documentId: string, prefix: string): QuerySpec {

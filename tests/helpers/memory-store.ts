@@ -4,12 +4,10 @@
 // document's lock (a counter: a plan that read before another write committed plans again, at most
 // WRITE_ATTEMPTS times, then onBusy); a claim is written only over the record it was decided on. Reads
 // hand out copies, so a caller cannot change what is stored. Orders follow the DynamoDB keys (keys.ts).
-import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../../lib/errors.js';
-import type { CodingStatus, DocumentStatus, Segment } from '../../lib/model.js';
+import type { DocumentStatus, Segment } from '../../lib/model.js';
 import {
   ConflictError,
-  snapshot,
   undoStackOnNewText,
   type ApplyResult,
   type AuditEvent,
@@ -25,7 +23,6 @@ import {
   type CodingRef,
   type CodebookVersion,
   type DocumentCounts,
-  type DocumentDeletion,
   type DocumentFilter,
   type DocumentRecord,
   type DocumentUpdate,
@@ -210,36 +207,15 @@ export class MemoryStore implements Store {
     return s ? copy(s) : null;
   }
 
-  async deleteDocument(projectId: string, documentId: string, userId: string): Promise<DocumentDeletion> {
-    const document = this.documents.get(documentId);
-    if (!document || document.projectId !== projectId) throw notFound(`document "${documentId}" of project "${projectId}"`, 'List the documents of the project');
-    if (document.status !== 'TAGGED' && document.status !== 'FAILED') {
-      throw new QualtagError('CONFLICT', `"${document.fileName}" is still being processed (${document.status})`, 'Wait until it is TAGGED or FAILED, then delete it');
+  async removeDocument(document: DocumentRecord, events: AuditEvent[]): Promise<void> {
+    this.audit.push(...copy(events));
+    for (const s of this.documentCodings(document.id)) this.codings.delete(keyOf(s.coding));
+    this.segments.delete(document.id);
+    this.bump(document.id);
+    if (this.documents.get(document.id)?.status !== document.status) {
+      throw new QualtagError('CONFLICT', `"${document.fileName}" changed while it was being deleted`, 'Delete it again');
     }
-    const codings = this.documentCodings(documentId).map((s) => s.coding);
-    const counts: Record<CodingStatus, number> = { proposed: 0, accepted: 0, rejected: 0 };
-    for (const c of codings) counts[c.status]++;
-    const segments = this.segments.get(documentId)?.size ?? 0;
-    const at = now();
-    const base = { projectId, documentId, action: 'delete' as const, userId, at, after: null };
-    const reason = document.status === 'FAILED' && document.reason ? `: ${document.reason}` : '';
-    const event: AuditEvent = {
-      ...base,
-      segmentIndex: 0,
-      code: '',
-      id: randomUUID(),
-      before: null,
-      note: `deleted "${document.fileName}" (${document.status}${reason}) with ${segments} segments and ${codings.length} codings (${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.proposed} proposed)`,
-    };
-    const codingEvents: AuditEvent[] = codings
-      .filter((c) => c.status !== 'proposed' || c.origin === 'human')
-      .map((c) => ({ ...base, segmentIndex: c.segmentIndex, segmentId: c.segmentId, code: c.code, id: randomUUID(), before: snapshot(c), note: `document "${document.fileName}" deleted` }));
-    this.audit.push(...codingEvents, event);
-    for (const c of codings) this.codings.delete(keyOf(c));
-    this.segments.delete(documentId);
-    this.documents.delete(documentId);
-    this.locks.set(documentId, (this.locks.get(documentId) ?? 0) + 1);
-    return { document: copy(document), segments, codings: counts, event: copy(event) };
+    this.documents.delete(document.id);
   }
 
   // ------------------------------------------------------------------------------------------- codings

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Codebook, Segment } from '../../lib/model.js';
 import { ConflictError, type Coding, type Store } from '../../lib/coding/index.js';
 import { decide } from '../../lib/review/decide.js';
+import { deleteDocument } from '../../lib/review/delete-document.js';
 import { claimUpload } from '../../lib/pipeline/claim.js';
 import { documentAggregate, trailEntry } from '../../lib/report/aggregate.js';
 import { beforeDeletionsLeftOut } from '../../lib/report/input.js';
@@ -349,6 +350,18 @@ describe(`use cases under concurrency on ${name}`, () => {
       expect(kept.get(id)!.pairs, id).toEqual(full.pairs);
       expect(kept.get(id)!.trail.map((e) => e.slice(1)).sort(), id).toEqual(full.trail.map((e) => e.slice(1)).sort());
     }
+  });
+
+  it('deletes a document only once the pipeline is done with it, keeping the decisions in the trail', async () => {
+    await expect(deleteDocument(store, Q, 'adds', 'alice')).rejects.toMatchObject({ kind: 'CONFLICT' });
+    await store.updateDocument(Q, 'adds', { status: 'TAGGED' });
+    const gone = await deleteDocument(store, Q, 'adds', 'alice');
+    expect(gone).toMatchObject({ segments: 4, codings: { proposed: 3, accepted: 2, rejected: 0 }, event: { action: 'delete', code: '' } });
+    expect(await store.getDocument('adds')).toBeNull();
+    expect(await store.listDocumentCodings('adds')).toEqual([]);
+    const trail = (await store.auditTrail({ projectId: Q, documentId: 'adds', limit: 500 })).items.filter((e) => e.action === 'delete');
+    expect(trail.map((e) => `${e.segmentIndex}:${e.code}:${e.before?.status ?? null}`).sort()).toEqual(['0::null', '1:c/one:accepted', '2:h/new:accepted']);
+    await expect(deleteDocument(store, Q, 'adds', 'alice')).rejects.toMatchObject({ kind: 'NOT_FOUND' });
   });
 });
 }

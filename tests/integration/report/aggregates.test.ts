@@ -18,6 +18,7 @@ import { projectRoot } from '../../helpers/shared.js';
 import { correctedInterview, drainTags, exampleFile, exampleNames, testPipeline, type TestPipeline } from '../helpers/pipeline.js';
 import { QualtagError } from '../../../lib/errors.js';
 import { decide as decideUseCase } from '../../../lib/review/decide.js';
+import { deleteDocument } from '../../../lib/review/delete-document.js';
 
 const projectId = 'p-aggregates';
 const codebookA = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8');
@@ -128,7 +129,7 @@ describe('aggregated reports on DynamoDB Local', () => {
     // A document deleted and uploaded again under its name starts afresh: its earlier life is left out.
     const again = exampleNames[1]!;
     const againId = documentIdFor(projectId, again);
-    await store.deleteDocument(projectId, againId, 'ann');
+    await deleteDocument(store, projectId, againId, 'ann');
     await expectReportsEqual('after a delete');
     await pipeline.ingest(projectId, again, exampleFile(again).toString('utf8'));
     for (let i = 0; i < 6; i++) await randomDecision(againId);

@@ -9,6 +9,7 @@ import { all } from '../../../lib/paging.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import { projectStatsKey } from '../../../lib/store/keys.js';
 import { drainTags, exampleFile, exampleNames, exampleProject, runIngest, testPipeline, upload, type TestPipeline } from '../helpers/pipeline.js';
+import { deleteDocument } from '../../../lib/review/delete-document.js';
 
 describe('document counts per status on DynamoDB Local', () => {
   let pipeline: TestPipeline;
@@ -47,7 +48,7 @@ describe('document counts per status on DynamoDB Local', () => {
 
     await pipeline.ingest(projectId, 'good.srt', exampleFile(exampleNames[1]!).toString('utf8'));
     await expectCountsMatch('after a re-upload');
-    await svc.store.deleteDocument(projectId, documentIdFor(projectId, 'broken.pdf'), 'tester');
+    await deleteDocument(svc.store, projectId, documentIdFor(projectId, 'broken.pdf'), 'tester');
     await expectCountsMatch('after a delete');
     expect(await svc.store.documentCounts(projectId)).toEqual({ total: 2, byStatus: { TAGGED: 2 } });
 
