@@ -141,11 +141,7 @@ export function wordSet(lines: readonly string[]): Set<string> {
     let t = line;
     if (i > 0 && lines[i - 1]!.endsWith('-')) t = t.replace(/^\p{L}+/u, '');
     // Drop the last token when it ends in a hyphen (what /\S*-$/ did, without its scan from every position).
-    if (t.endsWith('-')) {
-      let k = t.length - 1;
-      while (k >= 0 && !/\s/.test(t[k]!)) k--;
-      t = t.slice(0, k + 1);
-    }
+    if (t.endsWith('-')) t = t.slice(0, t.length - lastWord(t).length);
     for (const m of t.matchAll(WORD)) {
       const w = m[0].toLowerCase();
       words.add(w);
@@ -153,6 +149,13 @@ export function wordSet(lines: readonly string[]): Set<string> {
     }
   });
   return words;
+}
+
+/** The text after the last whitespace (what /\S*$/ matches, without its attempt at every position). */
+function lastWord(s: string): string {
+  let k = s.length - 1;
+  while (k >= 0 && !SPACE.test(s[k]!)) k--;
+  return s.slice(k + 1);
 }
 
 /**
@@ -164,7 +167,7 @@ export function wordSet(lines: readonly string[]): Set<string> {
  * URLs; `zorg-` + `en ...` becomes `zorg- en ...`.
  */
 export function joinLines(prev: string, next: string, words: ReadonlySet<string>): { sep: string; keepHyphen: boolean } {
-  const lastToken = /\S*$/.exec(prev)![0];
+  const lastToken = lastWord(prev);
   // A URL wrapped anywhere: after its scheme, at a slash, or before a %-escape.
   if ((isUrlish(lastToken) && !/[)\]>]$/.test(lastToken)) || /\w\/$/.test(lastToken) || /^%[0-9a-f]{2}/i.test(next)) return { sep: '', keepHyphen: true };
   if (!/[\p{L}\p{N}*_’'”)]-$/u.test(lastToken) || /^-/.test(lastToken)) return { sep: ' ', keepHyphen: true };

@@ -73,7 +73,7 @@ async function readPages(bytes: Uint8Array, where: string, limits: PdfLimits): P
   if (resolvePdfSource(limits.source) === 'pdftotext') {
     const read = await readWithPoppler(bytes, where, limits);
     limits.checkDeadline();
-    if (read) return { pages: read.pages.map((items, i) => itemsToLines(items, i + 1)), numPages: read.numPages };
+    if (read) return read;
   }
   return readWithPdfjs(bytes, where, limits);
 }

@@ -8,7 +8,7 @@ import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { QualtagError } from '../errors.js';
-import type { PdfTextItem } from './pdf-layout.js';
+import { itemsToLines, type PdfLine, type PdfTextItem } from './pdf-layout.js';
 
 export type PdfSource = 'pdftotext' | 'pdfjs';
 /** `auto` takes pdftotext when it is on the PATH, else pdf.js. */
@@ -122,13 +122,22 @@ function num(s: string, from: number, to: number): number {
  * into lines of its own).
  */
 export class TsvReader {
-  private readonly pages: TsvLine[][] = [];
+  /** Lines of the page being read (poppler writes pages in order, so a new page number ends it). */
+  private open: TsvLine[] = [];
+  private openPage = 0;
+  private readonly done: PdfTextItem[][] = [];
   private pageHeight = 0;
   private cur: TsvLine | undefined;
   /** Page, flow, block and line of the current line. */
   private readonly key = [0, -1, -1, -1];
   private rest = '';
-  private readonly tabs: number[] = new Array<number>(11);
+  private readonly tabs: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+  /**
+   * With `onPage`, each page's items go to it as soon as the page is complete and are not kept (the caller
+   * turns them into lines, so 35,000 word items never live long enough to be copied by the GC).
+   */
+  constructor(private readonly onPage?: (items: PdfTextItem[], page: number) => void) {}
 
   /** Takes the next piece of the output (whole characters; rows may be cut anywhere). */
   push(chunk: string): this {
@@ -143,13 +152,22 @@ export class TsvReader {
     return this;
   }
 
-  /** The items of every page, after the last piece. */
+  /** After the last piece: the items of every page (index 0 is page 1), or [] when onPage took them. */
   end(): PdfTextItem[][] {
     if (this.rest) this.rows(`${this.rest}\n`, this.rest.length + 1);
     this.rest = '';
-    const out: PdfTextItem[][] = [];
-    for (let i = 0; i < this.pages.length; i++) out.push(placeLoneLines(this.pages[i] ?? []).flatMap((l) => l.words));
-    return out;
+    this.closePage();
+    for (let i = 0; i < this.done.length; i++) this.done[i] ??= [];
+    return this.done;
+  }
+
+  private closePage(): void {
+    if (!this.openPage) return;
+    const items = placeLoneLines(this.open).flatMap((l) => l.words);
+    if (this.onPage) this.onPage(items, this.openPage);
+    else this.done[this.openPage - 1] = items;
+    this.open = [];
+    this.openPage = 0;
   }
 
   // Columns: level page_num par_num block_num line_num word_num left top width height conf text. Rows are
@@ -174,21 +192,20 @@ export class TsvReader {
       }
       if (n < 11) continue;
       // Fields are parsed in place: slicing five numbers and a key out of 35,000 rows made most of the garbage.
-      const field = (i: number) => num(tsv, tabs[i - 1]! + 1, tabs[i]!);
       if (level === 0x31) {
-        this.pageHeight = field(9);
+        this.pageHeight = num(tsv, tabs[8]! + 1, tabs[9]!);
         continue;
       }
-      const page = field(1);
+      const page = num(tsv, tabs[0]! + 1, tabs[1]!);
       const text = tsv.slice(tabs[10]! + 1, tsv.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
       if (!text || !(page >= 1)) continue;
-      const flow = field(2);
-      const block = field(3);
-      const lineNo = field(4);
-      const left = field(6);
-      const top = field(7);
-      const width = field(8);
-      const box = field(9);
+      const flow = num(tsv, tabs[1]! + 1, tabs[2]!);
+      const block = num(tsv, tabs[2]! + 1, tabs[3]!);
+      const lineNo = num(tsv, tabs[3]! + 1, tabs[4]!);
+      const left = num(tsv, tabs[5]! + 1, tabs[6]!);
+      const top = num(tsv, tabs[6]! + 1, tabs[7]!);
+      const width = num(tsv, tabs[7]! + 1, tabs[8]!);
+      const box = num(tsv, tabs[8]! + 1, tabs[9]!);
       const size = box / BOX_PER_FONT_SIZE;
       const bottom = this.pageHeight - top - box;
       const k = this.key;
@@ -200,7 +217,11 @@ export class TsvReader {
         k[2] = block;
         k[3] = lineNo;
         this.cur = { flow, words: [], left, right: left + width, bottom, box };
-        (this.pages[page - 1] ??= []).push(this.cur);
+        if (page !== this.openPage) {
+          this.closePage();
+          this.openPage = page;
+        }
+        this.open.push(this.cur);
       }
       const line = this.cur!;
       line.words.push(item);
@@ -298,19 +319,21 @@ function popplerReason(stderr: string): string {
 }
 
 export interface PopplerPdf {
-  pages: PdfTextItem[][];
+  /** Each page's lines (itemsToLines), index 0 is page 1. */
+  pages: PdfLine[][];
   numPages: number;
 }
 
 /**
- * Reads the text items of a PDF with pdftotext (and its page count with pdfinfo, as pages without words do
+ * Reads the lines of a PDF's pages with pdftotext (and its page count with pdfinfo, as pages without words do
  * not appear in the TSV). Returns null when poppler fails in a way pdf.js may not (then pdf.js reads it).
  */
 export async function readWithPoppler(bytes: Uint8Array, where: string, limits: PopplerLimits): Promise<PopplerPdf | null> {
   const pdftotext = which('pdftotext');
   const pdfinfo = which('pdfinfo');
   if (!pdftotext || !pdfinfo) return null;
-  const reader = new TsvReader();
+  const lines: PdfLine[][] = [];
+  const reader = new TsvReader((items, page) => (lines[page - 1] = itemsToLines(items, page)));
   const [text, info] = await Promise.all([
     run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where, (chunk) => reader.push(chunk)),
     run(pdfinfo, ['-'], bytes, { ...limits, maxTextBytes: 1024 * 1024 }, where).catch(() => null),
@@ -326,9 +349,9 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
     }
     return null; // a permission flag (3), a crash: let pdf.js try
   }
-  const pages = reader.end();
+  reader.end();
   const counted = Number(/^Pages:\s+(\d+)/m.exec(info?.stdout ?? '')?.[1] ?? 0);
-  const numPages = Math.max(counted, pages.length);
-  while (pages.length < numPages) pages.push([]);
-  return { pages, numPages };
+  const numPages = Math.max(counted, lines.length);
+  for (let i = 0; i < numPages; i++) lines[i] ??= [];
+  return { pages: lines, numPages };
 }

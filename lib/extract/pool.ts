@@ -115,9 +115,7 @@ class Worker {
   private async start(maxMemoryMb: number): Promise<void> {
     const file = await workerEntry();
     const child = fork(file, [], {
-      // A young generation at its full size from the start: a worker lives for a few files, and V8 growing it
-      // from 1 MB scavenged a 60-page PDF's text items over and over (a third of the worker's CPU in GC).
-      execArgv: [`--max-old-space-size=${maxMemoryMb}`, '--min-semi-space-size=16'],
+      execArgv: [`--max-old-space-size=${maxMemoryMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' },
