@@ -1,6 +1,7 @@
-// The HTTP API contract: every route (method, path, purpose), the zod schema of every request body and
-// query, and the shape of every response. The router validates against these schemas; the review UI
-// (web/) and the CLI import the inferred types. Keep changes additive: the UI is built against this file.
+// The HTTP API contract: every route (method and path from endpoints.ts, purpose, auth), the zod schema
+// of every request body and query, and the shape of every response; report and export shapes come from
+// their modules (lib/report/schemas.ts, lib/export/schemas.ts). The router validates against these
+// schemas; the one typed client (client-core.ts), used by the CLI and the web UI, is derived from them.
 //
 // Conventions
 // - All routes but GET /health need `Authorization: Bearer <token>` (AWS: Cognito JWT; local: the token
@@ -12,6 +13,7 @@
 //   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
 // - Times are ISO 8601 strings (UTC).
 import * as z from 'zod';
+import { endpoints, type RouteName } from './endpoints.js';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
 import { sourceFormats } from '../extract/formats.js';
 import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
@@ -760,217 +762,181 @@ const AuditPage = page(AuditEvent);
 
 /** Every route. Path parameters are `{name}`; all project routes check membership (403). */
 export const routes = {
-  health: { method: 'GET', path: '/health', purpose: 'Liveness; no auth', auth: false, response: HealthResult },
-  me: { method: 'GET', path: '/me', purpose: 'Who the token belongs to', auth: true, response: MeResult },
-  listProjects: { method: 'GET', path: '/projects', purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(Project) }) },
+  health: { ...endpoints.health, purpose: 'Liveness; no auth', auth: false, response: HealthResult },
+  me: { ...endpoints.me, purpose: 'Who the token belongs to', auth: true, response: MeResult },
+  listProjects: { ...endpoints.listProjects, purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(Project) }) },
   createProject: {
-    method: 'POST',
-    path: '/projects',
+    ...endpoints.createProject,
     purpose: 'Create a project; the caller becomes its first member; 409 when the id is taken',
     auth: true,
     body: CreateProjectBody,
     response: Project,
   },
-  getProject: { method: 'GET', path: '/projects/{projectId}', purpose: 'One project with counts', auth: true, response: ProjectDetail },
+  getProject: { ...endpoints.getProject, purpose: 'One project with counts', auth: true, response: ProjectDetail },
   addMember: {
-    method: 'POST',
-    path: '/projects/{projectId}/members',
+    ...endpoints.addMember,
     purpose: 'Add a member to the project (members only)',
     auth: true,
     body: AddMemberBody,
     response: ProjectMembers,
   },
   uploadUrl: {
-    method: 'POST',
-    path: '/projects/{projectId}/uploads',
+    ...endpoints.uploadUrl,
     purpose: 'Presigned PUT URL for uploads/<projectId>/<fileName>; the upload starts the pipeline',
     auth: true,
     body: UploadUrlBody,
     response: UploadUrl,
   },
-  listDocuments: { method: 'GET', path: '/projects/{projectId}/documents', purpose: 'Documents with their pipeline state', auth: true, query: DocumentListQuery, response: DocumentsPage },
+  listDocuments: { ...endpoints.listDocuments, purpose: 'Documents with their pipeline state', auth: true, query: DocumentListQuery, response: DocumentsPage },
   getDocument: {
-    method: 'GET',
-    path: '/projects/{projectId}/documents/{documentId}',
+    ...endpoints.getDocument,
     purpose: 'A document with its segments in reading order and all their codings',
     auth: true,
     response: DocumentDetail,
   },
-  documentStatus: { method: 'GET', path: '/projects/{projectId}/documents/{documentId}/status', purpose: 'Pipeline state of one document', auth: true, response: DocumentStatusView },
+  documentStatus: { ...endpoints.documentStatus, purpose: 'Pipeline state of one document', auth: true, response: DocumentStatusView },
   deleteDocument: {
-    method: 'POST',
-    path: '/projects/{projectId}/documents/{documentId}/delete',
+    ...endpoints.deleteDocument,
     purpose: 'Delete a TAGGED or FAILED document with its segments and codings (409 while it is processed); recorded in the audit trail',
     auth: true,
     response: DocumentDeletionResult,
   },
   reviewQueue: {
-    method: 'GET',
-    path: '/projects/{projectId}/review-queue',
+    ...endpoints.reviewQueue,
     purpose: 'Undecided proposals, filtered and ordered, paginated',
     auth: true,
     query: QueueQuery,
     response: QueuePage,
   },
   decide: {
-    method: 'POST',
-    path: '/projects/{projectId}/decisions',
+    ...endpoints.decide,
     purpose: 'Accept, reject, add, undo, or place / drop a detached coding; 409 with the current state when `version` is stale or the decision would change nothing',
     auth: true,
     body: DecisionBody,
     response: DecisionResult,
   },
   bulkAccept: {
-    method: 'POST',
-    path: '/projects/{projectId}/bulk-accept',
+    ...endpoints.bulkAccept,
     purpose: 'Accept every undecided proposal at or above a confidence (dryRun: count them and estimate the precision first); one undo for the batch',
     auth: true,
     body: BulkAcceptBody,
     response: BulkAcceptResult,
   },
   undoBulkAccept: {
-    method: 'POST',
-    path: '/projects/{projectId}/bulk-accept/{batchId}/undo',
+    ...endpoints.undoBulkAccept,
     purpose: 'Undo exactly the codings a bulk accept accepted that are still as it left them; the others are listed in `changed`; 409 when already undone',
     auth: true,
     response: BulkUndoResult,
   },
-  audit: { method: 'GET', path: '/projects/{projectId}/audit', purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQuery, response: AuditPage },
+  audit: { ...endpoints.audit, purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQuery, response: AuditPage },
   codings: {
-    method: 'GET',
-    path: '/projects/{projectId}/codings',
+    ...endpoints.codings,
     purpose: 'Coded segments by code, category, respondent or document, with text, offsets and evidence',
     auth: true,
     query: CodingsQuery,
     response: CodingsPage,
   },
-  getCodebook: { method: 'GET', path: '/projects/{projectId}/codebook', purpose: 'The current codebook tree (404 when none)', auth: true, response: Codebook },
+  getCodebook: { ...endpoints.getCodebook, purpose: 'The current codebook tree (404 when none)', auth: true, response: Codebook },
   codebookVersions: {
-    method: 'GET',
-    path: '/projects/{projectId}/codebook/versions',
+    ...endpoints.codebookVersions,
     purpose: 'Every codebook version, newest first',
     auth: true,
     response: z.object({ items: z.array(CodebookVersion) }),
   },
   uploadCodebook: {
-    method: 'POST',
-    path: '/projects/{projectId}/codebook',
+    ...endpoints.uploadCodebook,
     purpose: 'Store a new codebook version (YAML, CSV or .qdc text) and re-tag',
     auth: true,
     body: CodebookUploadBody,
     response: CodebookUploadResult,
   },
-  retag: { method: 'POST', path: '/projects/{projectId}/retag', purpose: 'Re-tag every document with the current codebook', auth: true, response: RetagResult },
+  retag: { ...endpoints.retag, purpose: 'Re-tag every document with the current codebook', auth: true, response: RetagResult },
   ruleSuggestions: {
-    method: 'GET',
-    path: '/projects/{projectId}/rule-suggestions',
+    ...endpoints.ruleSuggestions,
     purpose: "Rule terms learnt per code from the project's reviewed codings, with their figures and example passages",
     auth: true,
     query: RuleSuggestionsQuery,
     response: RuleSuggestions,
   },
   applyRuleTerms: {
-    method: 'POST',
-    path: '/projects/{projectId}/rule-suggestions/apply',
+    ...endpoints.applyRuleTerms,
     purpose: "Append chosen terms to their codes' rules as a new codebook version and re-tag; 400 for a term that does not parse, 409 when baseVersion is stale",
     auth: true,
     body: ApplyRuleTermsBody,
     response: ApplyRuleTermsResult,
   },
-  reports: { method: 'GET', path: '/projects/{projectId}/reports', purpose: 'All reports at once', auth: true, query: ReportQuery, response: ReportBundle },
+  reports: { ...endpoints.reports, purpose: 'All reports at once', auth: true, query: ReportQuery, response: ReportBundle },
   report: {
-    method: 'GET',
-    path: '/projects/{projectId}/reports/{kind}',
+    ...endpoints.report,
     purpose: `One report: ${reportKinds.join(' | ')}`,
     auth: true,
     query: ReportQuery,
   },
   reportTables: {
-    method: 'GET',
-    path: '/projects/{projectId}/report-tables',
+    ...endpoints.reportTables,
     purpose: 'Every report as the tables `qualtag report` prints (the web UI shows the reports it has no view of its own for)',
     auth: true,
     query: ReportQuery,
     response: z.object({ items: z.array(z.object({ kind: ReportKind, title: z.string(), tables: z.array(ReportTable) })) }),
   },
   createImport: {
-    method: 'POST',
-    path: '/projects/{projectId}/imports',
+    ...endpoints.createImport,
     purpose: 'Presigned PUT URL for a REFI-QDA project (.qdpx) to import; the upload starts nothing',
     auth: true,
     body: ImportUploadBody,
     response: ImportUpload,
   },
   startImport: {
-    method: 'POST',
-    path: '/projects/{projectId}/imports/{importId}',
+    ...endpoints.startImport,
     purpose: 'Reads the uploaded .qdpx (refused with the entry or element at fault), stores its codebook, uploads its sources to the pipeline; the report so far',
     auth: true,
     body: ImportUploadBody,
     response: ImportStarted,
   },
   applyImport: {
-    method: 'POST',
-    path: '/projects/{projectId}/imports/{importId}/documents/{documentId}',
+    ...endpoints.applyImport,
     purpose: 'Once the document is TAGGED: writes its imported codings as accepted human codings (409 while it is still in the pipeline)',
     auth: true,
     response: ImportedDocument,
   },
   documentNotes: {
-    method: 'GET',
-    path: '/projects/{projectId}/documents/{documentId}/notes',
+    ...endpoints.documentNotes,
     purpose: 'Notes on the document and its codings that came with an imported REFI-QDA project',
     auth: true,
     response: z.object({ items: z.array(DocumentNote) }),
   },
   startExportJob: {
-    method: 'POST',
-    path: '/projects/{projectId}/export-jobs',
+    ...endpoints.startExportJob,
     purpose: 'Starts an export job (any project size): answers at once with its id; poll GET .../export-jobs/{jobId}',
     auth: true,
     body: ExportJobBody,
     response: ExportJobView,
   },
   exportJob: {
-    method: 'GET',
-    path: '/projects/{projectId}/export-jobs/{jobId}',
+    ...endpoints.exportJob,
     purpose: "An export job's progress, and a download URL once it is done",
     auth: true,
     response: ExportJobView,
   },
   deadLetters: {
-    method: 'GET',
-    path: '/projects/{projectId}/dead-letters',
+    ...endpoints.deadLetters,
     purpose: "The project's pipeline messages that kept failing, with the reason and time of the last failure (project owner only)",
     auth: true,
     response: DeadLetters,
   },
   retryDeadLetters: {
-    method: 'POST',
-    path: '/projects/{projectId}/dead-letters/retry',
+    ...endpoints.retryDeadLetters,
     purpose: 'Put the given dead letters (or all of the project\'s) back on their queues now, as `qualtag status --retry` does (project owner only)',
     auth: true,
     body: RetryDeadLettersBody,
     response: RetryDeadLettersResult,
   },
   exportFile: {
-    method: 'GET',
-    path: '/projects/{projectId}/exports/{format}',
+    ...endpoints.exportFile,
     purpose: 'Download qdpx | qdc | csv | xlsx',
     auth: true,
     query: ExportQuery,
-    download: true,
   },
-} as const satisfies Record<string, RouteSpec>;
+} as const satisfies { [N in RouteName]: RouteSpec };
 
-export type RouteName = keyof typeof routes;
-
-
-/** Builds a path from a route template, encoding each parameter. */
-export function pathFor(template: string, params: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = params[name];
-    if (v === undefined) throw new Error(`missing path parameter ${name}`);
-    return encodeURIComponent(v);
-  });
-}
+export { endpoints, pathFor, type RouteName } from './endpoints.js';

@@ -49,7 +49,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
         replaceChildren(out, h('span', { class: 'banner warn' }, 'Give a threshold between 50 and 100 %.'));
         return;
       }
-      const dry = await api.bulkAccept(ctx.projectId, { minConfidence: min, dryRun: true, ...scope });
+      const dry = await api.bulkAccept({ projectId: ctx.projectId, body: { minConfidence: min, dryRun: true, ...scope } });
       if (dry.count === 0) {
         replaceChildren(out, h('span', { class: 'muted' }, `No undecided proposals ${where} at or above ${pct(min)}.`));
         return;
@@ -65,7 +65,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
 
   const apply = (min: number) =>
     guarded(async () => {
-      const done: BulkAcceptResult = await api.bulkAccept(ctx.projectId, { minConfidence: min, ...scope });
+      const done: BulkAcceptResult = await api.bulkAccept({ projectId: ctx.projectId, body: { minConfidence: min, ...scope } });
       const batchId = done.batchId!;
       replaceChildren(
         out,
@@ -79,7 +79,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
 
   const undo = (batchId: string) =>
     guarded(async () => {
-      const r: BulkUndoResult = await api.undoBulkAccept(ctx.projectId, batchId);
+      const r: BulkUndoResult = await api.undoBulkAccept({ projectId: ctx.projectId, batchId });
       replaceChildren(
         out,
         h(

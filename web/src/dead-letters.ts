@@ -41,7 +41,7 @@ export function deadLettersPanel(projectId: string, isOwner: () => boolean, onRe
     busy = true;
     button.disabled = true;
     try {
-      const r = await api.retryDeadLetters(projectId, ids);
+      const r = await api.retryDeadLetters({ projectId, body: ids ? { ids } : {} });
       replaceChildren(msg, h('p', { class: 'banner info' }, `${r.retried} step${r.retried === 1 ? '' : 's'} put back in the pipeline.`));
       onRetried();
     } catch (e) {
@@ -76,7 +76,7 @@ export function deadLettersPanel(projectId: string, isOwner: () => boolean, onRe
       return;
     }
     try {
-      const list = await api.deadLetters(projectId);
+      const list = await api.deadLetters({ projectId });
       replaceChildren(body, list.items.map(row));
       // Nothing stuck: the panel goes (with the note of the last retry); an error stays until it is read.
       if (list.items.length === 0 && !msg.querySelector('.error')) replaceChildren(msg);

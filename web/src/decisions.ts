@@ -13,7 +13,7 @@ export type Outcome =
 
 export async function sendDecision(ctx: Ctx, body: DecisionBody): Promise<Outcome> {
   try {
-    const res = await api.decide(ctx.projectId, body);
+    const res = await api.decide({ projectId: ctx.projectId, body });
     return { kind: 'ok', coding: res.coding };
   } catch (e) {
     if (e instanceof ApiError && e.status === 409) {

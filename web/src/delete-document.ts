@@ -15,7 +15,7 @@ export function deleteDocumentButton(projectId: string, doc: DocumentSummary, on
     }
     btn.disabled = true;
     try {
-      const r = await api.deleteDocument(projectId, doc.id);
+      const r = await api.deleteDocument({ projectId, documentId: doc.id });
       const decided = r.codings.accepted + r.codings.rejected;
       toast(`Deleted ${r.name}: ${r.segments} segments, ${r.codings.proposed + decided} codings (${decided} decided); recorded in the audit trail`);
       onDeleted();

@@ -2,13 +2,14 @@
 // on the document, and on its codings (with the code and the coded words). Hidden when there are none.
 import type { DocumentDetail, DocumentNote } from '../../lib/api/contract.js';
 import { h, replaceChildren } from './dom.js';
-import { request } from './http.js';
+import { api } from './api.js';
 
 export function documentNotes(projectId: string, detail: DocumentDetail): HTMLElement {
   const box = h('details', { class: 'document-notes', attrs: { 'data-testid': 'document-notes' } });
   box.hidden = true;
   const codings = new Map(detail.segments.flatMap((s) => s.codings.map((c) => [c.id, { c, s }] as const)));
-  void request<{ items: DocumentNote[] }>('GET', `/projects/${encodeURIComponent(projectId)}/documents/${encodeURIComponent(detail.document.id)}/notes`)
+  void api
+    .documentNotes({ projectId, documentId: detail.document.id })
     .then(({ items }) => {
       if (!items.length) return;
       const item = (n: DocumentNote) => {

@@ -56,50 +56,18 @@ async function toApiError(res: Response): Promise<ApiError> {
   );
 }
 
-export async function request<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH',
-  path: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<T> {
+/** Sends one API request with the token (the typed client in api.ts calls it); a status that is not 2xx throws ApiError. */
+export async function send(method: 'GET' | 'POST', path: string, body?: unknown): Promise<Response> {
   const headers: Record<string, string> = { ...authHeaders(), accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(apiBase() + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    res = await fetch(apiBase() + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
     throw new ApiError(0, 'The qualtag server cannot be reached.', 'Is `npm start` still running?');
   }
   if (!res.ok) throw await toApiError(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
-}
-
-/** Downloads a binary response (exports) with the token, returning the blob and its file name. */
-export async function download(path: string): Promise<{ blob: Blob; filename: string | null }> {
-  const res = await fetch(apiBase() + path, { headers: authHeaders() });
-  if (!res.ok) throw await toApiError(res);
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  let filename: string | null = plain?.[1] ?? null;
-  if (star?.[1]) {
-    try {
-      filename = decodeURIComponent(star[1]);
-    } catch {
-      /* keep the plain name */
-    }
-  }
-  // A file name only, never a path.
-  return { blob: await res.blob(), filename: filename ? filename.replace(/[\\/]/g, '_') : null };
-}
-
-export function queryString(params: Record<string, string | number | undefined | null>): string {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
-  const s = p.toString();
-  return s ? `?${s}` : '';
+  return res;
 }
 
 /** PUTs a file to a presigned URL with upload progress (fetch has no upload progress; XHR does). */

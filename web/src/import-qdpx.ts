@@ -1,13 +1,13 @@
 // "Import a REFI-QDA project (.qdpx)" on the upload page: the same three API calls as `qualtag import`
 // (presigned PUT, start, then each document's codings once the pipeline has TAGGED it), with the report
 // shown as it comes: sources, codes and codings imported, and every skipped item with its reason.
-import type { ImportedDocument, ImportIssue, ImportStarted, ImportUpload } from '../../lib/api/contract.js';
+import type { ImportedDocument, ImportIssue } from '../../lib/api/contract.js';
 import { h, replaceChildren } from './dom.js';
 import { errorBanner } from './errors.js';
-import { putWithProgress, request } from './http.js';
+import { api } from './api.js';
+import { putWithProgress } from './http.js';
 
 const POLL_MS = 1500;
-const p = (projectId: string) => `/projects/${encodeURIComponent(projectId)}`;
 const sleep = (ms: number) => new Promise((r) => window.setTimeout(r, ms));
 
 function issues(title: string, list: readonly ImportIssue[], cls: string): HTMLElement | null {
@@ -21,20 +21,20 @@ async function runImport(projectId: string, file: File, out: HTMLElement, onChan
   const status = h('p', { attrs: { 'aria-live': 'polite' } }, `Uploading ${file.name}…`);
   replaceChildren(out, status, progress);
   try {
-    const up = await request<ImportUpload>('POST', `${p(projectId)}/imports`, { fileName: file.name });
+    const up = await api.createImport({ projectId, body: { fileName: file.name } });
     await putWithProgress(up.url, file, up.headers, (f) => (progress.value = f));
     status.textContent = `Reading ${file.name}…`;
-    const started = await request<ImportStarted>('POST', `${p(projectId)}/imports/${encodeURIComponent(up.importId)}`, { fileName: file.name });
+    const started = await api.startImport({ projectId, importId: up.importId, body: { fileName: file.name } });
     onChange();
     const applied: ImportedDocument[] = [];
     for (const [i, d] of started.documents.entries()) {
       status.textContent = `${started.documents.length} sources read; placing the codings of ${d.name} (${i + 1} of ${started.documents.length}) once it is tagged…`;
       for (;;) {
-        const s = await request<{ status: string }>('GET', `${p(projectId)}/documents/${encodeURIComponent(d.documentId)}/status`).catch(() => null);
+        const s = await api.documentStatus({ projectId, documentId: d.documentId }).catch(() => null);
         if (s && (s.status === 'TAGGED' || s.status === 'FAILED')) break;
         await sleep(POLL_MS);
       }
-      applied.push(await request<ImportedDocument>('POST', `${p(projectId)}/imports/${encodeURIComponent(up.importId)}/documents/${encodeURIComponent(d.documentId)}`));
+      applied.push(await api.applyImport({ projectId, importId: up.importId, documentId: d.documentId }));
     }
     const imported = applied.reduce((n, a) => n + a.imported, 0);
     const c = started.report.counts;

@@ -39,7 +39,7 @@ const ctx: Ctx = {
   onAws: false,
   codebook: null,
   async reloadProjects() {
-    ctx.projects = (await api.listProjects()).items;
+    ctx.projects = (await api.listProjects({})).items;
     fillProjectMenu();
   },
   async switchProject(projectId: string, hash = '#/upload') {
@@ -51,7 +51,7 @@ const ctx: Ctx = {
   },
   async reloadCodebook() {
     try {
-      ctx.codebook = indexCodebook(await api.getCodebook(ctx.projectId));
+      ctx.codebook = indexCodebook(await api.getCodebook({ projectId: ctx.projectId }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) ctx.codebook = null;
       else throw e;
@@ -129,7 +129,7 @@ async function boot(): Promise<void> {
     return;
   }
   try {
-    const { items } = await api.listProjects();
+    const { items } = await api.listProjects({});
     ctx.projects = items;
     const remembered = sessionStorage.getItem(PROJECT_KEY);
     ctx.projectId = items.some((p) => p.id === remembered) ? remembered! : (items[0]?.id ?? '');

@@ -1,6 +1,6 @@
 // Options every API command shares: where the API is and which project.
 import type { Command } from 'commander';
-import { ApiClient, resolveConnection, type Connection } from '../../api/client.js';
+import { type ApiClient, apiClient, resolveConnection, type Connection } from '../../api/client.js';
 import { DATA_DIR_HELP } from '../../local/locate.js';
 
 export interface ApiOptions {
@@ -27,6 +27,6 @@ export function connection(opts: ApiOptions): Promise<Connection> {
 }
 
 export async function connect(opts: ApiOptions): Promise<{ client: ApiClient; projectId: string }> {
-  const client = new ApiClient(await connection(opts));
+  const client = apiClient(await connection(opts));
   return { client, projectId: await client.chooseProject(opts.project) };
 }

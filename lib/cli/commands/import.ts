@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiCallError, ApiClient } from '../../api/client.js';
+import { ApiCallError, apiClient } from '../../api/client.js';
 import type { ImportedDocument } from '../../api/contract.js';
 import { slugify } from '../../codebook/build.js';
 import { QualtagError } from '../../errors.js';
@@ -38,20 +38,20 @@ export function registerImport(program: Command): void {
         throw new QualtagError('NOT_FOUND', `cannot read ${file}`, 'Check the path', file);
       });
       const projectId = assertProjectId(opts.project ?? slugify(fileName.replace(/\.qdpx$/i, '')));
-      const client = new ApiClient(await connection(opts));
+      const client = apiClient(await connection(opts));
       if (await ensureProject(client, projectId)) process.stderr.write(`created project "${projectId}"\n`);
 
-      const up = await client.createImport(projectId, fileName);
+      const up = await client.createImport({ projectId, body: { fileName } });
       const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: bytes });
       if (!put.ok) throw new QualtagError('BAD_REQUEST', `upload of ${file} was refused (HTTP ${put.status})`, 'Try again; check the file size', file);
-      const started = await client.startImport(projectId, up.importId, fileName);
+      const started = await client.startImport({ projectId, importId: up.importId, body: { fileName } });
       process.stderr.write(`read ${fileName}: ${started.documents.length} sources, ${started.report.counts.codings} codings; waiting for the pipeline...\n`);
 
       const applied: ImportedDocument[] = [];
       const deadline = Date.now() + Number(opts.timeout) * 1000;
       for (const d of started.documents) {
         for (;;) {
-          const s = await client.documentStatus(projectId, d.documentId).catch((e: unknown) => {
+          const s = await client.documentStatus({ projectId, documentId: d.documentId }).catch((e: unknown) => {
             if (e instanceof ApiCallError && e.status === 404) return null;
             throw e;
           });
@@ -59,7 +59,7 @@ export function registerImport(program: Command): void {
           if (Date.now() > deadline) throw new QualtagError('TIMEOUT', `${d.name} is still ${s?.status ?? 'waiting to be ingested'}`, `See qualtag status --project ${projectId}; run the import again to finish it`, d.fileName);
           await sleep(300);
         }
-        applied.push(await client.applyImport(projectId, up.importId, d.documentId));
+        applied.push(await client.applyImport({ projectId, importId: up.importId, documentId: d.documentId }));
       }
       if (opts.json) process.stdout.write(`${JSON.stringify({ projectId, ...started, applied }, null, 2)}\n`);
       else process.stdout.write(formatImportReport(started, applied, projectId));

@@ -4,51 +4,28 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as z from 'zod';
-import { ApiCallError, ApiClient, type Connection } from '../../api/client.js';
+import { ApiCallError, type ApiClient, apiClient } from '../../api/client.js';
+import type { DocumentStatusView } from '../../api/contract.js';
 import { connection, withConnectionOptions } from './api-options.js';
 import { QualtagError } from '../../errors.js';
 import { uploadContentType, uploadLabels } from '../../extract/formats.js';
 import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
 
-const UploadUrl = z.object({ url: z.string(), method: z.literal('PUT'), headers: z.record(z.string(), z.string()), key: z.string() });
-const Status = z.object({ id: z.string(), status: z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']), reason: z.string().nullish(), updatedAt: z.string() });
-const CodebookResult = z.object({ version: z.string(), created: z.boolean(), retag: z.object({ documents: z.number() }), warnings: z.array(z.string()).default([]) });
-
-async function call<T>(conn: Connection, schema: z.ZodType<T>, method: string, p: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(`${conn.url}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${conn.token}`, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (e) {
-    throw new QualtagError('NOT_FOUND', `cannot reach the API at ${conn.url} (${e instanceof Error ? e.message : String(e)})`, 'Is `npm start` running? Or check --api');
-  }
-  const json: unknown = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const b = json as { message?: string; hint?: string };
-    throw new QualtagError(res.status === 404 ? 'NOT_FOUND' : res.status === 403 ? 'FORBIDDEN' : 'BAD_REQUEST', `${b.message ?? res.statusText} (HTTP ${res.status})`, b.hint ?? 'Check the request');
-  }
-  return schema.parse(json);
-}
-
 /** Creates the project through the API (the caller becomes its first member) when it does not exist yet; true when created. */
 export async function ensureProject(client: ApiClient, projectId: string): Promise<boolean> {
   try {
-    await client.getProject(projectId);
+    await client.getProject({ projectId });
     return false;
   } catch (e) {
     if (!(e instanceof ApiCallError) || e.status !== 404) throw e; // 403: it exists, but not for this user
   }
   try {
-    await client.createProject({ id: projectId, name: projectId });
+    await client.createProject({ body: { id: projectId, name: projectId } });
     return true;
   } catch (e) {
     // Created by someone else in between: go on if this user can see it (else its 403 explains).
     if (e instanceof ApiCallError && e.status === 409) {
-      await client.getProject(projectId);
+      await client.getProject({ projectId });
       return false;
     }
     throw e;
@@ -73,12 +50,11 @@ export function registerIngest(program: Command): void {
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
     .action(async (files: string[], opts: Opts) => {
       const projectId = assertProjectId(opts.project);
-      const conn = await connection(opts);
-      if (await ensureProject(new ApiClient(conn), projectId)) process.stdout.write(`created project "${projectId}"\n`);
-      const p = `/projects/${encodeURIComponent(projectId)}`;
+      const client = apiClient(await connection(opts));
+      if (await ensureProject(client, projectId)) process.stdout.write(`created project "${projectId}"\n`);
       if (opts.codebook) {
         const content = await readFile(opts.codebook, 'utf8');
-        const r = await call(conn, CodebookResult, 'POST', `${p}/codebook`, { fileName: path.basename(opts.codebook), content, retag: true });
+        const r = await client.uploadCodebook({ projectId, body: { fileName: path.basename(opts.codebook), content, retag: true } });
         for (const w of r.warnings) process.stderr.write(`qualtag: warning: ${w}\n`);
         process.stdout.write(`codebook ${r.version} ${r.created ? 'stored' : 'unchanged'}${r.retag.documents ? `; re-tagging ${r.retag.documents} documents` : ''}\n`);
       }
@@ -93,19 +69,19 @@ export function registerIngest(program: Command): void {
         const bytes = await readFile(f).catch(() => {
           throw new QualtagError('NOT_FOUND', `cannot read ${f}`, 'Check the path', f);
         });
-        const up = await call(conn, UploadUrl, 'POST', `${p}/uploads`, { fileName: names[i], contentType: uploadContentType(f) });
+        const up = await client.uploadUrl({ projectId, body: { fileName: names[i]!, contentType: uploadContentType(f) } });
         const put = await fetch(up.url, { method: 'PUT', headers: up.headers, body: bytes });
         if (!put.ok) throw new QualtagError('BAD_REQUEST', `upload of ${f} was refused (HTTP ${put.status})`, 'Try again; check the file size', f);
         started.set(names[i]!, Date.now());
       }
 
-      const done = new Map<string, z.infer<typeof Status>>();
+      const done = new Map<string, DocumentStatusView>();
       const deadline = Date.now() + Number(opts.timeout) * 1000;
       while (done.size < names.length && Date.now() < deadline) {
         for (const name of names) {
           if (done.has(name)) continue;
           const id = documentIdFor(projectId, name);
-          const s = await call(conn, Status, 'GET', `${p}/documents/${id}/status`).catch(() => null);
+          const s = await client.documentStatus({ projectId, documentId: id }).catch(() => null);
           if (!s || (s.status !== 'TAGGED' && s.status !== 'FAILED')) continue;
           // A finished state from before this upload counts only once ingest had time to pick the new one up
           // (identical bytes are a duplicate and leave the document as it was).

@@ -1,7 +1,7 @@
 // `qualtag query [--code C] [--category K] [--respondent R] [--document D] [--status S] [--format table|jsonl|csv]`:
 // coded segments from the API, every page (or --limit of them).
 import { Option, type Command } from 'commander';
-import { all } from '../../paging.js';
+import { allOf } from '../../api/client-core.js';
 import type { CodedSegment, QueryStatus } from '../../api/contract.js';
 import { csvField } from '../../export/escape.js';
 import { oneLine, renderTable } from '../../report/format.js';
@@ -34,7 +34,7 @@ export function registerQuery(program: Command): void {
     .action(async (opts: QueryOptions) => {
       const { client, projectId } = await connect(opts);
       const filter = { code: opts.code, category: opts.category, respondent: opts.respondent, document: opts.document, status: opts.status };
-      const rows = await all((p) => client.codings(projectId, { ...filter, ...p }), { max: opts.limit ?? Infinity });
+      const rows = await allOf(client, 'codings', { projectId, query: filter }, opts.limit);
       if (opts.format === 'jsonl') {
         for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
       } else if (opts.format === 'csv') {

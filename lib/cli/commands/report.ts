@@ -38,13 +38,13 @@ export function registerReport(program: Command): void {
       const moderate = fraction(opts.moderate, '--moderate');
       const query = { status: opts.status, category: opts.category, high, moderate };
       // One report: only it is computed; its entry in the registry says which tables it prints.
-      const entry = opts.kind ? reportOf(opts.kind) : undefined;
-      const out = entry ? await client.report(projectId, entry.kind as ReportKind, query) : await client.reports(projectId, query);
+      const kind = opts.kind;
+      const out = kind ? await client.report({ projectId, kind, query }) : await client.reports({ projectId, query });
       if (opts.format === 'json') {
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
-      const tables = entry ? entry.tables(out) : bundleTables(out as ReportBundle);
+      const tables = kind ? reportOf(kind)!.tables(out) : bundleTables(out as ReportBundle);
       if (opts.format === 'csv') {
         // One CSV block per report; with --kind the output is a single plain CSV table.
         process.stdout.write(`${tables.map((t) => (opts.kind ? tableCsv(t) : `${t.title}\r\n${tableCsv(t)}`)).join('\r\n\r\n')}\r\n`);

@@ -67,7 +67,7 @@ export function registerReview(program: Command): void {
           const documentId = codingId.split('~')[0] ?? '';
           let version = opts.version;
           if (version === undefined) {
-            const doc = await client.getDocument(projectId, documentId);
+            const doc = await client.getDocument({ projectId, documentId });
             const current = doc.segments.flatMap((s) => s.codings).find((c) => c.id === codingId);
             if (!current) throw new QualtagError('NOT_FOUND', `coding ${codingId} does not exist`, 'List proposals with `qualtag review`', codingId);
             version = current.version;
@@ -77,7 +77,7 @@ export function registerReview(program: Command): void {
       }
       if (body) {
         try {
-          const r = await client.decide(projectId, body);
+          const r = await client.decide({ projectId, body });
           process.stdout.write(`${body.action}: ${describeCoding(r.coding)}\n`);
         } catch (e) {
           if (e instanceof ApiCallError && e.status === 409) {
@@ -89,7 +89,7 @@ export function registerReview(program: Command): void {
         }
         return;
       }
-      const page = await client.reviewQueue(projectId, { limit: opts.limit, order: opts.order, code: opts.code, category: opts.category, document: opts.document, respondent: opts.respondent });
+      const page = await client.reviewQueue({ projectId, query: { limit: opts.limit, order: opts.order, code: opts.code, category: opts.category, document: opts.document, respondent: opts.respondent } });
       const rows = page.items.map((i) => [i.coding.id, i.document.name, i.segment.respondent, i.coding.code, Math.round(i.coding.score * 100) / 100, confidencePercent(i.coding.confidence) ?? '', oneLine(i.segment.text, 60)]);
       process.stdout.write(`${renderTable({ title: `Review queue (${rows.length}${page.nextCursor ? '+' : ''} undecided)`, header: ['coding', 'document', 'respondent', 'code', 'score', 'confidence', 'text'], rows })}\n`);
     });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { Document, isMap, isScalar, isSeq, stringify } from 'yaml';
 import type { ApiClient } from '../../api/client.js';
-import { all } from '../../paging.js';
+import { allOf } from '../../api/client-core.js';
 import type { DocumentDetail } from '../../api/contract.js';
 import { QualtagError } from '../../errors.js';
 import type { Codebook } from '../../model.js';
@@ -81,7 +81,7 @@ export function registerRules(program: Command): void {
         source = path.basename(opts.from);
       } else {
         const { client, projectId } = await connect(opts);
-        cb = opts.codebook ? await loadCodebookFile(opts.codebook) : await client.codebook(projectId);
+        cb = opts.codebook ? await loadCodebookFile(opts.codebook) : await client.getCodebook({ projectId });
         examples = await projectDecisions(client, projectId);
         source = `project ${projectId}`;
       }
@@ -165,9 +165,9 @@ export function reviewedFromDocuments(docs: readonly DocumentDetail[]): Reviewed
 }
 
 async function projectDecisions(client: ApiClient, projectId: string): Promise<ReviewedExample[]> {
-  const docs = await all((p) => client.listDocuments(projectId, { ...p }));
+  const docs = await allOf(client, 'listDocuments', { projectId });
   const details: DocumentDetail[] = [];
-  for (const d of docs) if (d.status === 'TAGGED') details.push(await client.getDocument(projectId, d.id));
+  for (const d of docs) if (d.status === 'TAGGED') details.push(await client.getDocument({ projectId, documentId: d.id }));
   const examples = reviewedFromDocuments(details);
   if (!examples.length) throw new QualtagError('NOT_FOUND', `project ${projectId} has no reviewed codings yet`, 'Accept, reject or add codes in the review first (qualtag review or the review UI)', '--project');
   return examples;

@@ -12,7 +12,7 @@ import { REVIEW_KEYS } from './keys.js';
 export async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
   replaceChildren(el, h('h1', { attrs: { id: 'review-h' } }, 'Review'), h('p', { class: 'muted' }, 'Loading…'));
   try {
-    const { items } = await api.listDocuments(ctx.projectId, undefined, { counts: true });
+    const { items } = await api.listDocuments({ projectId: ctx.projectId, query: { limit: 500, counts: 'true' } });
     const tagged = items.filter((d) => d.status === 'TAGGED');
     replaceChildren(
       el,

@@ -112,7 +112,7 @@ export function browseView(ctx: Ctx, route: Route): View {
     const cats = ctx.codebook?.book.categories ?? [];
     const buckets = cats.map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
     const total = buckets.reduce((n, b) => n + b.count, 0);
-    const page = await pageAcross(buckets, from, PAGE, (id, cursor, limit) => api.codings(ctx.projectId, { status, category: id, cursor, limit }));
+    const page = await pageAcross(buckets, from, PAGE, (id, cursor, limit) => api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor, limit } }));
     const now = shown + page.groups.reduce((n, g) => n + g.items.length, 0);
     if (from.i === 0 && from.cursor === undefined) {
       replaceChildren(
@@ -149,7 +149,7 @@ export function browseView(ctx: Ctx, route: Route): View {
         await loadAll({ i: 0 }, 0, new Map(freq.categories.map((c) => [c.categoryId, c.codings])));
         return;
       }
-      const page = await api.codings(ctx.projectId, { status, code: code || undefined, category: code ? undefined : category || undefined, respondent: respondent || undefined, cursor, limit: PAGE });
+      const page = await api.codings({ projectId: ctx.projectId, query: { status, code: code || undefined, category: code ? undefined : category || undefined, respondent: respondent || undefined, cursor, limit: PAGE } });
       const all = [...acc, ...page.items];
       const what = code ? codeLabel(ctx, code) : category ? (ctx.codebook?.categories.get(category) ?? category) : 'All codes';
       const title = respondent ? `${what} · ${all[0]?.segment.respondent ?? respondent}` : what;
@@ -173,7 +173,7 @@ export function browseView(ctx: Ctx, route: Route): View {
     h('div', { class: 'cols' }, tree, results),
   );
   // One count request feeds both the tree and the "All codes" paging.
-  const frequency: Promise<FrequencyReport> = ctx.codebook ? api.frequency(ctx.projectId, { status }) : Promise.resolve({ rows: [], categories: [], total: 0 });
+  const frequency: Promise<FrequencyReport> = ctx.codebook ? api.report({ projectId: ctx.projectId, kind: 'frequency', query: { status } }) : Promise.resolve({ rows: [], categories: [], total: 0 });
   frequency.catch(() => undefined);
   void loadTree();
   void loadResults();

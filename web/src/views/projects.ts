@@ -31,7 +31,7 @@ export function projectIdFrom(name: string): string {
 /** Uploads a codebook file to a project; a refusal is shown in plain words (file, place, problem). */
 export async function uploadCodebookFile(projectId: string, file: File): Promise<{ ok: true; result: CodebookUploadResult } | { ok: false; banner: HTMLElement }> {
   try {
-    return { ok: true, result: await api.uploadCodebook(projectId, { fileName: file.name, content: await file.text(), retag: true }) };
+    return { ok: true, result: await api.uploadCodebook({ projectId, body: { fileName: file.name, content: await file.text(), retag: true } }) };
   } catch (e) {
     if (!(e instanceof ApiError) || e.status >= 500 || e.status === 0) return { ok: false, banner: errorBanner(e, `${file.name} was not stored`) };
     const plain = plainCodebookError(file.name, e.message, e.where, e.hint);
@@ -76,7 +76,7 @@ export function projectsView(ctx: Ctx, _route: Route): View {
     replaceChildren(formMsg, h('p', { class: 'muted' }, 'Creating the project…'));
     try {
       const unitValue = unit.value as (typeof UNITS)[number]['value'];
-      await api.createProject({ id: projectId, name: name.value.trim(), ...(unitValue ? { unit: unitValue } : {}) });
+      await api.createProject({ body: { id: projectId, name: name.value.trim(), ...(unitValue ? { unit: unitValue } : {}) } });
     } catch (err) {
       create.disabled = false;
       const taken = err instanceof ApiError && err.status === 409;
@@ -197,7 +197,7 @@ export function projectsView(ctx: Ctx, _route: Route): View {
       e.preventDefault();
       if (!user.value.trim()) return;
       try {
-        const r = await api.addMember(current.id, user.value.trim());
+        const r = await api.addMember({ projectId: current.id, body: { userId: user.value.trim() } });
         replaceChildren(msg, h('p', { class: 'banner info' }, `Members of ${current.name}: ${r.members.join(', ')}`));
         user.value = '';
       } catch (err) {
@@ -225,11 +225,11 @@ export function projectsView(ctx: Ctx, _route: Route): View {
     renderMembers();
     try {
       await ctx.reloadProjects();
-      const counts = await Promise.all(ctx.projects.map(async (p) => [p.id, { documents: (await api.getProject(p.id)).documents }] as const));
+      const counts = await Promise.all(ctx.projects.map(async (p) => [p.id, { documents: (await api.getProject({ projectId: p.id })).documents }] as const));
       renderList(new Map(counts));
       renderMembers();
       if (ctx.onAws) {
-        const me = await api.me();
+        const me = await api.me({});
         el.append(h('p', { class: 'muted small' }, `Your user id: ${me.userId}`));
       }
     } catch (e) {

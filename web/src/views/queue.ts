@@ -220,21 +220,21 @@ export function queueView(ctx: Ctx, route: Route): View {
         // The codings API needs a filter: walk the categories that have codings of this status.
         const status = filters.status as 'accepted' | 'rejected' | 'all';
         if (!append) {
-          const freq = await api.frequency(ctx.projectId, { status });
+          const freq = await api.report({ projectId: ctx.projectId, kind: 'frequency', query: { status } });
           const counts = new Map(freq.categories.map((c) => [c.categoryId, c.codings]));
           state.buckets = (ctx.codebook?.book.categories ?? []).map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
           state.total = state.buckets.reduce((n, b) => n + b.count, 0);
           state.across = { i: 0 };
         }
-        const page = await pageAcross(state.buckets, state.across ?? { i: state.buckets.length }, PAGE, (id, c, limit) => api.codings(ctx.projectId, { status, category: id, cursor: c, limit }));
+        const page = await pageAcross(state.buckets, state.across ?? { i: state.buckets.length }, PAGE, (id, c, limit) => api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor: c, limit } }));
         state.items.push(...page.groups.flatMap((g) => g.items).map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
         state.across = page.next;
         note = `No category, code, respondent or document chosen: every category in codebook order, ${PAGE} at a time.`;
       } else {
         const page =
           filters.status === 'proposed'
-            ? await api.reviewQueue(ctx.projectId, { ...common, order: filters.order })
-            : await api.codings(ctx.projectId, { ...common, status: filters.status });
+            ? await api.reviewQueue({ projectId: ctx.projectId, query: { ...common, order: filters.order } })
+            : await api.codings({ projectId: ctx.projectId, query: { ...common, status: filters.status } });
         state.items.push(...page.items.map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
         state.cursor = page.nextCursor;
       }
@@ -253,7 +253,7 @@ export function queueView(ctx: Ctx, route: Route): View {
 
   async function loadDocuments(): Promise<void> {
     try {
-      const { items: docs } = await api.listDocuments(ctx.projectId);
+      const { items: docs } = await api.listDocuments({ projectId: ctx.projectId, query: { limit: 500 } });
       docSelect.append(...docs.map((d: DocumentSummary) => h('option', { attrs: { value: d.id, selected: d.id === filters.document } }, d.name)));
       const names = new Set(docs.flatMap((d) => d.respondents ?? (d.respondent ? [d.respondent] : [])));
       for (const r of names) respondents.append(h('option', { attrs: { value: r } }));

@@ -108,11 +108,11 @@ async function exportFile(ctx: Ctx, format: ExportFormat, status: QueryStatus, b
   const label = button.textContent;
   button.disabled = true;
   try {
-    let job = await api.startExportJob(ctx.projectId, format, format === 'csv' || format === 'xlsx' ? status : undefined);
+    let job = await api.startExportJob({ projectId: ctx.projectId, body: { format, ...(format === 'csv' || format === 'xlsx' ? { status } : {}) } });
     while (job.state === 'queued' || job.state === 'running') {
       button.textContent = job.total ? `Exporting ${job.done}/${job.total}…` : 'Exporting…';
       await new Promise((r) => setTimeout(r, 500));
-      job = await api.exportJob(ctx.projectId, job.id);
+      job = await api.exportJob({ projectId: ctx.projectId, jobId: job.id });
     }
     if (job.state === 'failed' || !job.downloadUrl) throw new Error(job.reason ?? 'no file was written');
     const res = await fetch(job.downloadUrl);
@@ -148,7 +148,7 @@ export function reportView(ctx: Ctx, route: Route): View {
 
   async function load(): Promise<void> {
     try {
-      const [r, more] = await Promise.all([api.reports(ctx.projectId, { status }), api.reportTables(ctx.projectId, { status })]);
+      const [r, more] = await Promise.all([api.reports({ projectId: ctx.projectId, query: { status } }), api.reportTables({ projectId: ctx.projectId, query: { status } })]);
       const t = r.respondentShare.thresholds;
       replaceChildren(
         body,

@@ -249,7 +249,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
   /** The document is fully decided: a banner with the next document that has undecided proposals. */
   async function offerNextDocument(): Promise<void> {
     try {
-      state.docs = (await api.listDocuments(ctx.projectId, undefined, { counts: true })).items;
+      state.docs = (await api.listDocuments({ projectId: ctx.projectId, query: { limit: 500, counts: 'true' } })).items;
     } catch {
       /* keep the list we have */
     }
@@ -362,7 +362,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
   /** After a reload or a restart: the reviewer's standing decisions in this document, from the audit trail. */
   async function undoFromTrail(): Promise<void> {
     try {
-      const [me, trail] = await Promise.all([api.me(), api.documentAudit(ctx.projectId, documentId)]);
+      const [me, trail] = await Promise.all([api.me({}), api.audit({ projectId: ctx.projectId, query: { document: documentId, limit: 500 } })]);
       st.adoptTrail(state, undoableFromTrail(trail.items, me.userId));
       renderSide();
     } catch {
@@ -372,7 +372,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
 
   /** Reads the document again (a place, drop or its undo moves codings between the text and the detached list). */
   async function reload(): Promise<void> {
-    st.reloaded(state, await api.getDocument(ctx.projectId, documentId));
+    st.reloaded(state, await api.getDocument({ projectId: ctx.projectId, documentId }));
     renderAll();
   }
 
@@ -444,7 +444,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
   async function load(): Promise<void> {
     replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
     try {
-      const [d, list] = await Promise.all([api.getDocument(ctx.projectId, documentId), api.listDocuments(ctx.projectId, undefined, { counts: true })]);
+      const [d, list] = await Promise.all([api.getDocument({ projectId: ctx.projectId, documentId }), api.listDocuments({ projectId: ctx.projectId, query: { limit: 500, counts: 'true' } })]);
       st.opened(state, d, list.items, route.query.get('segment'));
       renderAll();
       if (st.isDocumentDone(state)) {

@@ -144,7 +144,7 @@ export function rulesView(ctx: Ctx, route: Route): View {
 
   async function load(): Promise<void> {
     try {
-      data = await api.ruleSuggestions(ctx.projectId, minSupport ? { minSupport } : {});
+      data = await api.ruleSuggestions({ projectId: ctx.projectId, query: minSupport ? { minSupport } : {} });
       render(data);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
@@ -177,7 +177,7 @@ export function rulesView(ctx: Ctx, route: Route): View {
     if (!data || !terms.length) return;
     applyButton.disabled = true;
     try {
-      const r = await api.applyRuleTerms(ctx.projectId, { baseVersion: data.codebookVersion, terms });
+      const r = await api.applyRuleTerms({ projectId: ctx.projectId, body: { baseVersion: data.codebookVersion, terms } });
       await ctx.reloadCodebook().catch(() => undefined);
       showApplied(r);
       toast(`Codebook version ${r.version} saved`);

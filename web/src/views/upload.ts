@@ -1,6 +1,6 @@
 // Upload: drop transcripts/documents (presigned PUT with per-file progress) and a codebook; the
 // table below follows every document through UPLOADED → EXTRACTED → TAGGED (or FAILED, with why).
-import { api, type DocumentSummary } from '../api.js';
+import { api, type DocumentSummary, every } from '../api.js';
 import type { Ctx, View } from '../context.js';
 import { h, replaceChildren } from '../dom.js';
 import { errorBanner } from '../errors.js';
@@ -8,7 +8,6 @@ import { deleteDocumentButton } from '../delete-document.js';
 import { putWithProgress } from '../http.js';
 import { uploadCodebookFile } from './projects.js';
 import { uploadAccept, uploadLabels } from '../../../lib/extract/formats.js';
-import { all } from '../../../lib/paging.js';
 import { RETAG_REOPEN_MIN_CONFIDENCE } from '../../../lib/pipeline/reopen.js';
 import { retagBanner, tallyRetag } from '../retag-summary.js';
 import { importQdpxControl } from '../import-qdpx.js';
@@ -99,7 +98,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
     uploadsBody.append(h('tr', { dataset: { file: file.name } }, h('td', null, file.name), h('td', null, progress), h('td', null, state)));
     try {
       state.textContent = 'uploading';
-      const target = await api.uploadUrl(ctx.projectId, file.name, file.type || undefined);
+      const target = await api.uploadUrl({ projectId: ctx.projectId, body: { fileName: file.name, ...(file.type ? { contentType: file.type } : {}) } });
       await putWithProgress(target.url, file, target.headers, (f) => (progress.value = f));
       progress.value = 1;
       state.textContent = 'uploaded';
@@ -178,7 +177,7 @@ export function uploadView(ctx: Ctx, _route: Route): View {
 
   async function refresh(): Promise<void> {
     try {
-      docs = (await all((p) => api.listDocuments(ctx.projectId, p.cursor))).sort((a, b) => a.name.localeCompare(b.name));
+      docs = (await every('listDocuments', { projectId: ctx.projectId })).sort((a, b) => a.name.localeCompare(b.name));
       replaceChildren(docsMsg);
       renderDocs();
       renderRetag();
