@@ -275,7 +275,7 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
         stop(
           new QualtagError(
             'TOO_LARGE',
-            `the PDF's text is more than ${Math.round(limits.maxTextBytes / 1024 / 1024)} MB; qualtag stops there`,
+            `the PDF's text is more than ${limits.maxTextBytes >= 1024 * 1024 ? `${Math.round(limits.maxTextBytes / 1024 / 1024)} MB` : `${Math.ceil(limits.maxTextBytes / 1024)} KB`}; qualtag stops there`,
             'Split the document into smaller files and upload those; if it is not that long, print it to a new PDF',
             where,
           ),

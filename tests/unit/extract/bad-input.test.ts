@@ -5,7 +5,7 @@ import { extractFile } from '../../../lib/extract/index.js';
 import { makeDocx } from '../../fixtures/extract/make-docx.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
 import { strToU8, zipSync } from 'fflate';
-import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
+import { describeEachPdfSource, popplerInstalled } from '../../helpers/pdf-sources.js';
 import { utf8 } from './fixtures.js';
 
 async function failure(bytes: Uint8Array, name: string, opts = {}): Promise<QualtagError> {
@@ -56,6 +56,15 @@ describe('bad input', () => {
     const err = await failure(bytes(), name, opts);
     expect(err.kind).toBe(kind);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe.skipIf(!popplerInstalled)('pdftotext output limit', () => {
+  it('stops reading past the text budget (the inflate budget, at most 128 MiB) with TOO_LARGE', async () => {
+    const pdf = makePdf([{ lines: Array.from({ length: 40 }, (_, i) => `Regel ${i} met genoeg woorden om de uitvoer te vullen.`) }]);
+    const err = await failure(pdf, 'lang.pdf', { pdfSource: 'pdftotext', maxInflatedBytes: 2000 });
+    expect(err.kind).toBe('TOO_LARGE');
+    expect(err.message).toBe("lang.pdf: the PDF's text is more than 2 KB; qualtag stops there");
   });
 });
 
