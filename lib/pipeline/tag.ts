@@ -50,11 +50,11 @@ const MAX_PROPOSERS = 16;
 /** The project's reviewed passages as the ranker learns them: accepted and added codes, and rejections. */
 export function labelledPassages(codings: readonly Coding[]): { labelled: LabelledPassage[]; fingerprint: string } {
   const { examples } = reviewedPassages(codings);
-  const decided = codings.filter((c) => c.status !== 'proposed').map((c) => `${c.documentId}~${c.segmentIndex}~${c.code}~${c.status}~${c.version}`);
-  return {
-    labelled: examples.map((e) => ({ text: e.text, accepted: e.accepted, rejected: e.rejected })),
-    fingerprint: createHash('sha256').update(decided.sort().join('\n')).digest('base64url'),
-  };
+  const labelled = examples.map((e) => ({ text: e.text, accepted: e.accepted, rejected: e.rejected }));
+  // What the ranker learns from, not the codings' versions: an undo and a redo (or a re-anchoring that
+  // keeps the text) teach nothing new and must not change the proposals of a redelivered request.
+  const lines = labelled.map((l) => [l.text, [...l.accepted].sort().join(','), [...l.rejected].sort().join(',')].join('\u0001'));
+  return { labelled, fingerprint: createHash('sha256').update(lines.sort().join('\n')).digest('base64url') };
 }
 
 async function proposerFor(store: Store, projectId: string, codebook: Codebook): Promise<CodeProposer> {
@@ -96,9 +96,16 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   }
   // Reviewed decisions teach the tagger (the learned ranker); its proposals stay proposals for people
   // to review like any other.
+  // First every human decision follows its passage (a re-upload may have shifted or changed segments),
+  // so the ranker learns from the passages as they are now; only then are the tagger's own proposals
+  // reconciled around them.
+  const segments = await all((p) => store.listSegments(doc.id, p));
+  const anchored = await reanchorDocument(store, doc, segments);
+  if (anchored.moved || anchored.detached) {
+    log.info('codings re-anchored', { projectId: doc.projectId, documentId: doc.id, moved: anchored.moved, detached: anchored.detached });
+  }
   const proposer = await proposerFor(store, doc.projectId, current.codebook);
   const categoryOf = new Map(allCodes(current.codebook).map((c) => [c.id, c.categoryId]));
-  const segments = await all((p) => store.listSegments(doc.id, p));
   // Respondent turns are tagged with the interviewer's question before them as context; interviewer
   // turns and title/metadata lines get no proposals (lib/tag/structure.ts, shared with `qualtag code`).
   const results = tagSegments(proposer, segments, doc.format ? { format: doc.format } : {});
@@ -110,12 +117,6 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   );
   if (languageWarning) log.warn('codebook language does not match the document', { projectId: doc.projectId, documentId: doc.id, warning: languageWarning });
 
-  // First every human decision follows its passage (a re-upload may have shifted or changed segments);
-  // only then are the tagger's own proposals reconciled around them.
-  const anchored = await reanchorDocument(store, doc, segments);
-  if (anchored.moved || anchored.detached) {
-    log.info('codings re-anchored', { projectId: doc.projectId, documentId: doc.id, moved: anchored.moved, detached: anchored.detached });
-  }
   let existing: Coding[] = anchored.codings;
   // A finished document (every proposal decided) is reopened only by confident new proposals (reopen.ts).
   const gate = gateReopening(tagged, existing);

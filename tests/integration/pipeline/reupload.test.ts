@@ -3,6 +3,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { documentIdFor, tagDocument, type PipelineDeps } from '../../../lib/pipeline/index.js';
 import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
+import { clearProposerCache } from '../../../lib/pipeline/tag.js';
 import { codingHistory } from '../../../lib/coding/index.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import type { Adapters } from '../../../lib/store/index.js';
@@ -74,7 +75,8 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
       },
     });
     await expect(tagDocument({ ...deps, store: crashing }, request!)).rejects.toThrow('simulated crash');
-    // SQS delivers the tag message again.
+    // SQS delivers the tag message again (after the proposer cache expired: it learns from the decisions above).
+    clearProposerCache();
     queue.requests.push(request!);
     await drainTags(deps, queue);
 
@@ -149,6 +151,9 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
     // A duplicate delivery of the same S3 event, and of the tag message, changes nothing.
     const snapshot = await partition();
     const eventCount = (await audit()).length;
+    // As when the redelivery comes after the proposer cache expired (a slow queue, a cold Lambda): the
+    // ranker is rebuilt from the reviews as they are now, and still proposes the same.
+    clearProposerCache();
     await runIngest(deps, [body2]);
     queue.requests.push(request!);
     await drainTags(deps, queue);
