@@ -3,7 +3,7 @@ import type { Coding } from '../../../lib/coding/index.js';
 import { labelledPassages } from '../../../lib/pipeline/tag.js';
 
 const coding = (segmentIndex: number, code: string, status: Coding['status'], version: number, text = `passage ${segmentIndex}`): Coding =>
-  ({ projectId: 'p', documentId: 'd', segmentIndex, code, status, version, segmentText: text, origin: 'tagger' }) as Coding;
+  ({ projectId: 'p', documentId: 'd', segmentIndex, code, status, version, segmentText: text, origin: 'tagger' }) as unknown as Coding;
 
 describe('labelledPassages', () => {
   const base = [coding(1, 'a', 'accepted', 2), coding(1, 'b', 'rejected', 2), coding(2, 'c', 'accepted', 3), coding(3, 'd', 'proposed', 1)];
