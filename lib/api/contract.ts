@@ -13,6 +13,8 @@
 //   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
 // - Times are ISO 8601 strings (UTC).
 import * as z from 'zod';
+import type * as coding from '../coding/model.js';
+import type * as model from '../model.js';
 import { endpoints, type RouteName } from './endpoints.js';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
 import { sourceFormats } from '../extract/formats.js';
@@ -38,11 +40,14 @@ export const Id = z
   .max(300)
   .regex(/^[^\s\u0000-\u001f]+$/, 'ids contain no spaces or control characters');
 
-export const CodingStatus = z.enum(['proposed', 'accepted', 'rejected']);
-export type CodingStatus = z.infer<typeof CodingStatus>;
-export const CodingOrigin = z.enum(['rule', 'human']);
-export const DocumentStatus = z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']);
-export type DocumentStatus = z.infer<typeof DocumentStatus>;
+// Value types the API shows as the model has them: the model's type is the one truth, the schema is
+// checked against it (a schema that drifts from the model no longer compiles).
+export const CodingStatus = z.enum(['proposed', 'accepted', 'rejected']) satisfies z.ZodType<model.CodingStatus>;
+export type CodingStatus = model.CodingStatus;
+export const CodingOrigin = z.enum(['rule', 'human']) satisfies z.ZodType<model.CodingOrigin>;
+export type CodingOrigin = model.CodingOrigin;
+export const DocumentStatus = z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']) satisfies z.ZodType<model.DocumentStatus>;
+export type DocumentStatus = model.DocumentStatus;
 export const SourceFormat = z.enum(sourceFormats);
 
 const Limit = z.coerce.number().int().min(1).max(500).default(50);
@@ -66,14 +71,14 @@ export const Evidence = z.object({
    * `learned`: a word that carried the learned ranker's proposal (a span of the segment).
    * `example`: the anchor example or accepted passage most like the segment (offsets 0..0; `rule` is `example: <text>`). */
   source: z.enum(['segment', 'context', 'classifier', 'learned', 'example']).optional(),
-});
-export type Evidence = z.infer<typeof Evidence>;
+}) satisfies z.ZodType<model.Evidence>;
+export type Evidence = model.Evidence;
 
 /** A span inside a segment: offsets into the segment text, end excluded, start < end. */
 export const Span = z
   .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
-  .refine((s) => s.start < s.end, { message: 'span.start must be smaller than span.end', path: ['end'] });
-export type Span = z.infer<typeof Span>;
+  .refine((s) => s.start < s.end, { message: 'span.start must be smaller than span.end', path: ['end'] }) satisfies z.ZodType<coding.Span>;
+export type Span = coding.Span;
 
 // ---------------------------------------------------------------------------------------------------
 // Domain shapes as the API shows them
@@ -146,8 +151,8 @@ export const CodingAnchor = z.object({
   similarity: z.number().optional(),
   /** The coded part (span) that was not found again; the coding now covers the whole segment. */
   lostSpan: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
-});
-export type CodingAnchor = z.infer<typeof CodingAnchor>;
+}) satisfies z.ZodType<coding.CodingAnchor>;
+export type CodingAnchor = coding.CodingAnchor;
 
 export const Coding = z.object({
   id: z.string(),
@@ -239,8 +244,8 @@ export const CodedSegment = z.object({
 });
 export type CodedSegment = z.infer<typeof CodedSegment>;
 
-export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo', 'place', 'drop']);
-export type DecisionAction = z.infer<typeof DecisionAction>;
+export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo', 'place', 'drop']) satisfies z.ZodType<coding.DecisionAction>;
+export type DecisionAction = coding.DecisionAction;
 
 /** Append-only audit event, written in the same transaction as the decision. */
 export const AuditEvent = z.object({
