@@ -25,7 +25,6 @@ const factories: Record<ViewName, ViewFactory> = {
   report: reportView,
   rules: rulesView,
 };
-const titles: Record<ViewName, string> = { projects: 'Projects', upload: 'Upload', review: 'Review', queue: 'Queue', browse: 'Browse', report: 'Report', rules: 'Rules' };
 const PROJECT_KEY = 'qualtag.project';
 
 let current: View | null = null;
@@ -74,9 +73,7 @@ function fillProjectMenu(): void {
 function renderNav(active: ViewName): void {
   replaceChildren(
     nav,
-    VIEWS.map((v) =>
-      h('a', { attrs: { href: `#/${v}`, 'aria-current': v === active ? 'page' : undefined } }, titles[v]),
-    ),
+    VIEWS.map((v) => h('a', { attrs: { href: `#/${v.name}`, 'aria-current': v.name === active ? 'page' : undefined } }, v.title)),
   );
 }
 
@@ -95,7 +92,7 @@ function render(): void {
   } catch (e) {
     replaceChildren(main, errorBanner(e));
   }
-  document.title = `${titles[route.view]} — qualtag`;
+  document.title = `${VIEWS.find((v) => v.name === route.view)!.title} — qualtag`;
 }
 
 function isTyping(target: EventTarget | null): boolean {
