@@ -33,7 +33,7 @@ export type RouteResult<N extends RouteName, A = unknown> = N extends 'report'
     ? z.output<S>
     : Response;
 
-export type Api = { [N in RouteName]: <A extends RouteArgs<N>>(args: A) => Promise<RouteResult<N, A>> };
+export type RouteClient = { [N in RouteName]: <A extends RouteArgs<N>>(args: A) => Promise<RouteResult<N, A>> };
 
 /** Sends one request (body as JSON when given) and answers the Response; throws on a status that is not 2xx. */
 export type Send = (method: 'GET' | 'POST', path: string, body?: unknown) => Promise<Response>;
@@ -46,7 +46,7 @@ export function queryString(params: object | undefined): string {
   return s ? `?${s}` : '';
 }
 
-export function createApi(send: Send): Api {
+export function createRouteClient(send: Send): RouteClient {
   const api: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {};
   for (const [name, ep] of Object.entries(endpoints)) {
     api[name] = async (args) => {
@@ -56,14 +56,14 @@ export function createApi(send: Send): Api {
       return res.status === 204 ? undefined : await res.json();
     };
   }
-  return api as Api;
+  return api as RouteClient;
 }
 
 /** Routes that answer pages. */
 export type PagedRoute = { [N in RouteName]: RouteResult<N> extends Page<unknown> ? (RouteQuery<N> extends PageRequest ? N : never) : never }[RouteName];
 
 /** Every item of a paged route, page after page (lib/paging.ts), up to `max`. */
-export function allOf<N extends PagedRoute>(api: Api, name: N, args: RouteArgs<N>, max?: number): Promise<Array<RouteResult<N> extends Page<infer T> ? T : never>> {
+export function allOf<N extends PagedRoute>(api: RouteClient, name: N, args: RouteArgs<N>, max?: number): Promise<Array<RouteResult<N> extends Page<infer T> ? T : never>> {
   const call = api[name] as unknown as (a: object) => Promise<Page<RouteResult<N> extends Page<infer T> ? T : never>>;
   const query = (args as { query?: object }).query ?? {};
   return all((p) => call({ ...args, query: { ...query, ...p } }), max === undefined ? {} : { max });

@@ -3,7 +3,7 @@
 import { QualtagError } from '../errors.js';
 import { locateDataDir, notRunningHint } from '../local/locate.js';
 import { readLocalConnection } from './connection.js';
-import { createApi, type Api } from './client-core.js';
+import { createRouteClient, type RouteClient } from './client-core.js';
 import type { ErrorBody, ExportFormat, ExportJobView, QueryStatus } from './contract.js';
 
 export interface Connection {
@@ -39,7 +39,7 @@ export class ApiCallError extends QualtagError {
 }
 
 /** The typed client (client-core.ts) over this connection, with the CLI's composite calls. */
-export interface ApiClient extends Api {
+export interface ApiClient extends RouteClient {
   readonly conn: Connection;
   /** The project named, or the only one the user has. */
   chooseProject(projectId?: string): Promise<string>;
@@ -51,7 +51,7 @@ export interface ApiClient extends Api {
 }
 
 export function apiClient(conn: Connection): ApiClient {
-  const api = createApi(async (method, p, body) => {
+  const api = createRouteClient(async (method, p, body) => {
     let res: Response;
     try {
       res = await fetch(`${conn.url}${p}`, {

@@ -1,7 +1,7 @@
 // The typed API client (lib/api/client-core.ts, derived from the contract's route table) over the web
 // UI's HTTP (http.ts: the bearer token, ApiError). Types come from the contract by type-only imports:
 // zod is not bundled; the server validates every request against the same schemas.
-import { allOf, createApi, type PagedRoute, type RouteArgs, type RouteResult } from '../../lib/api/client-core.js';
+import { allOf, createRouteClient, type PagedRoute, type RouteArgs, type RouteResult } from '../../lib/api/client-core.js';
 import type { Coding } from '../../lib/api/contract.js';
 import { type ApiError, send, setApiBase } from './http.js';
 
@@ -28,7 +28,7 @@ export type {
 export type ReportTablesResult = RouteResult<'reportTables'>;
 
 /** One method per route: `api.getDocument({ projectId, documentId })`, `api.codings({ projectId, query })`. */
-export const api = createApi(send);
+export const api = createRouteClient(send);
 
 /** Every item of a paged route, page after page. */
 export function every<N extends PagedRoute>(name: N, args: RouteArgs<N>, max?: number): ReturnType<typeof allOf<N>> {

@@ -1,7 +1,7 @@
 // The typed client derived from the route table: paths, queries and bodies built from the route's
 // endpoint, responses typed by its schema, every page read through one loop.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { allOf, createApi, type Send } from '../../../lib/api/client-core.js';
+import { allOf, createRouteClient, type Send } from '../../../lib/api/client-core.js';
 import { endpoints, routes, type DocumentDetail, type FrequencyReport, type MatrixReport, type Project } from '../../../lib/api/contract.js';
 
 function recorder(answer: (method: string, path: string) => unknown) {
@@ -10,7 +10,7 @@ function recorder(answer: (method: string, path: string) => unknown) {
     sent.push({ method, path, ...(body !== undefined ? { body } : {}) });
     return new Response(JSON.stringify(answer(method, path)), { headers: { 'content-type': 'application/json' } });
   };
-  return { sent, api: createApi(send) };
+  return { sent, api: createRouteClient(send) };
 }
 
 describe('typed API client', () => {
