@@ -1,6 +1,6 @@
-// export Lambda (SQS: one message per export job). Thin: logic in lib/export/job.ts.
+// export Lambda (SQS: one message per export job). Thin: logic in lib/export/job.ts (handler: lib/pipeline/export-handler.ts).
 import { settingsFromEnv } from '../lib/config.js';
-import { createExportHandler } from '../lib/export/job.js';
+import { createExportHandler } from '../lib/pipeline/export-handler.js';
 import { createAdapters } from '../lib/store/index.js';
 
 const adapters = createAdapters(settingsFromEnv());

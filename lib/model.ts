@@ -2,9 +2,9 @@
 // Offsets are UTF-16 code-unit indexes into the document text (JavaScript string indexes);
 // exports that need Unicode code points (REFI-QDA) convert at the boundary.
 
-import type { SourceFormat } from './extract/formats.js';
+import type { SourceFormat } from './formats.js';
 
-/** Every upload format: the list is lib/extract/formats.ts. */
+/** Every upload format: the list is lib/formats.ts. */
 export type { SourceFormat };
 
 /** A contiguous run of the document text as the source laid it out (a paragraph, cue, row, page part). */

@@ -17,7 +17,7 @@ import type * as coding from '../coding/model.js';
 import type * as model from '../model.js';
 import { endpoints, type RouteName } from './endpoints.js';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
-import { sourceFormats } from '../extract/formats.js';
+import { sourceFormats } from '../formats.js';
 import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
 import { QueryStatus, ReportQuery, ReportTable } from '../report/schemas.js';
 
@@ -450,7 +450,7 @@ export type ApplyRuleTermsResult = z.infer<typeof ApplyRuleTermsResult>;
 // ---------------------------------------------------------------------------------------------------
 // Requests
 
-/** Project ids name S3 prefixes and URLs: lower-case letters, digits and dashes (same rule as lib/pipeline/upload-key.ts). */
+/** Project ids name S3 prefixes and URLs: lower-case letters, digits and dashes (same rule as lib/coding/upload-key.ts). */
 export const ProjectId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a project id is 1 to 63 lower-case letters, digits and dashes, starting with a letter or digit');

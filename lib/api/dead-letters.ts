@@ -4,7 +4,7 @@
 // On AWS there is no source: the SQS dead-letter queues are shared by every project and can only be read
 // by receiving their messages, so listing one project's would hide the others' from their retries.
 import { objectsFromNotification } from '../pipeline/s3-notification.js';
-import { documentIdFor, parseUploadKey } from '../pipeline/upload-key.js';
+import { documentIdFor, parseUploadKey } from '../coding/upload-key.js';
 import type { DeadLetterView } from './contract.js';
 
 /** One dead letter as the local queue records it (lib/local/queue.ts DeadLetter). */

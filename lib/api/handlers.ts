@@ -10,7 +10,7 @@ import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
 import { type AuditEvent, type BlobStore, type Coding, type CodingFilter, codingHistory, codingId, type DocumentRecord, type ExportJob, type ExportQueue, isDetached, type Page, parseCodingId, type Project, type SegmentRecord, type Store, type TagQueue } from '../coding/index.js';
-import { assertProjectId } from '../pipeline/upload-key.js';
+import { assertProjectId } from '../coding/upload-key.js';
 import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';

@@ -1,6 +1,13 @@
 // Rules on codings that review, re-anchoring, import, export and reports all apply: which codings are a
 // person's, which are detached, where a passage went in changed text, and one coding's audit history.
+// No value imports: the web UI reads RETAG_REOPEN_MIN_CONFIDENCE from here.
 import type { Coding, CodingSnapshot, Span } from './model.js';
+
+/**
+ * Minimum confidence (0..1) of a new proposal on a fully decided document (lib/pipeline/reopen.ts): more
+ * likely right than wrong, so reopening the document is worth the reviewer's time.
+ */
+export const RETAG_REOPEN_MIN_CONFIDENCE = 0.5;
 
 /** Codings the tagger does not own: decided proposals and codes a human added. */
 export function isHumanCoding(c: Pick<Coding, 'status' | 'origin'>): boolean {

@@ -1,11 +1,10 @@
 // The export job: builds a large project's export file (lib/export/build.ts, the same bytes as the direct
 // download) into the bucket under exports/, reporting progress on its job item, so the API answers at
 // once and the CLI and UI poll and download when it is done. On AWS an SQS-driven Lambda runs it
-// (functions/export.ts); locally the stack's in-process queue runs the same handler.
-import * as z from 'zod';
+// (functions/export.ts, through lib/pipeline/export-handler.ts); locally the stack's in-process queue runs
+// the same handler.
 import { EXPORT_PREFIX } from '../config.js';
 import { QualtagError } from '../errors.js';
-import { batchHandler, type SqsHandler } from '../pipeline/batch.js';
 import type { BlobStore, ExportRequestMessage, Store } from '../coding/index.js';
 import { buildExport } from './build.js';
 
@@ -13,8 +12,6 @@ export interface ExportJobDeps {
   store: Store;
   blobs: BlobStore;
 }
-
-const ExportMessage = z.object({ projectId: z.string().min(1).max(64), jobId: z.string().uuid() });
 
 export function exportKey(projectId: string, jobId: string, fileName: string): string {
   return `${EXPORT_PREFIX}${projectId}/${jobId}/${fileName}`;
@@ -50,11 +47,4 @@ export async function runExportJob(deps: ExportJobDeps, req: ExportRequestMessag
     if (!(e instanceof QualtagError)) throw e;
     await store.updateExportJob(req.projectId, req.jobId, { state: 'failed', reason: `${e.message}. ${e.hint}` });
   }
-}
-
-/** Export queue: one job per message. */
-export function createExportHandler(deps: ExportJobDeps): SqsHandler {
-  return batchHandler(async (record) => {
-    await runExportJob(deps, ExportMessage.parse(JSON.parse(record.body)));
-  });
 }

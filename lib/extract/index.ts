@@ -8,7 +8,7 @@ import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
 import { looksLikeOtter, parseOtter, parseSrt, parseVtt } from './captions.js';
 import { decodeText, peekText } from './decode.js';
-import { formatOfName, type SourceFormat, uploadLabels } from './formats.js';
+import { formatOfName, type SourceFormat, uploadLabels } from '../formats.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { isOle, isZip, PDF_MAGIC } from './magic.js';
 import type { PdfSourceChoice } from './pdftotext.js';
@@ -30,7 +30,7 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_LIMITS.timeoutMs;
 /** pdftotext's TSV is ~30 KB a page: 128 MiB is thousands of pages, and bounds the worker's copy of it. */
 const MAX_PDF_TEXT_BYTES = 128 * 1024 * 1024;
 
-/** The last extension, for messages (`.png files are not supported`); the formats are in formats.ts. */
+/** The last extension, for messages (`.png files are not supported`); the formats are in lib/formats.ts. */
 function extensionOf(fileName: string): string {
   const base = fileName.toLowerCase().split(/[\\/]/).pop() ?? '';
   const dot = base.lastIndexOf('.');
@@ -147,7 +147,7 @@ const text =
   async (bytes, fileName) =>
     parse(decodeText(bytes, fileName), fileName);
 
-/** The extractor of every format in formats.ts (the compiler keeps it complete). */
+/** The extractor of every format in lib/formats.ts (the compiler keeps it complete). */
 const extractors: Record<SourceFormat, Extractor> = {
   pdf: async (bytes, fileName, { opts, limit }) => {
     const { checkPdfInflatedSize } = await import('./pdf-inflate-check.js');

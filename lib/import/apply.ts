@@ -12,7 +12,7 @@ import { slugify } from '../codebook/build.js';
 import { QualtagError } from '../errors.js';
 import type { Codebook } from '../model.js';
 import { type BlobStore, type Coding, codingId, ConflictError, isHumanCoding, type Project, type Store } from '../coding/index.js';
-import { documentIdFor, uploadKey } from '../pipeline/upload-key.js';
+import { documentIdFor, uploadKey } from '../coding/upload-key.js';
 import { all } from '../paging.js';
 import {
   DocumentExchange,

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { packageRoot } from './package-root.js';
 import { parseCodebook } from '../codebook/index.js';
-import { uploadKey } from '../pipeline/upload-key.js';
+import { uploadKey } from '../coding/upload-key.js';
 import type { LocalStack } from './stack.js';
 
 export const EXAMPLE_PROJECT = 'example';

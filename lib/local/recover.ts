@@ -9,7 +9,7 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { UPLOAD_PREFIX } from '../config.js';
 import { all } from '../paging.js';
-import { documentIdFor, parseUploadKey } from '../pipeline/upload-key.js';
+import { documentIdFor, parseUploadKey } from '../coding/upload-key.js';
 import type { DynamoStore } from '../store/index.js';
 import type { TagQueue } from '../coding/index.js';
 import { s3Record } from './s3-events.js';

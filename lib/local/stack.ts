@@ -10,7 +10,7 @@ import { ensureBucket, ensureTable } from '../store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
 import { createAdapters, type DynamoStore } from '../store/index.js';
 import { type BlobStore, type ExportQueue, type TagQueue } from '../coding/index.js';
-import { createExportHandler } from '../export/job.js';
+import { createExportHandler } from '../pipeline/export-handler.js';
 import { recoverOnStart, type RecoveryReport } from './recover.js';
 import { toS3Event } from './s3-events.js';
 import { startDynamoLocal, type RunningDynamoLocal } from './dynamodb-local.js';

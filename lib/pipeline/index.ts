@@ -5,6 +5,7 @@ export { requestRetag } from './retag.js';
 export { reconcile } from './reconcile.js';
 export type { SqsHandler } from './batch.js';
 export { createIngestHandler } from './ingest-handler.js';
+export { createExportHandler } from './export-handler.js';
 export { createTagHandler, parseTagMessage } from './tag-handler.js';
 export { decodeS3Key, objectsFromNotification, type UploadedObjectRef } from './s3-notification.js';
-export { documentIdFor, parseUploadKey, uploadKey, textKey, assertProjectId } from './upload-key.js';
+export { documentIdFor, parseUploadKey, uploadKey, textKey, assertProjectId } from '../coding/upload-key.js';

@@ -9,7 +9,7 @@ import type { DocumentStatus } from '../model.js';
 import { defaultUnit, segmentDocument } from '../segment/index.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import type { UploadedObjectRef } from './s3-notification.js';
-import { documentIdFor, parseUploadKey, textKey } from './upload-key.js';
+import { documentIdFor, parseUploadKey, textKey } from '../coding/upload-key.js';
 import { claimUpload } from './claim.js';
 
 export interface IngestOutcome {

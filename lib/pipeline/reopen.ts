@@ -1,12 +1,9 @@
 // A re-tag after a codebook change must not reopen a finished document (every proposal decided) with
 // proposals a reviewer would mostly reject. There, a new proposal is written only at or above
-// RETAG_REOPEN_MIN_CONFIDENCE: more likely right than wrong, so reopening the document is worth the
-// reviewer's time. Documents with undecided proposals left are open anyway and get every proposal.
+// RETAG_REOPEN_MIN_CONFIDENCE (lib/coding/rules.ts, where the web UI reads it too): more likely right than
+// wrong, so reopening the document is worth the reviewer's time. Documents with undecided proposals left are open anyway and get every proposal.
 import type { Proposal } from '../model.js';
-import type { Coding } from '../coding/index.js';
-
-/** Minimum confidence (0..1) of a new proposal on a fully decided document. */
-export const RETAG_REOPEN_MIN_CONFIDENCE = 0.5;
+import { RETAG_REOPEN_MIN_CONFIDENCE, type Coding } from '../coding/index.js';
 
 /** A proposal as the tagger gives it; the learned ranker (issue 11) adds a calibrated `confidence`. */
 type Scored = Proposal;

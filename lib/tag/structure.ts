@@ -6,7 +6,7 @@
 //    that is not speech (the title `Interview respondent 2 — Zoetermeer`, date and place lines, headings);
 //    elsewhere only lines that are unmistakably a title, heading, date or metadata field.
 //  - Survey rows (CSV/JSONL) are answers: always tagged.
-import { uploadFormats } from '../extract/formats.js';
+import { uploadFormats } from '../formats.js';
 import type { Proposal, SourceFormat } from '../model.js';
 import { interviewerContexts, type TurnLike } from './context.js';
 

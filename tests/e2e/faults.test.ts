@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectToStack, StackInfo } from '../../lib/local/state.js';
-import { documentIdFor, uploadKey } from '../../lib/pipeline/upload-key.js';
+import { documentIdFor, uploadKey } from '../../lib/coding/upload-key.js';
 import { all } from '../../lib/paging.js';
 import type { DocumentRecord } from '../../lib/coding/index.js';
 import { projectRoot } from '../helpers/shared.js';

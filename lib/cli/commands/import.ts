@@ -9,7 +9,7 @@ import type { ImportedDocument } from '../../api/contract.js';
 import { slugify } from '../../codebook/build.js';
 import { QualtagError } from '../../errors.js';
 import { formatImportReport } from '../../import/report.js';
-import { assertProjectId } from '../../pipeline/upload-key.js';
+import { assertProjectId } from '../../coding/upload-key.js';
 import { connection, withConnectionOptions } from './api-options.js';
 import { ensureProject } from './ingest.js';
 

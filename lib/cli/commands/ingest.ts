@@ -8,8 +8,8 @@ import { ApiCallError, type ApiClient, apiClient } from '../../api/client.js';
 import type { DocumentStatusView } from '../../api/contract.js';
 import { connection, withConnectionOptions } from './api-options.js';
 import { QualtagError } from '../../errors.js';
-import { uploadContentType, uploadLabels } from '../../extract/formats.js';
-import { assertProjectId, documentIdFor } from '../../pipeline/upload-key.js';
+import { uploadContentType, uploadLabels } from '../../formats.js';
+import { assertProjectId, documentIdFor } from '../../coding/upload-key.js';
 
 /** Creates the project through the API (the caller becomes its first member) when it does not exist yet; true when created. */
 export async function ensureProject(client: ApiClient, projectId: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeadLetters, DocumentSummary, RetryDeadLettersResult, UploadUrl } from '../../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { startLocalStack, type LocalStack } from '../../../lib/local/stack.js';
-import { documentIdFor } from '../../../lib/pipeline/upload-key.js';
+import { documentIdFor } from '../../../lib/coding/upload-key.js';
 
 const tokens = { ann: randomBytes(24).toString('hex'), bob: randomBytes(24).toString('hex'), eve: randomBytes(24).toString('hex') };
 type User = keyof typeof tokens;

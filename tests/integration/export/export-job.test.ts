@@ -9,7 +9,7 @@ import { createHandlers } from '../../../lib/api/handlers.js';
 import { routes, type ExportJobView } from '../../../lib/api/contract.js';
 import type { ApiEvent } from '../../../lib/api/http.js';
 import { buildExport } from '../../../lib/export/build.js';
-import { createExportHandler } from '../../../lib/export/job.js';
+import { createExportHandler } from '../../../lib/pipeline/export-handler.js';
 import { newMessage, sqsEvent } from '../../../lib/local/sqs-events.js';
 import type { Adapters } from '../../../lib/store/index.js';
 import type { ExportRequestMessage } from '../../../lib/coding/index.js';

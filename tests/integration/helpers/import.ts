@@ -5,7 +5,7 @@ import { createHandlers } from '../../../lib/api/handlers.js';
 import type { ImportedDocument, ImportStarted } from '../../../lib/api/contract.js';
 import type { ApiEvent, ApiResult } from '../../../lib/api/http.js';
 import { s3Record } from '../../../lib/local/s3-events.js';
-import { uploadKey } from '../../../lib/pipeline/upload-key.js';
+import { uploadKey } from '../../../lib/coding/upload-key.js';
 import { drainTags, runIngest, type TestPipeline } from './pipeline.js';
 
 export type Api = ReturnType<typeof createHandlers>;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_PROJECT, loadExampleProject } from '../../../lib/local/examples.js';
 import { readDeadLetters, startLocalStack, type LocalStack } from '../../../lib/local/stack.js';
-import { documentIdFor, uploadKey } from '../../../lib/pipeline/upload-key.js';
+import { documentIdFor, uploadKey } from '../../../lib/coding/upload-key.js';
 import { s3Client } from '../../../lib/store/clients.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { decide } from '../../../lib/review/decide.js';

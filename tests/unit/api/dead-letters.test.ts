@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { letterMatcher, letterSubject, projectDeadLetters, type DeadLetterRecord } from '../../../lib/api/dead-letters.js';
 import { s3Record } from '../../../lib/local/s3-events.js';
-import { documentIdFor } from '../../../lib/pipeline/upload-key.js';
+import { documentIdFor } from '../../../lib/coding/upload-key.js';
 
 const letter = (queue: string, body: string, at = '2026-12-04T10:00:00.000Z', id = `${queue}-${at}`): DeadLetterRecord => ({ queue, messageId: id, body, receiveCount: 3, error: 'Error: boom', at });
 const ingestBody = (key: string) => JSON.stringify({ Records: [s3Record({ bucket: 'b', key, size: 1, eTag: 'e' })] });

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCodebook } from '../../../lib/codebook/index.js';
 import type { Proposal } from '../../../lib/model.js';
-import { gateReopening, proposalConfidence, RETAG_REOPEN_MIN_CONFIDENCE, TOP_MIN_SCORE } from '../../../lib/pipeline/reopen.js';
-import type { Coding } from '../../../lib/coding/index.js';
+import { gateReopening, proposalConfidence, TOP_MIN_SCORE } from '../../../lib/pipeline/reopen.js';
+import { RETAG_REOPEN_MIN_CONFIDENCE, type Coding } from '../../../lib/coding/index.js';
 import { compileTagger } from '../../../lib/tag/index.js';
 import { describeShared, sharedPath } from '../../helpers/shared.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeS3Key, s3Record, toS3Event } from '../../../lib/local/s3-events.js';
 import { decodeS3Key, objectsFromNotification } from '../../../lib/pipeline/s3-notification.js';
-import { documentIdFor, parseUploadKey } from '../../../lib/pipeline/upload-key.js';
+import { documentIdFor, parseUploadKey } from '../../../lib/coding/upload-key.js';
 
 describe('S3 notifications', () => {
   it('decodes keys the way S3 encodes them (spaces as +, a real + as %2B, UTF-8)', () => {

@@ -1,8 +1,9 @@
 // Every upload format qualtag reads, once: its name, the file extensions and MIME type it comes with, a
 // label for people, and how extraction treats it. The extractor of each format is in `extractors`
-// (index.ts), which the compiler keeps complete; the contract's SourceFormat, format detection, the CLI's
+// (lib/extract/index.ts), which the compiler keeps complete; the contract's SourceFormat, format detection, the CLI's
 // upload content types and help, and the web upload page's accept list and help derive from this list.
-// No imports: the web bundle and the API contract use it without pulling in the extractors.
+// No imports (the base layer): the model, the web bundle and the API contract use it without pulling in
+// the extractors.
 
 export interface UploadFormat<F extends string = string> {
   format: F;
