@@ -1,10 +1,12 @@
 // The export module's schemas: formats, the export query and job, and each format's content type. The
 // API contract (lib/api/contract.ts) re-exports them.
 import * as z from 'zod';
+import type { ExportJobFormat } from '../coding/records.js';
 import { QueryStatus } from '../report/schemas.js';
 
-export const ExportFormat = z.enum(['qdpx', 'qdc', 'csv', 'xlsx']);
-export type ExportFormat = z.infer<typeof ExportFormat>;
+/** The export job's format (lib/coding/records.ts) is the truth; the schema is checked against it. */
+export const ExportFormat = z.enum(['qdpx', 'qdc', 'csv', 'xlsx']) satisfies z.ZodType<ExportJobFormat>;
+export type ExportFormat = ExportJobFormat;
 /** csv/xlsx: which codings to export (default accepted). qdpx always exports accepted codings. */
 export const ExportQuery = z.object({ status: QueryStatus.default('accepted') });
 /** Starts an export job: the file is built in the background into the bucket (large projects). */

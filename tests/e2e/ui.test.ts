@@ -149,6 +149,21 @@ describe('review UI in Chromium', () => {
     await screenshot(page, 'ui-4-report');
   });
 
+  it('shows every registered report without a view of its own as its tables (review progress counts the decision)', async () => {
+    await page.goto(`${stack.webUrl}#/report`);
+    const progress = page.locator('h2[data-report="review-progress"]');
+    await progress.waitFor();
+    await page.locator('h2[data-report="co-occurrence"]').waitFor();
+    const api = await stack.api<{ codes: Array<{ code: string; accepted: number }> }>('GET', `/projects/${stack.projectId}/reports/review-progress`);
+    const accepted = api.codes.reduce((n, c) => n + c.accepted, 0);
+    expect(accepted).toBeGreaterThan(0);
+    const table = page.locator('table[aria-label^="Review progress"]');
+    const header = await table.locator('thead th').allTextContents();
+    const col = header.indexOf('accepted');
+    const cells = await table.locator(`tbody tr td:nth-child(${col + 1})`).allTextContents();
+    expect(cells.reduce((n, t) => n + Number(t), 0)).toBe(accepted);
+  });
+
   it('codes a selected span through the code picker and shows it in Browse with its count', async () => {
     await openReview('respondent-9.txt');
     // Select "het gaat soms traag" in the last respondent turn.

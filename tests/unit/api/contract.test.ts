@@ -4,7 +4,8 @@ import type * as z from 'zod';
 import type * as coding from '../../../lib/coding/model.js';
 import type { Page } from '../../../lib/api/contract.js';
 import type * as model from '../../../lib/model.js';
-import { CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, SourceFormat, Span } from '../../../lib/api/contract.js';
+import { CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, ExportFormat, SourceFormat, Span } from '../../../lib/api/contract.js';
+import type { ExportJobFormat } from '../../../lib/coding/records.js';
 import type * as paging from '../../../lib/paging.js';
 
 describe('contract value types', () => {
@@ -19,6 +20,7 @@ describe('contract value types', () => {
     // lostSpan is `Span & { text }` in the model: equal as structures, so checked both ways.
     expectTypeOf<Required<z.output<typeof CodingAnchor>>>().toExtend<Required<coding.CodingAnchor>>();
     expectTypeOf<Required<coding.CodingAnchor>>().toExtend<Required<z.output<typeof CodingAnchor>>>();
+    expectTypeOf<z.output<typeof ExportFormat>>().toEqualTypeOf<ExportJobFormat>();
     expectTypeOf<Page<number>>().toEqualTypeOf<paging.Page<number>>();
   });
 });
