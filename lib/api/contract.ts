@@ -295,16 +295,17 @@ export const Code = z.object({
   /** Anchor examples (absent in codebooks stored before they existed). */
   examples: z.array(z.object({ text: z.string(), note: z.string().optional() })).default([]),
   color: z.string().optional(),
-});
-export const Category = z.object({ id: z.string(), name: z.string(), definition: z.string().optional(), codes: z.array(Code) });
+}) satisfies z.ZodType<model.Code>;
+export const Category = z.object({ id: z.string(), name: z.string(), definition: z.string().optional(), codes: z.array(Code) }) satisfies z.ZodType<model.Category>;
 export const Codebook = z.object({
   id: z.string(),
   title: z.string().optional(),
   language: z.enum(['nl', 'en']),
   categories: z.array(Category),
   version: z.string(),
-});
-export type CodebookView = z.infer<typeof Codebook>;
+}) satisfies z.ZodType<model.Codebook>;
+/** The codebook as the API shows it is the model's codebook. */
+export type CodebookView = model.Codebook;
 
 export const CodebookVersion = z.object({
   version: z.string(),

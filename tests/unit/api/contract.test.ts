@@ -4,7 +4,7 @@ import type * as z from 'zod';
 import type * as coding from '../../../lib/coding/model.js';
 import type { Page } from '../../../lib/api/contract.js';
 import type * as model from '../../../lib/model.js';
-import { CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, ExportFormat, SourceFormat, Span } from '../../../lib/api/contract.js';
+import { Codebook, CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, ExportFormat, SourceFormat, Span } from '../../../lib/api/contract.js';
 import type { ExportJobFormat } from '../../../lib/coding/records.js';
 import type * as paging from '../../../lib/paging.js';
 
@@ -21,6 +21,8 @@ describe('contract value types', () => {
     expectTypeOf<Required<z.output<typeof CodingAnchor>>>().toExtend<Required<coding.CodingAnchor>>();
     expectTypeOf<Required<coding.CodingAnchor>>().toExtend<Required<z.output<typeof CodingAnchor>>>();
     expectTypeOf<z.output<typeof ExportFormat>>().toEqualTypeOf<ExportJobFormat>();
+    expectTypeOf<z.output<typeof Codebook>>().toExtend<model.Codebook>();
+    expectTypeOf<model.Codebook>().toExtend<z.output<typeof Codebook>>();
     expectTypeOf<Page<number>>().toEqualTypeOf<paging.Page<number>>();
   });
 });
