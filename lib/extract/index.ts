@@ -23,6 +23,10 @@ export interface ExtractOptions {
   maxInflatedBytes?: number;
   /** Which reader gives a PDF's text (default: QUALTAG_PDF_SOURCE, else pdftotext when installed, else pdf.js). */
   pdfSource?: PdfSourceChoice;
+  /** Memory limit, in MiB, for pdftotext and the parsing of its output (for callers without a worker pool). */
+  maxMemoryMb?: number;
+  /** false: a PDF pdftotext cannot read throws NeedsPdfjs instead of being read by pdf.js here (default true). */
+  pdfjsFallback?: boolean;
 }
 
 export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
@@ -161,6 +165,8 @@ const extractors: Record<SourceFormat, Extractor> = {
       onAbort: limit.onAbort,
       maxTextBytes: Math.min(maxInflated, MAX_PDF_TEXT_BYTES),
       ...(opts.pdfSource ? { source: opts.pdfSource } : {}),
+      ...(opts.maxMemoryMb !== undefined ? { maxMemoryMb: opts.maxMemoryMb } : {}),
+      ...(opts.pdfjsFallback !== undefined ? { pdfjsFallback: opts.pdfjsFallback } : {}),
     });
   },
   docx: async (bytes, fileName, { maxBytes }) => {

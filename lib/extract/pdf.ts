@@ -6,7 +6,7 @@ import type { ExtractedDocument } from '../model.js';
 import { PDF_MAGIC } from './magic.js';
 import { itemsToLines, layoutPages, type PdfLine, type PdfTextItem } from './pdf-layout.js';
 import { loadPdfjs } from './pdfjs.js';
-import { readWithPoppler, resolvePdfSource, type PdfSourceChoice } from './pdftotext.js';
+import { NeedsPdfjs, readWithPoppler, resolvePdfSource, type PdfSourceChoice } from './pdftotext.js';
 
 function isTextItem(item: unknown): item is PdfTextItem {
   return typeof item === 'object' && item !== null && typeof (item as PdfTextItem).str === 'string' && Array.isArray((item as PdfTextItem).transform);
@@ -25,6 +25,10 @@ export interface PdfLimits {
   maxTextBytes: number;
   /** Which reader gives the text items (default: pdftotext when installed, see resolvePdfSource). */
   source?: PdfSourceChoice;
+  /** Memory limit for pdftotext and the parsing of its output (see PopplerLimits). */
+  maxMemoryMb?: number;
+  /** false: throw NeedsPdfjs where pdf.js would read the file (default true). */
+  pdfjsFallback?: boolean;
 }
 
 interface PdfPages {
@@ -75,6 +79,7 @@ async function readPages(bytes: Uint8Array, where: string, limits: PdfLimits): P
     limits.checkDeadline();
     if (read) return read;
   }
+  if (limits.pdfjsFallback === false) throw new NeedsPdfjs(where);
   return readWithPdfjs(bytes, where, limits);
 }
 

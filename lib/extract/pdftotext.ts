@@ -1,16 +1,30 @@
 // PDF text from poppler's `pdftotext -tsv` (word boxes with page, block and line numbers), where poppler
 // is installed: it reads a 60-page report in about a tenth of the CPU pdf.js needs. Its words become the
 // same text items pdf.js gives (pdf-layout.ts), so one layout pass makes the paragraphs for both sources.
-// The child is killed at the deadline and when its output passes the text budget; the worker pool counts
-// its memory with the worker's (pool.ts), since poppler too would grow on a flate bomb.
+// The child is killed at the deadline, when its output passes the text budget, and (given maxMemoryMb) when
+// its resident set passes the memory limit; in the worker pool the pool also counts its memory with the
+// worker's (pool.ts), since poppler too would grow on a flate bomb.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { QualtagError } from '../errors.js';
+import { memoryError } from './limits.js';
 import { itemsToLines, type PdfLine, type PdfTextItem } from './pdf-layout.js';
 
 export type PdfSource = 'pdftotext' | 'pdfjs';
+
+/**
+ * pdftotext could not read the PDF and the caller asked not to fall back to pdf.js in its own process (the CLI,
+ * which reads PDFs with pdftotext itself but with pdf.js only in a worker, whose memory can be capped).
+ */
+export class NeedsPdfjs extends Error {
+  constructor(where: string) {
+    super(`${where}: pdftotext could not read it; pdf.js is to read it in a worker`);
+    this.name = 'NeedsPdfjs';
+  }
+}
 /** `auto` takes pdftotext when it is on the PATH, else pdf.js. */
 export type PdfSourceChoice = PdfSource | 'auto';
 
@@ -37,7 +51,7 @@ function which(name: string): string | null {
 }
 
 export function hasPoppler(): boolean {
-  return which('pdftotext') !== null && which('pdfinfo') !== null;
+  return which('pdftotext') !== null;
 }
 
 /** The source to read a PDF with: the caller's choice, else QUALTAG_PDF_SOURCE, else pdftotext when installed. */
@@ -46,7 +60,7 @@ export function resolvePdfSource(choice?: PdfSourceChoice): PdfSource {
   const want = choice ?? (env === 'pdftotext' || env === 'pdfjs' ? env : 'auto');
   if (want === 'pdfjs') return 'pdfjs';
   if (hasPoppler()) return 'pdftotext';
-  if (want === 'pdftotext') throw new Error('QUALTAG_PDF_SOURCE=pdftotext, but pdftotext/pdfinfo (poppler-utils) are not on the PATH');
+  if (want === 'pdftotext') throw new Error('QUALTAG_PDF_SOURCE=pdftotext, but pdftotext (poppler-utils) is not on the PATH');
   return 'pdfjs';
 }
 
@@ -127,6 +141,8 @@ export class TsvReader {
   private openPage = 0;
   private readonly done: PdfTextItem[][] = [];
   private pageHeight = 0;
+  /** The highest page number seen: poppler writes a page row for every page, with words or without. */
+  pages = 0;
   private cur: TsvLine | undefined;
   /** Page, flow, block and line of the current line. */
   private readonly key = [0, -1, -1, -1];
@@ -194,6 +210,8 @@ export class TsvReader {
       // Fields are parsed in place: slicing five numbers and a key out of 35,000 rows made most of the garbage.
       if (level === 0x31) {
         this.pageHeight = num(tsv, tabs[8]! + 1, tabs[9]!);
+        const page = num(tsv, tabs[0]! + 1, tabs[1]!);
+        if (page > this.pages) this.pages = page;
         continue;
       }
       const page = num(tsv, tabs[0]! + 1, tabs[1]!);
@@ -240,6 +258,23 @@ export interface PopplerLimits {
   onAbort(fn: () => void): void;
   /** Most bytes of TSV read before the file is refused. */
   maxTextBytes: number;
+  /**
+   * Most memory, in MiB, of pdftotext plus what this process grows by while reading its output; over it the
+   * child is killed (TOO_LARGE). Set where no worker pool watches the process tree (pdftotext run by the CLI).
+   */
+  maxMemoryMb?: number;
+}
+
+const MEMORY_POLL_MS = 100;
+
+/** Resident set of a process in MiB, or null when it is gone (or there is no /proc). */
+async function rssMb(pid: number): Promise<number | null> {
+  try {
+    const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 interface RunResult {
@@ -268,6 +303,19 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
       child.kill('SIGKILL');
     };
     limits.onAbort(() => child.kill('SIGKILL'));
+    // The memory watchdog: poppler grows ~0.65 GB/s on a flate bomb; this process grows with the text it parses.
+    let watch: NodeJS.Timeout | undefined;
+    const maxMb = limits.maxMemoryMb;
+    if (maxMb !== undefined && Number.isFinite(maxMb) && child.pid) {
+      const pid = child.pid;
+      const ownAtStart = process.memoryUsage.rss();
+      watch = setInterval(() => {
+        void rssMb(pid).then((mb) => {
+          const own = Math.max(0, process.memoryUsage.rss() - ownAtStart) / 1024 / 1024;
+          if (mb !== null && mb + own > maxMb) stop(memoryError(maxMb, where));
+        });
+      }, MEMORY_POLL_MS);
+    }
     child.stdout!.on('data', (d: Buffer) => {
       if (failed) return;
       outBytes += d.length;
@@ -301,6 +349,7 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
     child.stdin!.end(input);
     child.on('close', (code, signal) => {
       running.delete(child);
+      clearInterval(watch);
       if (failed) reject(failed instanceof Error ? failed : new Error(String(failed)));
       else {
         const tail = decoder.end();
@@ -325,22 +374,19 @@ export interface PopplerPdf {
 }
 
 /**
- * Reads the lines of a PDF's pages with pdftotext (and its page count with pdfinfo, as pages without words do
- * not appear in the TSV). Returns null when poppler fails in a way pdf.js may not (then pdf.js reads it).
+ * Reads the lines of a PDF's pages with pdftotext; the page count is its last page row (it writes one for
+ * every page, also for pages without words, so pdfinfo is not needed). Returns null when poppler fails in a
+ * way pdf.js may not (then pdf.js reads it).
  */
 export async function readWithPoppler(bytes: Uint8Array, where: string, limits: PopplerLimits): Promise<PopplerPdf | null> {
   const pdftotext = which('pdftotext');
-  const pdfinfo = which('pdfinfo');
-  if (!pdftotext || !pdfinfo) return null;
+  if (!pdftotext) return null;
   const lines: PdfLine[][] = [];
   const reader = new TsvReader((items, page) => (lines[page - 1] = itemsToLines(items, page)));
-  const [text, info] = await Promise.all([
-    run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where, (chunk) => reader.push(chunk)),
-    run(pdfinfo, ['-'], bytes, { ...limits, maxTextBytes: 1024 * 1024 }, where).catch(() => null),
-  ]);
+  const text = await run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where, (chunk) => reader.push(chunk));
   if (text.code !== 0) {
     // Exit code 1: the file could not be opened (-q would hide the reason too, so stderr keeps its tail).
-    const reason = `${text.stderr}\n${info?.stderr ?? ''}`;
+    const reason = text.stderr;
     if (/Incorrect password/i.test(reason)) {
       throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
     }
@@ -350,8 +396,7 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
     return null; // a permission flag (3), a crash: let pdf.js try
   }
   reader.end();
-  const counted = Number(/^Pages:\s+(\d+)/m.exec(info?.stdout ?? '')?.[1] ?? 0);
-  const numPages = Math.max(counted, lines.length);
+  const numPages = Math.max(reader.pages, lines.length);
   for (let i = 0; i < numPages; i++) lines[i] ??= [];
   return { pages: lines, numPages };
 }

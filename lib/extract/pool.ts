@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { QualtagError } from '../errors.js';
 import type { ExtractedDocument } from '../model.js';
 import { detectFormat, extractFile } from './index.js';
-import { DEFAULT_LIMITS, type ExtractLimits } from './limits.js';
-import type { PdfSourceChoice } from './pdftotext.js';
+import { DEFAULT_LIMITS, memoryError, type ExtractLimits } from './limits.js';
+import { NeedsPdfjs, resolvePdfSource, type PdfSourceChoice } from './pdftotext.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** Text files up to this size are parsed in the calling process: linear parsers, done in milliseconds. */
@@ -28,15 +28,6 @@ function timeoutError(ms: number, fileName: string): QualtagError {
   return new QualtagError('TIMEOUT', `reading the file took longer than ${seconds(ms)} and was stopped`, 'The file may be damaged or extremely long: save it again, or split it into smaller files', fileName);
 }
 
-function memoryError(mb: number, fileName: string): QualtagError {
-  return new QualtagError(
-    'TOO_LARGE',
-    `reading the file needed more than ${mb} MB of memory and was stopped`,
-    'The file may be damaged or built to overload readers: print or save it to a new file, or split it, and upload that',
-    fileName,
-  );
-}
-
 /** Resident set size of a process in MiB, or null where /proc is not available. */
 async function rssMb(pid: number): Promise<number | null> {
   try {
@@ -48,7 +39,7 @@ async function rssMb(pid: number): Promise<number | null> {
   }
 }
 
-/** The processes a worker started (pdftotext, pdfinfo) and theirs; [] where /proc is not available. */
+/** The processes a worker started (pdftotext) and theirs; [] where /proc is not available. */
 function descendants(pid: number): number[] {
   try {
     const direct = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -252,7 +243,7 @@ export interface ExtractPoolOptions {
 export class ExtractPool {
   private readonly size: number;
   private readonly limits: ExtractLimits;
-  private readonly pdfSource: PdfSourceChoice | undefined;
+  readonly pdfSource: PdfSourceChoice | undefined;
   private readonly workers = new Set<Worker>();
   private readonly queue: Job[] = [];
 
@@ -321,16 +312,46 @@ export function sharedPool(): ExtractPool {
   return shared;
 }
 
+export interface BoundedOptions {
+  /** The pool for files read in a worker (default: the shared pool). */
+  pool?: ExtractPool;
+  /**
+   * Read PDFs with pdftotext from this process, when that is the source (the CLI): poppler parses the untrusted
+   * file in its own process, killed at the wall time, the text budget and the memory limit (pdftotext.ts), and
+   * what is left here is linear work bounded by the text budget. It saves starting a Node worker (a third of a
+   * 60-page PDF's CPU). A server keeps every PDF in the pool: the parsing would still hold its event loop.
+   */
+  popplerInProcess?: boolean;
+}
+
 /**
  * Extracts an upload with every limit enforced: small text files in this process (fast, linear), the
- * rest in the shared worker pool. This is what the pipeline and the CLI call.
+ * rest in the shared worker pool (PDFs read by pdftotext in this process with popplerInProcess). This is
+ * what the pipeline and the CLI call.
  */
-export async function extractBounded(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}, pool?: ExtractPool): Promise<ExtractedDocument> {
+export async function extractBounded(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}, opts: BoundedOptions = {}): Promise<ExtractedDocument> {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   // Empty, oversized and unsupported files are refused here, without a worker.
   const format = bytes.length > 0 && bytes.length <= maxBytes ? detectFormat(fileName, bytes) : null;
   if (format === null || (format !== 'pdf' && format !== 'docx' && bytes.length <= IN_PROCESS_TEXT_BYTES)) {
     return extractFile(bytes, fileName, { maxBytes, ...(limits.timeoutMs !== undefined ? { timeoutMs: limits.timeoutMs } : {}) });
   }
-  return (pool ?? sharedPool()).extract(bytes, fileName, limits);
+  const pool = opts.pool ?? sharedPool();
+  if (format === 'pdf' && opts.popplerInProcess && resolvePdfSource(pool.pdfSource) === 'pdftotext') {
+    const all = { ...DEFAULT_LIMITS, ...limits };
+    try {
+      return await extractFile(bytes, fileName, { ...all, pdfSource: 'pdftotext', pdfjsFallback: false });
+    } catch (e) {
+      if (!(e instanceof NeedsPdfjs)) throw e;
+      // pdftotext could not read it (a crash, a permission flag): pdf.js tries, in a worker.
+    }
+  }
+  return pool.extract(bytes, fileName, limits);
+}
+
+/** Whether extractBounded would start a worker for this file name (the CLI starts one early while it reads files). */
+export function needsWorker(fileName: string, opts: BoundedOptions = {}): boolean {
+  if (/\.docx$/i.test(fileName)) return true;
+  if (!/\.pdf$/i.test(fileName)) return false;
+  return !(opts.popplerInProcess && resolvePdfSource((opts.pool ?? sharedPool()).pdfSource) === 'pdftotext');
 }

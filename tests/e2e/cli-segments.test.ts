@@ -1,6 +1,6 @@
 // `qualtag segments` as a researcher runs it: node bin/qualtag.mjs in a child process.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,8 +14,12 @@ const run = promisify(execFile);
 const fixtures = path.join(projectRoot, 'tests/fixtures/extract');
 
 async function qualtag(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return qualtagWith({}, ...args);
+}
+
+async function qualtagWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/qualtag.mjs', 'segments', ...args], { cwd: projectRoot });
+    const { stdout, stderr } = await run(process.execPath, ['bin/qualtag.mjs', 'segments', ...args], { cwd: projectRoot, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code?: number; stdout?: string; stderr?: string };
@@ -101,6 +105,23 @@ describe('qualtag segments', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^qualtag: bomb\.pdf: the PDF's compressed content expands to more than 256 MB .*qualtag stops there\. /);
     expect(parseLines(stdout).map((l) => l.document)).toEqual(['interview.srt', 'interview.srt']);
+  }, 60_000);
+
+  it('reads a PDF that pdftotext cannot read with pdf.js (in its worker) instead', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-seg-'));
+    const pdf = path.join(dir, 'kort.pdf');
+    writeFileSync(pdf, makePdf([{ lines: ['Interviewer: Hoe gaat het?', 'Respondent 1: Goed, dank u.'] }]));
+    // A pdftotext that fails as poppler does on a file it may not copy text from (exit code 3).
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(path.join(bin, 'pdftotext'), '#!/bin/sh\necho "Permission Error: Copying of text from this document is not allowed." >&2\nexit 3\n', { mode: 0o755 });
+    const { code, stdout, stderr } = await qualtagWith({ PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }, pdf);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(parseLines(stdout).map((l) => [l.speaker, l.text])).toEqual([
+      ['Interviewer', 'Hoe gaat het?'],
+      ['Respondent 1', 'Goed, dank u.'],
+    ]);
   }, 60_000);
 
   it('rejects an unknown unit', async () => {

@@ -83,7 +83,7 @@ export function registerCode(program: Command): void {
         const document = path.basename(file);
         try {
           const bytes = new Uint8Array(await readFile(file));
-          const doc = await extractBounded(bytes, document);
+          const doc = await extractBounded(bytes, document, {}, { popplerInProcess: true });
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
           const tagged = tagSegments(proposer, segments, { format: doc.format, topK: opts.top, ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}) });

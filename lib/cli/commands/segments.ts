@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { isQualtagError } from '../../errors.js';
-import { extractBounded, sharedPool } from '../../extract/pool.js';
+import { extractBounded, needsWorker, sharedPool } from '../../extract/pool.js';
 import type { Segment, SegmentUnit } from '../../model.js';
 import { segmentDocument } from '../../segment/index.js';
 
@@ -56,8 +56,9 @@ export function registerSegments(program: Command): void {
     .addOption(new Option('--unit <unit>', 'segment unit (default: turn for transcripts, paragraph for documents)').choices(['turn', 'paragraph', 'sentence']))
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'table']).default('jsonl'))
     .action(async (files: string[], opts: SegmentsOptions) => {
-      // PDFs and Word files are read in a worker process: start it while the files are read.
-      if (files.some((f) => /\.(?:pdf|docx)$/i.test(f))) sharedPool().warm();
+      // Word files (and PDFs without poppler) are read in a worker process: start it while the files are read.
+      // With poppler, PDFs are read here: pdftotext runs in a child under the limits (pool.ts, popplerInProcess).
+      if (files.some((f) => needsWorker(f, { popplerInProcess: true }))) sharedPool().warm();
       let failed = 0;
       for (const file of files) {
         const document = path.basename(file);
@@ -69,7 +70,7 @@ export function registerSegments(program: Command): void {
             const code = (e as NodeJS.ErrnoException).code;
             throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a file' : (e as Error).message}`);
           }
-          const doc = await extractBounded(bytes, document);
+          const doc = await extractBounded(bytes, document, {}, { popplerInProcess: true });
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           const lines = opts.format === 'table' ? tableLines(document, segments) : segments.map((s) => JSON.stringify(segmentRecord(document, s)));
           if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);

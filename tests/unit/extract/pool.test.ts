@@ -9,7 +9,7 @@ import { flateStreams } from '../../../lib/extract/pdf-inflate-check.js';
 import { ExtractPool, extractBounded } from '../../../lib/extract/pool.js';
 import { makeFlateBomb } from '../../fixtures/extract/make-bomb.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';
-import { describeEachPdfSource } from '../../helpers/pdf-sources.js';
+import { describeEachPdfSource, popplerInstalled } from '../../helpers/pdf-sources.js';
 import { fixture } from './fixtures.js';
 
 // Marks the processes this file starts (workers inherit it, and their pdftotext from them).
@@ -112,5 +112,45 @@ describe('extractBounded', () => {
     expect(e.kind).toBe('NO_TEXT_LAYER');
     expect(e.where).toBe('scan.pdf');
     expect((await failure(extractBounded(new Uint8Array(0), 'leeg.txt'))).kind).toBe('EMPTY_FILE');
+  }, 60_000);
+});
+
+// The CLI reads PDFs with pdftotext from its own process (no Node worker): poppler is the process that parses
+// the untrusted file, and it is held to the same limits.
+describe.skipIf(!popplerInstalled)('extractBounded with popplerInProcess (the CLI)', () => {
+  const pool = new ExtractPool({ size: 1, pdfSource: 'pdftotext' });
+  afterAll(() => pool.close());
+  const inProcess = { pool, popplerInProcess: true };
+
+  it('reads a PDF without a worker and gives the same document as the pool', async () => {
+    const pdf = makePdf([{ lines: ['Interviewer: Hoe gaat het?', 'Respondent 1: Goed, dank u.'] }, 'image']);
+    const doc = await extractBounded(pdf, 'kort.pdf', {}, inProcess);
+    expect(doc).toEqual(await pool.extract(pdf, 'kort.pdf'));
+    expect(doc.pages).toBe(2); // the page without words counts (from pdftotext's page rows)
+  }, 60_000);
+
+  it('refuses the flate bomb by its inflated size', async () => {
+    const e = await failure(extractBounded(bomb, 'bomb.pdf', {}, inProcess));
+    expect(e.kind).toBe('TOO_LARGE');
+    expect(e.message).toMatch(/^bomb\.pdf: the PDF's compressed content expands to more than 256 MB/);
+  }, 60_000);
+
+  it('kills pdftotext at the wall time (TIMEOUT) without blocking this event loop', async () => {
+    const started = performance.now();
+    const { result: e, maxLagMs } = await withLoopLag(() => failure(extractBounded(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 1000, maxMemoryMb: 2048 }, inProcess)));
+    expect(e.kind).toBe('TIMEOUT');
+    expect(e.describe()).toMatch(/^bomb\.pdf: reading the file took longer than 1 s and was stopped\. /);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(maxLagMs).toBeLessThan(1000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runningPoppler()).toEqual([]);
+  }, 60_000);
+
+  it('kills pdftotext over the memory limit (TOO_LARGE)', async () => {
+    const e = await failure(extractBounded(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, maxMemoryMb: 160, timeoutMs: 55_000 }, inProcess));
+    expect(e.kind).toBe('TOO_LARGE');
+    expect(e.message).toBe('bomb.pdf: reading the file needed more than 160 MB of memory and was stopped');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runningPoppler()).toEqual([]);
   }, 60_000);
 });
