@@ -16,6 +16,8 @@ import { compileTagger } from '../tag/index.js';
 import { learnRuleTerms } from '../tag/learn.js';
 import { decide } from '../review/decide.js';
 import { BATCH_ID, estimatedPrecision, newBatchId, selectForBulk } from '../review/bulk.js';
+import { bulkAccept, undoBulkAccept } from '../review/bulk-accept.js';
+import { reviewQueue as queuePage } from '../review/queue.js';
 import { requireMember, requireOwner } from './auth.js';
 import { DEAD_LETTERS_UNAVAILABLE_HINT, letterMatcher, projectDeadLetters, type DeadLetterSource } from './dead-letters.js';
 import { reviewedPassages, suggestionsView, withAddedTerms } from './rule-suggestions.js';
@@ -296,7 +298,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const query = await withRespondentAsStored(project.id, asked);
       if (query.document) await documentName(project.id, query.document); // 404 for a document of another project
       return cache.get(project.id, `queue\u0000${JSON.stringify(query)}`, async () => {
-        const page = await store.reviewQueue({
+        const page = await queuePage(store, {
           projectId: project.id,
           limit: query.limit,
           order: query.order,
@@ -340,7 +342,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         return { ...base, batchId: null, count: chosen.length, estimatedPrecision: estimatedPrecision(confidences), documents: new Set(chosen.map((c) => c.documentId)).size };
       }
       try {
-        const batch = await store.bulkAccept({
+        const batch = await bulkAccept(store, {
           projectId: project.id,
           batchId: newBatchId(now()),
           userId,
@@ -360,7 +362,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const batchId = params.batchId!;
       if (!BATCH_ID.test(batchId)) throw new QualtagError('BAD_REQUEST', `"${batchId.slice(0, 40)}" is not a bulk accept id`, 'Use the batchId a bulk accept returned', 'path.batchId');
       try {
-        const r = await store.undoBulkAccept(project.id, batchId, userId);
+        const r = await undoBulkAccept(store, project.id, batchId, userId);
         return {
           batchId,
           undone: r.undone,

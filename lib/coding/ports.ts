@@ -7,9 +7,9 @@ import type { DocumentAggregate } from '../report/aggregate.js';
 import type {
   ApplyResult,
   AuditEvent,
-  BulkAcceptRequest,
+  BatchEntry,
+  BatchState,
   BulkBatch,
-  BulkUndoResult,
   Coding,
   CodingChange,
   CodingMove,
@@ -108,24 +108,44 @@ export interface CodingStore {
    * condition fails under the lock, `onConflict` answers (default: a CONFLICT error).
    */
   writeDocumentCodings<R>(documentId: string, plan: (read: LockedCodings) => Promise<CodingWritePlan<R>>): Promise<R>;
-  /**
-   * Accepts every undecided proposal of these documents whose confidence reaches the threshold, each as its
-   * own decision (undo step + audit event carrying the batch id), and records the batch.
-   */
-  bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch>;
-  /** Undoes exactly the codings of the batch that are still as it left them; the others are reported. CONFLICT when already undone. */
-  undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult>;
+  /** Stores the record of a new bulk accept (lib/review/bulk-accept.ts); CONFLICT when its id is taken. */
+  createBulkBatch(batch: BulkBatch): Promise<void>;
   getBulkBatch(projectId: string, batchId: string): Promise<BulkBatch | null>;
-  /** Undecided rule proposals (the sparse review index). */
+  /**
+   * Sets fields of a batch record and returns it; with `expectedState` only while the batch is in that
+   * state. Null (nothing written) when the batch does not exist or is in another state.
+   */
+  updateBulkBatch(projectId: string, batchId: string, update: BulkBatchUpdate, expectedState?: BatchState): Promise<BulkBatch | null>;
+  /** The entries a batch recorded for one document, in the order they were written. */
+  bulkBatchEntries(documentId: string, batchId: string): Promise<BatchEntry[]>;
+  /** Undecided rule proposals (the sparse review index), in reading order or by score. */
   reviewQueue(query: ReviewQueueQuery): Promise<Page<Coding>>;
   queryCodings(query: CodingQuery): Promise<Page<Coding>>;
   /** Oldest first. */
   auditTrail(query: AuditQuery): Promise<Page<AuditEvent>>;
   /**
    * The report aggregates of these documents (lib/report/aggregate.ts), kept up to date in the
-   * transaction of every coding write; reports merge them instead of reading every coding.
+   * transaction of every coding write (by the AggregateRules it is given); reports merge them instead of
+   * reading every coding.
    */
   documentAggregates(documentIds: readonly string[]): Promise<Map<string, DocumentAggregate>>;
+}
+
+/**
+ * How a document's report aggregate follows its codings (lib/report/aggregate-rules.ts). The composition
+ * root (lib/store/index.ts) gives them to the store, which keeps one aggregate per document, changed in the
+ * transaction of every coding write under the document's lock, without knowing what it holds.
+ */
+export interface AggregateRules {
+  /** From all a document has stored: every coding and its whole audit trail (oldest first). */
+  build(codings: readonly Coding[], trail: readonly AuditEvent[]): DocumentAggregate;
+  /** After a write: every coding at the positions it touched, before and after it, and the events written with it. */
+  update(aggregate: DocumentAggregate, before: readonly Coding[], after: readonly Coding[], events: readonly AuditEvent[]): DocumentAggregate;
+  /** A document with nothing stored. */
+  empty(): DocumentAggregate;
+  /** The stored form (bytes) and back. */
+  encode(aggregate: DocumentAggregate): Uint8Array;
+  decode(bytes: Uint8Array): DocumentAggregate;
 }
 
 /** A coding as stored, with the undo stack of its decisions (newest last). */
@@ -138,7 +158,12 @@ export interface StoredCoding {
 export interface LockedCodings {
   /** The codings at one segment position. */
   at(segmentIndex: number): Promise<StoredCoding[]>;
+  /** Every coding of the document, in segment order (a bulk accept chooses among them). */
+  all(): Promise<StoredCoding[]>;
 }
+
+/** What a bulk accept and its undo change on the batch record besides its entries. */
+export type BulkBatchUpdate = Partial<Pick<BulkBatch, 'state' | 'undoneAt' | 'undoneBy' | 'undone' | 'changedSince'>>;
 
 /** One conditional write of a decision: the coding (with its new undo stack) or its removal. */
 export type CodingWrite =
@@ -150,6 +175,12 @@ export interface CodingWritePlan<R> {
   writes: CodingWrite[];
   /** Audit events written in the same transaction (built by the use case). */
   events: AuditEvent[];
+  /**
+   * A bulk accept's chunk: its entries are appended to the batch's list for this document and counted on the
+   * batch record (count, confidence sum, documents) in the same transaction, only while the batch is
+   * `applying` (else nothing is written: CONFLICT).
+   */
+  batchEntries?: { batch: Pick<BulkBatch, 'projectId' | 'id'>; entries: BatchEntry[] };
   result: R;
   /** The writes (indexes into `writes`) whose condition failed under the lock: map them to an answer or an error. */
   onConflict?: (failed: number[]) => R | Promise<R>;

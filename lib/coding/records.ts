@@ -126,10 +126,10 @@ export interface ReviewQueueQuery extends PageRequest {
   documentId?: string;
   respondent?: string;
   /**
-   * `position`: by document, then segment (default); `score`: highest score first; `uncertain`: what a
-   * decision would teach the ranker most first (confidence closest to 0.5, every code in turn; lib/review/order.ts).
+   * `position`: by document, then segment (default); `score`: highest score first. The `uncertain` order is
+   * the domain's (lib/review/queue.ts), over every proposal read in reading order.
    */
-  order?: 'position' | 'score' | 'uncertain';
+  order?: 'position' | 'score';
 }
 
 export type CodingFilter =

@@ -1,6 +1,6 @@
 // Bulk accept with one undo: the proposals a reviewer accepts at once because the ranker is confident
-// enough, and the undo of exactly that batch. Pure rules here; the store applies them inside its
-// per-document write lock (DynamoStore.bulkAccept / undoBulkAccept).
+// enough, and the undo of exactly that batch. Pure rules here; the use cases that apply them under each
+// document's write lock are in bulk-accept.ts.
 //
 // - Selection: undecided rule proposals with a calibrated confidence at or above the threshold (older
 //   proposals without a confidence are never bulk-accepted, and neither are detached codings).

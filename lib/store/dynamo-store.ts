@@ -10,22 +10,17 @@ import {
   type TransactWriteCommandInput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../review/bulk.js';
-import { uncertainFirst } from '../review/order.js';
-import { decodeCursor, encodeCursor, pageLimit } from './dynamo/cursor.js';
-import type { CodingStatus, DocumentStatus, Segment } from '../model.js';
+import type { DocumentStatus, Segment } from '../model.js';
 import * as K from './keys.js';
 import { batchGetAll, batchWriteAll, del, put } from './dynamo/batch.js';
-import { decodeAggregate, documentAggregate, emptyAggregate, encodeAggregate, trailEntry, updateAggregate, type DocumentAggregate, type TrailEntry } from '../report/aggregate.js';
-import { beforeDeletionsLeftOut } from '../report/input.js';
+import type { DocumentAggregate } from '../report/aggregate.js';
 import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
 import { all } from '../paging.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
-import { type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BulkAcceptRequest, type BulkBatch, type BulkUndoResult, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type Decision, type DocumentDeletion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, snapshot, undoStackOnNewText } from '../coding/index.js';
-import type { CodingWrite, CodingWritePlan as DocumentWritePlan, LockedCodings } from '../coding/ports.js';
+import { type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BatchState, type BulkBatch, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, undoStackOnNewText } from '../coding/index.js';
+import type { AggregateRules, BulkBatchUpdate, CodingWrite, CodingWritePlan as DocumentWritePlan, LockedCodings } from '../coding/ports.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -61,7 +56,7 @@ export interface CodingWritePlan<R> {
   before: Coding[];
   after: Coding[];
   /** Audit events written with it (the reviewer agreement reads them from the aggregate's trail). */
-  events?: TrailEntry[];
+  events?: AuditEvent[];
   result: R;
   /** A condition of `actions` failed while the lock held (the codes per action): map it to an answer or an error. */
   onConditionFailed?: (codes: Array<string | undefined>) => R | Promise<R>;
@@ -77,6 +72,8 @@ export class DynamoStore implements Store {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     readonly tableName: string,
+    /** How the per-document report aggregate follows the codings (given by lib/store/index.ts). */
+    private readonly aggregates: AggregateRules,
   ) {}
 
   // ------------------------------------------------------------------------------------------ projects
@@ -548,8 +545,10 @@ export class DynamoStore implements Store {
    * changes in the same transaction as its codings. The aggregate's version is the lock: it is read
    * first, `plan` then reads the codings it changes (consistently) and returns the writes with the
    * codings of the touched segments before and after them; the transaction commits only if the
-   * aggregate is still at the version read, else it plans again on what is stored now. A write path
-   * added later (document delete, bulk accept) calls this with its own plan.
+   * aggregate is still at the version read, else it plans again on what is stored now. The aggregate
+   * itself is computed by the AggregateRules the store was given. The use cases' writes (decide, bulk
+   * accept and its undo) come through writeDocumentCodings, the pipeline's through applyCodingChanges
+   * and moveCodings.
    */
   async writeCodings<R>(documentId: string, plan: (ctx: { attempt: number }) => Promise<CodingWritePlan<R>>): Promise<R> {
     for (let attempt = 0; ; attempt++) {
@@ -557,11 +556,11 @@ export class DynamoStore implements Store {
       const p = await plan({ attempt });
       if (p.actions.length === 0) return p.result;
       const base = stored ? stored.agg : await this.buildAggregate(documentId);
-      const next = updateAggregate(base, p.before, p.after, p.events ?? []);
+      const next = this.aggregates.update(base, p.before, p.after, p.events ?? []);
       const aggPut: TransactItem = {
         Put: {
           TableName: this.tableName,
-          Item: { ...K.aggregateKey(documentId), type: 'aggregate', documentId, v: (stored?.v ?? 0) + 1, data: encodeAggregate(next) },
+          Item: { ...K.aggregateKey(documentId), type: 'aggregate', documentId, v: (stored?.v ?? 0) + 1, data: this.aggregates.encode(next) },
           ...(stored ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': stored.v } } : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       };
@@ -587,7 +586,7 @@ export class DynamoStore implements Store {
   private async aggregateItem(documentId: string): Promise<{ v: number; agg: DocumentAggregate } | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.aggregateKey(documentId), ConsistentRead: true }));
     if (!out.Item) return null;
-    return { v: Number(out.Item.v), agg: decodeAggregate(out.Item.data as Uint8Array) };
+    return { v: Number(out.Item.v), agg: this.aggregates.decode(out.Item.data as Uint8Array) };
   }
 
   /** A document's aggregate built from all it has stored: its codings and its audit trail. */
@@ -595,8 +594,7 @@ export class DynamoStore implements Store {
     const codings = await this.listDocumentCodings(documentId);
     const doc = await this.getDocument(documentId);
     const events = doc ? await queryAll(this.db, this.indexSpec(indexNames.lists, 'LPK', K.documentAuditPK(doc.projectId, documentId), 'LSK')) : [];
-    // A document deleted before (lib: deleteDocument) starts its trail again after its last deletion.
-    return documentAggregate(codings, beforeDeletionsLeftOut(events.map((e) => strip<AuditEvent>(e))).map(trailEntry));
+    return this.aggregates.build(codings, events.map((e) => strip<AuditEvent>(e)));
   }
 
   /**
@@ -610,7 +608,7 @@ export class DynamoStore implements Store {
     const stale = documentIds.filter((id) => versionOf.has(id) && this.aggregateCache.get(id)?.v !== versionOf.get(id));
     const fresh = await batchGetAll(this.db, this.tableName, stale.map((id) => K.aggregateKey(id)), { consistent: true });
     if (this.aggregateCache.size > 20_000) this.aggregateCache.clear();
-    for (const it of fresh) this.aggregateCache.set(String(it.documentId), { v: Number(it.v), agg: decodeAggregate(it.data as Uint8Array) });
+    for (const it of fresh) this.aggregateCache.set(String(it.documentId), { v: Number(it.v), agg: this.aggregates.decode(it.data as Uint8Array) });
     // Documents coded before aggregates existed (or never coded): built once and stored, unless a coding
     // write stores one first (both are conditional on there being none).
     const missing = documentIds.filter((id) => !versionOf.has(id));
@@ -618,7 +616,7 @@ export class DynamoStore implements Store {
       const agg = await this.buildAggregate(id);
       this.aggregateCache.set(id, { v: 1, agg });
       try {
-        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.aggregateKey(id), type: 'aggregate', documentId: id, v: 1, data: encodeAggregate(agg) }, ConditionExpression: 'attribute_not_exists(PK)' }));
+        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.aggregateKey(id), type: 'aggregate', documentId: id, v: 1, data: this.aggregates.encode(agg) }, ConditionExpression: 'attribute_not_exists(PK)' }));
       } catch (e) {
         if (!(e instanceof ConditionalCheckFailedException)) throw e;
         this.aggregateCache.delete(id);
@@ -627,7 +625,7 @@ export class DynamoStore implements Store {
     // Four at a time: a first report over many old documents does not flood the table.
     for (let i = 0; i < missing.length; i += 4) await Promise.all(missing.slice(i, i + 4).map(buildOne));
     const out = new Map<string, DocumentAggregate>();
-    for (const id of documentIds) out.set(id, this.aggregateCache.get(id)?.agg ?? (await this.aggregateItem(id))?.agg ?? emptyAggregate());
+    for (const id of documentIds) out.set(id, this.aggregateCache.get(id)?.agg ?? (await this.aggregateItem(id))?.agg ?? this.aggregates.empty());
     return out;
   }
 
@@ -747,7 +745,7 @@ export class DynamoStore implements Store {
         const after = new Map(before.map((c) => [sk(c), c]));
         for (const m of batch) if (!arriving.has(sk(m.from))) after.delete(sk(m.from));
         for (const m of batch) after.set(sk(m.to), m.to);
-        const events = batch.flatMap((m) => (m.event ? [trailEntry(m.event)] : []));
+        const events = batch.flatMap((m) => (m.event ? [m.event] : []));
         return { actions, before, after: [...after.values()], events, result: true, onConditionFailed: () => false };
       });
       if (!written) {
@@ -776,10 +774,18 @@ export class DynamoStore implements Store {
 
   async writeDocumentCodings<R>(documentId: string, plan: (read: LockedCodings) => Promise<DocumentWritePlan<R>>): Promise<R> {
     return this.writeCodings(documentId, async () => {
-      // Positions read by the plan are kept: the aggregate needs every coding at a written position before the write.
+      // What the plan read is kept: the aggregate needs every coding at a written position before the write.
+      let everything: Promise<Item[]> | undefined;
       const positions = new Map<number, Promise<Item[]>>();
-      const itemsAt = (i: number): Promise<Item[]> => positions.get(i) ?? positions.set(i, this.codingItems(documentId, i)).get(i)!;
-      const p = await plan({ at: async (i) => (await itemsAt(i)).map((it) => ({ coding: strip<Coding>(it), undoStack: (it.undoStack as CodingSnapshot[] | undefined) ?? [] })) });
+      const itemsAt = (i: number): Promise<Item[]> => {
+        if (everything) return everything.then((items) => items.filter((it) => it.segmentIndex === i));
+        return positions.get(i) ?? positions.set(i, this.codingItems(documentId, i)).get(i)!;
+      };
+      const stored = (items: Item[]) => items.map((it) => ({ coding: strip<Coding>(it), undoStack: (it.undoStack as CodingSnapshot[] | undefined) ?? [] }));
+      const p = await plan({
+        at: async (i) => stored(await itemsAt(i)),
+        all: async () => stored(await (everything ??= this.codingItems(documentId))),
+      });
       if (p.writes.length === 0) return { actions: [], before: [], after: [], result: p.result };
       const sk = (c: CodingRef): string => K.codingKey(c).SK;
       const refOf = (w: CodingWrite): CodingRef => (w.kind === 'put' ? w.coding : w.ref);
@@ -799,14 +805,20 @@ export class DynamoStore implements Store {
         ),
         ...p.events.map((e) => this.auditPut(e)),
       ];
+      const batchAt = actions.length;
+      if (p.batchEntries) actions.push(...this.batchEntriesWrite(documentId, p.batchEntries.batch, p.batchEntries.entries));
       const onConflict = p.onConflict;
       return {
         actions,
         before,
         after: [...next.values()],
-        events: p.events.map(trailEntry),
+        events: p.events,
         result: p.result,
         onConditionFailed: async (codes) => {
+          const batch = p.batchEntries?.batch;
+          if (batch && codes.slice(batchAt).includes('ConditionalCheckFailed')) {
+            throw new QualtagError('CONFLICT', `bulk accept ${batch.id} is no longer being applied (it was undone)`, 'Run the bulk accept again');
+          }
           const failed = p.writes.flatMap((_, i) => (codes[i] === 'ConditionalCheckFailed' ? [i] : []));
           if (onConflict) return onConflict(failed);
           throw new QualtagError('CONFLICT', 'the codings changed while they were written', 'Reload and try again');
@@ -818,223 +830,82 @@ export class DynamoStore implements Store {
 
   // --------------------------------------------------------------------------------------- bulk accept
 
+  async createBulkBatch(batch: BulkBatch): Promise<void> {
+    const { documents: _d, ...stored } = batch;
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.batchKey(batch.projectId, batch.id), type: 'batch', ...stored }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) throw new QualtagError('CONFLICT', `bulk accept ${batch.id} exists already`, 'Use a new batch id');
+      throw e;
+    }
+  }
+
   async getBulkBatch(projectId: string, batchId: string): Promise<BulkBatch | null> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.batchKey(projectId, batchId), ConsistentRead: true }));
     return out.Item ? batchFrom(out.Item) : null;
   }
 
-  /**
-   * Chunk by chunk per document, under the document's write lock (writeCodings): the codings, their audit
-   * events, the document's entry list and the batch's counts change in one transaction, so the batch
-   * record always names exactly what is accepted and its undo finds every entry even after a crash.
-   */
-  async bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch> {
-    const batch: BulkBatch = {
-      projectId: req.projectId,
-      id: req.batchId,
-      userId: req.userId,
-      at: now(),
-      minConfidence: req.minConfidence,
-      ...(req.documentId ? { documentId: req.documentId } : {}),
-      ...(req.code !== undefined ? { code: req.code } : {}),
-      ...(req.categoryId !== undefined ? { categoryId: req.categoryId } : {}),
-      ...(req.respondent !== undefined ? { respondent: req.respondent } : {}),
-      state: 'applying',
-      count: 0,
-      confidenceSum: 0,
-      documents: [],
-    };
-    const { documents: _d, ...stored } = batch;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.batchKey(req.projectId, req.batchId), type: 'batch', ...stored }, ConditionExpression: 'attribute_not_exists(PK)' }));
+  async updateBulkBatch(projectId: string, batchId: string, update: BulkBatchUpdate, expectedState?: BatchState): Promise<BulkBatch | null> {
+    const names: Record<string, string> = {};
+    const values: Item = {};
+    const sets = Object.entries(update)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => {
+        names[`#${k}`] = k;
+        values[`:${k}`] = v;
+        return `#${k} = :${k}`;
+      });
+    if (expectedState !== undefined) {
+      names['#seen'] = 'state';
+      values[':seen'] = expectedState;
+    }
     try {
-      for (const documentId of req.documentIds) {
-        for (;;) {
-          const entries = await this.writeCodings(documentId, () => this.bulkAcceptChunk(batch, documentId));
-          if (entries.length === 0) break;
-        }
-      }
-    } catch (e) {
-      // What was accepted stays accepted and recorded; the caller learns how to undo it.
-      const sofar = await this.getBulkBatch(req.projectId, req.batchId);
-      throw new QualtagError(
-        'CONFLICT',
-        `the bulk accept stopped after ${sofar?.count ?? 0} proposals (${e instanceof Error ? e.message : String(e)})`,
-        `Those are accepted as batch ${req.batchId}: undo them with POST /projects/${req.projectId}/bulk-accept/${req.batchId}/undo, or run the bulk accept again`,
-      );
-    }
-    const out = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: K.batchKey(req.projectId, req.batchId),
-        UpdateExpression: 'SET #s = :applied',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':applied': 'applied' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return batchFrom(out.Attributes ?? {});
-  }
-
-  private async bulkAcceptChunk(batch: BulkBatch, documentId: string): Promise<CodingWritePlan<BatchEntry[]>> {
-    const items = await this.codingItems(documentId);
-    const bySk = new Map(items.map((it) => [String(it.SK), it]));
-    const chosen = selectForBulk(items.map((it) => strip<Coding>(it)), batch).slice(0, BULK_CHUNK);
-    if (chosen.length === 0) return { actions: [], before: [], after: [], result: [] };
-    const at = now();
-    const actions: TransactItem[] = [];
-    const events: AuditEvent[] = [];
-    const entries: BatchEntry[] = [];
-    const changed = new Map<string, Coding>();
-    for (const c of chosen) {
-      const item = bySk.get(K.codingKey(c).SK)!;
-      const { outcome, entry, decision } = acceptInBatch(c, (item.undoStack as CodingSnapshot[] | undefined) ?? [], batch, at);
-      const after = outcome.after!;
-      actions.push({ Put: { TableName: this.tableName, Item: this.codingItem(after, outcome.undoStack), ...versionIs(c.version) } });
-      const event = this.decisionEvent(decision, c, after, at, batch.id);
-      actions.push(this.auditPut(event));
-      events.push(event);
-      entries.push(entry);
-      changed.set(K.codingKey(c).SK, after);
-    }
-    actions.push(this.batchEntriesAppend(batch, documentId, entries));
-    actions.push({
-      Update: {
-        TableName: this.tableName,
-        Key: K.batchKey(batch.projectId, batch.id),
-        UpdateExpression: 'ADD #n :n, confidenceSum :sum, documents :doc',
-        ConditionExpression: '#s = :applying',
-        ExpressionAttributeNames: { '#n': 'count', '#s': 'state' },
-        ExpressionAttributeValues: { ':n': entries.length, ':sum': entries.reduce((s, e) => s + e.confidence, 0), ':doc': new Set([documentId]), ':applying': 'applying' },
-      },
-    });
-    return { ...this.touchedPositions(items, changed), actions, events: events.map(trailEntry), result: entries };
-  }
-
-  private batchEntriesAppend(batch: BulkBatch, documentId: string, entries: BatchEntry[]): TransactItem {
-    return {
-      Update: {
-        TableName: this.tableName,
-        Key: K.batchEntriesKey(documentId, batch.id),
-        UpdateExpression: 'SET entries = list_append(if_not_exists(entries, :empty), :new), #t = :type, projectId = :p, batchId = :b',
-        ExpressionAttributeNames: { '#t': 'type' },
-        ExpressionAttributeValues: { ':empty': [], ':new': entries, ':type': 'batch-entries', ':p': batch.projectId, ':b': batch.id },
-      },
-    };
-  }
-
-  /** Every stored coding at the segment positions `changed` touches, before and after (for the aggregate); null deletes. */
-  private touchedPositions(items: readonly Item[], changed: Map<string, Coding | null>): { before: Coding[]; after: Coding[] } {
-    const positions = new Set([...changed.keys()].map((sk) => sk.split('#')[1]));
-    const before = items.filter((it) => positions.has(String(it.SK).split('#')[1])).map((it) => strip<Coding>(it));
-    const after = new Map(before.map((c) => [K.codingKey(c).SK, c]));
-    for (const [sk, c] of changed) {
-      if (c) after.set(sk, c);
-      else after.delete(sk);
-    }
-    return { before, after: [...after.values()] };
-  }
-
-  private decisionEvent(d: Decision, current: Coding, after: Coding | null, at: string, batchId?: string): AuditEvent {
-    return {
-      projectId: d.projectId,
-      documentId: d.documentId,
-      segmentIndex: d.segmentIndex,
-      segmentId: current.segmentId,
-      code: d.code,
-      id: randomUUID(),
-      action: d.action,
-      userId: d.userId,
-      at,
-      before: snapshot(current),
-      after: snapshot(after),
-      ...(d.note ? { note: d.note } : {}),
-      ...(batchId ? { batchId } : {}),
-    };
-  }
-
-  async undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult> {
-    const batch = await this.getBulkBatch(projectId, batchId);
-    if (!batch) throw notFound(`bulk accept ${batchId} in project "${projectId}"`, 'Use the batchId a bulk accept returned');
-    if (batch.state === 'undone') {
-      throw new QualtagError('CONFLICT', `bulk accept ${batchId} was already undone (${batch.undoneAt ?? ''} by ${batch.undoneBy ?? '?'})`, 'Undo single codings in the review view instead');
-    }
-    const at = now();
-    let claimed: BulkBatch;
-    try {
-      // Claimed first, so two undos of one batch cannot both run, and an apply still running stops at its
-      // next chunk (its condition is state = applying): the documents read here are then final.
       const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: K.batchKey(projectId, batchId),
-          UpdateExpression: 'SET #s = :undone, undoneAt = :at, undoneBy = :by',
-          ConditionExpression: '#s = :seen',
-          ExpressionAttributeNames: { '#s': 'state' },
-          ExpressionAttributeValues: { ':undone': 'undone', ':at': at, ':by': userId, ':seen': batch.state },
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: expectedState !== undefined ? 'attribute_exists(PK) AND #seen = :seen' : 'attribute_exists(PK)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
       );
-      claimed = batchFrom(out.Attributes ?? {});
+      return batchFrom(out.Attributes ?? {});
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) throw new QualtagError('CONFLICT', `bulk accept ${batchId} is being undone or changed right now`, 'Reload and look at the batch again');
+      if (e instanceof ConditionalCheckFailedException) return null;
       throw e;
     }
-    let undone = 0;
-    const changed: BulkUndoResult['changed'] = [];
-    for (const documentId of claimed.documents) {
-      const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.batchEntriesKey(documentId, batchId), ConsistentRead: true }));
-      const entries = (out.Item?.entries as BatchEntry[] | undefined) ?? [];
-      for (let i = 0; i < entries.length; i += BULK_CHUNK) {
-        const chunk = entries.slice(i, i + BULK_CHUNK);
-        const r = await this.writeCodings(documentId, () => this.bulkUndoChunk(batch, documentId, chunk, userId));
-        undone += r.undone;
-        changed.push(...r.changed);
-      }
-    }
-    const final = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: K.batchKey(projectId, batchId),
-        UpdateExpression: 'SET undone = :u, changedSince = :c',
-        ExpressionAttributeValues: { ':u': undone, ':c': changed.length },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return { batch: batchFrom(final.Attributes ?? {}), undone, changed };
   }
 
-  private async bulkUndoChunk(batch: BulkBatch, documentId: string, chunk: BatchEntry[], userId: string): Promise<CodingWritePlan<{ undone: number; changed: BulkUndoResult['changed'] }>> {
-    const items = await this.codingItems(documentId);
-    const bySk = new Map(items.map((it) => [String(it.SK), it]));
-    const at = now();
-    const actions: TransactItem[] = [];
-    const events: AuditEvent[] = [];
-    const changedSince: BulkUndoResult['changed'] = [];
-    const written = new Map<string, Coding | null>();
-    for (const entry of chunk) {
-      const sk = K.codingKey(entry).SK;
-      const item = bySk.get(sk);
-      const current = item ? strip<Coding>(item) : null;
-      const r = undoEntry(entry, current, (item?.undoStack as CodingSnapshot[] | undefined) ?? [], batch, userId, at);
-      const ref = { documentId: entry.documentId, segmentIndex: entry.segmentIndex, code: entry.code };
-      if (r.kind === 'changed') {
-        changedSince.push({ ref, current: r.current });
-        continue;
-      }
-      const after = r.outcome.after;
-      actions.push(
-        after
-          ? { Put: { TableName: this.tableName, Item: this.codingItem(after, r.outcome.undoStack), ...versionIs(entry.version) } }
-          : { Delete: { TableName: this.tableName, Key: K.codingKey(ref), ...versionIs(entry.version) } },
-      );
-      const event = this.decisionEvent(r.decision, r.current, after, at, batch.id);
-      actions.push(this.auditPut(event));
-      events.push(event);
-      written.set(sk, after);
-    }
-    const result = { undone: written.size, changed: changedSince };
-    if (actions.length === 0) return { actions, before: [], after: [], result };
-    return { ...this.touchedPositions(items, written), actions, events: events.map(trailEntry), result };
+  async bulkBatchEntries(documentId: string, batchId: string): Promise<BatchEntry[]> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: K.batchEntriesKey(documentId, batchId), ConsistentRead: true }));
+    return (out.Item?.entries as BatchEntry[] | undefined) ?? [];
+  }
+
+  /** A chunk's entries appended to the document's list of the batch, and counted on the batch while it is applying. */
+  private batchEntriesWrite(documentId: string, batch: Pick<BulkBatch, 'projectId' | 'id'>, entries: BatchEntry[]): TransactItem[] {
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: K.batchEntriesKey(documentId, batch.id),
+          UpdateExpression: 'SET entries = list_append(if_not_exists(entries, :empty), :new), #t = :type, projectId = :p, batchId = :b',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':empty': [], ':new': entries, ':type': 'batch-entries', ':p': batch.projectId, ':b': batch.id },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: K.batchKey(batch.projectId, batch.id),
+          UpdateExpression: 'ADD #n :n, confidenceSum :sum, documents :doc',
+          ConditionExpression: '#s = :applying',
+          ExpressionAttributeNames: { '#n': 'count', '#s': 'state' },
+          ExpressionAttributeValues: { ':n': entries.length, ':sum': entries.reduce((s, e) => s + e.confidence, 0), ':doc': new Set([documentId]), ':applying': 'applying' },
+        },
+      },
+    ];
   }
 
   // ------------------------------------------------------------------------------------------- queries
@@ -1072,15 +943,6 @@ export class DynamoStore implements Store {
     }
     if (filters.length) {
       spec = { ...spec, filter: filters.join(' AND '), names: { ...spec.names, ...names }, values: { ...spec.values, ...values } };
-    }
-    if (q.order === 'uncertain') {
-      // No index orders by distance to 0.5 with code coverage: every matching proposal is read and
-      // ordered (lib/review/order.ts); the cursor is an offset into that order.
-      const offset = Number(decodeCursor('uncertain', q.cursor)?.o ?? 0);
-      const limit = pageLimit(q.limit);
-      const ordered = uncertainFirst((await queryAll(this.db, spec)).map((i) => strip<Coding>(i)));
-      const next = offset + limit;
-      return { items: ordered.slice(offset, next), nextCursor: next < ordered.length ? encodeCursor('uncertain', { o: next }) : null };
     }
     const out = await queryPage(this.db, spec, q);
     return { items: out.items.map((i) => strip<Coding>(i)), nextCursor: out.nextCursor };

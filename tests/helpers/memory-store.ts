@@ -2,7 +2,8 @@
 // cases. It keeps the conditions the DynamoDB adapter keeps: every coding write names the version it
 // read (null: absent) and fails as a conflict otherwise; writes of one document's codings take the
 // document's lock (a counter: a plan that read before another write committed plans again, at most
-// WRITE_ATTEMPTS times, then onBusy); a claim is written only over the record it was decided on. Reads
+// WRITE_ATTEMPTS times, then onBusy); a bulk accept's entries are written only while its batch is
+// applying; a claim is written only over the record it was decided on. Reads
 // hand out copies, so a caller cannot change what is stored. Orders follow the DynamoDB keys (keys.ts).
 import { QualtagError } from '../../lib/errors.js';
 import type { DocumentStatus, Segment } from '../../lib/model.js';
@@ -13,9 +14,8 @@ import {
   type AuditEvent,
   type AuditQuery,
   type BatchEntry,
-  type BulkAcceptRequest,
+  type BatchState,
   type BulkBatch,
-  type BulkUndoResult,
   type Coding,
   type CodingChange,
   type CodingMove,
@@ -37,12 +37,9 @@ import {
   type SegmentRecord,
   type Store,
 } from '../../lib/coding/index.js';
-import type { CodingWritePlan, LockedCodings, StoredCoding } from '../../lib/coding/ports.js';
-import { documentAggregate, trailEntry, type DocumentAggregate } from '../../lib/report/aggregate.js';
-import { beforeDeletionsLeftOut } from '../../lib/report/input.js';
-import { acceptInBatch, BULK_CHUNK, selectForBulk, undoEntry } from '../../lib/review/bulk.js';
-import { decisionEvent } from '../../lib/review/decide.js';
-import { uncertainFirst } from '../../lib/review/order.js';
+import type { BulkBatchUpdate, CodingWritePlan, LockedCodings, StoredCoding } from '../../lib/coding/ports.js';
+import type { DocumentAggregate } from '../../lib/report/aggregate.js';
+import { aggregateRules } from '../../lib/report/aggregate-rules.js';
 import { codingIndexKeys, pos } from '../../lib/store/keys.js';
 
 const WRITE_ATTEMPTS = 8;
@@ -262,12 +259,18 @@ export class MemoryStore implements Store {
         await Promise.resolve();
         return this.documentCodings(documentId, i).map(copy);
       },
+      all: async () => {
+        await Promise.resolve();
+        return this.documentCodings(documentId).map(copy);
+      },
     };
     return this.locked(
       documentId,
       () => plan(read),
       async (p) => {
         if (p.writes.length === 0) return p.result;
+        const batch = p.batchEntries && this.batches.get(`${p.batchEntries.batch.projectId}\u0000${p.batchEntries.batch.id}`);
+        if (p.batchEntries && batch?.state !== 'applying') throw new QualtagError('CONFLICT', `bulk accept ${p.batchEntries.batch.id} is no longer being applied (it was undone)`, 'Run the bulk accept again');
         const failed = p.writes.flatMap((w, i) => ((this.codings.get(keyOf(w.kind === 'put' ? w.coding : w.ref))?.coding.version ?? null) === w.expectedVersion ? [] : [i]));
         if (failed.length) {
           if (p.onConflict) return p.onConflict(failed);
@@ -278,6 +281,14 @@ export class MemoryStore implements Store {
           else this.codings.delete(keyOf(w.ref));
         }
         this.audit.push(...copy(p.events));
+        if (batch && p.batchEntries) {
+          const entries = copy(p.batchEntries.entries);
+          const listKey = `${documentId}\u0000${batch.id}`;
+          this.batchEntries.set(listKey, [...(this.batchEntries.get(listKey) ?? []), ...entries]);
+          batch.count += entries.length;
+          batch.confidenceSum += entries.reduce((s, e) => s + e.confidence, 0);
+          if (!batch.documents.includes(documentId)) batch.documents.push(documentId);
+        }
         this.bump(documentId);
         return p.result;
       },
@@ -337,86 +348,21 @@ export class MemoryStore implements Store {
     return b ? { ...copy(b), documents: [...b.documents].sort() } : null;
   }
 
-  async bulkAccept(req: BulkAcceptRequest): Promise<BulkBatch> {
-    const key = `${req.projectId}\u0000${req.batchId}`;
-    if (this.batches.has(key)) throw new QualtagError('CONFLICT', `bulk accept ${req.batchId} exists already`, 'Use a new batch id');
-    const batch: BulkBatch = {
-      projectId: req.projectId,
-      id: req.batchId,
-      userId: req.userId,
-      at: now(),
-      minConfidence: req.minConfidence,
-      ...(req.documentId ? { documentId: req.documentId } : {}),
-      ...(req.code !== undefined ? { code: req.code } : {}),
-      ...(req.categoryId !== undefined ? { categoryId: req.categoryId } : {}),
-      ...(req.respondent !== undefined ? { respondent: req.respondent } : {}),
-      state: 'applying',
-      count: 0,
-      confidenceSum: 0,
-      documents: [],
-    };
-    this.batches.set(key, batch);
-    for (const documentId of req.documentIds) {
-      for (;;) {
-        const accepted = await this.locked(
-          documentId,
-          async () => selectForBulk(this.documentCodings(documentId).map((s) => s.coding), batch).slice(0, BULK_CHUNK),
-          (chosen) => {
-            if (batch.state !== 'applying') throw new QualtagError('CONFLICT', `the bulk accept stopped after ${batch.count} proposals (it was undone)`, 'Run the bulk accept again');
-            const at = now();
-            const entries = chosen.map((c) => {
-              const stored = this.codings.get(keyOf(c))!;
-              const { outcome, entry, decision } = acceptInBatch(stored.coding, stored.undoStack, batch, at);
-              this.codings.set(keyOf(c), { coding: outcome.after!, undoStack: outcome.undoStack });
-              this.audit.push(decisionEvent(decision, stored.coding, outcome.after, at, { batchId: batch.id }));
-              return entry;
-            });
-            if (entries.length === 0) return 0;
-            const listKey = `${documentId}\u0000${batch.id}`;
-            this.batchEntries.set(listKey, [...(this.batchEntries.get(listKey) ?? []), ...entries]);
-            batch.count += entries.length;
-            batch.confidenceSum += entries.reduce((s, e) => s + e.confidence, 0);
-            if (!batch.documents.includes(documentId)) batch.documents.push(documentId);
-            this.bump(documentId);
-            return entries.length;
-          },
-        );
-        if (accepted === 0) break;
-      }
-    }
-    batch.state = 'applied';
-    return (await this.getBulkBatch(req.projectId, req.batchId))!;
+  async createBulkBatch(batch: BulkBatch): Promise<void> {
+    const key = `${batch.projectId}\u0000${batch.id}`;
+    if (this.batches.has(key)) throw new QualtagError('CONFLICT', `bulk accept ${batch.id} exists already`, 'Use a new batch id');
+    this.batches.set(key, { ...copy(batch), documents: [] });
   }
 
-  async undoBulkAccept(projectId: string, batchId: string, userId: string): Promise<BulkUndoResult> {
+  async updateBulkBatch(projectId: string, batchId: string, update: BulkBatchUpdate, expectedState?: BatchState): Promise<BulkBatch | null> {
     const batch = this.batches.get(`${projectId}\u0000${batchId}`);
-    if (!batch) throw notFound(`bulk accept ${batchId} in project "${projectId}"`, 'Use the batchId a bulk accept returned');
-    if (batch.state === 'undone') {
-      throw new QualtagError('CONFLICT', `bulk accept ${batchId} was already undone (${batch.undoneAt ?? ''} by ${batch.undoneBy ?? '?'})`, 'Undo single codings in the review view instead');
-    }
-    const at = now();
-    Object.assign(batch, { state: 'undone', undoneAt: at, undoneBy: userId });
-    let undone = 0;
-    const changed: BulkUndoResult['changed'] = [];
-    for (const documentId of [...batch.documents].sort()) {
-      const entries = this.batchEntries.get(`${documentId}\u0000${batchId}`) ?? [];
-      for (const entry of entries) {
-        const stored = this.codings.get(keyOf(entry)) ?? null;
-        const r = undoEntry(entry, stored?.coding ?? null, stored?.undoStack ?? [], batch, userId, at);
-        const ref = { documentId: entry.documentId, segmentIndex: entry.segmentIndex, code: entry.code };
-        if (r.kind === 'changed') {
-          changed.push({ ref, current: r.current ? copy(r.current) : null });
-          continue;
-        }
-        if (r.outcome.after) this.codings.set(keyOf(ref), { coding: r.outcome.after, undoStack: r.outcome.undoStack });
-        else this.codings.delete(keyOf(ref));
-        this.audit.push(decisionEvent(r.decision, r.current, r.outcome.after, at, { batchId }));
-        this.bump(documentId);
-        undone++;
-      }
-    }
-    Object.assign(batch, { undone, changedSince: changed.length });
-    return { batch: (await this.getBulkBatch(projectId, batchId))!, undone, changed };
+    if (!batch || (expectedState !== undefined && batch.state !== expectedState)) return null;
+    for (const [k, v] of Object.entries(update)) if (v !== undefined) Object.assign(batch, { [k]: v });
+    return this.getBulkBatch(projectId, batchId);
+  }
+
+  async bulkBatchEntries(documentId: string, batchId: string): Promise<BatchEntry[]> {
+    return copy(this.batchEntries.get(`${documentId}\u0000${batchId}`) ?? []);
   }
 
   // ------------------------------------------------------------------------------------------- queries
@@ -433,11 +379,7 @@ export class MemoryStore implements Store {
           (q.documentId === undefined || c.documentId === q.documentId) &&
           (q.respondent === undefined || c.respondent === q.respondent),
       );
-    const ordered =
-      q.order === 'uncertain'
-        ? uncertainFirst(proposals)
-        : proposals.sort(byKey((c) => (q.order === 'score' ? codingIndexKeys(c).QSCORE! : codingIndexKeys(c).QSK!)));
-    return page(ordered, q);
+    return page(proposals.sort(byKey((c) => (q.order === 'score' ? codingIndexKeys(c).QSCORE! : codingIndexKeys(c).QSK!))), q);
   }
 
   async queryCodings(q: CodingQuery): Promise<Page<Coding>> {
@@ -466,7 +408,7 @@ export class MemoryStore implements Store {
     const out = new Map<string, DocumentAggregate>();
     for (const id of documentIds) {
       const events = this.audit.filter((e) => e.documentId === id).sort(byKey((e) => e.at));
-      out.set(id, documentAggregate(this.documentCodings(id).map((s) => s.coding), beforeDeletionsLeftOut(events).map(trailEntry)));
+      out.set(id, aggregateRules.build(this.documentCodings(id).map((s) => s.coding), events));
     }
     return out;
   }

@@ -6,6 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Codebook, Segment } from '../../lib/model.js';
 import { ConflictError, type Coding, type Store } from '../../lib/coding/index.js';
 import { decide } from '../../lib/review/decide.js';
+import { bulkAccept, undoBulkAccept } from '../../lib/review/bulk-accept.js';
+import { BULK_CHUNK } from '../../lib/review/bulk.js';
+import { uncertainFirst } from '../../lib/review/order.js';
+import { reviewQueue } from '../../lib/review/queue.js';
 import { deleteDocument } from '../../lib/review/delete-document.js';
 import { claimUpload } from '../../lib/pipeline/claim.js';
 import { documentAggregate, trailEntry } from '../../lib/report/aggregate.js';
@@ -323,7 +327,7 @@ describe(`use cases under concurrency on ${name}`, () => {
   it('undoes a bulk accept except the codings decided since, while decisions run alongside', async () => {
     await seed('bulk', 0.9);
     const [batch] = await Promise.all([
-      store.bulkAccept({ projectId: Q, batchId: 'b-one', userId: 'alice', minConfidence: 0.8, documentIds: ['bulk'] }),
+      bulkAccept(store, { projectId: Q, batchId: 'b-one', userId: 'alice', minConfidence: 0.8, documentIds: ['bulk'] }),
       // A reviewer decides meanwhile: either before the batch (the batch leaves it out) or after (a conflict for one of them).
       decide(store, { ...ref('bulk', 3, 'c/one'), action: 'reject', expectedVersion: 1, userId: 'bob' }).catch((e: unknown) => e),
     ]);
@@ -331,17 +335,82 @@ describe(`use cases under concurrency on ${name}`, () => {
     expect(batch.count).toBe(afterBatch.filter((c) => c.decidedBy === 'alice').length);
     const own = afterBatch.find((c) => c.decidedBy === 'alice' && c.segmentIndex !== 3)!;
     await decide(store, { ...ref('bulk', own.segmentIndex, 'c/one'), action: 'reject', expectedVersion: own.version, userId: 'bob' });
-    const undo = await store.undoBulkAccept(Q, 'b-one', 'alice');
+    const undo = await undoBulkAccept(store, Q, 'b-one', 'alice');
     expect(undo.undone).toBe(batch.count - 1);
     expect(undo.changed.map((c) => c.ref.segmentIndex)).toEqual([own.segmentIndex]);
     const final = await store.listDocumentCodings('bulk');
     expect(final.find((c) => c.segmentIndex === own.segmentIndex)).toMatchObject({ status: 'rejected', decidedBy: 'bob' });
     expect(final.filter((c) => c.decidedBy === 'alice')).toEqual([]);
-    await expect(store.undoBulkAccept(Q, 'b-one', 'alice')).rejects.toMatchObject({ kind: 'CONFLICT' });
+    await expect(undoBulkAccept(store, Q, 'b-one', 'alice')).rejects.toMatchObject({ kind: 'CONFLICT' });
+  });
+
+  it('bulk accepts in chunks exactly the proposals that qualify, each its own decision in the trail, and records the batch', async () => {
+    const many = segments(60);
+    await claimUpload(store, { projectId: Q, documentId: 'chunks', fileName: 'chunks.txt', s3Key: `uploads/${Q}/chunks.txt`, sourceVersion: 'e1' });
+    await store.putSegments(Q, 'chunks', many);
+    const confidence = (i: number): number => (i % 5 === 0 ? 0.6 : 0.9);
+    const changes = many.flatMap((s) => [
+      { kind: 'put' as const, coding: { ...proposal('chunks', s, 'c/one', 1), projectId: Q, confidence: confidence(s.index) }, expectedVersion: null },
+      ...(s.index < 10 ? [{ kind: 'put' as const, coding: { ...proposal('chunks', s, 'd/two', 1), projectId: Q, confidence: 0.95 }, expectedVersion: null }] : []),
+    ]);
+    expect(await store.applyCodingChanges(changes)).toEqual({ written: 70, conflicts: [] });
+    const eligible = many.filter((s) => confidence(s.index) >= 0.8).map((s) => s.index);
+    expect(eligible.length).toBeGreaterThan(BULK_CHUNK);
+
+    const batch = await bulkAccept(store, { projectId: Q, batchId: 'b-chunks', userId: 'carol', minConfidence: 0.8, code: 'c/one', documentIds: ['chunks'] });
+    expect(batch).toMatchObject({ id: 'b-chunks', state: 'applied', count: eligible.length, documents: ['chunks'], code: 'c/one', userId: 'carol' });
+    expect(batch.confidenceSum).toBeCloseTo(eligible.length * 0.9, 9);
+    expect(await store.getBulkBatch(Q, 'b-chunks')).toEqual(batch);
+    const codings = await store.listDocumentCodings('chunks');
+    expect(codings.filter((c) => c.status === 'accepted').map((c) => c.segmentIndex)).toEqual(eligible);
+    expect(codings.filter((c) => c.status === 'accepted').every((c) => c.code === 'c/one' && c.decidedBy === 'carol' && c.version === 2)).toBe(true);
+    expect(codings.filter((c) => c.status !== 'accepted').every((c) => c.status === 'proposed' && c.version === 1)).toBe(true);
+    expect((await store.bulkBatchEntries('chunks', 'b-chunks')).map((e) => e.segmentIndex)).toEqual(eligible);
+    const trail = (await store.auditTrail({ projectId: Q, documentId: 'chunks', limit: 500 })).items.filter((e) => e.batchId === 'b-chunks');
+    expect(trail.map((e) => e.segmentIndex).sort((a, b) => a - b)).toEqual(eligible);
+    expect(trail.every((e) => e.action === 'accept' && e.note === 'bulk accept b-chunks: confidence ≥ 80 %' && e.before?.status === 'proposed' && e.after?.status === 'accepted')).toBe(true);
+    await expect(bulkAccept(store, { projectId: Q, batchId: 'b-chunks', userId: 'carol', minConfidence: 0.8, documentIds: ['chunks'] })).rejects.toMatchObject({ kind: 'CONFLICT' });
+  });
+
+  it('lets one of two concurrent undos of a batch run and refuses the other; an unknown batch is not found', async () => {
+    const results = await Promise.allSettled([undoBulkAccept(store, Q, 'b-chunks', 'carol'), undoBulkAccept(store, Q, 'b-chunks', 'dave')]);
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    const n = (await store.bulkBatchEntries('chunks', 'b-chunks')).length;
+    expect(won[0]!.value).toMatchObject({ undone: n, changed: [], batch: { state: 'undone', undone: n, changedSince: 0 } });
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { kind: 'CONFLICT' } });
+    const codings = await store.listDocumentCodings('chunks');
+    expect(codings.every((c) => c.status === 'proposed')).toBe(true);
+    expect(codings.filter((c) => c.version === 3)).toHaveLength(n);
+    expect((await store.auditTrail({ projectId: Q, documentId: 'chunks', limit: 500 })).items.filter((e) => e.batchId === 'b-chunks' && e.action === 'undo')).toHaveLength(n);
+    await expect(undoBulkAccept(store, Q, 'b0000000000000000', 'carol')).rejects.toMatchObject({ kind: 'NOT_FOUND' });
+  });
+
+  it('pages the queue in uncertain order without gaps: every code in turn, closest to 0.5 first, unscored last', async () => {
+    await claimUpload(store, { projectId: Q, documentId: 'unsure', fileName: 'unsure.txt', s3Key: `uploads/${Q}/unsure.txt`, sourceVersion: 'e1' });
+    await store.putSegments(Q, 'unsure', segs);
+    const conf: Record<string, Array<number | undefined>> = { 'c/one': [0.95, 0.55, 0.3, undefined], 'd/two': [0.5, 0.8, undefined, 0.1] };
+    const changes = Object.entries(conf).flatMap(([code, cs]) =>
+      segs.map((s) => ({ kind: 'put' as const, coding: { ...proposal('unsure', s, code, 1), projectId: Q, ...(cs[s.index] !== undefined ? { confidence: cs[s.index] } : {}) }, expectedVersion: null })),
+    );
+    expect(await store.applyCodingChanges(changes)).toEqual({ written: 8, conflicts: [] });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await reviewQueue(store, { projectId: Q, documentId: 'unsure', order: 'uncertain', limit: 3, ...(cursor ? { cursor } : {}) });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((c) => `${c.segmentIndex}:${c.code}`));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(['0:d/two', '1:c/one', '2:c/one', '1:d/two', '3:d/two', '0:c/one', '2:d/two', '3:c/one']);
+    expect(seen).toEqual(uncertainFirst(await store.listDocumentCodings('unsure')).map((c) => `${c.segmentIndex}:${c.code}`));
+    expect((await reviewQueue(store, { projectId: Q, documentId: 'unsure', code: 'd/two', order: 'uncertain' })).items.map((c) => c.segmentIndex)).toEqual([0, 1, 3, 2]);
+    await expect(reviewQueue(store, { projectId: Q, order: 'uncertain', cursor: 'eyJpIjoicXVldWUiLCJrIjp7fX0' })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
+    await expect(reviewQueue(store, { projectId: Q, order: 'uncertain', limit: 501 })).rejects.toMatchObject({ kind: 'BAD_REQUEST' });
   });
 
   it('keeps report aggregates equal to a full recomputation from the codings and the trail', async () => {
-    const ids = ['race', 'many', 'adds', 'bulk'];
+    const ids = ['race', 'many', 'adds', 'bulk', 'chunks', 'unsure'];
     const kept = await store.documentAggregates(ids);
     for (const id of ids) {
       const trail = (await store.auditTrail({ projectId: Q, documentId: id, limit: 500 })).items;
