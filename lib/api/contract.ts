@@ -12,6 +12,12 @@
 // - Offsets: `start`/`end` on segments and coded segments are UTF-16 indexes (JavaScript string indexes)
 //   into the document text, end excluded. Evidence and `span` offsets are relative to the segment text.
 // - Times are ISO 8601 strings (UTC).
+//
+// Names: where the coding model (lib/coding, lib/model.ts) has a type of the same name, the contract's wire
+// shape takes a suffix and the model keeps the plain name: `…View` for a response shape (CodingView,
+// AuditEventView, ProjectView, CodebookVersionView, DecisionResultView, BulkUndoResultView; lib/api/mappers.ts
+// turns the model into them), `…Params` for a query string (AuditQueryParams). Value types the API shows as the
+// model has them (CodingStatus, Evidence, Span, Codebook, …) keep the model's name and type.
 import * as z from 'zod';
 import type * as coding from '../coding/model.js';
 import type * as model from '../model.js';
@@ -83,7 +89,7 @@ export type Span = coding.Span;
 // ---------------------------------------------------------------------------------------------------
 // Domain shapes as the API shows them
 
-export const Project = z.object({
+export const ProjectView = z.object({
   id: z.string(),
   name: z.string(),
   createdAt: z.string(),
@@ -94,12 +100,12 @@ export const Project = z.object({
   /** The caller's role in the project. */
   role: z.enum(['owner', 'member']).optional(),
 });
-export type Project = z.infer<typeof Project>;
+export type ProjectView = z.infer<typeof ProjectView>;
 
 export const CodingCounts = z.object({ proposed: z.number().int(), accepted: z.number().int(), rejected: z.number().int() });
 export type CodingCounts = z.infer<typeof CodingCounts>;
 
-export const ProjectDetail = Project.extend({
+export const ProjectDetail = ProjectView.extend({
   documents: z.number().int(),
   documentsByStatus: z.partialRecord(DocumentStatus, z.number().int()).optional(),
   codings: CodingCounts.optional(),
@@ -154,7 +160,7 @@ export const CodingAnchor = z.object({
 }) satisfies z.ZodType<coding.CodingAnchor>;
 export type CodingAnchor = coding.CodingAnchor;
 
-export const Coding = z.object({
+export const CodingView = z.object({
   id: z.string(),
   projectId: z.string(),
   documentId: z.string(),
@@ -194,7 +200,7 @@ export const Coding = z.object({
    */
   anchor: CodingAnchor.optional(),
 });
-export type Coding = z.infer<typeof Coding>;
+export type CodingView = z.infer<typeof CodingView>;
 
 export const SegmentView = z.object({
   id: z.string(),
@@ -211,7 +217,7 @@ export const SegmentView = z.object({
 });
 export type SegmentView = z.infer<typeof SegmentView>;
 
-export const SegmentWithCodings = SegmentView.extend({ codings: z.array(Coding) });
+export const SegmentWithCodings = SegmentView.extend({ codings: z.array(CodingView) });
 export type SegmentWithCodings = z.infer<typeof SegmentWithCodings>;
 
 export const DocumentDetail = z.object({
@@ -219,13 +225,13 @@ export const DocumentDetail = z.object({
   /** Segments in reading order with all their codings (any status). */
   segments: z.array(SegmentWithCodings),
   /** Codings whose passage is no longer in the re-uploaded file (anchor.state `detached`). */
-  detached: z.array(Coding).optional(),
+  detached: z.array(CodingView).optional(),
 });
 export type DocumentDetail = z.infer<typeof DocumentDetail>;
 
 /** One item of the review queue: an undecided proposal with its segment and document. */
 export const QueueItem = z.object({
-  coding: Coding,
+  coding: CodingView,
   segment: SegmentView,
   document: z.object({ id: z.string(), name: z.string() }),
 });
@@ -233,7 +239,7 @@ export type QueueItem = z.infer<typeof QueueItem>;
 
 /** A coding with the text it codes, for queries and exports. */
 export const CodedSegment = z.object({
-  coding: Coding,
+  coding: CodingView,
   document: z.object({ id: z.string(), name: z.string() }),
   segment: SegmentView,
   /** Coded text: the span when the coding has one, else the whole segment. */
@@ -248,7 +254,7 @@ export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo', 'place'
 export type DecisionAction = coding.DecisionAction;
 
 /** Append-only audit event, written in the same transaction as the decision. */
-export const AuditEvent = z.object({
+export const AuditEventView = z.object({
   id: z.string(),
   projectId: z.string(),
   documentId: z.string(),
@@ -277,7 +283,7 @@ export const AuditEvent = z.object({
   /** The bulk accept this accept (or its undo) was part of. */
   batchId: z.string().optional(),
 });
-export type AuditEvent = z.infer<typeof AuditEvent>;
+export type AuditEventView = z.infer<typeof AuditEventView>;
 
 // ---------------------------------------------------------------------------------------------------
 // Codebook
@@ -307,7 +313,7 @@ export const Codebook = z.object({
 /** The codebook as the API shows it is the model's codebook. */
 export type CodebookView = model.Codebook;
 
-export const CodebookVersion = z.object({
+export const CodebookVersionView = z.object({
   version: z.string(),
   title: z.string().nullable(),
   fileName: z.string().nullable(),
@@ -316,7 +322,7 @@ export const CodebookVersion = z.object({
   codeCount: z.number().int(),
   current: z.boolean(),
 });
-export type CodebookVersion = z.infer<typeof CodebookVersion>;
+export type CodebookVersionView = z.infer<typeof CodebookVersionView>;
 
 export const CodebookUploadBody = z.object({
   /** Decides the parser: .yaml/.yml, .csv or .qdc. */
@@ -628,15 +634,15 @@ export const DecisionBody = z.discriminatedUnion('action', [
 ]);
 export type DecisionBody = z.infer<typeof DecisionBody>;
 
-export const DecisionResult = z.object({
+export const DecisionResultView = z.object({
   /** The coding after the decision (after a place: at its new place; after undoing one: detached again); null when removed (undo of an add, drop). */
-  coding: Coding.nullable(),
-  audit: AuditEvent,
+  coding: CodingView.nullable(),
+  audit: AuditEventView,
 });
-export type DecisionResult = z.infer<typeof DecisionResult>;
+export type DecisionResultView = z.infer<typeof DecisionResultView>;
 
 /** 409 body: the write was stale; `current` is the coding as it is now (null if it no longer exists). */
-export const ConflictBody = ErrorBody.extend({ current: Coding.nullable() });
+export const ConflictBody = ErrorBody.extend({ current: CodingView.nullable() });
 export type ConflictBody = z.infer<typeof ConflictBody>;
 
 /**
@@ -670,14 +676,14 @@ export const BulkAcceptResult = z.object({
 });
 export type BulkAcceptResult = z.infer<typeof BulkAcceptResult>;
 
-export const BulkUndoResult = z.object({
+export const BulkUndoResultView = z.object({
   batchId: z.string(),
   /** Codings set back to proposed. */
   undone: z.number().int(),
   /** Codings of the batch that changed since (decided again, undone, re-tagged away): left as they are now. */
-  changed: z.array(z.object({ codingId: z.string(), code: z.string(), documentId: z.string(), segmentIndex: z.number().int(), current: Coding.nullable() })),
+  changed: z.array(z.object({ codingId: z.string(), code: z.string(), documentId: z.string(), segmentIndex: z.number().int(), current: CodingView.nullable() })),
 });
-export type BulkUndoResult = z.infer<typeof BulkUndoResult>;
+export type BulkUndoResultView = z.infer<typeof BulkUndoResultView>;
 
 
 /** GET /projects/{projectId}/codings: coded segments. Give at least one of code, category, respondent, document (they combine). */
@@ -690,8 +696,8 @@ export const CodingsQuery = PageQuery.extend({
 });
 export type CodingsQuery = z.infer<typeof CodingsQuery>;
 
-export const AuditQuery = PageQuery.extend({ document: Id.optional(), coding: Id.optional() });
-export type AuditQuery = z.infer<typeof AuditQuery>;
+export const AuditQueryParams = PageQuery.extend({ document: Id.optional(), coding: Id.optional() });
+export type AuditQueryParams = z.infer<typeof AuditQueryParams>;
 
 // ---------------------------------------------------------------------------------------------------
 // Reports
@@ -764,19 +770,19 @@ export interface RouteSpec {
 const DocumentsPage = page(DocumentSummary);
 const QueuePage = page(QueueItem);
 const CodingsPage = page(CodedSegment);
-const AuditPage = page(AuditEvent);
+const AuditPage = page(AuditEventView);
 
 /** Every route. Path parameters are `{name}`; all project routes check membership (403). */
 export const routes = {
   health: { ...endpoints.health, purpose: 'Liveness; no auth', auth: false, response: HealthResult },
   me: { ...endpoints.me, purpose: 'Who the token belongs to', auth: true, response: MeResult },
-  listProjects: { ...endpoints.listProjects, purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(Project) }) },
+  listProjects: { ...endpoints.listProjects, purpose: 'Projects the caller is a member of', auth: true, response: z.object({ items: z.array(ProjectView) }) },
   createProject: {
     ...endpoints.createProject,
     purpose: 'Create a project; the caller becomes its first member; 409 when the id is taken',
     auth: true,
     body: CreateProjectBody,
-    response: Project,
+    response: ProjectView,
   },
   getProject: { ...endpoints.getProject, purpose: 'One project with counts', auth: true, response: ProjectDetail },
   addMember: {
@@ -819,7 +825,7 @@ export const routes = {
     purpose: 'Accept, reject, add, undo, or place / drop a detached coding; 409 with the current state when `version` is stale or the decision would change nothing',
     auth: true,
     body: DecisionBody,
-    response: DecisionResult,
+    response: DecisionResultView,
   },
   bulkAccept: {
     ...endpoints.bulkAccept,
@@ -832,9 +838,9 @@ export const routes = {
     ...endpoints.undoBulkAccept,
     purpose: 'Undo exactly the codings a bulk accept accepted that are still as it left them; the others are listed in `changed`; 409 when already undone',
     auth: true,
-    response: BulkUndoResult,
+    response: BulkUndoResultView,
   },
-  audit: { ...endpoints.audit, purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQuery, response: AuditPage },
+  audit: { ...endpoints.audit, purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQueryParams, response: AuditPage },
   codings: {
     ...endpoints.codings,
     purpose: 'Coded segments by code, category, respondent or document, with text, offsets and evidence',
@@ -847,7 +853,7 @@ export const routes = {
     ...endpoints.codebookVersions,
     purpose: 'Every codebook version, newest first',
     auth: true,
-    response: z.object({ items: z.array(CodebookVersion) }),
+    response: z.object({ items: z.array(CodebookVersionView) }),
   },
   uploadCodebook: {
     ...endpoints.uploadCodebook,

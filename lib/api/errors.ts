@@ -6,7 +6,7 @@ import { QualtagError, type ErrorKind } from '../errors.js';
 import { ConflictError } from '../coding/index.js';
 import type { ErrorBody } from './contract.js';
 import { json, type ApiResult } from './http.js';
-import { toApiCoding } from './mappers.js';
+import { toCodingView } from './mappers.js';
 
 const statusOf: Record<ErrorKind, number> = {
   BAD_REQUEST: 400,
@@ -50,7 +50,7 @@ function hintFor(part: 'body' | 'query' | 'path'): string {
 
 export function errorResult(e: unknown, log: (msg: string, err: unknown) => void = defaultLog): ApiResult {
   if (e instanceof ConflictError) {
-    return json(409, { message: e.message, hint: e.hint, current: e.current ? toApiCoding(e.current) : null });
+    return json(409, { message: e.message, hint: e.hint, current: e.current ? toCodingView(e.current) : null });
   }
   if (e instanceof QualtagError) {
     // The QualtagError message is prefixed with `where`; the body carries it separately.

@@ -26,12 +26,12 @@ import { mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { buildExport } from '../export/build.js';
 import { runExportJob } from '../export/job.js';
-import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResult, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResult, type QueueItem, type ReportQuery } from './contract.js';
+import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResultView, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResultView, type QueueItem, type ReportQuery } from './contract.js';
 import { download, json } from './http.js';
 import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
 import { randomUUID } from 'node:crypto';
-import { exportJobView, toApiAudit, toApiCoding, toApiProject, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
+import { exportJobView, toAuditEventView, toCodingView, toProjectView, toCodedSegment, toDocumentSummary, toSegmentView, segmentOfCoding } from './mappers.js';
 import type { Handlers } from './router.js';
 import { deleteDocument } from '../review/delete-document.js';
 
@@ -130,7 +130,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ...(q.reviewerB ? { reviewerB: q.reviewerB } : {}),
   });
 
-  async function decideIn(projectId: string, userId: string, body: DecisionBody): Promise<DecisionResult> {
+  async function decideIn(projectId: string, userId: string, body: DecisionBody): Promise<DecisionResultView> {
     await documentIn(projectId, body.documentId);
     if (body.action === 'add') {
       const cb = await currentCodebook(projectId);
@@ -149,7 +149,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         { ...ref, projectId: projectId, action: 'add', expectedVersion: null, userId, categoryId: code.categoryId, ...(body.span ? { span: body.span } : {}) },
         { segment, codebookVersion: cb!.version, versionFromCurrent: true },
       );
-      return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+      return { coding: r.coding ? toCodingView(r.coding) : null, audit: toAuditEventView(r.event) };
     }
     const ref = parseCodingId(body.codingId);
     if (ref.documentId !== body.documentId) {
@@ -165,7 +165,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       target = segment;
     }
     const r = await decide(store, { ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place }, target ? { segment: target } : {});
-    return { coding: r.coding ? toApiCoding(r.coding) : null, audit: toApiAudit(r.event) };
+    return { coding: r.coding ? toCodingView(r.coding) : null, audit: toAuditEventView(r.event) };
   }
 
   /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
@@ -193,7 +193,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     health: async () => ({ ok: true as const, version: deps.version ?? '0.1.0' }),
     me: async ({ userId }) => ({ userId }),
 
-    listProjects: async ({ userId }) => ({ items: (await all((p) => store.listProjectsForUser(userId, p))).map((p) => toApiProject(p, userId)) }),
+    listProjects: async ({ userId }) => ({ items: (await all((p) => store.listProjectsForUser(userId, p))).map((p) => toProjectView(p, userId)) }),
 
     createProject: async ({ userId, body }) => {
       // The store refuses an existing id (409); the caller is the first member.
@@ -205,7 +205,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         ...(body.unit ? { settings: { unit: body.unit } } : {}),
       });
       cache.invalidate(project.id);
-      return toApiProject(project, userId);
+      return toProjectView(project, userId);
     },
 
     addMember: async ({ userId, params, body }) => {
@@ -238,7 +238,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const project = await member(params.projectId!, userId);
       // One item, however many documents (kept by every status change).
       const counts = await store.documentCounts(project.id);
-      return { ...toApiProject(project, userId), documents: counts.total, documentsByStatus: counts.byStatus };
+      return { ...toProjectView(project, userId), documents: counts.total, documentsByStatus: counts.byStatus };
     },
 
     uploadUrl: async ({ userId, params, body }) => {
@@ -282,8 +282,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const counts = codingCounts(codings);
       return {
         document: { ...toDocumentSummary(doc), counts },
-        segments: segments.sort((a, b) => a.index - b.index).map((s) => ({ ...toSegmentView(s), codings: (bySegment.get(s.index) ?? []).map(toApiCoding) })),
-        ...(detached.length ? { detached: detached.map(toApiCoding) } : {}),
+        segments: segments.sort((a, b) => a.index - b.index).map((s) => ({ ...toSegmentView(s), codings: (bySegment.get(s.index) ?? []).map(toCodingView) })),
+        ...(detached.length ? { detached: detached.map(toCodingView) } : {}),
       };
     },
 
@@ -309,13 +309,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
           ...(query.respondent ? { respondent: query.respondent } : {}),
         });
         const names = await namesFor(project.id, page.items);
-        const items: QueueItem[] = page.items.map((c) => ({ coding: toApiCoding(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
+        const items: QueueItem[] = page.items.map((c) => ({ coding: toCodingView(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
         // Cached serialised: a hit costs no JSON work.
         return json(200, { items, nextCursor: page.nextCursor });
       });
     },
 
-    decide: async ({ userId, params, body }): Promise<DecisionResult> => {
+    decide: async ({ userId, params, body }): Promise<DecisionResultView> => {
       const project = await member(params.projectId!, userId);
       try {
         const result = await decideIn(project.id, userId, body);
@@ -357,7 +357,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
       }
     },
 
-    undoBulkAccept: async ({ userId, params }): Promise<BulkUndoResult> => {
+    undoBulkAccept: async ({ userId, params }): Promise<BulkUndoResultView> => {
       const project = await member(params.projectId!, userId);
       const batchId = params.batchId!;
       if (!BATCH_ID.test(batchId)) throw new QualtagError('BAD_REQUEST', `"${batchId.slice(0, 40)}" is not a bulk accept id`, 'Use the batchId a bulk accept returned', 'path.batchId');
@@ -366,7 +366,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
         return {
           batchId,
           undone: r.undone,
-          changed: r.changed.map(({ ref, current }) => ({ codingId: codingId(ref), code: ref.code, documentId: ref.documentId, segmentIndex: ref.segmentIndex, current: current ? toApiCoding(current) : null })),
+          changed: r.changed.map(({ ref, current }) => ({ codingId: codingId(ref), code: ref.code, documentId: ref.documentId, segmentIndex: ref.segmentIndex, current: current ? toCodingView(current) : null })),
         };
       } finally {
         cache.invalidate(project.id);
@@ -380,10 +380,10 @@ export function createHandlers(deps: ApiDeps): Handlers {
       if (ref) {
         // One coding's history follows it back through re-upload moves, so it needs the document's whole trail.
         const events = await all<AuditEvent>((p) => store.auditTrail({ projectId: project.id, documentId: ref.documentId, ...p }));
-        return { items: codingHistory(events, ref).map(toApiAudit), nextCursor: null };
+        return { items: codingHistory(events, ref).map(toAuditEventView), nextCursor: null };
       }
       const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
-      return { items: page.items.map(toApiAudit), nextCursor: page.nextCursor };
+      return { items: page.items.map(toAuditEventView), nextCursor: page.nextCursor };
     },
 
     codings: async ({ userId, params, query: asked }) => {

@@ -1,8 +1,8 @@
-// Store records → the API's response shapes (lib/api/contract.ts).
-import type { AuditEvent as ApiAuditEvent, Coding as ApiCoding, CodedSegment, DocumentSummary, ExportJobView, Project as ApiProject, SegmentView } from './contract.js';
+// Store records → the API's response shapes (lib/api/contract.ts; the model's `Coding` becomes the wire's `CodingView`).
+import type { AuditEventView, CodingView, CodedSegment, DocumentSummary, ExportJobView, ProjectView, SegmentView } from './contract.js';
 import { codingId, type AuditEvent, type Coding, type DocumentRecord, type ExportJob, type Project, type SegmentRecord } from '../coding/index.js';
 
-export function toApiProject(p: Project, userId: string): ApiProject {
+export function toProjectView(p: Project, userId: string): ProjectView {
   return {
     id: p.id,
     name: p.name,
@@ -13,7 +13,7 @@ export function toApiProject(p: Project, userId: string): ApiProject {
   };
 }
 
-export function toApiCoding(c: Coding): ApiCoding {
+export function toCodingView(c: Coding): CodingView {
   return {
     id: codingId(c),
     projectId: c.projectId,
@@ -99,10 +99,10 @@ export function codedRange(c: Coding): { start: number; end: number; text: strin
 }
 
 export function toCodedSegment(c: Coding, documentName: string, segment?: SegmentRecord): CodedSegment {
-  return { coding: toApiCoding(c), document: { id: c.documentId, name: documentName }, segment: segmentOfCoding(c, segment), ...codedRange(c) };
+  return { coding: toCodingView(c), document: { id: c.documentId, name: documentName }, segment: segmentOfCoding(c, segment), ...codedRange(c) };
 }
 
-export function toApiAudit(e: AuditEvent): ApiAuditEvent {
+export function toAuditEventView(e: AuditEvent): AuditEventView {
   return {
     id: e.id,
     projectId: e.projectId,

@@ -10,7 +10,7 @@ import { all } from '../paging.js';
 import { mapLimit } from '../review/reviewed-codings.js';
 import type { QueryStatus } from '../report/schemas.js';
 import { exportContentTypes, type ExportFormat } from './schemas.js';
-import { codedRange, toApiCoding, toCodedSegment } from '../api/mappers.js';
+import { codedRange, toCodingView, toCodedSegment } from '../api/mappers.js';
 import { buildQdpx, type QdpxNote } from './qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from './table.js';
 
@@ -84,7 +84,7 @@ export async function buildExport(deps: { store: Store; blobs: BlobStore }, req:
       documents,
       codings: codings
         .filter((c) => c.status === 'accepted' && keep.has(c.documentId))
-        .map((c) => ({ id: toApiCoding(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),
+        .map((c) => ({ id: toCodingView(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),
     });
     return { bytes, contentType: exportContentTypes.qdpx, fileName: `${stem}.qdpx` };
   }

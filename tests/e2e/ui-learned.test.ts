@@ -7,7 +7,7 @@
 // test does not depend on what the ranker makes of this tiny codebook.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Coding, DocumentDetail } from '../../lib/api/contract.js';
+import type { CodingView, DocumentDetail } from '../../lib/api/contract.js';
 import type { Evidence } from '../../lib/model.js';
 import type { CodingChange } from '../../lib/coding/index.js';
 import { screenshot, type BrowserSession } from './ui-harness.js';
@@ -128,7 +128,7 @@ describe('learned proposals and bulk accept in the review UI (Chromium)', () => 
     expect(await estimate.textContent()).toBe(`${above.length} proposals, estimated precision ${mean} %`);
     await screenshot(page, 'learned-2-bulk-estimate');
     // Nothing is decided by the check.
-    const statuses = async () => new Map((await stack.api<DocumentDetail>('GET', `${P}/documents/${encodeURIComponent(docId)}`)).segments.flatMap((s) => s.codings).map((c: Coding) => [c.code, c.status]));
+    const statuses = async () => new Map((await stack.api<DocumentDetail>('GET', `${P}/documents/${encodeURIComponent(docId)}`)).segments.flatMap((s) => s.codings).map((c: CodingView) => [c.code, c.status]));
     expect([...(await statuses()).values()]).toEqual(['proposed', 'proposed', 'proposed']);
 
     await page.locator('[data-testid=bulk-apply]').click();

@@ -4,7 +4,7 @@
 // (segments and codings gone, the deletion in the audit trail).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { AuditEvent, DocumentDetail, DocumentSummary, Page as ApiPage, Project, UploadUrl } from '../../lib/api/contract.js';
+import type { AuditEventView, DocumentDetail, DocumentSummary, Page as ApiPage, ProjectView, UploadUrl } from '../../lib/api/contract.js';
 import { screenshotBoth, until, type BrowserSession } from './ui-harness.js';
 import { startUi, stopUi, type UiStack } from './ui-stack.js';
 
@@ -82,7 +82,7 @@ describe('Projects from the UI in Chromium', () => {
     await screenshotBoth(page, 'projects-2-codebook-error');
 
     // The project exists with its unit, and has no codebook yet.
-    const { items } = await api<{ items: Project[] }>('GET', '/projects');
+    const { items } = await api<{ items: ProjectView[] }>('GET', '/projects');
     expect(items.map((p) => [p.id, p.segmentUnit, p.codebookVersion])).toEqual([['thesis-interviews-2026', 'paragraph', null]]);
 
     await page.setInputFiles('[data-testid=codebook-retry]', { name: 'thesis.yaml', mimeType: 'text/yaml', buffer: Buffer.from(GOOD) });
@@ -141,11 +141,11 @@ describe('Projects from the UI in Chromium', () => {
     const codings = await api<ApiPage<unknown>>('GET', `${P}/codings?code=${encodeURIComponent(proposal.code)}&status=all`);
     expect(codings.items).toEqual([]);
 
-    const audit = await api<ApiPage<AuditEvent>>('GET', `${P}/audit?document=${tagged.id}`);
+    const audit = await api<ApiPage<AuditEventView>>('GET', `${P}/audit?document=${tagged.id}`);
     const deletions = audit.items.filter((e) => e.action === 'delete');
     expect(deletions.map((e) => [e.code, e.from, e.by]).sort()).toEqual([['', null, 'newcomer'], [proposal.code, 'accepted', 'newcomer']].sort());
     expect(deletions.find((e) => e.code === '')!.note).toMatch(/^deleted "respondent-2\.txt" \(TAGGED\) with 4 segments and \d+ codings \(1 accepted, 0 rejected, \d+ proposed\)$/);
-    const failedAudit = await api<ApiPage<AuditEvent>>('GET', `${P}/audit?document=${failed.id}`);
+    const failedAudit = await api<ApiPage<AuditEventView>>('GET', `${P}/audit?document=${failed.id}`);
     expect(failedAudit.items.map((e) => e.action)).toEqual(['delete']);
     expect(failedAudit.items[0]!.note).toContain('(FAILED: ');
     expect(unexpectedErrors()).toEqual([]);

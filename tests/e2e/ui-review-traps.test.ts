@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { Coding, DocumentDetail, DocumentSummary, Page as ApiPage, QueueItem } from '../../lib/api/contract.js';
+import type { CodingView, DocumentDetail, DocumentSummary, Page as ApiPage, QueueItem } from '../../lib/api/contract.js';
 import { READABLE_EVIDENCE_MAX } from '../../lib/review/evidence-view.js';
 import { screenshotBoth, selectText, until, type BrowserSession } from './ui-harness.js';
 import { startUi, stopUi, type UiStack } from './ui-stack.js';
@@ -59,7 +59,7 @@ const P = () => `/projects/${stack.projectId}`;
 
 const detailOf = (id: string) => stack.api<DocumentDetail>('GET', `${P()}/documents/${id}`);
 const turnWith = (d: DocumentDetail, words: string) => d.segments.find((s) => s.text.includes(words))!;
-const codingOn = async (words: string, code: string): Promise<Coding | undefined> => turnWith(await detailOf(docA), words).codings.find((c) => c.code === code);
+const codingOn = async (words: string, code: string): Promise<CodingView | undefined> => turnWith(await detailOf(docA), words).codings.find((c) => c.code === code);
 const current = () => page.locator('.segment.current');
 
 async function openSegment(documentId: string, words: string): Promise<void> {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent, CodedSegment, Coding, DecisionResult, DocumentDetail, QueueItem, ReportBundle } from '../../lib/api/contract.js';
+import type { AuditEventView, CodedSegment, CodingView, DecisionResultView, DocumentDetail, QueueItem, ReportBundle } from '../../lib/api/contract.js';
 import { sliceCodePoints } from '../../lib/export/offsets.js';
 import { startHttpServer, type RunningHttpServer } from '../../lib/local/http.js';
 import { createAdapters } from '../../lib/store/index.js';
@@ -160,15 +160,15 @@ describe('decisions', () => {
     const items = (await queue('&document=doc-b')).slice(0, 3);
     for (const item of items) {
       const body = (action: string) => ({ action, documentId: item.document.id, codingId: item.coding.id, version: item.coding.version });
-      const [a, b] = await Promise.all([call<DecisionResult>('ann', 'POST', `${P}/decisions`, body('accept')), call<DecisionResult>('bob', 'POST', `${P}/decisions`, body('reject'))]);
+      const [a, b] = await Promise.all([call<DecisionResultView>('ann', 'POST', `${P}/decisions`, body('accept')), call<DecisionResultView>('bob', 'POST', `${P}/decisions`, body('reject'))]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       const [won, lost] = a.status === 200 ? [a, b] : [b, a];
-      const current = (lost.json as unknown as { current: Coding; message: string }).current;
+      const current = (lost.json as unknown as { current: CodingView; message: string }).current;
       expect(current.version).toBe(item.coding.version + 1);
       expect(current.status).toBe(won.json.coding!.status);
       expect(current.decidedBy).toBe(won === a ? 'ann' : 'bob');
       // the loser retries on the current version and wins
-      const retry = await call<DecisionResult>(won === a ? 'bob' : 'ann', 'POST', `${P}/decisions`, { ...body(current.status === 'accepted' ? 'reject' : 'accept'), version: current.version });
+      const retry = await call<DecisionResultView>(won === a ? 'bob' : 'ann', 'POST', `${P}/decisions`, { ...body(current.status === 'accepted' ? 'reject' : 'accept'), version: current.version });
       expect(retry.status).toBe(200);
     }
     expect(await queue('&document=doc-b')).toHaveLength(0);
@@ -176,7 +176,7 @@ describe('decisions', () => {
 
   it('undoes a decision and an added code, and records every step in the audit trail', async () => {
     const item = (await queue('&document=doc-a&code=voorwaarden/vertrouwen'))[0]!;
-    const d = (body: object, user: User = 'ann') => call<DecisionResult>(user, 'POST', `${P}/decisions`, { documentId: 'doc-a', ...body });
+    const d = (body: object, user: User = 'ann') => call<DecisionResultView>(user, 'POST', `${P}/decisions`, { documentId: 'doc-a', ...body });
     const accepted = await d({ action: 'accept', codingId: item.coding.id, version: item.coding.version });
     expect(accepted.json.coding).toMatchObject({ status: 'accepted', decidedBy: 'ann', version: 2 });
     expect((await queue('&document=doc-a')).some((i) => i.coding.id === item.coding.id)).toBe(false);
@@ -201,7 +201,7 @@ describe('decisions', () => {
     const kept = await d({ action: 'add', segmentId: seg.id, code: 'voorwaarden/vertrouwen', span: { start, end: start + 8 } }, 'bob');
     expect(kept.status).toBe(200);
 
-    const audit = (await call<{ items: AuditEvent[] }>('ann', 'GET', `${P}/audit?document=doc-a&limit=500`)).json.items;
+    const audit = (await call<{ items: AuditEventView[] }>('ann', 'GET', `${P}/audit?document=doc-a&limit=500`)).json.items;
     const mine = audit.filter((e) => e.codingId === item.coding.id).map((e) => [e.action, e.from, e.to, e.by]);
     expect(mine).toEqual([
       ['accept', 'proposed', 'accepted', 'ann'],
@@ -219,7 +219,7 @@ describe('decisions', () => {
       ['add', null, 'accepted', 'bob'],
     ]);
     // every successful decision of this test file on doc-b is there too: 3 wins + 3 retries
-    const b = (await call<{ items: AuditEvent[] }>('ann', 'GET', `${P}/audit?document=doc-b&limit=500`)).json.items;
+    const b = (await call<{ items: AuditEventView[] }>('ann', 'GET', `${P}/audit?document=doc-b&limit=500`)).json.items;
     expect(b).toHaveLength(6);
   });
 

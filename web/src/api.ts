@@ -2,16 +2,16 @@
 // UI's HTTP (http.ts: the bearer token, ApiError). Types come from the contract by type-only imports:
 // zod is not bundled; the server validates every request against the same schemas.
 import { allOf, createRouteClient, type PagedRoute, type RouteArgs, type RouteResult } from '../../lib/api/client-core.js';
-import type { Coding } from '../../lib/api/contract.js';
+import type { CodingView } from '../../lib/api/contract.js';
 import { type ApiError, send, setApiBase } from './http.js';
 
 export type {
   ApplyRuleTermsResult,
-  AuditEvent,
+  AuditEventView,
   CodebookUploadResult,
   CodebookView,
   CodedSegment,
-  Coding,
+  CodingView,
   CreateProjectBody,
   DeadLetters,
   DeadLetterView,
@@ -19,7 +19,7 @@ export type {
   DocumentDetail,
   DocumentSummary,
   FrequencyReport,
-  Project,
+  ProjectView,
   QueueItem,
   ReportBundle,
   RuleSuggestions,
@@ -52,8 +52,8 @@ export async function detectApiBase(): Promise<void> {
 }
 
 /** The body of a 409: the coding as it is now (null when it no longer exists). */
-export function conflictCurrent(e: ApiError): Coding | null | undefined {
+export function conflictCurrent(e: ApiError): CodingView | null | undefined {
   const b = e.body;
-  if (typeof b === 'object' && b !== null && 'current' in b) return (b as { current: Coding | null }).current;
+  if (typeof b === 'object' && b !== null && 'current' in b) return (b as { current: CodingView | null }).current;
   return undefined;
 }

@@ -1,7 +1,7 @@
 // "Accept all above [90] %": first a dry run shows how many proposals that is and the precision to
 // expect (their mean confidence), then the reviewer applies it; the batch then has one Undo. Used by
 // the queue (the whole project or its document filter) and the review view (one document).
-import type { BulkAcceptResult, BulkUndoResult } from '../../lib/api/contract.js';
+import type { BulkAcceptResult, BulkUndoResultView } from '../../lib/api/contract.js';
 import { api } from './api.js';
 import type { Ctx } from './context.js';
 import { h, replaceChildren, toast } from './dom.js';
@@ -79,7 +79,7 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
 
   const undo = (batchId: string) =>
     guarded(async () => {
-      const r: BulkUndoResult = await api.undoBulkAccept({ projectId: ctx.projectId, batchId });
+      const r: BulkUndoResultView = await api.undoBulkAccept({ projectId: ctx.projectId, batchId });
       replaceChildren(
         out,
         h(

@@ -1,5 +1,5 @@
 // What every view gets: the current project, its codebook (indexed for lookups) and a few helpers.
-import type { CodebookView, Project } from './api.js';
+import type { CodebookView, ProjectView } from './api.js';
 import type { Route } from './route.js';
 
 export interface CodeInfo {
@@ -30,7 +30,7 @@ export interface Ctx {
   /** '' while the user has no project (only the Projects view works then). */
   projectId: string;
   /** The projects the user is a member of. */
-  projects: Project[];
+  projects: ProjectView[];
   /** True on AWS (Cognito users; members can be added), false on the local stack (one user). */
   onAws: boolean;
   /** Reads the project list again (after creating one) and fills the project menu. */

@@ -1,14 +1,14 @@
 // Sends decisions and turns a stale write (409) into something the reviewer can act on: the
 // coding's current state next to what they meant to do, with a button to apply it anyway.
 import type { DecisionBody } from '../../lib/api/contract.js';
-import { api, conflictCurrent, type Coding } from './api.js';
+import { api, conflictCurrent, type CodingView } from './api.js';
 import { codeLabel, type Ctx } from './context.js';
 import { h } from './dom.js';
 import { ApiError } from './http.js';
 
 export type Outcome =
-  | { kind: 'ok'; coding: Coding | null }
-  | { kind: 'conflict'; current: Coding | null; message: string }
+  | { kind: 'ok'; coding: CodingView | null }
+  | { kind: 'conflict'; current: CodingView | null; message: string }
   | { kind: 'error'; error: unknown };
 
 export async function sendDecision(ctx: Ctx, body: DecisionBody): Promise<Outcome> {
@@ -32,7 +32,7 @@ const verbs: Record<DecisionBody['action'], string> = {
   drop: 'drop the detached',
 };
 
-function describe(c: Coding | null): string {
+function describe(c: CodingView | null): string {
   if (!c) return 'it no longer exists';
   const who = c.decidedBy ? ` by ${c.decidedBy}` : '';
   const when = c.decidedAt ? ` at ${new Date(c.decidedAt).toLocaleString()}` : '';
@@ -47,7 +47,7 @@ export function conflictBanner(
   ctx: Ctx,
   intent: DecisionBody,
   codeId: string,
-  current: Coding | null,
+  current: CodingView | null,
   retry: (() => void) | null,
   keep: () => void,
 ): HTMLElement {

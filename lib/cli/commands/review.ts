@@ -6,7 +6,7 @@
 // refused by the API (409) and reported with the coding's current state.
 import { Option, type Command } from 'commander';
 import { ApiCallError } from '../../api/client.js';
-import type { Coding, DecisionBody } from '../../api/contract.js';
+import type { CodingView, DecisionBody } from '../../api/contract.js';
 import { QualtagError } from '../../errors.js';
 import { oneLine, renderTable } from '../../report/format.js';
 import { confidencePercent } from '../../review/evidence.js';
@@ -34,7 +34,7 @@ function parseSpan(s: string): { start: number; end: number } {
   return { start: Number(m[1]), end: Number(m[2]) };
 }
 
-const describeCoding = (c: Coding | null) => (c ? `${c.code} on ${c.documentId} segment ${c.segmentIndex === undefined ? '?' : `#${c.segmentIndex + 1}`}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})` : 'removed');
+const describeCoding = (c: CodingView | null) => (c ? `${c.code} on ${c.documentId} segment ${c.segmentIndex === undefined ? '?' : `#${c.segmentIndex + 1}`}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})` : 'removed');
 
 export function registerReview(program: Command): void {
   withApiOptions(program.command('review'))
@@ -81,7 +81,7 @@ export function registerReview(program: Command): void {
           process.stdout.write(`${body.action}: ${describeCoding(r.coding)}\n`);
         } catch (e) {
           if (e instanceof ApiCallError && e.status === 409) {
-            process.stderr.write(`qualtag: not applied: ${e.body.message}\n  now: ${describeCoding((e.body.current as Coding | null | undefined) ?? null)}\n`);
+            process.stderr.write(`qualtag: not applied: ${e.body.message}\n  now: ${describeCoding((e.body.current as CodingView | null | undefined) ?? null)}\n`);
             process.exitCode = 2;
             return;
           }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent, BulkAcceptResult, BulkUndoResult, Coding, DocumentDetail, ErrorBody, FrequencyReport, Page } from '../../../lib/api/contract.js';
+import type { AuditEventView, BulkAcceptResult, BulkUndoResultView, CodingView, DocumentDetail, ErrorBody, FrequencyReport, Page } from '../../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { documentIdFor } from '../../../lib/pipeline/index.js';
 import type { Coding as StoredCoding } from '../../../lib/coding/index.js';
@@ -34,8 +34,8 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     });
     return { status: res.status, json: (await res.json()) as T };
   }
-  const codingsOf = async (): Promise<Coding[]> => {
-    const out: Coding[] = [];
+  const codingsOf = async (): Promise<CodingView[]> => {
+    const out: CodingView[] = [];
     for (const id of docIds) out.push(...(await call<DocumentDetail>('GET', `${P}/documents/${id}`)).json.segments.flatMap((s) => s.codings));
     return out;
   };
@@ -61,8 +61,8 @@ describe('the uncertain review order, bulk accept and its undo through the API',
   afterAll(async () => server?.close());
 
   it('orders the queue by what a decision teaches the ranker: every code in turn, closest to 0.5 first, paged without gaps', async () => {
-    type QueuePage = Page<{ coding: Coding }>;
-    const all: Coding[] = [];
+    type QueuePage = Page<{ coding: CodingView }>;
+    const all: CodingView[] = [];
     let cursor: string | null = null;
     do {
       const q: string = `${P}/review-queue?order=uncertain&limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
@@ -127,7 +127,7 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     const later = byId.get(high[1]!.id)!;
     expect((await call('POST', `${P}/decisions`, { action: 'reject', documentId: later.documentId, codingId: later.id, version: later.version })).status).toBe(200);
 
-    const undo = await call<BulkUndoResult>('POST', `${P}/bulk-accept/${batchId}/undo`);
+    const undo = await call<BulkUndoResultView>('POST', `${P}/bulk-accept/${batchId}/undo`);
     expect(undo.status).toBe(200);
     expect(undo.json.undone).toBe(high.length - 1);
     expect(undo.json.changed).toEqual([expect.objectContaining({ codingId: later.id, current: expect.objectContaining({ status: 'rejected', version: later.version + 1 }) })]);
@@ -139,15 +139,15 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     expect(await accepted()).toBe(0);
 
     // The trail: an accept per coding and an undo per undone coding, all naming the batch; the reject stays.
-    const trail: AuditEvent[] = [];
-    for (const id of docIds) trail.push(...(await call<Page<AuditEvent>>('GET', `${P}/audit?document=${id}&limit=500`)).json.items);
+    const trail: AuditEventView[] = [];
+    for (const id of docIds) trail.push(...(await call<Page<AuditEventView>>('GET', `${P}/audit?document=${id}&limit=500`)).json.items);
     const ofBatch = trail.filter((e) => e.batchId === batchId);
     expect(ofBatch.filter((e) => e.action === 'accept')).toHaveLength(high.length);
     expect(ofBatch.filter((e) => e.action === 'undo')).toHaveLength(high.length - 1);
     expect(ofBatch.find((e) => e.action === 'accept')?.note).toBe(`bulk accept ${batchId}: confidence ≥ 90 %`);
     expect(trail.filter((e) => e.codingId === later.id).map((e) => e.action).sort()).toEqual(['accept', 'reject']);
     // The rejected coding keeps its own history: its undo brings back the batch's accept.
-    const back = await call<{ coding: Coding }>('POST', `${P}/decisions`, { action: 'undo', documentId: later.documentId, codingId: later.id, version: later.version + 1 });
+    const back = await call<{ coding: CodingView }>('POST', `${P}/decisions`, { action: 'undo', documentId: later.documentId, codingId: later.id, version: later.version + 1 });
     expect(back.json.coding).toMatchObject({ status: 'accepted' });
 
     // Once only.
@@ -175,7 +175,7 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     const contested = proposals.filter((_, i) => i % 3 === 0);
     const [bulk, ...rejects] = await Promise.all([
       call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.6 }),
-      ...contested.map((c) => call<{ coding: Coding; current?: Coding }>('POST', `${P}/decisions`, { action: 'reject', documentId: c.documentId, codingId: c.id, version: c.version })),
+      ...contested.map((c) => call<{ coding: CodingView; current?: CodingView }>('POST', `${P}/decisions`, { action: 'reject', documentId: c.documentId, codingId: c.id, version: c.version })),
     ]);
     expect(bulk.status).toBe(200);
     const now = new Map((await codingsOf()).map((c) => [c.id, c]));
@@ -190,7 +190,7 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     expect(await accepted()).toBe((await codingsOf()).filter((c) => c.status === 'accepted').length);
 
     // The undo takes back exactly the batch's accepts; the reviewer's rejects stay.
-    const undo = await call<BulkUndoResult>('POST', `${P}/bulk-accept/${bulk.json.batchId}/undo`);
+    const undo = await call<BulkUndoResultView>('POST', `${P}/bulk-accept/${bulk.json.batchId}/undo`);
     expect(undo.json).toMatchObject({ undone: bulk.json.count, changed: [] });
     const end = new Map((await codingsOf()).map((c) => [c.id, c]));
     for (const c of proposals) expect(end.get(c.id)!.status).toBe(rejectedByReviewer.has(c.id) ? 'rejected' : 'proposed');

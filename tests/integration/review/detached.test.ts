@@ -2,7 +2,7 @@
 // so decisions detach; one is placed on a passage of the new text (undone, placed again), another
 // dropped; the audit trail follows them; an undo after a re-upload moved a span restores it on the new text.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEvent, Coding, DecisionResult, DocumentDetail, FrequencyReport } from '../../../lib/api/contract.js';
+import type { AuditEventView, CodingView, DecisionResultView, DocumentDetail, FrequencyReport } from '../../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { documentIdFor, type PipelineDeps } from '../../../lib/pipeline/index.js';
 import { DETACHED_BASE } from '../../../lib/pipeline/reanchor.js';
@@ -35,9 +35,9 @@ describe('re-placing and dropping detached codings through the API', () => {
     });
     return { status: res.status, json: (await res.json()) as T };
   }
-  const decide = (body: Record<string, unknown>) => call<DecisionResult & { message?: string; current?: Coding | null }>('POST', `${P}/decisions`, { documentId, ...body });
+  const decide = (body: Record<string, unknown>) => call<DecisionResultView & { message?: string; current?: CodingView | null }>('POST', `${P}/decisions`, { documentId, ...body });
   const doc = async (): Promise<DocumentDetail> => (await call<DocumentDetail>('GET', `${P}/documents/${documentId}`)).json;
-  const codingsOf = (d: DocumentDetail): Coding[] => d.segments.flatMap((s) => s.codings);
+  const codingsOf = (d: DocumentDetail): CodingView[] => d.segments.flatMap((s) => s.codings);
   const balansCount = async (): Promise<number> =>
     (await call<FrequencyReport>('GET', `${P}/reports/frequency`)).json.rows.find((r) => r.code === BALANS)?.codings ?? 0;
 
@@ -139,7 +139,7 @@ describe('re-placing and dropping detached codings through the API', () => {
 
     // The audit trail: balans's own history reaches back through the placements to the accept on the old
     // text; werkdruk's add, detach and drop stay in the document's trail.
-    const history = await call<{ items: AuditEvent[] }>('GET', `${P}/audit?coding=${encodeURIComponent(replaced.json.coding!.id)}`);
+    const history = await call<{ items: AuditEventView[] }>('GET', `${P}/audit?coding=${encodeURIComponent(replaced.json.coding!.id)}`);
     expect(history.json.items.map((e) => `${e.action} ${e.by}`)).toEqual(['accept tester', 'detach qualtag', 'place tester', 'undo tester', 'place tester']);
     const trail = (await svc.store.auditTrail({ projectId, documentId, limit: 500 })).items.filter((e) => e.code === WERKDRUK);
     expect(trail.map((e) => e.action)).toEqual(['add', 'detach', 'drop']);

@@ -2,7 +2,7 @@
 // endpoint, responses typed by its schema, every page read through one loop.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { allOf, createRouteClient, type Send } from '../../../lib/api/client-core.js';
-import { endpoints, routes, type DocumentDetail, type FrequencyReport, type MatrixReport, type Project } from '../../../lib/api/contract.js';
+import { endpoints, routes, type DocumentDetail, type FrequencyReport, type MatrixReport, type ProjectView } from '../../../lib/api/contract.js';
 
 function recorder(answer: (method: string, path: string) => unknown) {
   const sent: Array<{ method: string; path: string; body?: unknown }> = [];
@@ -37,7 +37,7 @@ describe('typed API client', () => {
     expectTypeOf(api.getDocument).returns.resolves.toEqualTypeOf<DocumentDetail>();
     expectTypeOf(api.report<{ projectId: string; kind: 'frequency' }>).returns.resolves.toEqualTypeOf<FrequencyReport>();
     expectTypeOf(api.report<{ projectId: string; kind: 'code-document' }>).returns.resolves.toEqualTypeOf<MatrixReport>();
-    expectTypeOf(api.listProjects).returns.resolves.toEqualTypeOf<{ items: Project[] }>();
+    expectTypeOf(api.listProjects).returns.resolves.toEqualTypeOf<{ items: ProjectView[] }>();
     // @ts-expect-error a decision needs its body
     void (() => api.decide({ projectId: 'p' }));
     // @ts-expect-error the document route needs its documentId

@@ -1,9 +1,10 @@
 // The contract's value types are the model's (one truth): each schema parses exactly the model's shape.
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type * as coding from '../../../lib/coding/model.js';
 import type { Page } from '../../../lib/api/contract.js';
 import type * as model from '../../../lib/model.js';
+import * as contract from '../../../lib/api/contract.js';
 import { Codebook, CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, ExportFormat, SourceFormat, Span } from '../../../lib/api/contract.js';
 import type { ExportJobFormat } from '../../../lib/coding/records.js';
 import type * as paging from '../../../lib/paging.js';
@@ -24,5 +25,15 @@ describe('contract value types', () => {
     expectTypeOf<z.output<typeof Codebook>>().toExtend<model.Codebook>();
     expectTypeOf<model.Codebook>().toExtend<z.output<typeof Codebook>>();
     expectTypeOf<Page<number>>().toEqualTypeOf<paging.Page<number>>();
+  });
+});
+
+describe('contract names', () => {
+  it('leave the model its names: a wire shape that differs from the model type of that name is a …View (…Params for a query)', () => {
+    const renamed = { Coding: 'CodingView', AuditEvent: 'AuditEventView', Project: 'ProjectView', CodebookVersion: 'CodebookVersionView', DecisionResult: 'DecisionResultView', BulkUndoResult: 'BulkUndoResultView', AuditQuery: 'AuditQueryParams' };
+    for (const [modelName, wireName] of Object.entries(renamed)) {
+      expect(contract, modelName).not.toHaveProperty(modelName);
+      expect(contract, wireName).toHaveProperty(wireName);
+    }
   });
 });

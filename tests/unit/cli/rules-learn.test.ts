@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Coding, DocumentDetail } from '../../../lib/api/contract.js';
+import type { CodingView, DocumentDetail } from '../../../lib/api/contract.js';
 import { reviewedFromDocuments } from '../../../lib/cli/commands/rules.js';
 import { projectRoot } from '../../helpers/shared.js';
 import { runCli } from './cli-capture.js';
@@ -81,7 +81,7 @@ describe('qualtag eval --learn-folds', () => {
 });
 
 describe('reviewedFromDocuments', () => {
-  const coding = (code: string, status: Coding['status'], origin: Coding['origin']): Coding => ({
+  const coding = (code: string, status: CodingView['status'], origin: CodingView['origin']): CodingView => ({
     id: `d1~0~${code}`,
     projectId: 'p',
     documentId: 'd1',
@@ -99,7 +99,7 @@ describe('reviewedFromDocuments', () => {
     decidedAt: null,
     createdAt: '2024-01-01T00:00:00Z',
   });
-  const segment = (index: number, text: string, codings: Coding[]): DocumentDetail['segments'][number] => ({
+  const segment = (index: number, text: string, codings: CodingView[]): DocumentDetail['segments'][number] => ({
     id: `seg-${index}`,
     documentId: 'd1',
     index,

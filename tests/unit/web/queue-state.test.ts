@@ -1,13 +1,13 @@
 // The queue view's state transitions (web/src/queue/state.ts), without a browser: filters from the URL,
 // a decided item staying or leaving the list under the status filter, u putting it back, the count line.
 import { describe, expect, it } from 'vitest';
-import type { Coding, QueueItem } from '../../../web/src/api.js';
+import type { CodingView, QueueItem } from '../../../web/src/api.js';
 import * as st from '../../../web/src/queue/state.js';
 
-const coding = (id: string, status: Coding['status'] = 'proposed'): Coding => ({
+const coding = (id: string, status: CodingView['status'] = 'proposed'): CodingView => ({
   id, projectId: 'p', documentId: 'd', segmentId: 'd:0', code: 'c', categoryId: 'cat', origin: 'rule', status, score: 0.5, evidence: [], span: null, codebookVersion: 'v1', version: 1, decidedBy: null, decidedAt: null, createdAt: '',
 });
-const item = (id: string, status: Coding['status'] = 'proposed'): QueueItem => ({
+const item = (id: string, status: CodingView['status'] = 'proposed'): QueueItem => ({
   coding: coding(id, status),
   segment: { id: 'd:0', documentId: 'd', index: 0, start: 0, end: 1, text: 't', speaker: null, respondent: null, page: null },
   document: { id: 'd', name: 'd.txt' },

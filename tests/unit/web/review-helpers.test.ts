@@ -1,13 +1,13 @@
 // The review page's pure parts: undo rebuilt from the audit trail, the next document to offer, and which
 // evidence a person sees (readable on long paragraphs, bound to a narrowed coding's span).
 import { describe, expect, it } from 'vitest';
-import type { AuditEvent, DocumentSummary } from '../../../lib/api/contract.js';
+import type { AuditEventView, DocumentSummary } from '../../../lib/api/contract.js';
 import { readableEvidence, READABLE_EVIDENCE_MAX, shownEvidence } from '../../../lib/review/evidence-view.js';
 import { nextDocumentToReview } from '../../../web/src/review/next-document.js';
 import { undoableFromTrail } from '../../../web/src/review/undo-trail.js';
 
 let n = 0;
-const ev = (codingId: string, action: AuditEvent['action'], by = 'me'): AuditEvent => ({
+const ev = (codingId: string, action: AuditEventView['action'], by = 'me'): AuditEventView => ({
   id: `e${++n}`,
   projectId: 'p',
   documentId: 'd',

@@ -1,11 +1,11 @@
 // The review view's state transitions (web/src/review/state.ts), without a browser: where the cursor goes
 // on open, on j / k / h / l, after a decision and on n; how the server's answer lands; the undo list.
 import { describe, expect, it } from 'vitest';
-import type { Coding, DocumentDetail, DocumentSummary } from '../../../web/src/api.js';
+import type { CodingView, DocumentDetail, DocumentSummary } from '../../../web/src/api.js';
 import * as st from '../../../web/src/review/state.js';
 import type { UndoEntry } from '../../../web/src/review/undo-trail.js';
 
-const coding = (seg: number, code: string, status: Coding['status'] = 'proposed', score = 0.5): Coding => ({
+const coding = (seg: number, code: string, status: CodingView['status'] = 'proposed', score = 0.5): CodingView => ({
   id: `d~${seg}~${code}`,
   projectId: 'p',
   documentId: 'd',
@@ -29,7 +29,7 @@ const summary = (id: string, proposed: number): DocumentSummary => ({
 });
 
 /** One segment per entry, with the given codings. */
-const detail = (...segments: Coding[][]): DocumentDetail => ({
+const detail = (...segments: CodingView[][]): DocumentDetail => ({
   document: summary('d', 0),
   segments: segments.map((codings, i) => ({ id: `d:${i}`, documentId: 'd', index: i, start: 0, end: 4, text: 'tekst', speaker: null, respondent: null, page: null, codings })),
 });

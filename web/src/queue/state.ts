@@ -2,7 +2,7 @@
 // loaded so far and where paging goes on, the current item, and the decided items that left the list
 // (for u). The view calls these, then renders; unit tests call them on plain objects.
 import type { AcrossCursor, Bucket } from '../across.js';
-import type { Coding, QueueItem } from '../api.js';
+import type { CodingView, QueueItem } from '../api.js';
 
 export type Status = 'proposed' | 'accepted' | 'rejected' | 'all';
 export const STATUSES: readonly Status[] = ['proposed', 'accepted', 'rejected', 'all'];
@@ -73,7 +73,7 @@ export function walksCategories(f: QueueFilters): boolean {
 }
 
 /** A coding in this state still belongs in the list. */
-export function matchesStatus(f: QueueFilters, coding: Coding): boolean {
+export function matchesStatus(f: QueueFilters, coding: CodingView): boolean {
   return f.status === 'all' || coding.status === f.status;
 }
 
@@ -97,7 +97,7 @@ export function setCur(s: QueueState, i: number): boolean {
  * The server's answer to a decision on item i: the item stays with its new coding when it still matches the
  * status filter; otherwise it leaves the list (and u can bring it back) and the next item becomes current.
  */
-export function decided(s: QueueState, i: number, coding: Coding | null): 'stays' | 'left' {
+export function decided(s: QueueState, i: number, coding: CodingView | null): 'stays' | 'left' {
   const item = s.items[i];
   if (!item) return 'left';
   if (coding && matchesStatus(s.filters, coding)) {
@@ -113,7 +113,7 @@ export function decided(s: QueueState, i: number, coding: Coding | null): 'stays
 }
 
 /** u undid `last`: it comes back where it was (or at the end) and is current, when it matches the filter again. */
-export function restored(s: QueueState, last: LeftItem, coding: Coding | null): boolean {
+export function restored(s: QueueState, last: LeftItem, coding: CodingView | null): boolean {
   if (!coding || !matchesStatus(s.filters, coding)) return false;
   const at = Math.min(last.index, s.items.length);
   s.items.splice(at, 0, { ...last.item, coding });

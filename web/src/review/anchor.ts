@@ -1,9 +1,9 @@
 // How a re-upload's re-anchoring shows on a coding: a badge on its chip and a note in the side panel.
-import type { Coding } from '../api.js';
+import type { CodingView } from '../api.js';
 import { h } from '../dom.js';
 
 /** "moved" / "detached" badge of a coding a re-upload re-anchored; the old passage in its tooltip (text only). */
-export function anchorBadge(c: Coding): HTMLElement | null {
+export function anchorBadge(c: CodingView): HTMLElement | null {
   if (!c.anchor) return null;
   const detached = c.anchor.state === 'detached';
   return h(
@@ -14,7 +14,7 @@ export function anchorBadge(c: Coding): HTMLElement | null {
 }
 
 /** What the re-upload did, for the side panel. */
-export function anchorNote(c: Coding): HTMLElement | null {
+export function anchorNote(c: CodingView): HTMLElement | null {
   const a = c.anchor;
   if (!a) return null;
   return h(

@@ -1,6 +1,6 @@
 // Codings whose passage a re-upload removed: the list under the text (place or drop each) and the banner
 // that guides the reader while one is being placed.
-import type { Coding } from '../api.js';
+import type { CodingView } from '../api.js';
 import { codeLabel, type Ctx } from '../context.js';
 import { h } from '../dom.js';
 import { keyOf } from '../keys.js';
@@ -11,12 +11,12 @@ const key = (action: ReviewAction) => keyOf(REVIEW_KEYS, action);
 
 /** What the detached list can ask the view to do with one of its codings. */
 export interface DetachedActions {
-  place(c: Coding): void;
-  drop(c: Coding): void;
+  place(c: CodingView): void;
+  drop(c: CodingView): void;
 }
 
 /** Kept (uncounted, unexported) until the researcher re-places or drops them. */
-export function detachedSection(ctx: Ctx, codings: readonly Coding[], act: DetachedActions, placingId: string | null): HTMLElement {
+export function detachedSection(ctx: Ctx, codings: readonly CodingView[], act: DetachedActions, placingId: string | null): HTMLElement {
   return h(
     'section',
     { class: 'detached-list', attrs: { 'aria-label': 'Detached codings', 'data-testid': 'detached' } },
@@ -51,7 +51,7 @@ export function detachedSection(ctx: Ctx, codings: readonly Coding[], act: Detac
 }
 
 /** Above the text while `placing` is being placed; null otherwise. */
-export function placingBanner(ctx: Ctx, placing: Coding | null): HTMLElement | null {
+export function placingBanner(ctx: Ctx, placing: CodingView | null): HTMLElement | null {
   if (!placing) return null;
   return h(
     'div',

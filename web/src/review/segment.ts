@@ -1,6 +1,6 @@
 // One segment in the reading column: speaker and position, the text with the codings' evidence and spans
 // marked, and a chip per coding. Data reaches the page as text only (web/src/dom.ts).
-import type { Coding } from '../api.js';
+import type { CodingView } from '../api.js';
 import { codeLabel, type Ctx } from '../context.js';
 import { h } from '../dom.js';
 import { highlightEvidence, isLearnedEvidence } from '../evidence.js';
@@ -21,7 +21,7 @@ export function formatMs(ms: number): string {
  * The segment's article. `active` (on the current segment) gets its evidence in focus; `onPick` runs when
  * the reader releases the mouse on it (clicking or selecting text in it).
  */
-export function segmentArticle(ctx: Ctx, s: Seg, index: number, isCur: boolean, active: Coding | undefined, onPick: (index: number) => void): HTMLElement {
+export function segmentArticle(ctx: Ctx, s: Seg, index: number, isCur: boolean, active: CodingView | undefined, onPick: (index: number) => void): HTMLElement {
   const spans: Span[] = [];
   for (const c of s.codings) {
     if (c.status === 'rejected') continue;
@@ -80,7 +80,7 @@ export function segmentArticle(ctx: Ctx, s: Seg, index: number, isCur: boolean, 
 }
 
 /** Marks the current segment and the active proposal's evidence without re-rendering (keeps a text selection). */
-export function markCurrent(segments: readonly Seg[], segEls: ReadonlyMap<string, HTMLElement>, cur: number, active: Coding | undefined): void {
+export function markCurrent(segments: readonly Seg[], segEls: ReadonlyMap<string, HTMLElement>, cur: number, active: CodingView | undefined): void {
   segments.forEach((s, i) => {
     const e = segEls.get(s.id);
     if (!e) return;

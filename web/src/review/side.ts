@@ -1,6 +1,6 @@
 // The side panel for the current segment: each coding with its score, evidence and Accept / Reject, the
 // "place here" question while a detached coding is being placed, and Add / Reject all / Undo.
-import type { Coding } from '../api.js';
+import type { CodingView } from '../api.js';
 import { codeLabel, type Ctx } from '../context.js';
 import { h, kbd } from '../dom.js';
 import { classifierNote, contextSupport, exampleNote, learnedWords, ruleQuotes, shownEvidence } from '../evidence.js';
@@ -12,7 +12,7 @@ import { ordered, type Seg } from './state.js';
 
 /** What the panel's buttons ask the view to do. */
 export interface SideActions {
-  decide(action: 'accept' | 'reject', c: Coding): void;
+  decide(action: 'accept' | 'reject', c: CodingView): void;
   add(): void;
   rejectAllAndAdd(): void;
   undo(): void;
@@ -23,8 +23,8 @@ export interface SideActions {
 export interface SideModel {
   seg: Seg;
   segmentCount: number;
-  active: Coding | undefined;
-  placing: Coding | null;
+  active: CodingView | undefined;
+  placing: CodingView | null;
   /** The reader has selected text in the segment: add and place work on that span. */
   hasSelection: boolean;
   canUndo: boolean;
@@ -33,7 +33,7 @@ export interface SideModel {
 /** The key hint on a button, from the view's one key map. */
 const key = (action: ReviewAction) => kbd(keyOf(REVIEW_KEYS, action));
 
-function proposalCard(ctx: Ctx, s: Seg, c: Coding, isActive: boolean, act: SideActions): HTMLElement {
+function proposalCard(ctx: Ctx, s: Seg, c: CodingView, isActive: boolean, act: SideActions): HTMLElement {
   const evidence = ruleQuotes(c, s.text);
   // A coding narrowed to a span is explained by the span itself, not by what the rule matched around it.
   const words = learnedWords(s.text, shownEvidence(c));
@@ -67,7 +67,7 @@ function proposalCard(ctx: Ctx, s: Seg, c: Coding, isActive: boolean, act: SideA
 }
 
 /** "Place … on this segment?" while a detached coding is being placed. */
-function placeHereBanner(ctx: Ctx, placing: Coding, hasSelection: boolean, act: SideActions): HTMLElement {
+function placeHereBanner(ctx: Ctx, placing: CodingView, hasSelection: boolean, act: SideActions): HTMLElement {
   return h(
     'div',
     { class: 'banner info' },

@@ -1,7 +1,7 @@
 // The review view's state and its transitions, without DOM or I/O: the document's segments (the items),
 // the current segment and active proposal, the detached coding being placed, the undo list and the next
 // document to offer. The view calls these, then renders; unit tests call them on plain objects.
-import type { Coding, DocumentDetail, DocumentSummary } from '../api.js';
+import type { CodingView, DocumentDetail, DocumentSummary } from '../api.js';
 import type { UndoEntry, UndoItem } from './undo-trail.js';
 
 export type Seg = DocumentDetail['segments'][number];
@@ -16,7 +16,7 @@ export interface ReviewState {
   /** Newest last; one entry per press of u. */
   undo: UndoEntry[];
   /** The detached coding being placed: the reader picks its segment (and optionally a span), then "Place here". */
-  placing: Coding | null;
+  placing: CodingView | null;
   /** The project's documents with counts, for the document menu and the next document. */
   docs: DocumentSummary[];
   /** Offered once every proposal of this document is decided. */
@@ -30,7 +30,7 @@ export function initialState(documentId: string): ReviewState {
 }
 
 /** The segment's codings in a stable order: undecided first (by score), then decided. */
-export function ordered(codings: readonly Coding[]): Coding[] {
+export function ordered(codings: readonly CodingView[]): CodingView[] {
   const rank = { proposed: 0, accepted: 1, rejected: 2 } as const;
   return [...codings].sort((a, b) => rank[a.status] - rank[b.status] || b.score - a.score || a.code.localeCompare(b.code));
 }
@@ -40,7 +40,7 @@ export function currentSegment(s: ReviewState): Seg | undefined {
 }
 
 /** The proposal a / r act on: the one chosen with h / l, else the first undecided one of the current segment. */
-export function activeCoding(s: ReviewState): Coding | undefined {
+export function activeCoding(s: ReviewState): CodingView | undefined {
   const seg = currentSegment(s);
   if (!seg) return undefined;
   return seg.codings.find((c) => c.id === s.activeCodingId) ?? ordered(seg.codings).find((c) => c.status === 'proposed');
@@ -109,7 +109,7 @@ export function segIndexOf(s: ReviewState, segmentId: string): number {
 }
 
 /** Where a coding is now: its segment's index and the coding, or null when it is gone. */
-export function locateCoding(s: ReviewState, codingId: string): { segIndex: number; coding: Coding } | null {
+export function locateCoding(s: ReviewState, codingId: string): { segIndex: number; coding: CodingView } | null {
   const segs = s.detail?.segments ?? [];
   for (let i = 0; i < segs.length; i++) {
     const coding = segs[i]!.codings.find((c) => c.id === codingId);
@@ -119,7 +119,7 @@ export function locateCoding(s: ReviewState, codingId: string): { segIndex: numb
 }
 
 /** What the server says a coding is now: replaced, added, or (null) removed. */
-export function applyCoding(s: ReviewState, segIndex: number, codingId: string, coding: Coding | null): void {
+export function applyCoding(s: ReviewState, segIndex: number, codingId: string, coding: CodingView | null): void {
   const seg = s.detail?.segments[segIndex];
   if (!seg) return;
   const i = seg.codings.findIndex((c) => c.id === codingId);

@@ -1,7 +1,7 @@
 // Undo that survives a reload or a restart: the server keeps an undo stack per coding (each decision's
 // previous state), and the audit trail says in which order this reviewer decided. From the trail we rebuild
 // the reviewer's own undo list for a document, so `u` after a reload undoes their last decision there.
-import type { AuditEvent } from '../../../lib/api/contract.js';
+import type { AuditEventView } from '../../../lib/api/contract.js';
 
 export type UndoAction = 'accept' | 'reject' | 'add' | 'place';
 
@@ -26,9 +26,9 @@ const UNDOABLE = new Set<string>(['accept', 'reject', 'add', 'place']);
  * deletion ends its history. A decision counts only while every later decision still standing on the same
  * coding is also the reviewer's own (the server undoes a coding's latest decision, whoever made it).
  */
-export function undoableFromTrail(eventsNewestFirst: readonly AuditEvent[], userId: string): UndoEntry[] {
+export function undoableFromTrail(eventsNewestFirst: readonly AuditEventView[], userId: string): UndoEntry[] {
   const events = [...eventsNewestFirst].sort((a, b) => a.at.localeCompare(b.at) || 0);
-  const stacks = new Map<string, AuditEvent[]>();
+  const stacks = new Map<string, AuditEventView[]>();
   for (const e of events) {
     if (!e.codingId) continue;
     const stack = stacks.get(e.codingId) ?? [];
@@ -37,7 +37,7 @@ export function undoableFromTrail(eventsNewestFirst: readonly AuditEvent[], user
     else stack.length = 0;
     stacks.set(e.codingId, stack);
   }
-  const standing: AuditEvent[] = [];
+  const standing: AuditEventView[] = [];
   for (const stack of stacks.values()) {
     for (let i = stack.length - 1; i >= 0 && stack[i]!.by === userId; i--) standing.push(stack[i]!);
   }

@@ -1,6 +1,6 @@
 // Projects: the researcher's projects (open one), a new project (name, coding unit, codebook file), and on
 // AWS the members of the current project. The first page a new user sees when they have no project yet.
-import { api, type CodebookUploadResult, type Project } from '../api.js';
+import { api, type CodebookUploadResult, type ProjectView } from '../api.js';
 import { plainCodebookError } from '../codebook-errors.js';
 import type { Ctx, View } from '../context.js';
 import { h, replaceChildren, toast } from '../dom.js';
@@ -8,13 +8,13 @@ import { errorBanner } from '../errors.js';
 import { ApiError } from '../http.js';
 import type { Route } from '../route.js';
 
-const UNITS: ReadonlyArray<{ value: '' | NonNullable<Project['segmentUnit']>; label: string }> = [
+const UNITS: ReadonlyArray<{ value: '' | NonNullable<ProjectView['segmentUnit']>; label: string }> = [
   { value: '', label: 'Automatic: speaker turns for transcripts, paragraphs for documents' },
   { value: 'turn', label: 'Speaker turn' },
   { value: 'paragraph', label: 'Paragraph' },
   { value: 'sentence', label: 'Sentence' },
 ];
-const unitLabel = (u: Project['segmentUnit']) => UNITS.find((x) => x.value === (u ?? ''))?.label ?? String(u);
+const unitLabel = (u: ProjectView['segmentUnit']) => UNITS.find((x) => x.value === (u ?? ''))?.label ?? String(u);
 
 /** A project id from its name: lower case, letters and digits, dashes between words (the API's id rule). */
 export function projectIdFrom(name: string): string {

@@ -5,7 +5,7 @@
 // one), 100 at a time.
 import type { DecisionBody } from '../../../lib/api/contract.js';
 import { pageAcross } from '../across.js';
-import { api, type Coding, type DocumentSummary, type QueueItem } from '../api.js';
+import { api, type CodingView, type DocumentSummary, type QueueItem } from '../api.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
 import { h, kbd, replaceChildren, toast } from '../dom.js';
@@ -162,7 +162,7 @@ export function queueView(ctx: Ctx, route: Route): View {
         focusCurrent();
       }
     } else if (out.kind === 'conflict') {
-      if (out.current) item.coding = out.current as Coding;
+      if (out.current) item.coding = out.current as CodingView;
       const banner = conflictBanner(
         ctx,
         body,

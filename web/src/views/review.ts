@@ -3,7 +3,7 @@
 // The state and its transitions live in review/state.ts, the rendering in review/*.ts, the keys in
 // review/keys.ts; this file wires them to the API and the page.
 import type { DecisionBody } from '../../../lib/api/contract.js';
-import { api, type Coding } from '../api.js';
+import { api, type CodingView } from '../api.js';
 import { bulkAcceptControl } from '../bulk.js';
 import { codeLabel, type Ctx, type View } from '../context.js';
 import { conflictBanner, sendDecision } from '../decisions.js';
@@ -86,7 +86,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
       canUndo: state.undo.length > 0,
     };
     const actions = {
-      decide: (action: 'accept' | 'reject', c: Coding) => void decide(action, c),
+      decide: (action: 'accept' | 'reject', c: CodingView) => void decide(action, c),
       add: () => void addCode(),
       rejectAllAndAdd: () => void rejectAllAndAdd(),
       undo: () => void undo(),
@@ -176,14 +176,14 @@ export function reviewView(ctx: Ctx, route: Route): View {
     renderSide();
   }
 
-  function applyCoding(segIndex: number, codingId: string, coding: Coding | null): void {
+  function applyCoding(segIndex: number, codingId: string, coding: CodingView | null): void {
     if (!state.detail?.segments[segIndex]) return;
     st.applyCoding(state, segIndex, codingId, coding);
     replaceSegment(segIndex);
     updateProgress();
   }
 
-  async function run(body: DecisionBody, codeId: string, segIndex: number, codingId: string | null): Promise<Coding | null | 'failed'> {
+  async function run(body: DecisionBody, codeId: string, segIndex: number, codingId: string | null): Promise<CodingView | null | 'failed'> {
     state.busy = true;
     try {
       const out = await sendDecision(ctx, body);
@@ -223,12 +223,12 @@ export function reviewView(ctx: Ctx, route: Route): View {
   }
 
   /** One decision on a proposal; returns false when it was not saved (the banner says why). */
-  async function decideOne(action: 'accept' | 'reject', c: Coding): Promise<boolean> {
+  async function decideOne(action: 'accept' | 'reject', c: CodingView): Promise<boolean> {
     const result = await run({ action, documentId, codingId: c.id, version: c.version }, c.code, st.segIndexOf(state, c.segmentId), c.id);
     return result !== 'failed';
   }
 
-  async function decide(action: 'accept' | 'reject', coding?: Coding): Promise<void> {
+  async function decide(action: 'accept' | 'reject', coding?: CodingView): Promise<void> {
     const c = coding ?? st.activeCoding(state);
     if (!c || !seg() || state.busy) return;
     const segIndex = st.segIndexOf(state, c.segmentId);
@@ -376,7 +376,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     renderAll();
   }
 
-  function startPlacing(c: Coding): void {
+  function startPlacing(c: CodingView): void {
     if (state.busy || !state.detail || state.detail.segments.length === 0) return;
     state.placing = c;
     renderPlacing();
@@ -391,7 +391,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
   }
 
   /** Sends a place / drop / undo-of-a-place and re-reads the document; a 409 shows the banner. */
-  async function runAndReload(body: DecisionBody, codeId: string): Promise<Coding | null | 'failed'> {
+  async function runAndReload(body: DecisionBody, codeId: string): Promise<CodingView | null | 'failed'> {
     state.busy = true;
     try {
       const out = await sendDecision(ctx, body);
@@ -433,7 +433,7 @@ export function reviewView(ctx: Ctx, route: Route): View {
     toast(`Placed ${codeLabel(ctx, c.code)} on segment ${s.index + 1} — press u to undo`);
   }
 
-  async function drop(c: Coding): Promise<void> {
+  async function drop(c: CodingView): Promise<void> {
     if (state.busy) return;
     if (state.placing?.id === c.id) state.placing = null;
     renderPlacing();
