@@ -2,7 +2,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DeleteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
