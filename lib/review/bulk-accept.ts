@@ -52,7 +52,8 @@ export async function bulkAccept(store: BulkStore, req: BulkAcceptRequest): Prom
       `Those are accepted as batch ${req.batchId}: undo them with POST /projects/${req.projectId}/bulk-accept/${req.batchId}/undo, or run the bulk accept again`,
     );
   }
-  const applied = await store.updateBulkBatch(req.projectId, req.batchId, { state: 'applied' });
+  // Only while still applying: an undo that claimed the batch after the last chunk keeps it undone.
+  const applied = (await store.updateBulkBatch(req.projectId, req.batchId, { state: 'applied' }, 'applying')) ?? (await store.getBulkBatch(req.projectId, req.batchId));
   if (!applied) throw new QualtagError('NOT_FOUND', `bulk accept ${req.batchId} does not exist`, 'Run the bulk accept again');
   return applied;
 }
