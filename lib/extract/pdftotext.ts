@@ -1,6 +1,7 @@
 // PDF text from poppler's `pdftotext -tsv` (word boxes with page, block and line numbers), where poppler
-// is installed: it reads a 60-page report in about a tenth of the CPU pdf.js needs. Its words become the
-// same text items pdf.js gives (pdf-layout.ts), so one layout pass makes the paragraphs for both sources.
+// is installed: it reads a 60-page report in about a tenth of the CPU pdf.js needs. Its words become lines
+// by the same rule pdf-layout.ts's itemsToLines applies to pdf.js's text items (here without an object per
+// word: tests check both give the same lines), so one layout pass makes the paragraphs for both sources.
 // The child is killed at the deadline, when its output passes the text budget, and (given maxMemoryMb) when
 // its resident set passes the memory limit; in the worker pool the pool also counts its memory with the
 // worker's (pool.ts), since poppler too would grow on a flate bomb.
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { QualtagError } from '../errors.js';
 import { memoryError } from './limits.js';
-import { itemsToLines, type PdfLine, type PdfTextItem } from './pdf-layout.js';
+import { type PdfLine, type PdfTextItem } from './pdf-layout.js';
 
 export type PdfSource = 'pdftotext' | 'pdfjs';
 
@@ -75,7 +76,9 @@ const DESCENT = 0.2;
 interface TsvLine {
   /** Poppler's flow (its par_num) on the page. */
   flow: number;
-  words: PdfTextItem[];
+  /** Its words: [from, to) in the page's word arrays (PageWords). */
+  from: number;
+  to: number;
   left: number;
   right: number;
   bottom: number;
@@ -106,6 +109,86 @@ function placeLoneLines(lines: TsvLine[]): TsvLine[] {
   return out;
 }
 
+/** A page's words in flat arrays (reused from page to page): 35,000 word objects were most of the garbage. */
+class PageWords {
+  /** Left edge, baseline (PDF space, upwards), font size, width, and text of each word. */
+  readonly x: number[] = [];
+  readonly y: number[] = [];
+  readonly size: number[] = [];
+  readonly width: number[] = [];
+  readonly text: string[] = [];
+  get length(): number {
+    return this.text.length;
+  }
+  clear(): void {
+    this.x.length = this.y.length = this.size.length = this.width.length = this.text.length = 0;
+  }
+  /** The pdf.js-like items of these lines (a later word of one of poppler's lines starts with a space). */
+  items(lines: readonly TsvLine[]): PdfTextItem[] {
+    const out: PdfTextItem[] = [];
+    for (const l of lines) {
+      for (let i = l.from; i < l.to; i++) {
+        const size = this.size[i]!;
+        out.push({ str: i === l.from ? this.text[i]! : ` ${this.text[i]!}`, transform: [size, 0, 0, size, this.x[i]!, this.y[i]!], width: this.width[i]!, height: size });
+      }
+    }
+    return out;
+  }
+}
+
+const SPACE = /\s/;
+
+/**
+ * The lines of a page: itemsToLines (pdf-layout.ts) on PageWords.items(lines), without the items. A line ends
+ * where the baseline moves by more than half the height (poppler's own lines are joined when they share a
+ * baseline, as pdf.js's items are), words of one poppler line are joined by a space, pieces of different
+ * ones only across a visible gap.
+ */
+function wordsToLines(words: PageWords, lines: readonly TsvLine[], page: number): PdfLine[] {
+  const out: PdfLine[] = [];
+  const { x: xs, y: ys, size: sizes, width: widths, text: texts } = words;
+  let cur: PdfLine | null = null;
+  let parts: string[] = [];
+  let endsInSpace = false;
+  const flush = () => {
+    const c: PdfLine | null = cur;
+    if (c) {
+      const text = parts.join('').replace(/\s+/g, ' ').trim();
+      if (text) out.push({ text, y: c.y, height: c.height, page, left: c.left, right: c.right });
+    }
+    cur = null;
+    parts = [];
+    endsInSpace = false;
+  };
+  for (const l of lines) {
+    for (let i = l.from; i < l.to; i++) {
+      const x = xs[i]!;
+      const y = ys[i]!;
+      const h = sizes[i]!;
+      const str = texts[i]!;
+      let c: PdfLine | null = cur;
+      if (c && Math.abs(c.y - y) > Math.max(1, 0.5 * Math.max(c.height, h))) {
+        flush();
+        c = null;
+      }
+      if (!c) {
+        c = { text: '', y, height: h, page, left: x, right: x };
+        cur = c;
+      }
+      if (i !== l.from) parts.push(' ', str);
+      else {
+        if (parts.length && !endsInSpace && !SPACE.test(str[0]!) && x - c.right > 0.15 * (h || c.height)) parts.push(' ');
+        parts.push(str);
+      }
+      endsInSpace = SPACE.test(str[str.length - 1]!);
+      c.right = x + widths[i]!;
+      if (h > c.height) c.height = h;
+    }
+  }
+  flush();
+  return out;
+}
+
 /** The decimal number in s[from, to) as poppler prints it (`-12.50`), without slicing; NaN if it is none. */
 function num(s: string, from: number, to: number): number {
   let i = from;
@@ -129,16 +212,17 @@ function num(s: string, from: number, to: number): number {
 }
 
 /**
- * Parses `pdftotext -tsv` output into text items per page (index 0 is page 1), in poppler's reading order,
- * as it arrives (poppler writes page by page, so parsing overlaps its work). Every word is an item; later
- * words of one of poppler's lines start with a space. Lines are not ended here: itemsToLines ends a line
- * where the baseline changes, as for pdf.js (poppler also splits one row at wide gaps, such as tab stops,
- * into lines of its own).
+ * Parses `pdftotext -tsv` output as it arrives (poppler writes page by page, so parsing overlaps its work),
+ * in poppler's reading order, into each page's lines (with onPage) or else its text items (index 0 is
+ * page 1; every word is an item, later words of one of poppler's lines start with a space). Lines end where
+ * the baseline changes, as itemsToLines ends them for pdf.js (poppler also splits one row at wide gaps, such
+ * as tab stops, into lines of its own).
  */
 export class TsvReader {
   /** Lines of the page being read (poppler writes pages in order, so a new page number ends it). */
   private open: TsvLine[] = [];
   private openPage = 0;
+  private readonly words = new PageWords();
   private readonly done: PdfTextItem[][] = [];
   private pageHeight = 0;
   /** The highest page number seen: poppler writes a page row for every page, with words or without. */
@@ -149,11 +233,8 @@ export class TsvReader {
   private rest = '';
   private readonly tabs: number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
-  /**
-   * With `onPage`, each page's items go to it as soon as the page is complete and are not kept (the caller
-   * turns them into lines, so 35,000 word items never live long enough to be copied by the GC).
-   */
-  constructor(private readonly onPage?: (items: PdfTextItem[], page: number) => void) {}
+  /** With `onPage`, each page's lines go to it as soon as the page is complete; its words are not kept. */
+  constructor(private readonly onPage?: (lines: PdfLine[], page: number) => void) {}
 
   /** Takes the next piece of the output (whole characters; rows may be cut anywhere). */
   push(chunk: string): this {
@@ -179,9 +260,10 @@ export class TsvReader {
 
   private closePage(): void {
     if (!this.openPage) return;
-    const items = placeLoneLines(this.open).flatMap((l) => l.words);
-    if (this.onPage) this.onPage(items, this.openPage);
-    else this.done[this.openPage - 1] = items;
+    const lines = placeLoneLines(this.open);
+    if (this.onPage) this.onPage(wordsToLines(this.words, lines, this.openPage), this.openPage);
+    else this.done[this.openPage - 1] = this.words.items(lines);
+    this.words.clear();
     this.open = [];
     this.openPage = 0;
   }
@@ -227,22 +309,27 @@ export class TsvReader {
       const size = box / BOX_PER_FONT_SIZE;
       const bottom = this.pageHeight - top - box;
       const k = this.key;
-      const first = k[0] !== page || k[1] !== flow || k[2] !== block || k[3] !== lineNo;
-      const item: PdfTextItem = { str: first ? text : ` ${text}`, transform: [size, 0, 0, size, left, bottom + DESCENT * size], width, height: size };
-      if (first) {
+      if (k[0] !== page || k[1] !== flow || k[2] !== block || k[3] !== lineNo) {
         k[0] = page;
         k[1] = flow;
         k[2] = block;
         k[3] = lineNo;
-        this.cur = { flow, words: [], left, right: left + width, bottom, box };
         if (page !== this.openPage) {
           this.closePage();
           this.openPage = page;
         }
+        const at = this.words.length;
+        this.cur = { flow, from: at, to: at, left, right: left + width, bottom, box };
         this.open.push(this.cur);
       }
+      const words = this.words;
+      words.x.push(left);
+      words.y.push(bottom + DESCENT * size);
+      words.size.push(size);
+      words.width.push(width);
+      words.text.push(text);
       const line = this.cur!;
-      line.words.push(item);
+      line.to = words.length;
       line.right = Math.max(line.right, left + width);
     }
   }
@@ -382,7 +469,7 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
   const pdftotext = which('pdftotext');
   if (!pdftotext) return null;
   const lines: PdfLine[][] = [];
-  const reader = new TsvReader((items, page) => (lines[page - 1] = itemsToLines(items, page)));
+  const reader = new TsvReader((pageLines, page) => (lines[page - 1] = pageLines));
   const text = await run(pdftotext, ['-tsv', '-enc', 'UTF-8', '-', '-'], bytes, limits, where, (chunk) => reader.push(chunk));
   if (text.code !== 0) {
     // Exit code 1: the file could not be opened (-q would hide the reason too, so stderr keeps its tail).

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { readFileSync, rmSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { QualtagError } from '../errors.js';
@@ -248,7 +248,7 @@ export class ExtractPool {
   private readonly queue: Job[] = [];
 
   constructor(opts: ExtractPoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? Math.min(2, cpus().length));
+    this.size = Math.max(1, opts.size ?? Math.min(2, availableParallelism())); // not cpus(): it parses /proc/cpuinfo
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.pdfSource = opts.pdfSource;
   }

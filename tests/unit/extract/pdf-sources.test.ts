@@ -1,10 +1,12 @@
 // pdftotext and pdf.js give the corpus PDFs the same segments: the layout pass is shared, so only what the
 // readers see differently may differ (poppler reads a table column by column). Skips with a message
 // without ../shared or without poppler.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { extractFile } from '../../../lib/extract/index.js';
-import type { PdfSource } from '../../../lib/extract/pdftotext.js';
+import { itemsToLines, type PdfLine } from '../../../lib/extract/pdf-layout.js';
+import { TsvReader, tsvToItems, type PdfSource } from '../../../lib/extract/pdftotext.js';
 import { segmentDocument } from '../../../lib/segment/index.js';
 import { popplerInstalled } from '../../helpers/pdf-sources.js';
 import { describeShared, sharedDir, sharedPath } from '../../helpers/shared.js';
@@ -55,4 +57,18 @@ describeShared('pdftotext and pdf.js agree on the corpus PDFs', () => {
     const chars = (xs: string[]) => xs.join(' ').replace(/\s/g, '').length;
     expect(Math.abs(chars(a.texts) - chars(b.texts)) / chars(a.texts)).toBeLessThan(0.005);
   }, 120_000);
+});
+
+describeShared('pdftotext words become the lines itemsToLines makes of them (corpus PDFs)', () => {
+  const pdfs = sharedDir ? readdirSync(sharedPath('corpus/documents')).filter((f) => f.endsWith('.pdf')) : [];
+  it.skipIf(!popplerInstalled).each(pdfs)('%s', (name) => {
+    const tsv = execFileSync('pdftotext', ['-tsv', '-enc', 'UTF-8', sharedPath('corpus/documents', name), '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const direct: PdfLine[][] = [];
+    const reader = new TsvReader((lines, n) => (direct[n - 1] = lines));
+    for (let i = 0; i < tsv.length; i += 65536) reader.push(tsv.slice(i, i + 65536));
+    reader.end();
+    const items = tsvToItems(tsv);
+    expect(reader.pages).toBe(items.length);
+    items.forEach((pageItems, p) => expect(direct[p] ?? []).toEqual(itemsToLines(pageItems, p + 1)));
+  });
 });

@@ -106,6 +106,34 @@ describe('tsvToItems (pdftotext -tsv)', () => {
     for (let i = 0; i < tsv.length; i += 7) reader.push(tsv.slice(i, i + 7));
     expect(reader.end()).toEqual(pages);
   });
+
+  it('makes the lines itemsToLines makes of its items, without the items', () => {
+    const tsv = [
+      head,
+      page(1),
+      word(1, 0, 0, 0, 56, 100, 40, 'Bijlage'),
+      word(1, 0, 0, 1, 100, 100, 6, '1'),
+      word(1, 0, 0, 2, 110, 92, 4, '²'), // a raised word in poppler's line: a baseline jump ends the line for both
+      word(1, 0, 1, 0, 146, 100, 50, 'Overzicht'),
+      word(1, 0, 2, 0, 56, 112, 60, 'Referenties'),
+      word(1, 1, 0, 0, 517, 100, 12, '44'),
+      page(2),
+      page(3),
+      word(3, 0, 0, 0, 56, 100, 30, 'Slot.'),
+      word(3, 0, 1, 0, 88, 100, 30, 'Echt.'), // another poppler line on the same baseline, with a gap: one line
+    ].join('\n');
+    const byPage: PdfLine[][] = [];
+    const reader = new TsvReader((lines, n) => (byPage[n - 1] = lines));
+    for (let i = 0; i < tsv.length; i += 5) reader.push(tsv.slice(i, i + 5));
+    expect(reader.end()).toEqual([]);
+    expect(reader.pages).toBe(3);
+    const items = tsvToItems(tsv);
+    expect(byPage[0]).toEqual(itemsToLines(items[0]!, 1));
+    expect(byPage[1]).toBeUndefined(); // no words on page 2 (the page count still says 3)
+    expect(byPage[2]).toEqual(itemsToLines(items[2]!, 3));
+    expect(byPage[0]!.map((l) => l.text)).toEqual(['Bijlage 1', '²', 'Overzicht 44', 'Referenties']);
+    expect(byPage[2]!.map((l) => l.text)).toEqual(['Slot. Echt.']);
+  });
 });
 
 describe('layoutPages', () => {
