@@ -166,7 +166,7 @@ function lastWord(s: string): string {
  * where two vowels meet), `functie-technische` (both parts are words), `Noord-Holland`, `COVID-19`,
  * URLs; `zorg-` + `en ...` becomes `zorg- en ...`.
  */
-export function joinLines(prev: string, next: string, words: ReadonlySet<string>): { sep: string; keepHyphen: boolean } {
+export function joinLines(prev: string, next: string, wordsOrLater: ReadonlySet<string> | (() => ReadonlySet<string>)): { sep: string; keepHyphen: boolean } {
   const lastToken = lastWord(prev);
   // A URL wrapped anywhere: after its scheme, at a slash, or before a %-escape.
   if ((isUrlish(lastToken) && !/[)\]>]$/.test(lastToken)) || /\w\/$/.test(lastToken) || /^%[0-9a-f]{2}/i.test(next)) return { sep: '', keepHyphen: true };
@@ -179,6 +179,8 @@ export function joinLines(prev: string, next: string, words: ReadonlySet<string>
   if (CONJUNCTIONS.has(w2)) return { sep: ' ', keepHyphen: true }; // zorg- en belastinggeld
   // A hyphen inside the word already (ondermijning-brief-aan-) means a compound written with hyphens.
   if (/\p{L}-\p{L}/u.test(lastToken)) return { sep: '', keepHyphen: true };
+  // Only a line-end hyphen gets this far: the words are gathered then (a third of the layout's time).
+  const words = typeof wordsOrLater === 'function' ? wordsOrLater() : wordsOrLater;
   const joined = `${w1}${w2}`.toLowerCase();
   const hyphenated = `${w1}-${w2}`.toLowerCase();
   if (words.has(joined) && !words.has(hyphenated)) return { sep: '', keepHyphen: false };
@@ -246,7 +248,8 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
   const rightMargin = percentile(lines.map((l) => l.right), 0.95);
   const labels = acceptedLabels(lines.map((l) => l.text.slice(0, 120)));
   const transcript = looksLikeTranscript(labels);
-  const words = wordSet(lines.map((l) => l.text));
+  let words: Set<string> | undefined;
+  const wordsOnce = () => (words ??= wordSet(lines.map((l) => l.text)));
 
   // The text is built as a list of pieces and joined once: appending to (and slicing) one growing string
   // made V8 flatten it again and again, quadratic in the document length. `tail` keeps the last characters,
@@ -306,7 +309,7 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
       }
       append(body);
     } else {
-      const { sep, keepHyphen } = joinLines(tail, body, words);
+      const { sep, keepHyphen } = joinLines(tail, body, wordsOnce);
       if (!keepHyphen) dropLastChar();
       if (prev && prev.page !== line.page) {
         // Same paragraph on a new page: a new block, so segments know their page.
