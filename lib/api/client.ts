@@ -1,8 +1,6 @@
-// The typed API client (client-core.ts) over Node's fetch, for the CLI and scripts. It finds the local API
-// from `.qualtag/api.json` + `.qualtag/token` (written by `qualtag up`), or takes `--api URL --token T`.
+// The typed API client (client-core.ts) over Node's fetch, for the CLI and scripts, on a Connection (the
+// CLI resolves it: lib/cli/commands/api-options.ts, from `--api URL --token T` or the running local stack).
 import { QualtagError } from '../errors.js';
-import { locateDataDir, notRunningHint } from '../local/locate.js';
-import { readLocalConnection } from './connection.js';
 import { createRouteClient, type RouteClient } from './client-core.js';
 import type { ErrorBody, ExportFormat, ExportJobView, QueryStatus } from './contract.js';
 
@@ -10,21 +8,6 @@ export interface Connection {
   /** Base URL of the API (e.g. http://127.0.0.1:8787/api or https://x.execute-api.../). */
   url: string;
   token: string;
-}
-
-/** `--api` + `--token` (or QUALTAG_API / QUALTAG_TOKEN), else the running local stack (`--data-dir`, QUALTAG_DATA_DIR, see lib/local/locate.ts). */
-export async function resolveConnection(opts: { api?: string; token?: string; stateDir?: string }): Promise<Connection> {
-  const api = opts.api ?? process.env.QUALTAG_API;
-  const token = opts.token ?? process.env.QUALTAG_TOKEN;
-  if (api) {
-    if (!token) throw new QualtagError('BAD_REQUEST', `--api ${api} needs a token`, 'Pass --token (or set QUALTAG_TOKEN): a Cognito ID token on AWS, the .qualtag/token locally', '--token');
-    return { url: api.replace(/\/$/, ''), token };
-  }
-  const located = locateDataDir(opts.stateDir);
-  const stateDir = located.dataDir;
-  const local = await readLocalConnection(stateDir);
-  if (!local) throw new QualtagError('NOT_FOUND', `no running local qualtag stack found in ${stateDir}`, notRunningHint(located), stateDir);
-  return { url: local.url, token: token ?? local.token };
 }
 
 /** An HTTP error of the API, with its `{ message, hint, where }` body (a 409 also carries `current`). */

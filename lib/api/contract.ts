@@ -1,7 +1,8 @@
 // The HTTP API contract: every route (method and path from endpoints.ts, purpose, auth), the zod schema
-// of every request body and query, and the shape of every response; report and export shapes come from
-// their modules (lib/report/schemas.ts, lib/export/schemas.ts). The router validates against these
-// schemas; the one typed client (client-core.ts), used by the CLI and the web UI, is derived from them.
+// of every request body and query, and the shape of every response; report, export and import shapes and
+// the coding's views come from their modules (lib/report/schemas.ts, lib/export/schemas.ts,
+// lib/import/schemas.ts, lib/coding/views.ts). The router validates against these schemas; the one typed
+// client (client-core.ts), used by the CLI and the web UI, is derived from them.
 //
 // Conventions
 // - All routes but GET /health need `Authorization: Bearer <token>` (AWS: Cognito JWT; local: the token
@@ -16,13 +17,16 @@
 // Names: where the coding model (lib/coding, lib/model.ts) has a type of the same name, the contract's wire
 // shape takes a suffix and the model keeps the plain name: `…View` for a response shape (CodingView,
 // AuditEventView, ProjectView, CodebookVersionView, DecisionResultView, BulkUndoResultView; lib/api/mappers.ts
-// turns the model into them), `…Params` for a query string (AuditQueryParams). Value types the API shows as the
+// turns the model into them; CodingView, SegmentView and CodedSegment, which exports write too, with their
+// value types and mappers, are lib/coding/views.ts's), `…Params` for a query string (AuditQueryParams). Value types the API shows as the
 // model has them (CodingStatus, Evidence, Span, Codebook, …) keep the model's name and type.
 import * as z from 'zod';
 import type * as coding from '../coding/model.js';
 import type * as model from '../model.js';
 import { endpoints, type RouteName } from './endpoints.js';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
+import { ImportedDocument, ImportStarted } from '../import/schemas.js';
+import { CodedSegment, CodingOrigin, CodingStatus, CodingView, Evidence, SegmentView, Span } from '../coding/views.js';
 import { sourceFormats } from '../formats.js';
 import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
 import { QueryStatus, ReportQuery, ReportTable } from '../report/schemas.js';
@@ -48,10 +52,6 @@ export const Id = z
 
 // Value types the API shows as the model has them: the model's type is the one truth, the schema is
 // checked against it (a schema that drifts from the model no longer compiles).
-export const CodingStatus = z.enum(['proposed', 'accepted', 'rejected']) satisfies z.ZodType<model.CodingStatus>;
-export type CodingStatus = model.CodingStatus;
-export const CodingOrigin = z.enum(['rule', 'human']) satisfies z.ZodType<model.CodingOrigin>;
-export type CodingOrigin = model.CodingOrigin;
 export const DocumentStatus = z.enum(['UPLOADED', 'EXTRACTED', 'TAGGED', 'FAILED']) satisfies z.ZodType<model.DocumentStatus>;
 export type DocumentStatus = model.DocumentStatus;
 export const SourceFormat = z.enum(sourceFormats);
@@ -65,26 +65,6 @@ export type PageQuery = z.infer<typeof PageQuery>;
 /** A page of results; `nextCursor` is null on the last page. */
 export const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 export type { Page } from '../paging.js';
-
-export const Evidence = z.object({
-  /** Offsets into the segment text. */
-  start: z.number().int().min(0),
-  end: z.number().int().min(0),
-  /** The rule that matched. */
-  rule: z.string(),
-  /** `context`: the match is in the interviewer's question before this answer (offsets point into that turn).
-   * `classifier`: proposed by a classifier trained on the project's reviewed passages (offsets 0..0).
-   * `learned`: a word that carried the learned ranker's proposal (a span of the segment).
-   * `example`: the anchor example or accepted passage most like the segment (offsets 0..0; `rule` is `example: <text>`). */
-  source: z.enum(['segment', 'context', 'classifier', 'learned', 'example']).optional(),
-}) satisfies z.ZodType<model.Evidence>;
-export type Evidence = model.Evidence;
-
-/** A span inside a segment: offsets into the segment text, end excluded, start < end. */
-export const Span = z
-  .object({ start: z.number().int().min(0), end: z.number().int().min(1) })
-  .refine((s) => s.start < s.end, { message: 'span.start must be smaller than span.end', path: ['end'] }) satisfies z.ZodType<coding.Span>;
-export type Span = coding.Span;
 
 // ---------------------------------------------------------------------------------------------------
 // Domain shapes as the API shows them
@@ -145,78 +125,6 @@ export type DocumentSummary = z.infer<typeof DocumentSummary>;
 export const DocumentStatusView = DocumentSummary.pick({ id: true, name: true, status: true, reason: true, updatedAt: true });
 export type DocumentStatusView = z.infer<typeof DocumentStatusView>;
 
-export const CodingAnchor = z.object({
-  state: z.enum(['moved', 'detached']),
-  /** Segment position (0-based) and text it was on before the re-upload. */
-  fromIndex: z.number().int(),
-  fromText: z.string(),
-  /** Document version whose segments moved it. */
-  sourceVersion: z.string(),
-  at: z.string(),
-  /** Word similarity of the old and new passage when the text changed. */
-  similarity: z.number().optional(),
-  /** The coded part (span) that was not found again; the coding now covers the whole segment. */
-  lostSpan: z.object({ start: z.number().int(), end: z.number().int(), text: z.string() }).optional(),
-}) satisfies z.ZodType<coding.CodingAnchor>;
-export type CodingAnchor = coding.CodingAnchor;
-
-export const CodingView = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  documentId: z.string(),
-  segmentId: z.string(),
-  /** Position of the segment in the document (0-based). */
-  segmentIndex: z.number().int().optional(),
-  /** Respondent of the segment, when known. */
-  respondent: z.string().nullable().optional(),
-  /** Speaker and page of the segment, when known. */
-  speaker: z.string().nullable().optional(),
-  page: z.number().int().nullable().optional(),
-  /** Code id, e.g. "voorwaarden/vertrouwen". */
-  code: z.string(),
-  categoryId: z.string(),
-  origin: CodingOrigin,
-  status: CodingStatus,
-  /** Higher is stronger: a proposal's calibrated confidence (0..1) since the learned ranker, a rule score on
-   * older proposals. 0 on a code a reviewer added or placed; a proposal a reviewer took over with `add` keeps
-   * its score (its origin becomes `human`). */
-  score: z.number(),
-  /** Calibrated chance (0..1) that a reviewer accepts this proposal (estimated from the project's reviewed
-   * decisions, or from cross-validation on the codebook and its examples); absent on human codings. */
-  confidence: z.number().min(0).max(1).optional(),
-  evidence: z.array(Evidence),
-  /** Part of the segment that is coded (segment-relative); null: the whole segment. */
-  span: Span.nullable(),
-  codebookVersion: z.string().nullable(),
-  /** Optimistic-locking version: send it back with a decision. */
-  version: z.number().int(),
-  decidedBy: z.string().nullable(),
-  decidedAt: z.string().nullable(),
-  createdAt: z.string(),
-  /**
-   * Present when a re-upload of the file moved the coding: `moved` (found its passage elsewhere or with
-   * changed text; `fromText` is the old passage) or `detached` (its passage is no longer in the file: the
-   * coding keeps the old text, is left out of reports and exports, and the researcher re-places or drops it).
-   */
-  anchor: CodingAnchor.optional(),
-});
-export type CodingView = z.infer<typeof CodingView>;
-
-export const SegmentView = z.object({
-  id: z.string(),
-  documentId: z.string(),
-  index: z.number().int(),
-  start: z.number().int(),
-  end: z.number().int(),
-  text: z.string(),
-  speaker: z.string().nullable(),
-  respondent: z.string().nullable(),
-  page: z.number().int().nullable(),
-  startMs: z.number().nullable().optional(),
-  endMs: z.number().nullable().optional(),
-});
-export type SegmentView = z.infer<typeof SegmentView>;
-
 export const SegmentWithCodings = SegmentView.extend({ codings: z.array(CodingView) });
 export type SegmentWithCodings = z.infer<typeof SegmentWithCodings>;
 
@@ -236,19 +144,6 @@ export const QueueItem = z.object({
   document: z.object({ id: z.string(), name: z.string() }),
 });
 export type QueueItem = z.infer<typeof QueueItem>;
-
-/** A coding with the text it codes, for queries and exports. */
-export const CodedSegment = z.object({
-  coding: CodingView,
-  document: z.object({ id: z.string(), name: z.string() }),
-  segment: SegmentView,
-  /** Coded text: the span when the coding has one, else the whole segment. */
-  text: z.string(),
-  /** Document offsets (UTF-16) of the coded text. */
-  start: z.number().int(),
-  end: z.number().int(),
-});
-export type CodedSegment = z.infer<typeof CodedSegment>;
 
 export const DecisionAction = z.enum(['accept', 'reject', 'add', 'undo', 'place', 'drop']) satisfies z.ZodType<coding.DecisionAction>;
 export type DecisionAction = coding.DecisionAction;
@@ -547,38 +442,6 @@ export type ImportUploadBody = z.infer<typeof ImportUploadBody>;
 export const ImportUpload = UploadUrl.extend({ importId: z.string() });
 export type ImportUpload = z.infer<typeof ImportUpload>;
 
-const ImportIssue = z.object({
-  kind: z.enum(['project', 'source', 'coding', 'code', 'note', 'case']),
-  /** Source name and GUID, selection positions, or element path. */
-  where: z.string(),
-  message: z.string(),
-});
-export type ImportIssue = z.infer<typeof ImportIssue>;
-
-export const ImportStarted = z.object({
-  importId: z.string(),
-  fileName: z.string(),
-  codebook: z.object({ version: z.string().nullable(), created: z.boolean(), codes: z.number(), added: z.number() }),
-  documents: z.array(z.object({ documentId: z.string(), fileName: z.string(), name: z.string(), kind: z.enum(['text', 'pdf', 'docx']), codings: z.number(), reused: z.boolean() })),
-  report: z.object({
-    counts: z.object({ sources: z.number(), codes: z.number(), codings: z.number(), notes: z.number(), cases: z.number(), users: z.number() }),
-    warnings: z.array(ImportIssue),
-    skipped: z.array(ImportIssue),
-  }),
-});
-export type ImportStarted = z.infer<typeof ImportStarted>;
-
-export const ImportedDocument = z.object({
-  documentId: z.string(),
-  name: z.string(),
-  status: z.string(),
-  imported: z.number(),
-  already: z.number(),
-  skipped: z.array(ImportIssue),
-  warnings: z.array(ImportIssue),
-});
-export type ImportedDocument = z.infer<typeof ImportedDocument>;
-
 /** A note (memo) an imported project brought with it: on the document, or on one of its codings (`codingId`). */
 export const DocumentNote = z.object({
   guid: z.string(),
@@ -709,6 +572,8 @@ export { ReportBundle, ReportKind, type ReportByKind } from '../report/registry.
 // Exports
 
 export * from '../export/schemas.js';
+export * from '../import/schemas.js';
+export { CodedSegment, CodingAnchor, CodingOrigin, CodingStatus, CodingView, Evidence, SegmentView, Span } from '../coding/views.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Dead letters: pipeline messages the queues gave up on (lib/local/dead-letters.ts). Project owner only.

@@ -1,6 +1,9 @@
-// Store records → the API's response shapes (lib/api/contract.ts; the model's `Coding` becomes the wire's `CodingView`).
-import type { AuditEventView, CodingView, CodedSegment, DocumentSummary, ExportJobView, ProjectView, SegmentView } from './contract.js';
-import { codingId, type AuditEvent, type Coding, type DocumentRecord, type ExportJob, type Project, type SegmentRecord } from '../coding/index.js';
+// Store records → the API's response shapes (lib/api/contract.ts). A coding, its segment and what it codes
+// are shown as the exports show them: those mappers are lib/coding/views.ts's (re-exported here).
+import type { AuditEventView, DocumentSummary, ExportJobView, ProjectView } from './contract.js';
+import { codingId, type AuditEvent, type DocumentRecord, type ExportJob, type Project } from '../coding/index.js';
+
+export { codedRange, segmentOfCoding, toCodedSegment, toCodingView, toSegmentView } from '../coding/views.js';
 
 export function toProjectView(p: Project, userId: string): ProjectView {
   return {
@@ -10,33 +13,6 @@ export function toProjectView(p: Project, userId: string): ProjectView {
     codebookVersion: p.currentCodebookVersion ?? null,
     ...(p.settings.unit ? { segmentUnit: p.settings.unit } : {}),
     role: p.createdBy === userId ? 'owner' : 'member',
-  };
-}
-
-export function toCodingView(c: Coding): CodingView {
-  return {
-    id: codingId(c),
-    projectId: c.projectId,
-    documentId: c.documentId,
-    segmentId: c.segmentId,
-    segmentIndex: c.segmentIndex,
-    respondent: c.respondent ?? null,
-    speaker: c.speaker ?? null,
-    page: c.page ?? null,
-    code: c.code,
-    categoryId: c.categoryId,
-    origin: c.origin,
-    status: c.status,
-    score: c.score,
-    ...(c.confidence !== undefined ? { confidence: c.confidence } : {}),
-    evidence: c.evidence ?? [],
-    span: c.span ?? null,
-    codebookVersion: c.codebookVersion || null,
-    version: c.version,
-    decidedBy: c.decidedBy ?? null,
-    decidedAt: c.decidedAt ?? null,
-    createdAt: c.createdAt,
-    ...(c.anchor ? { anchor: c.anchor } : {}),
   };
 }
 
@@ -58,48 +34,6 @@ export function toDocumentSummary(d: DocumentRecord): DocumentSummary {
     updatedAt: d.updatedAt,
     ...(d.lastTagging ? { lastTagging: d.lastTagging } : {}),
   };
-}
-
-export function toSegmentView(s: SegmentRecord): SegmentView {
-  return {
-    id: s.id,
-    documentId: s.documentId,
-    index: s.index,
-    start: s.start,
-    end: s.end,
-    text: s.text,
-    speaker: s.speaker ?? null,
-    respondent: s.respondent ?? null,
-    page: s.page ?? null,
-    ...(s.startMs !== undefined ? { startMs: s.startMs } : {}),
-    ...(s.endMs !== undefined ? { endMs: s.endMs } : {}),
-  };
-}
-
-/** The segment as far as the coding carries it (codings hold their segment's offsets and text). */
-export function segmentOfCoding(c: Coding, segment?: SegmentRecord): SegmentView {
-  if (segment) return toSegmentView(segment);
-  return {
-    id: c.segmentId,
-    documentId: c.documentId,
-    index: c.segmentIndex,
-    start: c.segmentStart,
-    end: c.segmentEnd,
-    text: c.segmentText,
-    speaker: c.speaker ?? null,
-    respondent: c.respondent ?? null,
-    page: c.page ?? null,
-  };
-}
-
-/** Document offsets (UTF-16) and text of what a coding codes: its span, or the whole segment. */
-export function codedRange(c: Coding): { start: number; end: number; text: string } {
-  if (c.span) return { start: c.segmentStart + c.span.start, end: c.segmentStart + c.span.end, text: c.segmentText.slice(c.span.start, c.span.end) };
-  return { start: c.segmentStart, end: c.segmentEnd, text: c.segmentText };
-}
-
-export function toCodedSegment(c: Coding, documentName: string, segment?: SegmentRecord): CodedSegment {
-  return { coding: toCodingView(c), document: { id: c.documentId, name: documentName }, segment: segmentOfCoding(c, segment), ...codedRange(c) };
 }
 
 export function toAuditEventView(e: AuditEvent): AuditEventView {

@@ -10,7 +10,7 @@ import { all } from '../paging.js';
 import { mapLimit } from '../review/reviewed-codings.js';
 import type { QueryStatus } from '../report/schemas.js';
 import { exportContentTypes, type ExportFormat } from './schemas.js';
-import { codedRange, toCodingView, toCodedSegment } from '../api/mappers.js';
+import { codedRange, toCodingView, toCodedSegment } from '../coding/views.js';
 import { buildQdpx, type QdpxNote } from './qdpx.js';
 import { codedSegmentsCsv, codedSegmentsXlsx, type CodeNames } from './table.js';
 

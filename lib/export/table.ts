@@ -3,7 +3,7 @@
 // XLSX cells are typed strings, which spreadsheets never evaluate.
 // write-excel-file (on fflate, which the .qdpx export uses too) keeps the api bundle small; exceljs cost ~0.9 MB.
 import writeXlsxFile, { type Row } from 'write-excel-file/node';
-import type { CodedSegment } from '../api/contract.js';
+import type { CodedSegment } from '../coding/views.js';
 import { evidenceLine } from '../review/evidence.js';
 import { shownEvidence } from '../review/evidence-view.js';
 import { csvField } from './escape.js';

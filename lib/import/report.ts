@@ -1,5 +1,5 @@
 // The import report as text (CLI and logs): what came in, what was skipped and why, one line each.
-import type { ImportedDocument, ImportIssue, ImportStarted } from '../api/contract.js';
+import type { ImportedDocument, ImportIssue, ImportStarted } from './schemas.js';
 
 const line = (i: ImportIssue) => `  ${i.where}: ${i.message}`;
 
