@@ -25,7 +25,10 @@ const CONNECTIONS = Number(process.env.QUALTAG_BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.QUALTAG_BENCH_SECONDS ?? 20);
 
 const codebookYaml = `id: bench\nlanguage: nl\ncategories:\n${['voorwaarden', 'effecten', 'knelpunten']
-  .map((cat) => `  - id: ${cat}\n    name: ${cat}\n    codes:\n${[1, 2, 3, 4].map((i) => `      - id: ${cat}/c${i}\n        name: ${cat} ${i}\n        rules: [${cat}${i}]\n`).join('')}`)
+  .map(
+    (cat) =>
+      `  - id: ${cat}\n    name: ${cat}\n    codes:\n${[1, 2, 3, 4].map((i) => `      - id: ${cat}/c${i}\n        name: ${cat} ${i}\n        rules: [${cat}${i}]\n`).join('')}`,
+  )
   .join('')}`;
 const codes = ['voorwaarden', 'effecten', 'knelpunten'].flatMap((cat) => [1, 2, 3, 4].map((i) => `${cat}/c${i}`));
 
@@ -37,7 +40,13 @@ async function seed(store: Store, projectId: string): Promise<void> {
   await Promise.all(
     Array.from({ length: DOCS }, async (_, d) => {
       const documentId = `bench-doc-${String(d).padStart(3, '0')}`;
-      await claimUpload(store, { projectId, documentId, fileName: `interview-${d}.txt`, s3Key: `uploads/${projectId}/interview-${d}.txt`, sourceVersion: 'v1' });
+      await claimUpload(store, {
+        projectId,
+        documentId,
+        fileName: `interview-${d}.txt`,
+        s3Key: `uploads/${projectId}/interview-${d}.txt`,
+        sourceVersion: 'v1',
+      });
       const segments: Segment[] = [];
       const codings: Coding[] = [];
       let offset = 0;
@@ -50,9 +59,23 @@ async function seed(store: Store, projectId: string): Promise<void> {
         for (let k = 0; k < 1 + ((d + i) % 3); k++) {
           const code = codes[(d * 7 + i * 3 + k * 5) % codes.length]!;
           codings.push({
-            projectId, documentId, segmentIndex: i, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text, code, categoryId: code.split('/')[0]!,
-            respondent, origin: 'rule', status: 'proposed', score: ((d * 31 + i * 17 + k) % 100) / 100, evidence: [{ start: 20, end: 31, rule: 'samenwerk*' }],
-            codebookVersion: cb.version, version: 1, createdAt: new Date().toISOString(),
+            projectId,
+            documentId,
+            segmentIndex: i,
+            segmentId: s.id,
+            segmentStart: s.start,
+            segmentEnd: s.end,
+            segmentText: s.text,
+            code,
+            categoryId: code.split('/')[0]!,
+            respondent,
+            origin: 'rule',
+            status: 'proposed',
+            score: ((d * 31 + i * 17 + k) % 100) / 100,
+            evidence: [{ start: 20, end: 31, rule: 'samenwerk*' }],
+            codebookVersion: cb.version,
+            version: 1,
+            createdAt: new Date().toISOString(),
           });
         }
       }
@@ -60,7 +83,12 @@ async function seed(store: Store, projectId: string): Promise<void> {
       const unique = [...new Map(codings.map((c) => [`${c.segmentIndex}|${c.code}`, c])).values()];
       await store.applyCodingChanges(unique.map((coding) => ({ kind: 'put' as const, coding, expectedVersion: null })));
       // a quarter of each document already accepted, so the by-code query has accepted rows
-      await store.updateDocument(projectId, documentId, { status: 'TAGGED', segmentCount: SEGMENTS, respondents: [`R${(d % 12) + 1}`], codebookVersion: cb.version });
+      await store.updateDocument(projectId, documentId, {
+        status: 'TAGGED',
+        segmentCount: SEGMENTS,
+        respondents: [`R${(d % 12) + 1}`],
+        codebookVersion: cb.version,
+      });
       const accept = unique.filter((_, n) => n % 4 === 0);
       for (const c of accept) await decide(store, { ...c, projectId, action: 'accept', expectedVersion: 1, userId: 'local' });
     }),
@@ -73,10 +101,23 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs one route at `connections` for `seconds`, cycling through `paths` (distinct queries, so not every read is the same cache entry). */
-async function load(name: string, origin: string, paths: string[], token: string, connections = CONNECTIONS, seconds = SECONDS): Promise<Record<string, string | number>> {
+async function load(
+  name: string,
+  origin: string,
+  paths: string[],
+  token: string,
+  connections = CONNECTIONS,
+  seconds = SECONDS,
+): Promise<Record<string, string | number>> {
   const times: number[] = [];
   const statuses = new Map<number, number>();
-  const inst = autocannon({ url: origin, connections, duration: seconds, headers: { authorization: `Bearer ${token}` }, requests: paths.map((path) => ({ method: 'GET', path })) });
+  const inst = autocannon({
+    url: origin,
+    connections,
+    duration: seconds,
+    headers: { authorization: `Bearer ${token}` },
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
   inst.on('response', (_c, status, _b, ms) => {
     times.push(ms);
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -119,7 +160,8 @@ export default async function apiBench(): Promise<BenchReport> {
       const queuePaths = ['', ...docIds.map((d) => `&document=${d}`)].map((q) => `${base}/review-queue?limit=50${q}`);
       const codePaths = codes.map((c) => `${base}/codings?code=${encodeURIComponent(c)}&status=accepted&limit=50`);
       // warm up connections, JIT and DynamoDB Local's caches
-      for (const p of [...queuePaths.slice(0, 5), ...codePaths.slice(0, 5)]) await fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
+      for (const p of [...queuePaths.slice(0, 5), ...codePaths.slice(0, 5)])
+        await fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
       const rows = [
         await load(`GET review-queue (50 items; ${queuePaths.length} distinct queries)`, server.url, queuePaths, token),
         await load(`GET codings by code (50 items; ${codePaths.length} distinct codes)`, server.url, codePaths, token),
@@ -139,7 +181,9 @@ export default async function apiBench(): Promise<BenchReport> {
           `${CONNECTIONS} connections × ${SECONDS} s per route; local HTTP server → same router as the api Lambda → DynamoDB Local (Java) on 127.0.0.1`,
           'the API keeps a 1 s read cache (single flight; a write through the API drops the project at once); the "read cache off" rows show the per-request cost of the store at 1 connection',
           `seeded ${DOCS} documents × ${SEGMENTS} segments with rule proposals in ${seedSeconds.toFixed(1)} s; peak RSS ${peakRssMb()} MB`,
-          `machine load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared)`,
+          `machine load average at the end: ${loadavg()
+            .map((x) => x.toFixed(1))
+            .join(' ')} (2 cores shared)`,
         ],
       };
     } finally {

@@ -117,9 +117,27 @@ async function cliFigures(rows: BenchReport['rows'], targets: NonNullable<BenchR
   const segTsx = await repeat(3, process.execPath, [bin, 'segments', small], fromSource);
   rows.push(
     { what: 'node -e 0 (reference: bare Node start)', 'median ms': r0(node.ms), 'peak MB': r0(node.peakMb), reference: '', ratio: '' },
-    { what: 'qualtag --help', 'median ms': r0(help.ms), 'peak MB': r0(help.peakMb), reference: `tsx: ${r0(helpTsx.ms)} ms, ${r0(helpTsx.peakMb)} MB`, ratio: r2(help.ms / helpTsx.ms) },
-    { what: 'qualtag segments interview.txt', 'median ms': r0(seg.ms), 'peak MB': r0(seg.peakMb), reference: `tsx: ${r0(segTsx.ms)} ms, ${r0(segTsx.peakMb)} MB`, ratio: r2(seg.ms / segTsx.ms) },
-    { what: 'CPU ms (user+sys): node -e 0 / --help / segments', 'median ms': `${r0(node.cpuMs)} / ${r0(help.cpuMs)} / ${r0(seg.cpuMs)}`, 'peak MB': '', reference: `tsx: ${r0(helpTsx.cpuMs)} / ${r0(segTsx.cpuMs)}`, ratio: '' },
+    {
+      what: 'qualtag --help',
+      'median ms': r0(help.ms),
+      'peak MB': r0(help.peakMb),
+      reference: `tsx: ${r0(helpTsx.ms)} ms, ${r0(helpTsx.peakMb)} MB`,
+      ratio: r2(help.ms / helpTsx.ms),
+    },
+    {
+      what: 'qualtag segments interview.txt',
+      'median ms': r0(seg.ms),
+      'peak MB': r0(seg.peakMb),
+      reference: `tsx: ${r0(segTsx.ms)} ms, ${r0(segTsx.peakMb)} MB`,
+      ratio: r2(seg.ms / segTsx.ms),
+    },
+    {
+      what: 'CPU ms (user+sys): node -e 0 / --help / segments',
+      'median ms': `${r0(node.cpuMs)} / ${r0(help.cpuMs)} / ${r0(seg.cpuMs)}`,
+      'peak MB': '',
+      reference: `tsx: ${r0(helpTsx.cpuMs)} / ${r0(segTsx.cpuMs)}`,
+      ratio: '',
+    },
   );
   targets.push(
     { name: 'qualtag --help time', want: '<= 300 ms median', actual: `${r0(help.ms)} ms`, met: help.ms <= 300 },
@@ -138,7 +156,12 @@ async function pdfFigures(rows: BenchReport['rows'], targets: NonNullable<BenchR
   if (!hasPoppler) notes.push('pdftotext not installed (apt-get install poppler-utils): no reference for the PDFs');
   const pdfs = ['documents', 'transcripts'].flatMap((d) => {
     const dir = path.join(shared, 'corpus', d);
-    return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort().map((f) => path.join(dir, f)) : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.pdf'))
+          .sort()
+          .map((f) => path.join(dir, f))
+      : [];
   });
   // The default source is pdftotext where poppler is installed; pdf.js is the fallback (and the AWS reader).
   const sources = hasPoppler ? (['pdftotext', 'pdfjs'] as const) : (['pdfjs'] as const);
@@ -157,7 +180,9 @@ async function pdfFigures(rows: BenchReport['rows'], targets: NonNullable<BenchR
         worst[source] = Math.max(worst[source], ratio || 0);
         worstPeak[source] = Math.max(worstPeak[source], ours.peakMb);
       } else if (ref && source === sources[0]) {
-        notes.push(`${path.basename(pdf)} (${pages} pages): ${r2(ratio)}x pdftotext; a bare \`node -e 0\` alone is ${r2(nodeMs / ref.ms)}x it (${r0(nodeMs)} vs ${r0(ref.ms)} ms)`);
+        notes.push(
+          `${path.basename(pdf)} (${pages} pages): ${r2(ratio)}x pdftotext; a bare \`node -e 0\` alone is ${r2(nodeMs / ref.ms)}x it (${r0(nodeMs)} vs ${r0(ref.ms)} ms)`,
+        );
       }
       rows.push({
         what: `qualtag segments ${path.basename(pdf)} (${pages} pages) [${source === 'pdfjs' ? 'pdf.js' : 'pdftotext -tsv'}]`,
@@ -169,11 +194,21 @@ async function pdfFigures(rows: BenchReport['rows'], targets: NonNullable<BenchR
     }
   }
   if (hasPoppler) {
-    targets.push({ name: 'PDF whole-process vs pdftotext (worst 40+ page corpus PDF; poppler source, the default)', want: '<= 5x', actual: `${r2(worst.pdftotext)}x`, met: worst.pdftotext <= 5 });
+    targets.push({
+      name: 'PDF whole-process vs pdftotext (worst 40+ page corpus PDF; poppler source, the default)',
+      want: '<= 5x',
+      actual: `${r2(worst.pdftotext)}x`,
+      met: worst.pdftotext <= 5,
+    });
     targets.push({ name: 'the same with pdf.js (fallback without poppler; AWS)', want: '(informational)', actual: `${r2(worst.pdfjs)}x`, met: true });
   }
   for (const source of sources) {
-    targets.push({ name: `peak memory, 40+ page PDFs (CLI + worker + poppler) [${source}]`, want: '<= 250 MB', actual: `${r0(worstPeak[source])} MB`, met: worstPeak[source] <= 250 });
+    targets.push({
+      name: `peak memory, 40+ page PDFs (CLI + worker + poppler) [${source}]`,
+      want: '<= 250 MB',
+      actual: `${r0(worstPeak[source])} MB`,
+      met: worstPeak[source] <= 250,
+    });
   }
 }
 
@@ -181,12 +216,24 @@ async function bombFigures(rows: BenchReport['rows'], targets: NonNullable<Bench
   const bomb = makeFlateBomb();
   const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-bench-bomb-'));
   const stack = await startLocalStack({});
-  const server = await startHttpServer({ port: 0, token: await localToken(dir), stateDir: dir, deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue } });
+  const server = await startHttpServer({
+    port: 0,
+    token: await localToken(dir),
+    stateDir: dir,
+    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
+  });
   try {
     const codebookText = readFileSync(path.join(root, 'examples/codebook.yaml'), 'utf8');
     const codebook = parseCodebook(codebookText, 'codebook.yaml');
     await stack.store.createProject({ id: 'bench-bomb', name: 'bench-bomb', members: ['bench'], createdBy: 'bench' });
-    await stack.store.putCodebookVersion({ projectId: 'bench-bomb', version: codebook.version, codebook, sourceText: codebookText, fileName: 'codebook.yaml', createdBy: 'bench' });
+    await stack.store.putCodebookVersion({
+      projectId: 'bench-bomb',
+      version: codebook.version,
+      codebook,
+      sourceText: codebookText,
+      fileName: 'codebook.yaml',
+      createdBy: 'bench',
+    });
     const health = async (): Promise<number> => {
       const t = performance.now();
       const res = await fetch(`${server.url}/health`);
@@ -196,7 +243,13 @@ async function bombFigures(rows: BenchReport['rows'], targets: NonNullable<Bench
     const s3w = s3Client(stack.clientOptions);
     // Warm the tagger first: its first run loads a Dutch dictionary on this loop, once (lib/tag), which is
     // not what this measures.
-    await s3w.send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('bench-bomb', 'warm.txt'), Body: readFileSync(path.join(root, 'examples/interview-02-teamleider.vtt')) }));
+    await s3w.send(
+      new PutObjectCommand({
+        Bucket: stack.bucketName,
+        Key: uploadKey('bench-bomb', 'warm.txt'),
+        Body: readFileSync(path.join(root, 'examples/interview-02-teamleider.vtt')),
+      }),
+    );
     await stack.idle();
     const idle: number[] = [];
     for (let i = 0; i < 100; i++) {
@@ -208,7 +261,13 @@ async function bombFigures(rows: BenchReport['rows'], targets: NonNullable<Bench
     const during: number[] = [];
     const t0 = performance.now();
     await s3.send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('bench-bomb', 'bomb.pdf'), Body: bomb }));
-    await s3.send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('bench-bomb', 'small.txt'), Body: readFileSync(path.join(root, 'examples/interview-01-beleidsmedewerker.txt')) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: stack.bucketName,
+        Key: uploadKey('bench-bomb', 'small.txt'),
+        Body: readFileSync(path.join(root, 'examples/interview-01-beleidsmedewerker.txt')),
+      }),
+    );
     let bombMs = 0;
     let smallMs = 0;
     while ((!bombMs || !smallMs) && performance.now() - t0 < 120_000) {
@@ -222,12 +281,28 @@ async function bombFigures(rows: BenchReport['rows'], targets: NonNullable<Bench
     rows.push(
       { what: 'bomb upload → FAILED (local stack)', 'median ms': r0(bombMs), 'peak MB': '', reference: 'limit: 30,000 ms', ratio: r2(bombMs / 30_000) },
       { what: 'small upload beside it → TAGGED', 'median ms': r0(smallMs), 'peak MB': '', reference: '', ratio: '' },
-      { what: `/health p50 / p99 / max during the bomb (${during.length} requests)`, 'median ms': `${r0(pct(during, 0.5))} / ${r0(pct(during, 0.99))} / ${r0(Math.max(...during))}`, 'peak MB': '', reference: `idle stack: ${r0(pct(idle, 0.5))} / ${r0(pct(idle, 0.99))} / ${r0(Math.max(...idle))} ms`, ratio: '' },
+      {
+        what: `/health p50 / p99 / max during the bomb (${during.length} requests)`,
+        'median ms': `${r0(pct(during, 0.5))} / ${r0(pct(during, 0.99))} / ${r0(Math.max(...during))}`,
+        'peak MB': '',
+        reference: `idle stack: ${r0(pct(idle, 0.5))} / ${r0(pct(idle, 0.99))} / ${r0(Math.max(...idle))} ms`,
+        ratio: '',
+      },
     );
     targets.push(
-      { name: 'bomb ends FAILED within its limit', want: '<= 30 s', actual: bombMs ? `${(bombMs / 1000).toFixed(1)} s` : 'not FAILED in 120 s', met: bombMs > 0 && bombMs <= 30_000 },
+      {
+        name: 'bomb ends FAILED within its limit',
+        want: '<= 30 s',
+        actual: bombMs ? `${(bombMs / 1000).toFixed(1)} s` : 'not FAILED in 120 s',
+        met: bombMs > 0 && bombMs <= 30_000,
+      },
       { name: '/health p99 during the bomb', want: '<= 100 ms', actual: `${r0(pct(during, 0.99))} ms`, met: pct(during, 0.99) <= 100 },
-      { name: 'small upload TAGGED beside the bomb', want: 'within a few seconds', actual: smallMs ? `${(smallMs / 1000).toFixed(1)} s` : 'not TAGGED', met: smallMs > 0 && smallMs <= 10_000 },
+      {
+        name: 'small upload TAGGED beside the bomb',
+        want: 'within a few seconds',
+        actual: smallMs ? `${(smallMs / 1000).toFixed(1)} s` : 'not TAGGED',
+        met: smallMs > 0 && smallMs <= 10_000,
+      },
     );
   } finally {
     await server.close();
@@ -257,8 +332,19 @@ async function bombFigures(rows: BenchReport['rows'], targets: NonNullable<Bench
   const killMs = performance.now() - t0;
   clearInterval(tick);
   pool.close();
-  rows.push({ what: `bomb without the inflate check, in the pool → ${outcome}`, 'median ms': r0(killMs), 'peak MB': '', reference: `limits: 512 MB, 30,000 ms; longest stall of this loop ${r0(stall)} ms`, ratio: '' });
-  targets.push({ name: 'worker killed by a hard limit (inflate check off)', want: 'TOO_LARGE or TIMEOUT <= 30 s', actual: `${outcome} after ${(killMs / 1000).toFixed(1)} s`, met: (outcome === 'TOO_LARGE' || outcome === 'TIMEOUT') && killMs <= 30_500 });
+  rows.push({
+    what: `bomb without the inflate check, in the pool → ${outcome}`,
+    'median ms': r0(killMs),
+    'peak MB': '',
+    reference: `limits: 512 MB, 30,000 ms; longest stall of this loop ${r0(stall)} ms`,
+    ratio: '',
+  });
+  targets.push({
+    name: 'worker killed by a hard limit (inflate check off)',
+    want: 'TOO_LARGE or TIMEOUT <= 30 s',
+    actual: `${outcome} after ${(killMs / 1000).toFixed(1)} s`,
+    met: (outcome === 'TOO_LARGE' || outcome === 'TIMEOUT') && killMs <= 30_500,
+  });
 }
 
 export default async function bench(): Promise<BenchReport> {
@@ -269,7 +355,11 @@ export default async function bench(): Promise<BenchReport> {
   const nodeMs = await cliFigures(rows, targets, notes);
   await pdfFigures(rows, targets, notes, nodeMs);
   await bombFigures(rows, targets, notes);
-  notes.push(`whole-process wall times: median of 9 runs (CLI), 5 (PDFs) or 3 (tsx); peak MB: summed VmHWM of the process and its children; CPU: their user+system time from /proc (10 ms ticks; less sensitive to load than wall time)`);
-  notes.push(`machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work slows both columns alike)`);
+  notes.push(
+    `whole-process wall times: median of 9 runs (CLI), 5 (PDFs) or 3 (tsx); peak MB: summed VmHWM of the process and its children; CPU: their user+system time from /proc (10 ms ticks; less sensitive to load than wall time)`,
+  );
+  notes.push(
+    `machine: ${cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other work slows both columns alike)`,
+  );
   return { rows, notes, targets };
 }

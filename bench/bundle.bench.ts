@@ -120,7 +120,12 @@ export default async function bundleBench(): Promise<BenchReport> {
       'installed next to it': h.nodeModules.join(', ') || '-',
       'with `import * as z`': mb(whatIfBytes),
     });
-    notes.push(`${h.name}: ${packages.slice(0, 6).map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`).join(', ')}`);
+    notes.push(
+      `${h.name}: ${packages
+        .slice(0, 6)
+        .map(([p, b]) => `${p} ${(b / 1024).toFixed(0)} KB`)
+        .join(', ')}`,
+    );
     if (h.target) targets.push({ name: `${h.name} bundle`, want: `≤ ${mb(h.target)}`, actual: mb(bytes), met: bytes <= h.target });
   }
   notes.push(

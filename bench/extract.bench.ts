@@ -37,7 +37,9 @@ export default async function bench(): Promise<BenchReport> {
   let totalPages = 0;
   let totalMs = 0;
   const startRss = peakRssMb();
-  for (const f of readdirSync(docs).filter((n) => n.endsWith('.pdf')).sort()) {
+  for (const f of readdirSync(docs)
+    .filter((n) => n.endsWith('.pdf'))
+    .sort()) {
     const bytes = new Uint8Array(readFileSync(path.join(docs, f)));
     await extractFile(bytes, f); // warm-up (pdf.js compiles fonts and code paths once)
     const ours: number[] = [];
@@ -76,7 +78,14 @@ export default async function bench(): Promise<BenchReport> {
     for (const unit of ['turn', 'sentence'] as const) segments += segmentDocument(doc, { unit }).length;
   }
   const segMs = performance.now() - t0;
-  rows.push({ file: '100 transcripts: turns + sentences', pages: '', 'qualtag ms': Math.round(segMs), 'qualtag pages/s': '', 'pdftotext ms': '', 'pdftotext pages/s': '' });
+  rows.push({
+    file: '100 transcripts: turns + sentences',
+    pages: '',
+    'qualtag ms': Math.round(segMs),
+    'qualtag pages/s': '',
+    'pdftotext ms': '',
+    'pdftotext pages/s': '',
+  });
 
   const overall = (totalPages / totalMs) * 1000;
   notes.push(`median of ${RUNS} runs after a warm-up; qualtag overall ${overall.toFixed(0)} pages/s over ${totalPages} pages`);

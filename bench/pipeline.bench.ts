@@ -19,7 +19,9 @@ const DOCS = 100;
 function inputs(): { files: Array<{ name: string; bytes: Buffer }>; codebook: { name: string; text: string }; source: string } {
   if (sharedDir) {
     const dir = path.join(sharedDir, 'corpus/transcripts/zoetermeer-2021');
-    const names = readdirSync(dir).filter((f) => !f.endsWith('.jsonl')).sort();
+    const names = readdirSync(dir)
+      .filter((f) => !f.endsWith('.jsonl'))
+      .sort();
     return {
       files: names.map((n) => ({ name: n, bytes: readFileSync(path.join(dir, n)) })),
       codebook: { name: 'zoetermeer-2021.yaml', text: readFileSync(path.join(sharedDir, 'corpus/codebooks/zoetermeer-2021.yaml'), 'utf8') },
@@ -66,7 +68,14 @@ export default async function pipelineBench(): Promise<BenchReport> {
     const projectId = 'bench';
     const cb = parseCodebook(codebook.text, codebook.name);
     await stack.store.createProject({ id: projectId, name: 'bench', members: ['local'], createdBy: 'bench' });
-    await stack.store.putCodebookVersion({ projectId, version: cb.version, codebook: cb, sourceText: codebook.text, fileName: codebook.name, createdBy: 'bench' });
+    await stack.store.putCodebookVersion({
+      projectId,
+      version: cb.version,
+      codebook: cb,
+      sourceText: codebook.text,
+      fileName: codebook.name,
+      createdBy: 'bench',
+    });
     // Setup requests are not the pipeline's: count from here.
     requests.clear();
     itemsWritten = 0;
@@ -75,7 +84,9 @@ export default async function pipelineBench(): Promise<BenchReport> {
     const t0 = performance.now();
     for (let i = 0; i < DOCS; i++) {
       const f = files[i % files.length]!;
-      await uploader.send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey(projectId, `r${String(i).padStart(3, '0')}-${f.name}`), Body: f.bytes }));
+      await uploader.send(
+        new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey(projectId, `r${String(i).padStart(3, '0')}-${f.name}`), Body: f.bytes }),
+      );
     }
     await stack.idle();
     const seconds = (performance.now() - t0) / 1000;

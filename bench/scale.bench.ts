@@ -44,46 +44,75 @@ async function seed(a: Adapters, projectId: string, codings: number): Promise<Co
   await store.createProject({ id: projectId, name: projectId, members: ['local', 'ann', 'bob'], createdBy: 'local' });
   await store.putCodebookVersion({ projectId, version: cb.version, codebook: cb, sourceText: codebookYaml, fileName: 'scale.yaml', createdBy: 'local' });
   const docs = Math.max(1, Math.round(codings / PER_DOC));
-  const proposals: Coding[][] = await mapLimit(Array.from({ length: docs }, (_, d) => d), 4, async (d) => {
-    const documentId = `${projectId}-d${String(d).padStart(4, '0')}`;
-    const fileName = `interview-${d}.txt`;
-    await claimUpload(store, { projectId, documentId, fileName, s3Key: `uploads/${projectId}/${fileName}`, sourceVersion: 'v1' });
-    const respondents = [`D${d}-R1`, `D${d}-R2`];
-    const segments: Segment[] = [];
-    let text = '';
-    for (let i = 0; i < SEGMENTS; i++) {
-      const respondent = i % 2 === 0 ? null : respondents[(i >> 1) % 2]!;
-      const t = `${respondent ?? 'Interviewer'}: over de samenwerking in de wijk: het vertrouwen groeit, de tijd is krap (${d}.${i}).`;
-      segments.push({ id: `t${i}`, index: i, start: text.length, end: text.length + t.length, text: t, speaker: respondent ?? 'Interviewer', respondent, page: null });
-      text += `${t}\n`;
-    }
-    const textKey = `text/${projectId}/${documentId}.txt`;
-    await Promise.all([store.putSegments(projectId, documentId, segments), blobs.putObject(textKey, text, 'text/plain; charset=utf-8')]);
-    const list: Coding[] = [];
-    for (const s of segments) {
-      for (let k = 0; k < 3 && list.length < PER_DOC; k++) {
-        const code = codes[(d * 7 + s.index * 3 + k * 5) % codes.length]!;
-        const roll = (d * 13 + s.index * 7 + k * 3) % 10;
-        const status = roll < 3 ? 'accepted' : roll < 4 ? 'rejected' : 'proposed';
-        list.push({
-          projectId, documentId, segmentIndex: s.index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-          respondent: s.respondent, speaker: s.speaker, page: null, code, categoryId: code.split('/')[0]!, origin: roll === 9 ? 'human' : 'rule', status,
-          score: ((d * 31 + s.index * 17 + k) % 100) / 100, evidence: roll === 9 ? [] : [{ start: 5, end: 16, rule: 'samenwerk*' }],
-          codebookVersion: cb.version, version: 1, createdAt: new Date().toISOString(), ...(status !== 'proposed' ? { decidedBy: 'ann', decidedAt: new Date().toISOString() } : {}),
+  const proposals: Coding[][] = await mapLimit(
+    Array.from({ length: docs }, (_, d) => d),
+    4,
+    async (d) => {
+      const documentId = `${projectId}-d${String(d).padStart(4, '0')}`;
+      const fileName = `interview-${d}.txt`;
+      await claimUpload(store, { projectId, documentId, fileName, s3Key: `uploads/${projectId}/${fileName}`, sourceVersion: 'v1' });
+      const respondents = [`D${d}-R1`, `D${d}-R2`];
+      const segments: Segment[] = [];
+      let text = '';
+      for (let i = 0; i < SEGMENTS; i++) {
+        const respondent = i % 2 === 0 ? null : respondents[(i >> 1) % 2]!;
+        const t = `${respondent ?? 'Interviewer'}: over de samenwerking in de wijk: het vertrouwen groeit, de tijd is krap (${d}.${i}).`;
+        segments.push({
+          id: `t${i}`,
+          index: i,
+          start: text.length,
+          end: text.length + t.length,
+          text: t,
+          speaker: respondent ?? 'Interviewer',
+          respondent,
+          page: null,
         });
+        text += `${t}\n`;
       }
-    }
-    const unique = [...new Map(list.map((c) => [`${c.segmentIndex}|${c.code}`, c])).values()];
-    await store.applyCodingChanges(unique.map((coding) => ({ kind: 'put' as const, coding, expectedVersion: null })));
-    await store.updateDocument(projectId, documentId, { status: 'TAGGED', segmentCount: SEGMENTS, respondents, textKey, codebookVersion: cb.version });
-    // Two reviewers judge the same three proposals of each document (reviewer-vs-reviewer κ has units).
-    const open = unique.filter((c) => c.status === 'proposed');
-    for (const [n, c] of open.slice(0, 3).entries()) {
-      const a1 = await decide(store, { ...c, action: n % 2 ? 'reject' : 'accept', expectedVersion: 1, userId: 'ann' });
-      await decide(store, { ...c, action: n === 2 ? 'reject' : 'undo', expectedVersion: a1.coding!.version, userId: 'bob' });
-    }
-    return open.slice(3);
-  });
+      const textKey = `text/${projectId}/${documentId}.txt`;
+      await Promise.all([store.putSegments(projectId, documentId, segments), blobs.putObject(textKey, text, 'text/plain; charset=utf-8')]);
+      const list: Coding[] = [];
+      for (const s of segments) {
+        for (let k = 0; k < 3 && list.length < PER_DOC; k++) {
+          const code = codes[(d * 7 + s.index * 3 + k * 5) % codes.length]!;
+          const roll = (d * 13 + s.index * 7 + k * 3) % 10;
+          const status = roll < 3 ? 'accepted' : roll < 4 ? 'rejected' : 'proposed';
+          list.push({
+            projectId,
+            documentId,
+            segmentIndex: s.index,
+            segmentId: s.id,
+            segmentStart: s.start,
+            segmentEnd: s.end,
+            segmentText: s.text,
+            respondent: s.respondent,
+            speaker: s.speaker,
+            page: null,
+            code,
+            categoryId: code.split('/')[0]!,
+            origin: roll === 9 ? 'human' : 'rule',
+            status,
+            score: ((d * 31 + s.index * 17 + k) % 100) / 100,
+            evidence: roll === 9 ? [] : [{ start: 5, end: 16, rule: 'samenwerk*' }],
+            codebookVersion: cb.version,
+            version: 1,
+            createdAt: new Date().toISOString(),
+            ...(status !== 'proposed' ? { decidedBy: 'ann', decidedAt: new Date().toISOString() } : {}),
+          });
+        }
+      }
+      const unique = [...new Map(list.map((c) => [`${c.segmentIndex}|${c.code}`, c])).values()];
+      await store.applyCodingChanges(unique.map((coding) => ({ kind: 'put' as const, coding, expectedVersion: null })));
+      await store.updateDocument(projectId, documentId, { status: 'TAGGED', segmentCount: SEGMENTS, respondents, textKey, codebookVersion: cb.version });
+      // Two reviewers judge the same three proposals of each document (reviewer-vs-reviewer κ has units).
+      const open = unique.filter((c) => c.status === 'proposed');
+      for (const [n, c] of open.slice(0, 3).entries()) {
+        const a1 = await decide(store, { ...c, action: n % 2 ? 'reject' : 'accept', expectedVersion: 1, userId: 'ann' });
+        await decide(store, { ...c, action: n === 2 ? 'reject' : 'undo', expectedVersion: a1.coding!.version, userId: 'bob' });
+      }
+      return open.slice(3);
+    },
+  );
   return proposals.flat();
 }
 
@@ -169,7 +198,9 @@ export default async function scaleBench(): Promise<BenchReport> {
       row('review queue (50)', series.queue!);
       row('decision', series.decision!);
       row('.qdpx export (direct)', [exportMs]);
-      notes.push(`${size} codings: ${Math.round(size / PER_DOC) || 1} documents × ${SEGMENTS} turns seeded in ${seedSeconds.toFixed(0)} s; first (cold) report bundle ${Math.round(cold)} ms`);
+      notes.push(
+        `${size} codings: ${Math.round(size / PER_DOC) || 1} documents × ${SEGMENTS} turns seeded in ${seedSeconds.toFixed(0)} s; first (cold) report bundle ${Math.round(cold)} ms`,
+      );
     }
   } finally {
     await Promise.all([ddb.stop(), s3.stop()]);
@@ -187,7 +218,13 @@ export default async function scaleBench(): Promise<BenchReport> {
   targets.push({ name: `decision p95 at ${large}`, want: '≤ 50 ms', actual: `${Math.round(decision)} ms`, met: decision <= 50 });
   const exp = p95.get(`.qdpx export (direct)@${large}`)!;
   targets.push({ name: `.qdpx export at ${large}`, want: '≤ 60 s', actual: `${(exp / 1000).toFixed(1)} s`, met: exp <= 60_000 });
-  notes.push(`${ROUNDS} rounds per size (each: a decision, then every read); full recomputation = every coding + the whole audit trail read and computed in memory, as before the aggregates`);
-  notes.push(`peak RSS ${peakRssMb()} MB; machine load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores shared)`);
+  notes.push(
+    `${ROUNDS} rounds per size (each: a decision, then every read); full recomputation = every coding + the whole audit trail read and computed in memory, as before the aggregates`,
+  );
+  notes.push(
+    `peak RSS ${peakRssMb()} MB; machine load average at the end: ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} (2 cores shared)`,
+  );
   return { rows, targets, notes };
 }

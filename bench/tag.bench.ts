@@ -16,14 +16,21 @@ function corpusText(notes: string[]): string {
   const shared = [process.env.QUALTAG_SHARED, path.resolve(root, '../shared')].find((p) => p && existsSync(path.join(p, 'corpus')));
   if (shared) {
     const dirs = [path.join(shared, 'corpus/documents'), path.join(shared, 'corpus/transcripts/zoetermeer-2021')];
-    const texts = dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.txt')).map((f) => readFileSync(path.join(d, f), 'utf8')));
+    const texts = dirs.flatMap((d) =>
+      readdirSync(d)
+        .filter((f) => f.endsWith('.txt'))
+        .map((f) => readFileSync(path.join(d, f), 'utf8')),
+    );
     notes.push(`text: the ${texts.length} .txt files of ../shared/corpus (documents + transcripts), repeated`);
     return texts.join('\n\n');
   }
   notes.push('../shared not found: using generated Dutch-like text (figures are indicative only)');
-  const words = 'de het een samenwerking gemeente politie informatie-uitwisseling vertrouwen ondermijning aanpak kennis partners doelen belangen samenwerkingsverband capaciteit'.split(' ');
+  const words =
+    'de het een samenwerking gemeente politie informatie-uitwisseling vertrouwen ondermijning aanpak kennis partners doelen belangen samenwerkingsverband capaciteit'.split(
+      ' ',
+    );
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const paras: string[] = [];
   for (let p = 0; p < 2000; p++) paras.push(`${Array.from({ length: 60 }, () => words[Math.floor(rnd() * words.length)]).join(' ')}.`);
   return paras.join('\n\n');
@@ -31,7 +38,10 @@ function corpusText(notes: string[]): string {
 
 /** Segments (paragraphs) adding up to about `bytes` of text. */
 function segmentsOf(text: string, bytes: number): string[] {
-  const paras = text.split(/\n\s*\n/).map((p) => p.trim()).filter((p) => p.length > 20);
+  const paras = text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p.length > 20);
   const out: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
@@ -51,7 +61,15 @@ function syntheticCodebook(text: string, n: number): string {
   for (let i = 0; i < n; i++) {
     const kind = i % 5;
     rules.push(
-      kind === 0 ? pick() : kind === 1 ? `${pick().slice(0, 5)}*` : kind === 2 ? `"${pick()} ${pick()}"` : kind === 3 ? `${pick()} AND ${pick()}` : `${pick()} NEAR/5 ${pick()}`,
+      kind === 0
+        ? pick()
+        : kind === 1
+          ? `${pick().slice(0, 5)}*`
+          : kind === 2
+            ? `"${pick()} ${pick()}"`
+            : kind === 3
+              ? `${pick()} AND ${pick()}`
+              : `${pick()} NEAR/5 ${pick()}`,
     );
   }
   const codes = [];
@@ -133,9 +151,13 @@ export default async function bench(): Promise<BenchReport> {
           const rules = ruleCounts[(slice + k) % ruleCounts.length]!;
           const { tagger } = taggers.get(rules)!;
           let found = 0;
-          cpu.set(rules, cpu.get(rules)! + time(() => {
-            for (const seg of part) found += tagger.tag(seg).length;
-          }, 1));
+          cpu.set(
+            rules,
+            cpu.get(rules)! +
+              time(() => {
+                for (const seg of part) found += tagger.tag(seg).length;
+              }, 1),
+          );
           wall.set(rules, wall.get(rules)! + lastWall);
           proposals.set(rules, proposals.get(rules)! + found);
         }
@@ -151,7 +173,16 @@ export default async function bench(): Promise<BenchReport> {
       const run = runs.get(rules)!;
       const s = median(run.cpu);
       seconds.set(`q${rules}@${size}`, s);
-      rows.push({ engine: 'qualtag', rules, MB: size, cpu_s: +s.toFixed(3), wall_s: +median(run.wall).toFixed(3), 'MB/s per core': +(size / s).toFixed(1), compile_ms: Math.round(taggers.get(rules)!.compileS * 1000), proposals: run.proposals });
+      rows.push({
+        engine: 'qualtag',
+        rules,
+        MB: size,
+        cpu_s: +s.toFixed(3),
+        wall_s: +median(run.wall).toFixed(3),
+        'MB/s per core': +(size / s).toFixed(1),
+        compile_ms: Math.round(taggers.get(rules)!.compileS * 1000),
+        proposals: run.proposals,
+      });
     }
   }
   for (const rules of ruleCounts) {
@@ -159,15 +190,29 @@ export default async function bench(): Promise<BenchReport> {
     const naive = naiveTagger(cb.categories.flatMap((c) => c.codes.flatMap((k) => k.rules)));
     const segments = segmentsBySize.get(1)!;
     let hits = 0;
-    const s = time(() => {
-      hits = 0;
-      for (const seg of segments) hits += naive(seg);
-    }, rules >= 2000 ? 1 : 3);
+    const s = time(
+      () => {
+        hits = 0;
+        for (const seg of segments) hits += naive(seg);
+      },
+      rules >= 2000 ? 1 : 3,
+    );
     seconds.set(`n${rules}@1`, s);
-    rows.push({ engine: 'naive RegExp', rules, MB: 1, cpu_s: +s.toFixed(3), wall_s: +lastWall.toFixed(3), 'MB/s per core': +(1 / s).toFixed(2), compile_ms: 0, proposals: hits });
+    rows.push({
+      engine: 'naive RegExp',
+      rules,
+      MB: 1,
+      cpu_s: +s.toFixed(3),
+      wall_s: +lastWall.toFixed(3),
+      'MB/s per core': +(1 / s).toFixed(2),
+      compile_ms: 0,
+      proposals: hits,
+    });
   }
   notes.push('naive baseline measured on 1 MB only (at 2,000 rules 10 MB takes minutes); per core, single thread');
-  notes.push(`peak RSS ${peakRssMb()} MB; times are the median CPU seconds of this process over ${REPEATS} runs, each interleaving the rule counts slice by slice (1-3 for the naive baseline; wall_s is the median wall time; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+  notes.push(
+    `peak RSS ${peakRssMb()} MB; times are the median CPU seconds of this process over ${REPEATS} runs, each interleaving the rule counts slice by slice (1-3 for the naive baseline; wall_s is the median wall time; load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`,
+  );
   const mbps = 10 / seconds.get('q2000@10')!;
   const scale = seconds.get('q2000@10')! / seconds.get('q20@10')!;
   const speedup = seconds.get('n2000@1')! / seconds.get('q2000@1')!;
@@ -186,7 +231,9 @@ export default async function bench(): Promise<BenchReport> {
  * throughput on 1 and 10 MB beside the rules alone on the same codebook, in the same run.
  */
 async function learnedRows(_text: string, segmentsBySize: Map<number, string[]>, rows: BenchReport['rows'], notes: string[]): Promise<void> {
-  const shared = [process.env.QUALTAG_SHARED, path.resolve(root, '../shared')].find((p) => p && existsSync(path.join(p, 'corpus/codebooks/zoetermeer-2021.yaml')));
+  const shared = [process.env.QUALTAG_SHARED, path.resolve(root, '../shared')].find(
+    (p) => p && existsSync(path.join(p, 'corpus/codebooks/zoetermeer-2021.yaml')),
+  );
   const file = shared ? path.join(shared, 'corpus/codebooks/zoetermeer-2021.yaml') : path.join(root, 'examples/codebook.yaml');
   const cb = parseCodebook(readFileSync(file, 'utf8'), path.basename(file));
   const codes = cb.categories.flatMap((c) => c.codes.map((k) => k.id));
@@ -194,9 +241,20 @@ async function learnedRows(_text: string, segmentsBySize: Map<number, string[]>,
   const tagger = compileTagger(cb);
   let proposer = buildProposer(cb, { tagger });
   for (const n of [0, 100, 1000]) {
-    const labelled = paragraphs.slice(0, n).map((t, i) => ({ text: t, accepted: [codes[i % codes.length]!], rejected: i % 7 === 0 ? [codes[(i + 1) % codes.length]!] : [] }));
+    const labelled = paragraphs
+      .slice(0, n)
+      .map((t, i) => ({ text: t, accepted: [codes[i % codes.length]!], rejected: i % 7 === 0 ? [codes[(i + 1) % codes.length]!] : [] }));
     const s = time(() => (proposer = buildProposer(cb, { tagger, labelled })), n >= 1000 ? 1 : 3);
-    rows.push({ engine: `learned: train, ${n} passages`, rules: codes.length, MB: 0, cpu_s: +s.toFixed(3), wall_s: +lastWall.toFixed(3), 'MB/s per core': 0, compile_ms: Math.round(s * 1000), proposals: 0 });
+    rows.push({
+      engine: `learned: train, ${n} passages`,
+      rules: codes.length,
+      MB: 0,
+      cpu_s: +s.toFixed(3),
+      wall_s: +lastWall.toFixed(3),
+      'MB/s per core': 0,
+      compile_ms: Math.round(s * 1000),
+      proposals: 0,
+    });
   }
   for (const size of [1, 10]) {
     const segments = segmentsBySize.get(size)!;
@@ -205,12 +263,26 @@ async function learnedRows(_text: string, segmentsBySize: Map<number, string[]>,
       ['rules only, same codebook', (t: string) => tagger.tag(t)],
     ] as const) {
       let found = 0;
-      const s = time(() => {
-        found = 0;
-        for (const seg of segments) found += tag(seg).length;
-      }, size >= 10 ? 1 : 3);
-      rows.push({ engine, rules: codes.length, MB: size, cpu_s: +s.toFixed(3), wall_s: +lastWall.toFixed(3), 'MB/s per core': +(size / s).toFixed(2), compile_ms: 0, proposals: found });
+      const s = time(
+        () => {
+          found = 0;
+          for (const seg of segments) found += tag(seg).length;
+        },
+        size >= 10 ? 1 : 3,
+      );
+      rows.push({
+        engine,
+        rules: codes.length,
+        MB: size,
+        cpu_s: +s.toFixed(3),
+        wall_s: +lastWall.toFixed(3),
+        'MB/s per core': +(size / s).toFixed(2),
+        compile_ms: 0,
+        proposals: found,
+      });
     }
   }
-  notes.push(`learned proposer: codebook ${cb.id} (${codes.length} codes); training = ranker + calibration (3-fold cross-validation when there are at least 12 labelled passages); compile_ms of a training row is its time; rules-only rows are the reference on the same codebook`);
+  notes.push(
+    `learned proposer: codebook ${cb.id} (${codes.length} codes); training = ranker + calibration (3-fold cross-validation when there are at least 12 labelled passages); compile_ms of a training row is its time; rules-only rows are the reference on the same codebook`,
+  );
 }

@@ -16,8 +16,17 @@ const cursorSecretArn = process.env[envNames.cursorSecretArn];
 if (!cursorSecretArn) throw new Error(`the api function needs ${envNames.cursorSecretArn} to sign page cursors`);
 await loadCursorSecret(cursorSecretArn);
 
-const api = createApi({ store: adapters.store, blobs: adapters.blobs, tagQueue: adapters.tagQueue, exportQueue: adapters.exportQueue, version: process.env.QUALTAG_VERSION, learnFromDecisions: true }, jwtAuthenticator(), (msg, err) =>
-  err instanceof Error ? logger.error(msg, err) : logger.error(msg, { error: String(err) }),
+const api = createApi(
+  {
+    store: adapters.store,
+    blobs: adapters.blobs,
+    tagQueue: adapters.tagQueue,
+    exportQueue: adapters.exportQueue,
+    version: process.env.QUALTAG_VERSION,
+    learnFromDecisions: true,
+  },
+  jwtAuthenticator(),
+  (msg, err) => (err instanceof Error ? logger.error(msg, err) : logger.error(msg, { error: String(err) })),
 );
 
 export const handler = async (event: ApiEvent): Promise<ApiResult> => api(event);

@@ -24,7 +24,9 @@ export function buildApp(context: Record<string, unknown> = {}, options: BuildOp
   const app = new App({ context });
   const parsed = Context.safeParse({ stage: app.node.tryGetContext('stage'), adminEmail: app.node.tryGetContext('adminEmail') });
   if (!parsed.success) {
-    throw new Error(`Bad CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} (pass -c stage=dev -c adminEmail=you@example.org)`);
+    throw new Error(
+      `Bad CDK context: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')} (pass -c stage=dev -c adminEmail=you@example.org)`,
+    );
   }
   const { stage, adminEmail } = parsed.data;
   const stack = new QualtagStack(app, `Qualtag-${stage}`, {

@@ -42,7 +42,8 @@ export function formatOfName(fileName: string): SourceFormat | null {
   const base = (fileName.toLowerCase().split(/[\\/]/).pop() ?? '').trim();
   let best: { format: SourceFormat; length: number } | null = null;
   for (const f of uploadFormats) {
-    for (const ext of f.extensions) if (base.endsWith(ext) && base.length > ext.length && (!best || ext.length > best.length)) best = { format: f.format, length: ext.length };
+    for (const ext of f.extensions)
+      if (base.endsWith(ext) && base.length > ext.length && (!best || ext.length > best.length)) best = { format: f.format, length: ext.length };
   }
   return best?.format ?? null;
 }

@@ -25,9 +25,7 @@ export function grantTable(role: iam.IRole, table: dynamodb.ITable, indexNames: 
 
 /** kms:Decrypt to read and kms:GenerateDataKey to write anything encrypted with the data key. */
 export function grantKeyUse(role: iam.IRole, key: kms.IKey): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }),
-  );
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [key.keyArn] }));
 }
 
 /**
@@ -39,9 +37,7 @@ export function grantObjects(role: iam.Role, bucket: s3.IBucket, prefix: string,
   const resource = bucket.arnForObjects(`${prefix}*`);
   role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [resource] }));
   if (bucket.encryptionKey) grantKeyUse(role, bucket.encryptionKey);
-  const logicalId = role.stack.resolve((bucket.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) as
-    | string
-    | undefined;
+  const logicalId = role.stack.resolve((bucket.node.defaultChild as { logicalId?: string } | undefined)?.logicalId) as string | undefined;
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/${prefix}*]`,
     reason: `Object keys are created at run time; access is limited to the ${prefix} prefix and to ${actions.join(', ')}.`,

@@ -47,8 +47,11 @@ export class Monitoring extends Construct {
 
     const fiveMinutes = Duration.minutes(5);
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      this.alarm(`${name}DeadLetters`, queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-        `Messages in the ${name} dead-letter queue: a file or document failed ${name} repeatedly. Inspect, fix, then redrive.`);
+      this.alarm(
+        `${name}DeadLetters`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        `Messages in the ${name} dead-letter queue: a file or document failed ${name} repeatedly. Inspect, fix, then redrive.`,
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
       this.alarm(`${name}Errors`, fn.metricErrors({ period: fiveMinutes, statistic: 'Sum' }), `The ${name} Lambda reported errors.`);

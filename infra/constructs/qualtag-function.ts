@@ -12,8 +12,7 @@ import type { Construct } from 'constructs';
 // empty (no AWS managed policy) so each construct grants only what its function uses.
 
 /** ESM bundles still meet CommonJS dependencies that call `require`; this gives them one. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+export const ESM_REQUIRE_BANNER = "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 /** The Node.js 22 Lambda runtime ships the AWS SDK v3; bundling it again would only add size and init time. */
 export const FUNCTION_EXTERNALS = ['@aws-sdk/*'];
@@ -107,8 +106,7 @@ export class QualtagFunction extends nodejs.NodejsFunction {
     // the only statement with Resource "*", so this acknowledgement cannot hide another wildcard.
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*".',
+      reason: 'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions, so AWS requires Resource "*".',
     });
   }
 }

@@ -50,7 +50,10 @@ export function createRouteClient(send: Send): RouteClient {
   const api: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {};
   for (const [name, ep] of Object.entries(endpoints)) {
     api[name] = async (args) => {
-      const params = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'query' && k !== 'body' && typeof v === 'string')) as Record<string, string>;
+      const params = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'query' && k !== 'body' && typeof v === 'string')) as Record<
+        string,
+        string
+      >;
       const res = await send(ep.method, pathFor(ep.path, params) + queryString(args.query as object | undefined), args.body);
       if ('download' in ep) return res;
       return res.status === 204 ? undefined : await res.json();
@@ -63,7 +66,12 @@ export function createRouteClient(send: Send): RouteClient {
 export type PagedRoute = { [N in RouteName]: RouteResult<N> extends Page<unknown> ? (RouteQuery<N> extends PageRequest ? N : never) : never }[RouteName];
 
 /** Every item of a paged route, page after page (lib/paging.ts), up to `max`. */
-export function allOf<N extends PagedRoute>(api: RouteClient, name: N, args: RouteArgs<N>, max?: number): Promise<Array<RouteResult<N> extends Page<infer T> ? T : never>> {
+export function allOf<N extends PagedRoute>(
+  api: RouteClient,
+  name: N,
+  args: RouteArgs<N>,
+  max?: number,
+): Promise<Array<RouteResult<N> extends Page<infer T> ? T : never>> {
   const call = api[name] as unknown as (a: object) => Promise<Page<RouteResult<N> extends Page<infer T> ? T : never>>;
   const query = (args as { query?: object }).query ?? {};
   return all((p) => call({ ...args, query: { ...query, ...p } }), max === undefined ? {} : { max });

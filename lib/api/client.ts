@@ -30,7 +30,13 @@ export interface ApiClient extends RouteClient {
    * Runs an export job to the end: starts it, reports progress, and downloads the file from its
    * presigned URL (S3 locally and on AWS) once it is done.
    */
-  exportByJob(projectId: string, format: ExportFormat, status: QueryStatus | undefined, onProgress: (job: ExportJobView) => void, pollMs?: number): Promise<{ job: ExportJobView; bytes: Uint8Array }>;
+  exportByJob(
+    projectId: string,
+    format: ExportFormat,
+    status: QueryStatus | undefined,
+    onProgress: (job: ExportJobView) => void,
+    pollMs?: number,
+  ): Promise<{ job: ExportJobView; bytes: Uint8Array }>;
 }
 
 export function apiClient(conn: Connection): ApiClient {
@@ -43,7 +49,11 @@ export function apiClient(conn: Connection): ApiClient {
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (e) {
-      throw new QualtagError('NOT_FOUND', `cannot reach the API at ${conn.url} (${e instanceof Error ? e.message : String(e)})`, 'Is `npm start` still running? Otherwise check --data-dir / QUALTAG_DATA_DIR, or --api');
+      throw new QualtagError(
+        'NOT_FOUND',
+        `cannot reach the API at ${conn.url} (${e instanceof Error ? e.message : String(e)})`,
+        'Is `npm start` still running? Otherwise check --data-dir / QUALTAG_DATA_DIR, or --api',
+      );
     }
     if (!res.ok) {
       let errorBody: ErrorBody = { message: res.statusText || `HTTP ${res.status}` };
@@ -73,9 +83,11 @@ export function apiClient(conn: Connection): ApiClient {
         await new Promise((r) => setTimeout(r, pollMs));
         job = await api.exportJob({ projectId, jobId: job.id });
       }
-      if (job.state === 'failed' || !job.downloadUrl) throw new QualtagError('CONFLICT', `the export failed: ${job.reason ?? 'no file was written'}`, 'Fix what the reason says and export again');
+      if (job.state === 'failed' || !job.downloadUrl)
+        throw new QualtagError('CONFLICT', `the export failed: ${job.reason ?? 'no file was written'}`, 'Fix what the reason says and export again');
       const res = await fetch(job.downloadUrl);
-      if (!res.ok) throw new QualtagError('NOT_FOUND', `the export file could not be downloaded (HTTP ${res.status})`, 'Ask for the job again for a fresh link');
+      if (!res.ok)
+        throw new QualtagError('NOT_FOUND', `the export file could not be downloaded (HTTP ${res.status})`, 'Ask for the job again for a fresh link');
       return { job, bytes: new Uint8Array(await res.arrayBuffer()) };
     },
   };

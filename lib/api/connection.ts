@@ -30,4 +30,3 @@ export async function readLocalConnection(stateDir: string): Promise<{ url: stri
     return null;
   }
 }
-

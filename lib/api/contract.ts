@@ -26,7 +26,7 @@ import type * as model from '../model.js';
 import { endpoints, type RouteName } from './endpoints.js';
 import { ExportJobBody, ExportJobView, ExportQuery } from '../export/schemas.js';
 import { ImportedDocument, ImportStarted } from '../import/schemas.js';
-import { CodedSegment, CodingOrigin, CodingStatus, CodingView, Evidence, SegmentView, Span } from '../coding/views.js';
+import { CodedSegment, CodingStatus, CodingView, SegmentView, Span } from '../coding/views.js';
 import { sourceFormats } from '../formats.js';
 import { ReportBundle, ReportKind, reportKinds } from '../report/registry.js';
 import { QueryStatus, ReportQuery, ReportTable } from '../report/schemas.js';
@@ -118,7 +118,9 @@ export const DocumentSummary = z.object({
    * What the last tagging changed: new proposals written (`added`), and on a document whose proposals were
    * all decided (`finished`) the new ones left out for being below the re-open confidence (`withheld`).
    */
-  lastTagging: z.object({ at: z.string(), codebookVersion: z.string(), retag: z.boolean(), added: z.number().int(), finished: z.boolean(), withheld: z.number().int() }).optional(),
+  lastTagging: z
+    .object({ at: z.string(), codebookVersion: z.string(), retag: z.boolean(), added: z.number().int(), finished: z.boolean(), withheld: z.number().int() })
+    .optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 
@@ -197,7 +199,12 @@ export const Code = z.object({
   examples: z.array(z.object({ text: z.string(), note: z.string().optional() })).default([]),
   color: z.string().optional(),
 }) satisfies z.ZodType<model.Code>;
-export const Category = z.object({ id: z.string(), name: z.string(), definition: z.string().optional(), codes: z.array(Code) }) satisfies z.ZodType<model.Category>;
+export const Category = z.object({
+  id: z.string(),
+  name: z.string(),
+  definition: z.string().optional(),
+  codes: z.array(Code),
+}) satisfies z.ZodType<model.Category>;
 export const Codebook = z.object({
   id: z.string(),
   title: z.string().optional(),
@@ -221,7 +228,11 @@ export type CodebookVersionView = z.infer<typeof CodebookVersionView>;
 
 export const CodebookUploadBody = z.object({
   /** Decides the parser: .yaml/.yml, .csv or .qdc. */
-  fileName: z.string().min(1).max(255).regex(/\.(ya?ml|csv|qdc)$/i, 'fileName must end in .yaml, .yml, .csv or .qdc'),
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/\.(ya?ml|csv|qdc)$/i, 'fileName must end in .yaml, .yml, .csv or .qdc'),
   /** The file's text (UTF-8). */
   content: z.string().min(1, 'the codebook file is empty').max(2_000_000, 'a codebook is at most 2 MB'),
   /** Re-tag every document with the new version (default true). Human decisions are kept. */
@@ -407,7 +418,10 @@ export const UploadUrlBody = z.object({
     .refine((n) => !/[\\/]/.test(n) && n !== '.' && n !== '..', 'fileName must be a plain file name without / or \\')
     // eslint-disable-next-line no-control-regex
     .refine((n) => !/[\u0000-\u001f\u007f-\u009f]/.test(n), 'fileName must not contain control characters (NUL, tab, newline …); rename the file')
-    .refine((n) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(n), 'fileName must not contain right-to-left or other direction overrides; rename the file')
+    .refine(
+      (n) => !/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(n),
+      'fileName must not contain right-to-left or other direction overrides; rename the file',
+    )
     // One name, one document: é typed as one or two code points is the same file.
     .transform((n) => n.normalize('NFC')),
   contentType: z.string().max(200).optional(),
@@ -515,7 +529,10 @@ export type ConflictBody = z.infer<typeof ConflictBody>;
  */
 export const BulkAcceptBody = z.strictObject({
   /** 0.5 .. 1 (lib/review/bulk.ts MIN_BULK_CONFIDENCE): less certain proposals are decided one by one. */
-  minConfidence: z.number().min(0.5, 'minConfidence must be at least 0.5: decide less certain proposals one by one').max(1, 'minConfidence is a fraction: at most 1'),
+  minConfidence: z
+    .number()
+    .min(0.5, 'minConfidence must be at least 0.5: decide less certain proposals one by one')
+    .max(1, 'minConfidence is a fraction: at most 1'),
   documentId: Id.optional(),
   /** The review queue's filters: only proposals of this code, category or respondent. */
   code: z.string().min(1).max(200).optional(),
@@ -544,10 +561,11 @@ export const BulkUndoResultView = z.object({
   /** Codings set back to proposed. */
   undone: z.number().int(),
   /** Codings of the batch that changed since (decided again, undone, re-tagged away): left as they are now. */
-  changed: z.array(z.object({ codingId: z.string(), code: z.string(), documentId: z.string(), segmentIndex: z.number().int(), current: CodingView.nullable() })),
+  changed: z.array(
+    z.object({ codingId: z.string(), code: z.string(), documentId: z.string(), segmentIndex: z.number().int(), current: CodingView.nullable() }),
+  ),
 });
 export type BulkUndoResultView = z.infer<typeof BulkUndoResultView>;
-
 
 /** GET /projects/{projectId}/codings: coded segments. Give at least one of code, category, respondent, document (they combine). */
 export const CodingsQuery = PageQuery.extend({
@@ -687,7 +705,8 @@ export const routes = {
   },
   decide: {
     ...endpoints.decide,
-    purpose: 'Accept, reject, add, undo, or place / drop a detached coding; 409 with the current state when `version` is stale or the decision would change nothing',
+    purpose:
+      'Accept, reject, add, undo, or place / drop a detached coding; 409 with the current state when `version` is stale or the decision would change nothing',
     auth: true,
     body: DecisionBody,
     response: DecisionResultView,
@@ -705,7 +724,13 @@ export const routes = {
     auth: true,
     response: BulkUndoResultView,
   },
-  audit: { ...endpoints.audit, purpose: 'Audit trail of decisions, oldest first (with `coding`: that coding\'s history across re-upload moves)', auth: true, query: AuditQueryParams, response: AuditPage },
+  audit: {
+    ...endpoints.audit,
+    purpose: "Audit trail of decisions, oldest first (with `coding`: that coding's history across re-upload moves)",
+    auth: true,
+    query: AuditQueryParams,
+    response: AuditPage,
+  },
   codings: {
     ...endpoints.codings,
     purpose: 'Coded segments by code, category, respondent or document, with text, offsets and evidence',
@@ -737,7 +762,8 @@ export const routes = {
   },
   applyRuleTerms: {
     ...endpoints.applyRuleTerms,
-    purpose: "Append chosen terms to their codes' rules as a new codebook version and re-tag; 400 for a term that does not parse, 409 when baseVersion is stale",
+    purpose:
+      "Append chosen terms to their codes' rules as a new codebook version and re-tag; 400 for a term that does not parse, 409 when baseVersion is stale",
     auth: true,
     body: ApplyRuleTermsBody,
     response: ApplyRuleTermsResult,
@@ -765,7 +791,8 @@ export const routes = {
   },
   startImport: {
     ...endpoints.startImport,
-    purpose: 'Reads the uploaded .qdpx (refused with the entry or element at fault), stores its codebook, uploads its sources to the pipeline; the report so far',
+    purpose:
+      'Reads the uploaded .qdpx (refused with the entry or element at fault), stores its codebook, uploads its sources to the pipeline; the report so far',
     auth: true,
     body: ImportUploadBody,
     response: ImportStarted,
@@ -803,7 +830,7 @@ export const routes = {
   },
   retryDeadLetters: {
     ...endpoints.retryDeadLetters,
-    purpose: 'Put the given dead letters (or all of the project\'s) back on their queues now, as `qualtag status --retry` does (project owner only)',
+    purpose: "Put the given dead letters (or all of the project's) back on their queues now, as `qualtag status --retry` does (project owner only)",
     auth: true,
     body: RetryDeadLettersBody,
     response: RetryDeadLettersResult,

@@ -55,7 +55,8 @@ export function letterSubject(d: DeadLetterRecord): LetterSubject | null {
   }
   const msg = parseJson(d.body);
   if (typeof msg?.projectId !== 'string') return null;
-  if (d.queue === 'tag' && typeof msg.documentId === 'string') return { projectId: msg.projectId, subject: `document ${msg.documentId}`, documentId: msg.documentId };
+  if (d.queue === 'tag' && typeof msg.documentId === 'string')
+    return { projectId: msg.projectId, subject: `document ${msg.documentId}`, documentId: msg.documentId };
   if (d.queue === 'export' && typeof msg.jobId === 'string') return { projectId: msg.projectId, subject: `export job ${msg.jobId}`, documentId: null };
   return null;
 }

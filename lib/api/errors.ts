@@ -1,7 +1,7 @@
 // Maps errors to HTTP answers: QualtagError kinds to 4xx with `{ message, hint?, where? }`, a stale
 // decision to 409 with the coding's current state, zod issues to 400 naming the field, anything else
 // to a 500 that leaks nothing.
-import * as z from 'zod';
+import type * as z from 'zod';
 import { QualtagError, type ErrorKind } from '../errors.js';
 import { ConflictError } from '../coding/index.js';
 import type { ErrorBody } from './contract.js';
@@ -66,5 +66,7 @@ export function errorResult(e: unknown, log: (msg: string, err: unknown) => void
 }
 
 function defaultLog(msg: string, err: unknown): void {
-  console.error(JSON.stringify({ level: 'ERROR', message: msg, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }));
+  console.error(
+    JSON.stringify({ level: 'ERROR', message: msg, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) }),
+  );
 }

@@ -9,7 +9,23 @@ import { reportKinds, reportOf, reportsFromAggregates, reportTablesFromAggregate
 import { UPLOAD_PREFIX } from '../config.js';
 // The module itself, not the pipeline index: that would bundle extraction into the api function.
 import { requestLearningRetag, requestRetag } from '../pipeline/retag.js';
-import { type AuditEvent, type BlobStore, type Coding, type CodingFilter, codingHistory, codingId, type DocumentRecord, type ExportJob, type ExportQueue, isDetached, type Page, parseCodingId, type Project, type SegmentRecord, type Store, type TagQueue } from '../coding/index.js';
+import {
+  type AuditEvent,
+  type BlobStore,
+  type Coding,
+  type CodingFilter,
+  codingHistory,
+  codingId,
+  type DocumentRecord,
+  type ExportJob,
+  type ExportQueue,
+  isDetached,
+  parseCodingId,
+  type Project,
+  type SegmentRecord,
+  type Store,
+  type TagQueue,
+} from '../coding/index.js';
 import { assertProjectId } from '../coding/upload-key.js';
 import { normaliseRespondent } from '../segment/speakers.js';
 import { compileTagger } from '../tag/index.js';
@@ -26,7 +42,18 @@ import { mapLimit, projectCodings } from '../review/reviewed-codings.js';
 import { ReadCache } from './cache.js';
 import { buildExport } from '../export/build.js';
 import { runExportJob } from '../export/job.js';
-import { exportContentTypes, type ExportFormat, type BulkAcceptResult, type BulkUndoResultView, type CodedSegment, type CodingCounts, type DecisionBody, type DecisionResultView, type QueueItem, type ReportQuery } from './contract.js';
+import {
+  exportContentTypes,
+  type ExportFormat,
+  type BulkAcceptResult,
+  type BulkUndoResultView,
+  type CodedSegment,
+  type CodingCounts,
+  type DecisionBody,
+  type DecisionResultView,
+  type QueueItem,
+  type ReportQuery,
+} from './contract.js';
 import { download, json } from './http.js';
 import { applyImportedDocument, readExchange, startImport } from '../import/apply.js';
 import { importKey } from '../import/plan.js';
@@ -52,7 +79,6 @@ export interface ApiDeps {
   deadLetters?: DeadLetterSource;
 }
 
-
 function codingCounts(codings: readonly Coding[]): CodingCounts {
   const counts: CodingCounts = { proposed: 0, accepted: 0, rejected: 0 };
   for (const c of codings) counts[c.status]++;
@@ -64,7 +90,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
   // Without a queue (tests, a bare local server) the job runs in this process after the answer.
   const exportQueue: ExportQueue = deps.exportQueue ?? {
     send: async (req) => {
-      void runExportJob({ store, blobs }, req).catch((e: unknown) => store.updateExportJob(req.projectId, req.jobId, { state: 'failed', reason: e instanceof Error ? e.message : String(e) }).catch(() => {}));
+      void runExportJob({ store, blobs }, req).catch((e: unknown) =>
+        store.updateExportJob(req.projectId, req.jobId, { state: 'failed', reason: e instanceof Error ? e.message : String(e) }).catch(() => {}),
+      );
     },
   };
   const now = () => (deps.now ? deps.now() : new Date());
@@ -72,8 +100,11 @@ export function createHandlers(deps: ApiDeps): Handlers {
   // A decision teaches the ranker: the project's other documents are re-tagged in the background.
   const learnFrom = (projectId: string, documentId: string) =>
     deps.learnFromDecisions &&
-    requestLearningRetag(deps, projectId, documentId, (e) => process.stderr.write(`qualtag: re-tag after a decision failed: ${e instanceof Error ? e.message : String(e)}\n`));
-  const member = (projectId: string, userId: string) => requireMember({ getProject: (id) => cache.get(id, 'project', () => store.getProject(id)) }, projectId, userId);
+    requestLearningRetag(deps, projectId, documentId, (e) =>
+      process.stderr.write(`qualtag: re-tag after a decision failed: ${e instanceof Error ? e.message : String(e)}\n`),
+    );
+  const member = (projectId: string, userId: string) =>
+    requireMember({ getProject: (id) => cache.get(id, 'project', () => store.getProject(id)) }, projectId, userId);
 
   // Documents never move between projects and a document id never changes its file name, so their
   // project and name can be remembered for the life of the process.
@@ -81,7 +112,12 @@ export function createHandlers(deps: ApiDeps): Handlers {
   async function documentIn(projectId: string, documentId: string): Promise<DocumentRecord> {
     const d = await store.getDocument(documentId);
     if (!d || d.projectId !== projectId) {
-      throw new QualtagError('NOT_FOUND', `document "${documentId}" does not exist in project "${projectId}"`, 'List the documents with GET /projects/{projectId}/documents', 'documentId');
+      throw new QualtagError(
+        'NOT_FOUND',
+        `document "${documentId}" does not exist in project "${projectId}"`,
+        'List the documents with GET /projects/{projectId}/documents',
+        'documentId',
+      );
     }
     if (docInfo.size > 10_000) docInfo.clear();
     docInfo.set(d.id, { projectId: d.projectId, name: d.fileName });
@@ -107,7 +143,11 @@ export function createHandlers(deps: ApiDeps): Handlers {
     if (!raw) return q;
     const normal = normaliseRespondent(raw) ?? raw;
     if (normal === raw) return { ...q, respondent: raw };
-    const known = await cache.get(projectId, 'respondents', async () => new Set((await all((p) => store.listDocuments(projectId, p))).flatMap((d) => d.respondents ?? [])));
+    const known = await cache.get(
+      projectId,
+      'respondents',
+      async () => new Set((await all((p) => store.listDocuments(projectId, p))).flatMap((d) => d.respondents ?? [])),
+    );
     return { ...q, respondent: known.has(raw) && !known.has(normal) ? raw : normal };
   }
 
@@ -135,12 +175,29 @@ export function createHandlers(deps: ApiDeps): Handlers {
     if (body.action === 'add') {
       const cb = await currentCodebook(projectId);
       const code = cb ? allCodes(cb).find((c) => c.id === body.code) : undefined;
-      if (!code) throw new QualtagError('BAD_REQUEST', `code "${body.code}" is not in the project's current codebook`, 'Choose a code from GET /projects/{projectId}/codebook', 'body.code');
+      if (!code)
+        throw new QualtagError(
+          'BAD_REQUEST',
+          `code "${body.code}" is not in the project's current codebook`,
+          'Choose a code from GET /projects/{projectId}/codebook',
+          'body.code',
+        );
       const segments = await all((p) => store.listSegments(body.documentId, p));
       const segment = segments.find((s) => s.id === body.segmentId);
-      if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
+      if (!segment)
+        throw new QualtagError(
+          'NOT_FOUND',
+          `segment "${body.segmentId}" is not in document "${body.documentId}"`,
+          'Use a segment id from GET /projects/{projectId}/documents/{documentId}',
+          'body.segmentId',
+        );
       if (body.span && body.span.end > segment.text.length) {
-        throw new QualtagError('BAD_REQUEST', `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`, 'Give offsets into the segment text', 'body.span');
+        throw new QualtagError(
+          'BAD_REQUEST',
+          `span ${body.span.start}..${body.span.end} runs past the segment (${segment.text.length} characters)`,
+          'Give offsets into the segment text',
+          'body.span',
+        );
       }
       const ref = { documentId: body.documentId, segmentIndex: segment.index, code: body.code };
       // Turning an existing (e.g. rejected) proposal into the reviewer's coding takes its version, read under the lock.
@@ -153,23 +210,46 @@ export function createHandlers(deps: ApiDeps): Handlers {
     }
     const ref = parseCodingId(body.codingId);
     if (ref.documentId !== body.documentId) {
-      throw new QualtagError('BAD_REQUEST', `coding "${body.codingId}" does not belong to document "${body.documentId}"`, 'Send the documentId of the coding', 'body.codingId');
+      throw new QualtagError(
+        'BAD_REQUEST',
+        `coding "${body.codingId}" does not belong to document "${body.documentId}"`,
+        'Send the documentId of the coding',
+        'body.codingId',
+      );
     }
     let place = {};
     let target: SegmentRecord | undefined;
     if (body.action === 'place') {
       // The target segment of the current text; the decision checks the span against it.
       const segment = (await all((p) => store.listSegments(body.documentId, p))).find((s) => s.id === body.segmentId);
-      if (!segment) throw new QualtagError('NOT_FOUND', `segment "${body.segmentId}" is not in document "${body.documentId}"`, 'Use a segment id from GET /projects/{projectId}/documents/{documentId}', 'body.segmentId');
+      if (!segment)
+        throw new QualtagError(
+          'NOT_FOUND',
+          `segment "${body.segmentId}" is not in document "${body.documentId}"`,
+          'Use a segment id from GET /projects/{projectId}/documents/{documentId}',
+          'body.segmentId',
+        );
       place = { to: { segmentIndex: segment.index }, ...(body.span ? { span: body.span } : {}) };
       target = segment;
     }
-    const r = await decide(store, { ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place }, target ? { segment: target } : {});
+    const r = await decide(
+      store,
+      { ...ref, projectId: projectId, action: body.action, expectedVersion: body.version, userId, ...place },
+      target ? { segment: target } : {},
+    );
     return { coding: r.coding ? toCodingView(r.coding) : null, audit: toAuditEventView(r.event) };
   }
 
   /** Loads a codebook file's text (the loader validates it), stores it as the current version and re-tags. */
-  async function storeCodebook(project: Project, content: string, fileName: string, userId: string, retag: boolean, previous = project.currentCodebookVersion, expectCurrent = false) {
+  async function storeCodebook(
+    project: Project,
+    content: string,
+    fileName: string,
+    userId: string,
+    retag: boolean,
+    previous = project.currentCodebookVersion,
+    expectCurrent = false,
+  ) {
     const { codebook, warnings } = loadCodebook(content, fileName);
     assertCodebookFits(codebook, content);
     const existed = await store.getCodebookVersion(project.id, codebook.version);
@@ -183,11 +263,15 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
   const assertImportId = (id: string): string => {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) {
-      throw new QualtagError('BAD_REQUEST', `"${id.slice(0, 60)}" is not an import id`, 'Use the importId from POST /projects/{projectId}/imports', 'path.importId');
+      throw new QualtagError(
+        'BAD_REQUEST',
+        `"${id.slice(0, 60)}" is not an import id`,
+        'Use the importId from POST /projects/{projectId}/imports',
+        'path.importId',
+      );
     }
     return id;
   };
-
 
   return {
     health: async () => ({ ok: true as const, version: deps.version ?? '0.1.0' }),
@@ -230,7 +314,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     retryDeadLetters: async ({ userId, params, body }) => {
       const project = requireOwner(await member(params.projectId!, userId), userId);
-      if (!deps.deadLetters) throw new QualtagError('BAD_REQUEST', 'this deployment keeps no dead-letter list the API can retry', DEAD_LETTERS_UNAVAILABLE_HINT);
+      if (!deps.deadLetters)
+        throw new QualtagError('BAD_REQUEST', 'this deployment keeps no dead-letter list the API can retry', DEAD_LETTERS_UNAVAILABLE_HINT);
       return { retried: deps.deadLetters.retry(letterMatcher(project.id, body.ids)) };
     },
 
@@ -247,12 +332,22 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const contentType = body.contentType ?? 'application/octet-stream';
       const expiresIn = 15 * 60;
       const url = await blobs.presignUpload(key, contentType, expiresIn);
-      return { url, method: 'PUT' as const, headers: { 'content-type': contentType }, key, expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString() };
+      return {
+        url,
+        method: 'PUT' as const,
+        headers: { 'content-type': contentType },
+        key,
+        expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString(),
+      };
     },
 
     listDocuments: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
-      const page = await store.listDocuments(project.id, { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) }, query.status ? { status: query.status } : {});
+      const page = await store.listDocuments(
+        project.id,
+        { limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) },
+        query.status ? { status: query.status } : {},
+      );
       const counts = query.counts === 'true' ? await mapLimit(page.items, 4, async (d) => codingCounts(await store.listDocumentCodings(d.id))) : null;
       return { items: page.items.map((d, i) => ({ ...toDocumentSummary(d), ...(counts ? { counts: counts[i]! } : {}) })), nextCursor: page.nextCursor };
     },
@@ -309,7 +404,11 @@ export function createHandlers(deps: ApiDeps): Handlers {
           ...(query.respondent ? { respondent: query.respondent } : {}),
         });
         const names = await namesFor(project.id, page.items);
-        const items: QueueItem[] = page.items.map((c) => ({ coding: toCodingView(c), segment: segmentOfCoding(c), document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId } }));
+        const items: QueueItem[] = page.items.map((c) => ({
+          coding: toCodingView(c),
+          segment: segmentOfCoding(c),
+          document: { id: c.documentId, name: names.get(c.documentId) ?? c.documentId },
+        }));
         // Cached serialised: a hit costs no JSON work.
         return json(200, { items, nextCursor: page.nextCursor });
       });
@@ -328,7 +427,9 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     bulkAccept: async ({ userId, params, body }): Promise<BulkAcceptResult> => {
       const project = await member(params.projectId!, userId);
-      const docs = body.documentId ? [await documentIn(project.id, body.documentId)] : await all((p) => store.listDocuments(project.id, p, { status: 'TAGGED' }));
+      const docs = body.documentId
+        ? [await documentIn(project.id, body.documentId)]
+        : await all((p) => store.listDocuments(project.id, p, { status: 'TAGGED' }));
       const base = { minConfidence: body.minConfidence, dryRun: body.dryRun };
       const filter = {
         minConfidence: body.minConfidence,
@@ -339,7 +440,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
       if (body.dryRun) {
         const chosen = selectForBulk((await mapLimit(docs, 4, (d) => store.listDocumentCodings(d.id))).flat(), filter);
         const confidences = chosen.map((c) => c.confidence ?? 0);
-        return { ...base, batchId: null, count: chosen.length, estimatedPrecision: estimatedPrecision(confidences), documents: new Set(chosen.map((c) => c.documentId)).size };
+        return {
+          ...base,
+          batchId: null,
+          count: chosen.length,
+          estimatedPrecision: estimatedPrecision(confidences),
+          documents: new Set(chosen.map((c) => c.documentId)).size,
+        };
       }
       try {
         const batch = await bulkAccept(store, {
@@ -351,7 +458,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
           ...(body.documentId ? { documentId: body.documentId } : {}),
         });
         if (batch.count) learnFrom(project.id, body.documentId ?? '');
-        return { ...base, batchId: batch.id, count: batch.count, estimatedPrecision: batch.count ? batch.confidenceSum / batch.count : null, documents: batch.documents.length };
+        return {
+          ...base,
+          batchId: batch.id,
+          count: batch.count,
+          estimatedPrecision: batch.count ? batch.confidenceSum / batch.count : null,
+          documents: batch.documents.length,
+        };
       } finally {
         cache.invalidate(project.id);
       }
@@ -360,13 +473,20 @@ export function createHandlers(deps: ApiDeps): Handlers {
     undoBulkAccept: async ({ userId, params }): Promise<BulkUndoResultView> => {
       const project = await member(params.projectId!, userId);
       const batchId = params.batchId!;
-      if (!BATCH_ID.test(batchId)) throw new QualtagError('BAD_REQUEST', `"${batchId.slice(0, 40)}" is not a bulk accept id`, 'Use the batchId a bulk accept returned', 'path.batchId');
+      if (!BATCH_ID.test(batchId))
+        throw new QualtagError('BAD_REQUEST', `"${batchId.slice(0, 40)}" is not a bulk accept id`, 'Use the batchId a bulk accept returned', 'path.batchId');
       try {
         const r = await undoBulkAccept(store, project.id, batchId, userId);
         return {
           batchId,
           undone: r.undone,
-          changed: r.changed.map(({ ref, current }) => ({ codingId: codingId(ref), code: ref.code, documentId: ref.documentId, segmentIndex: ref.segmentIndex, current: current ? toCodingView(current) : null })),
+          changed: r.changed.map(({ ref, current }) => ({
+            codingId: codingId(ref),
+            code: ref.code,
+            documentId: ref.documentId,
+            segmentIndex: ref.segmentIndex,
+            current: current ? toCodingView(current) : null,
+          })),
         };
       } finally {
         cache.invalidate(project.id);
@@ -382,7 +502,12 @@ export function createHandlers(deps: ApiDeps): Handlers {
         const events = await all<AuditEvent>((p) => store.auditTrail({ projectId: project.id, documentId: ref.documentId, ...p }));
         return { items: codingHistory(events, ref).map(toAuditEventView), nextCursor: null };
       }
-      const page = await store.auditTrail({ projectId: project.id, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}), ...(documentId ? { documentId } : {}) });
+      const page = await store.auditTrail({
+        projectId: project.id,
+        limit: query.limit,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+        ...(documentId ? { documentId } : {}),
+      });
       return { items: page.items.map(toAuditEventView), nextCursor: page.nextCursor };
     },
 
@@ -399,27 +524,40 @@ export function createHandlers(deps: ApiDeps): Handlers {
             : query.category
               ? { categoryId: query.category }
               : undefined;
-      if (!by) throw new QualtagError('BAD_REQUEST', 'say which coded segments you want', 'Add ?code=, ?category=, ?respondent= or ?document= (they combine)', 'query');
+      if (!by)
+        throw new QualtagError(
+          'BAD_REQUEST',
+          'say which coded segments you want',
+          'Add ?code=, ?category=, ?respondent= or ?document= (they combine)',
+          'query',
+        );
       if (query.document) await documentName(project.id, query.document);
       return cache.get(project.id, `codings\u0000${JSON.stringify(query)}`, async () => {
-      const page = await store.queryCodings({ projectId: project.id, by, status: query.status, limit: query.limit, ...(query.cursor ? { cursor: query.cursor } : {}) });
-      const hits = page.items.filter(
-        (c) =>
-          (!query.code || c.code === query.code) &&
-          (!query.category || c.categoryId === query.category) &&
-          (!query.respondent || c.respondent === query.respondent) &&
-          (query.status === 'all' || c.status === query.status),
-      );
-      const names = await namesFor(project.id, hits);
-      const items: CodedSegment[] = hits.map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
-      return json(200, { items, nextCursor: page.nextCursor });
+        const page = await store.queryCodings({
+          projectId: project.id,
+          by,
+          status: query.status,
+          limit: query.limit,
+          ...(query.cursor ? { cursor: query.cursor } : {}),
+        });
+        const hits = page.items.filter(
+          (c) =>
+            (!query.code || c.code === query.code) &&
+            (!query.category || c.categoryId === query.category) &&
+            (!query.respondent || c.respondent === query.respondent) &&
+            (query.status === 'all' || c.status === query.status),
+        );
+        const names = await namesFor(project.id, hits);
+        const items: CodedSegment[] = hits.map((c) => toCodedSegment(c, names.get(c.documentId) ?? c.documentId));
+        return json(200, { items, nextCursor: page.nextCursor });
       });
     },
 
     getCodebook: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);
       const cb = await currentCodebook(project.id);
-      if (!cb) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      if (!cb)
+        throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
       return cb;
     },
 
@@ -448,7 +586,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
     ruleSuggestions: async ({ userId, params, query }) => {
       const project = await member(params.projectId!, userId);
       const cb = await currentCodebook(project.id);
-      if (!cb) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      if (!cb)
+        throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
       const { docs, codings } = await projectData(project.id);
       const { examples, passages } = reviewedPassages(codings);
       const learned = learnRuleTerms(cb, examples, { minSupport: query.minSupport, top: query.top });
@@ -466,9 +605,15 @@ export function createHandlers(deps: ApiDeps): Handlers {
     applyRuleTerms: async ({ userId, params, body }) => {
       const project = await member(params.projectId!, userId);
       const base = await store.getCurrentCodebook(project.id);
-      if (!base) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+      if (!base)
+        throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
       if (base.version !== body.baseVersion) {
-        throw new QualtagError('CONFLICT', `the codebook changed since the suggestions were made (now version ${base.version}, not ${body.baseVersion})`, 'Reload the suggestions and choose the terms again', 'body.baseVersion');
+        throw new QualtagError(
+          'CONFLICT',
+          `the codebook changed since the suggestions were made (now version ${base.version}, not ${body.baseVersion})`,
+          'Reload the suggestions and choose the terms again',
+          'body.baseVersion',
+        );
       }
       const { yaml, added, unchanged } = withAddedTerms(base.codebook, body.terms, compileTagger(base.codebook).rulesByCode);
       const fileName = `${(base.fileName || `${base.codebook.id}.yaml`).replace(/\.[^.]*$/, '')}.yaml`;
@@ -479,7 +624,8 @@ export function createHandlers(deps: ApiDeps): Handlers {
 
     retag: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);
-      if (!project.currentCodebookVersion) throw new QualtagError('BAD_REQUEST', `project "${project.id}" has no codebook to tag with`, 'Upload a codebook first', 'codebook');
+      if (!project.currentCodebookVersion)
+        throw new QualtagError('BAD_REQUEST', `project "${project.id}" has no codebook to tag with`, 'Upload a codebook first', 'codebook');
       cache.invalidate(project.id);
       return { requested: true, documents: await requestRetag(deps, project.id) };
     },
@@ -508,7 +654,14 @@ export function createHandlers(deps: ApiDeps): Handlers {
       const contentType = 'application/octet-stream';
       const expiresIn = 15 * 60;
       const url = await blobs.presignUpload(key, contentType, expiresIn);
-      return { importId, url, method: 'PUT' as const, headers: { 'content-type': contentType }, key, expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString() };
+      return {
+        importId,
+        url,
+        method: 'PUT' as const,
+        headers: { 'content-type': contentType },
+        key,
+        expiresAt: new Date(now().getTime() + expiresIn * 1000).toISOString(),
+      };
     },
 
     startImport: async ({ userId, params, body }) => {
@@ -550,7 +703,18 @@ export function createHandlers(deps: ApiDeps): Handlers {
     startExportJob: async ({ userId, params, body }) => {
       const project = await member(params.projectId!, userId);
       const at = now().toISOString();
-      const job: ExportJob = { projectId: project.id, id: randomUUID(), format: body.format, status: body.status, state: 'queued', done: 0, total: 0, createdBy: userId, createdAt: at, updatedAt: at };
+      const job: ExportJob = {
+        projectId: project.id,
+        id: randomUUID(),
+        format: body.format,
+        status: body.status,
+        state: 'queued',
+        done: 0,
+        total: 0,
+        createdBy: userId,
+        createdAt: at,
+        updatedAt: at,
+      };
       await store.createExportJob(job);
       await exportQueue.send({ projectId: project.id, jobId: job.id });
       return exportJobView(job, null);
@@ -559,7 +723,13 @@ export function createHandlers(deps: ApiDeps): Handlers {
     exportJob: async ({ userId, params }) => {
       const project = await member(params.projectId!, userId);
       const job = await store.getExportJob(project.id, params.jobId!);
-      if (!job) throw new QualtagError('NOT_FOUND', `export job "${params.jobId}" does not exist in project "${project.id}"`, 'Start one with POST /projects/{projectId}/export-jobs', 'jobId');
+      if (!job)
+        throw new QualtagError(
+          'NOT_FOUND',
+          `export job "${params.jobId}" does not exist in project "${project.id}"`,
+          'Start one with POST /projects/{projectId}/export-jobs',
+          'jobId',
+        );
       const url = job.state === 'done' && job.key ? await blobs.presignDownload(job.key, 15 * 60) : null;
       return exportJobView(job, url);
     },

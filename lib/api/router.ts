@@ -82,7 +82,12 @@ function decodeParam(raw: string, name: string): string {
   }
   // Checked before any lookup: a 3,000-character id used to reach DynamoDB and come back as a 500.
   if (!PATH_ID.test(value)) {
-    throw new QualtagError('BAD_REQUEST', `path parameter ${name} is not a valid id (${value.length > 128 ? `${value.length} characters` : 'unexpected characters'})`, 'Ids are 1-128 letters, digits, dots, dashes, underscores, tildes or colons', `path.${name}`);
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `path parameter ${name} is not a valid id (${value.length > 128 ? `${value.length} characters` : 'unexpected characters'})`,
+      'Ids are 1-128 letters, digits, dots, dashes, underscores, tildes or colons',
+      `path.${name}`,
+    );
   }
   return value;
 }
@@ -99,7 +104,9 @@ export function createRouter(opts: RouterOptions): (event: ApiEvent) => Promise<
         pathMatched = true;
         if (route.spec.method !== method && !(method === 'HEAD' && route.spec.method === 'GET')) continue;
         const params: Record<string, string> = {};
-        route.names.forEach((n, i) => (params[n] = decodeParam(m[i + 1]!, n)));
+        route.names.forEach((n, i) => {
+          params[n] = decodeParam(m[i + 1]!, n);
+        });
         const userId = route.spec.auth ? opts.authenticate(event) : '';
         let query: unknown;
         if (route.spec.query) {
@@ -110,7 +117,8 @@ export function createRouter(opts: RouterOptions): (event: ApiEvent) => Promise<
         let body: unknown;
         if (route.spec.body) {
           const raw = parseBody(event);
-          if (raw === undefined) throw new QualtagError('BAD_REQUEST', 'this route needs a JSON body', 'Send a JSON object with content-type application/json', 'body');
+          if (raw === undefined)
+            throw new QualtagError('BAD_REQUEST', 'this route needs a JSON body', 'Send a JSON object with content-type application/json', 'body');
           const parsed = route.spec.body.safeParse(raw);
           if (!parsed.success) throw fromZod(parsed.error, 'body');
           body = parsed.data;

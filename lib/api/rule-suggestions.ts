@@ -15,7 +15,10 @@ export { reviewedPassages, type ReviewedPassage } from '../review/reviewed-codin
 const EXCERPT = 200;
 
 /** About EXCERPT characters of the text around [start, end), cut at word boundaries where possible. */
-export function excerptAround(text: string, span: { start: number; end: number } | null): Omit<RuleSuggestionExample, 'documentId' | 'documentName' | 'segmentId' | 'segmentIndex'> {
+export function excerptAround(
+  text: string,
+  span: { start: number; end: number } | null,
+): Omit<RuleSuggestionExample, 'documentId' | 'documentName' | 'segmentId' | 'segmentIndex'> {
   if (text.length <= EXCERPT) return { excerpt: text, match: span, clippedStart: false, clippedEnd: false };
   const s = span ?? { start: 0, end: 0 };
   const room = Math.max(0, EXCERPT - (s.end - s.start));
@@ -90,7 +93,15 @@ export function suggestionsView(
         examples: s.examples.flatMap((id) => {
           const p = passages.get(id);
           if (!p) return [];
-          return [{ documentId: p.documentId, documentName: documentNames.get(p.documentId) ?? p.documentId, segmentId: p.segmentId, segmentIndex: p.segmentIndex, ...excerptAround(p.text, firstSpan(p.text, s.rule)) }];
+          return [
+            {
+              documentId: p.documentId,
+              documentName: documentNames.get(p.documentId) ?? p.documentId,
+              segmentId: p.segmentId,
+              segmentIndex: p.segmentIndex,
+              ...excerptAround(p.text, firstSpan(p.text, s.rule)),
+            },
+          ];
         }),
       })),
     };
@@ -109,19 +120,33 @@ export interface AddedTerms {
  * (the suggested ones), so it keeps matching what it matched before. Every term must parse (BAD_RULE naming
  * it) and name a code of the codebook; a term the code already has is left alone.
  */
-export function withAddedTerms(cb: Codebook, terms: ReadonlyArray<{ code: string; rule: string }>, rulesInForce: ReadonlyMap<string, readonly string[]>): AddedTerms {
+export function withAddedTerms(
+  cb: Codebook,
+  terms: ReadonlyArray<{ code: string; rule: string }>,
+  rulesInForce: ReadonlyMap<string, readonly string[]>,
+): AddedTerms {
   const known = new Set(allCodes(cb).map((c) => c.id));
   const perCode = new Map<string, string[]>();
   const unchanged: AddedTerms['unchanged'] = [];
   terms.forEach(({ code, rule }, i) => {
     if (!known.has(code)) {
-      throw new QualtagError('BAD_REQUEST', `code "${code}" is not in the project's current codebook`, 'Choose terms from GET /projects/{projectId}/rule-suggestions', `body.terms[${i}].code`);
+      throw new QualtagError(
+        'BAD_REQUEST',
+        `code "${code}" is not in the project's current codebook`,
+        'Choose terms from GET /projects/{projectId}/rule-suggestions',
+        `body.terms[${i}].code`,
+      );
     }
     try {
       parseRule(rule);
     } catch (e) {
       if (!(e instanceof RuleSyntaxError)) throw e;
-      throw new QualtagError('BAD_RULE', `the term ${JSON.stringify(rule)} is not a valid rule: ${e.message}`, 'Use a word, a "phrase", stem* or AND/OR/NOT/NEAR/n as in "Codebooks and the rule language" in the README', `body.terms[${i}].rule`);
+      throw new QualtagError(
+        'BAD_RULE',
+        `the term ${JSON.stringify(rule)} is not a valid rule: ${e.message}`,
+        'Use a word, a "phrase", stem* or AND/OR/NOT/NEAR/n as in "Codebooks and the rule language" in the README',
+        `body.terms[${i}].rule`,
+      );
     }
     const current = rulesInForce.get(code) ?? [];
     const list = perCode.get(code) ?? perCode.set(code, []).get(code)!;

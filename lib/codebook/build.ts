@@ -114,7 +114,10 @@ export function buildCodebook(draft: DraftCodebook, fileName: string): Codebook 
 // codings. The codebook is accepted (the corpus and CSV exports often have no ids), with a warning.
 function missingIdWarning(fileName: string, derived: Array<{ where: string; id: string }>): string[] {
   if (!derived.length) return [];
-  const shown = derived.slice(0, 3).map((d) => `${d.where} → "${d.id}"`).join(', ');
+  const shown = derived
+    .slice(0, 3)
+    .map((d) => `${d.where} → "${d.id}"`)
+    .join(', ');
   const more = derived.length > 3 ? ` and ${derived.length - 3} more` : '';
   return [
     `${fileName}: ${derived.length} code${derived.length === 1 ? ' has' : 's have'} no id; derived from the category and name: ${shown}${more}. ` +
@@ -137,7 +140,12 @@ export function buildCodebookWithWarnings(draft: DraftCodebook, fileName: string
     }
     seenCategories.add(id);
     if (!dc.codes.length) {
-      throw new QualtagError('BAD_CODEBOOK', `category "${dc.name}" has no codes`, 'Add at least one code to it or remove it', `${fileName}: ${dc.where}.codes`);
+      throw new QualtagError(
+        'BAD_CODEBOOK',
+        `category "${dc.name}" has no codes`,
+        'Add at least one code to it or remove it',
+        `${fileName}: ${dc.where}.codes`,
+      );
     }
     const codes: Code[] = dc.codes.map((d) => {
       const given = clean(d.id);
@@ -145,7 +153,12 @@ export function buildCodebookWithWarnings(draft: DraftCodebook, fileName: string
       if (!given && draft.idsExpected) derived.push({ where: `${d.where}${d.where.startsWith('line') ? '' : '.id'}`, id: codeId });
       const earlier = seenCodes.get(codeId);
       if (earlier) {
-        throw new QualtagError('BAD_CODEBOOK', `duplicate code id "${codeId}" (also at ${earlier})`, 'Give every code a unique id', `${fileName}: ${d.where}.id`);
+        throw new QualtagError(
+          'BAD_CODEBOOK',
+          `duplicate code id "${codeId}" (also at ${earlier})`,
+          'Give every code a unique id',
+          `${fileName}: ${d.where}.id`,
+        );
       }
       seenCodes.set(codeId, d.where);
       checkRules(d.rules, fileName, `${d.where}.rules`);

@@ -69,7 +69,12 @@ export function parseCsvCodebook(source: string, fileName: string, fallbackId: s
     const delimiter = (source.split('\n', 1)[0] ?? '').split(';').length > (source.split('\n', 1)[0] ?? '').split(',').length ? ';' : ',';
     rows = parse(source.replace(/^\uFEFF/, ''), { delimiter, relax_column_count: true, skip_empty_lines: true }) as string[][];
   } catch (e) {
-    throw new QualtagError('BAD_CODEBOOK', `not valid CSV: ${e instanceof Error ? e.message : String(e)}`, 'Save the codebook as CSV (UTF-8) with a header row', fileName);
+    throw new QualtagError(
+      'BAD_CODEBOOK',
+      `not valid CSV: ${e instanceof Error ? e.message : String(e)}`,
+      'Save the codebook as CSV (UTF-8) with a header row',
+      fileName,
+    );
   }
   const header = (rows[0] ?? []).map((h) => HEADER_ALIASES[h.trim().toLowerCase()] ?? '');
   for (const required of ['category', 'code']) {
@@ -93,7 +98,12 @@ export function parseCsvCodebook(source: string, fileName: string, fallbackId: s
     const code = col(row, 'code');
     if (!category && !code) return;
     if (!category || !code) {
-      throw new QualtagError('BAD_CODEBOOK', `row ${line} needs both a category and a code`, 'Fill in the category and code columns', `${fileName}: line ${line}`);
+      throw new QualtagError(
+        'BAD_CODEBOOK',
+        `row ${line} needs both a category and a code`,
+        'Fill in the category and code columns',
+        `${fileName}: line ${line}`,
+      );
     }
     let cat = categories.get(category);
     if (!cat) {

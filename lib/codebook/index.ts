@@ -30,10 +30,16 @@ export function loadCodebook(text: string, fileName: string, opts: ParseCodebook
   if (!source.trim()) throw new QualtagError('BAD_CODEBOOK', 'the codebook file is empty', 'Choose the codebook file (YAML, CSV or REFI-QDA .qdc)', fileName);
   let draft: DraftCodebook;
   if (ext === '.csv') draft = parseCsvCodebook(source, fileName, fallbackId, opts.language);
-  else if (ext === '.qdc' || ext === '.xml' || (!ext && source.trimStart().startsWith('<'))) draft = parseQdcCodebook(source, fileName, fallbackId, opts.language);
+  else if (ext === '.qdc' || ext === '.xml' || (!ext && source.trimStart().startsWith('<')))
+    draft = parseQdcCodebook(source, fileName, fallbackId, opts.language);
   else if (ext === '.yaml' || ext === '.yml' || ext === '.json' || !ext) draft = parseYamlCodebook(source, fileName, fallbackId);
   else {
-    throw new QualtagError('UNSUPPORTED_TYPE', `"${ext}" is not a codebook format qualtag reads`, 'Use a YAML (.yaml), CSV (.csv) or REFI-QDA (.qdc) codebook', fileName);
+    throw new QualtagError(
+      'UNSUPPORTED_TYPE',
+      `"${ext}" is not a codebook format qualtag reads`,
+      'Use a YAML (.yaml), CSV (.csv) or REFI-QDA (.qdc) codebook',
+      fileName,
+    );
   }
   return buildCodebookWithWarnings(draft, fileName);
 }

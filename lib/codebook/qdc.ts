@@ -44,7 +44,11 @@ const needsEscape = (line: string): boolean => !line.trim() || line.startsWith(N
 
 function describeExample(e: AnchorExample): string[] {
   const [first = '', ...rest] = e.text.split(/\r?\n/);
-  return [`- ${first}`, ...rest.map((l) => `  ${needsEscape(l) ? `\\${l}` : l}`), ...(e.note !== undefined ? [`  ${NOTE}${e.note.replace(/\s*\r?\n\s*/g, ' ')}`] : [])];
+  return [
+    `- ${first}`,
+    ...rest.map((l) => `  ${needsEscape(l) ? `\\${l}` : l}`),
+    ...(e.note !== undefined ? [`  ${NOTE}${e.note.replace(/\s*\r?\n\s*/g, ' ')}`] : []),
+  ];
 }
 
 function describeCode(parts: DescribedCode): string {
@@ -154,7 +158,12 @@ export function parseQdcCodebook(source: string, fileName: string, fallbackId: s
   try {
     doc = parser.parse(source) as typeof doc;
   } catch (e) {
-    throw new QualtagError('BAD_CODEBOOK', `not valid XML: ${e instanceof Error ? e.message : String(e)}`, 'Export the codebook again from your QDA tool as REFI-QDA (.qdc)', fileName);
+    throw new QualtagError(
+      'BAD_CODEBOOK',
+      `not valid XML: ${e instanceof Error ? e.message : String(e)}`,
+      'Export the codebook again from your QDA tool as REFI-QDA (.qdc)',
+      fileName,
+    );
   }
   const top = doc.CodeBook?.Codes?.Code;
   if (!top?.length) {

@@ -240,7 +240,12 @@ export function parseRule(source: string): ParsedRule {
   const root = parser.parseExpr();
   const rest = tokens[parser.pos];
   if (rest) {
-    const why = rest.kind === 'rparen' ? 'unbalanced parenthesis: ) without (' : rest.kind === 'weight' ? 'a weight ^n may only close the rule' : `unexpected ${rest.kind}`;
+    const why =
+      rest.kind === 'rparen'
+        ? 'unbalanced parenthesis: ) without ('
+        : rest.kind === 'weight'
+          ? 'a weight ^n may only close the rule'
+          : `unexpected ${rest.kind}`;
     throw new RuleSyntaxError(why, rest.col);
   }
   if (!isAnchored(root)) throw new RuleSyntaxError('a rule needs at least one word or phrase that is not negated', 0);

@@ -7,7 +7,10 @@ import type { DraftCodebook } from './build.js';
 import { issuePath } from './zod-path.js';
 
 const text = z.string();
-const optionalText = z.string().nullish().transform((v) => v ?? undefined);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 // A list field may be absent, null, one string or a list of strings (YAML authors write all four).
 const textList = z
   .union([z.string(), z.array(z.union([z.string(), z.number()]).transform(String))])
@@ -21,7 +24,10 @@ const example = z.preprocess(
   z.object(
     {
       text: z.string('an example needs a text (the passage)').min(1, 'an example needs a text (the passage)'),
-      note: z.string('an example note is text').nullish().transform((v) => v || undefined),
+      note: z
+        .string('an example note is text')
+        .nullish()
+        .transform((v) => v || undefined),
     },
     'an example is a passage or {text, note}',
   ),
@@ -99,12 +105,12 @@ export function parseYamlCodebook(source: string, fileName: string, fallbackId: 
     categories: cb.categories.map((c, i) => ({
       ...(c.id ? { id: c.id } : {}),
       name: c.name,
-      ...(c.definition ?? c.description ? { definition: c.definition ?? c.description } : {}),
+      ...((c.definition ?? c.description) ? { definition: c.definition ?? c.description } : {}),
       where: `categories[${i}]`,
       codes: c.codes.map((k, j) => ({
         ...(k.id ? { id: k.id } : {}),
         name: k.name,
-        ...(k.definition ?? k.description ? { definition: k.definition ?? k.description } : {}),
+        ...((k.definition ?? k.description) ? { definition: k.definition ?? k.description } : {}),
         indicators: k.indicators,
         questions: k.questions,
         aliases: k.aliases,

@@ -72,7 +72,10 @@ export interface CodingAnchor {
 }
 
 /** The fields a coding copies from the segment it stands on (re-tag, re-anchor, add and place all write them). */
-export type OnSegment = Pick<Required<Coding>, 'segmentIndex' | 'segmentId' | 'segmentStart' | 'segmentEnd' | 'segmentText' | 'respondent' | 'speaker' | 'page'>;
+export type OnSegment = Pick<
+  Required<Coding>,
+  'segmentIndex' | 'segmentId' | 'segmentStart' | 'segmentEnd' | 'segmentText' | 'respondent' | 'speaker' | 'page'
+>;
 
 export function onSegment(s: Segment): OnSegment {
   return {
@@ -260,7 +263,7 @@ export class ConflictError extends QualtagError {
 
 /** One write of the re-tag reconciliation, conditional on what the tagger read. */
 export type CodingChange =
-  | { kind: 'put'; coding: Coding; /** version read, or null when the item did not exist */ expectedVersion: number | null }
+  | { kind: 'put'; coding: Coding /** version read, or null when the item did not exist */; expectedVersion: number | null }
   | { kind: 'delete'; ref: CodingRef; expectedVersion: number };
 
 /**

@@ -4,18 +4,7 @@
 // opaque cursor.
 import type { Segment } from '../model.js';
 import type { DocumentAggregate } from '../report/aggregate.js';
-import type {
-  ApplyResult,
-  AuditEvent,
-  BatchEntry,
-  BatchState,
-  BulkBatch,
-  Coding,
-  CodingChange,
-  CodingMove,
-  CodingRef,
-  CodingSnapshot,
-} from './model.js';
+import type { ApplyResult, AuditEvent, BatchEntry, BatchState, BulkBatch, Coding, CodingChange, CodingMove, CodingRef, CodingSnapshot } from './model.js';
 import type {
   AuditQuery,
   CodebookVersion,
@@ -167,7 +156,7 @@ export type BulkBatchUpdate = Partial<Pick<BulkBatch, 'state' | 'undoneAt' | 'un
 
 /** One conditional write of a decision: the coding (with its new undo stack) or its removal. */
 export type CodingWrite =
-  | { kind: 'put'; coding: Coding; undoStack: CodingSnapshot[]; /** null: the key must be free */ expectedVersion: number | null }
+  | { kind: 'put'; coding: Coding; undoStack: CodingSnapshot[] /** null: the key must be free */; expectedVersion: number | null }
   | { kind: 'delete'; ref: CodingRef; expectedVersion: number };
 
 export interface CodingWritePlan<R> {

@@ -132,11 +132,7 @@ export interface ReviewQueueQuery extends PageRequest {
   order?: 'position' | 'score';
 }
 
-export type CodingFilter =
-  | { code: string }
-  | { categoryId: string }
-  | { respondent: string }
-  | { documentId: string };
+export type CodingFilter = { code: string } | { categoryId: string } | { respondent: string } | { documentId: string };
 
 export interface CodingQuery extends PageRequest {
   projectId: string;

@@ -13,7 +13,12 @@ export function isProjectId(id: string): boolean {
 
 export function assertProjectId(id: string): string {
   if (!isProjectId(id)) {
-    throw new QualtagError('BAD_REQUEST', `"${id}" is not a valid project id`, 'Use lower-case letters, digits and dashes (at most 63), e.g. "zoetermeer-2021"', 'project');
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `"${id}" is not a valid project id`,
+      'Use lower-case letters, digits and dashes (at most 63), e.g. "zoetermeer-2021"',
+      'project',
+    );
   }
   return id;
 }

@@ -46,7 +46,8 @@ export async function buildExport(deps: { store: Store; blobs: BlobStore }, req:
   const stem = fileStem(project.name || project.id, at);
   const codebook = (await store.getCurrentCodebook(project.id))?.codebook ?? null;
   if (format === 'qdc') {
-    if (!codebook) throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
+    if (!codebook)
+      throw new QualtagError('NOT_FOUND', `project "${project.id}" has no codebook yet`, 'Upload one with POST /projects/{projectId}/codebook', 'codebook');
     return { bytes: codebookToQdc(codebook), contentType: exportContentTypes.qdc, fileName: `${stem}.qdc` };
   }
   const docs = await all((p) => store.listDocuments(project.id, p));
@@ -64,7 +65,11 @@ export async function buildExport(deps: { store: Store; blobs: BlobStore }, req:
     const texts = await mapLimit(withText, 4, (d) => blobs.getText(d.textKey!));
     const keep = new Set(withText.map((d) => d.id));
     // GUIDs, names and notes an imported project came with (lib/import), so a round trip keeps them.
-    const exchange = await readExchange(blobs, project.id, withText.map((d) => d.id));
+    const exchange = await readExchange(
+      blobs,
+      project.id,
+      withText.map((d) => d.id),
+    );
     const guids: Record<string, string> = { ...exchange.project.guids };
     const notes: QdpxNote[] = exchange.project.notes.map(({ target, ...n }) => ({ ...n, target }));
     for (const [id, x] of exchange.documents) {
@@ -72,7 +77,13 @@ export async function buildExport(deps: { store: Store; blobs: BlobStore }, req:
       for (const { codingId, ...n } of x.notes) notes.push({ ...n, target: codingId ? { kind: 'coding', codingId } : { kind: 'document', documentId: id } });
     }
     const documents = withText
-      .map((d, i) => ({ id: d.id, name: exchange.documents.get(d.id)?.name ?? d.fileName, text: texts[i]!, createdAt: exchange.documents.get(d.id)?.createdAt ?? d.createdAt, respondents: d.respondents ?? [] }))
+      .map((d, i) => ({
+        id: d.id,
+        name: exchange.documents.get(d.id)?.name ?? d.fileName,
+        text: texts[i]!,
+        createdAt: exchange.documents.get(d.id)?.createdAt ?? d.createdAt,
+        respondents: d.respondents ?? [],
+      }))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const bytes = buildQdpx({
       projectName: project.name || project.id,
@@ -84,7 +95,14 @@ export async function buildExport(deps: { store: Store; blobs: BlobStore }, req:
       documents,
       codings: codings
         .filter((c) => c.status === 'accepted' && keep.has(c.documentId))
-        .map((c) => ({ id: toCodingView(c).id, documentId: c.documentId, code: c.code, ...codedRange(c), user: c.decidedBy ?? null, at: c.decidedAt ?? c.createdAt })),
+        .map((c) => ({
+          id: toCodingView(c).id,
+          documentId: c.documentId,
+          code: c.code,
+          ...codedRange(c),
+          user: c.decidedBy ?? null,
+          at: c.decidedAt ?? c.createdAt,
+        })),
     });
     return { bytes, contentType: exportContentTypes.qdpx, fileName: `${stem}.qdpx` };
   }

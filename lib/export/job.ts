@@ -33,11 +33,15 @@ export async function runExportJob(deps: ExportJobDeps, req: ExportRequestMessag
   await store.updateExportJob(req.projectId, req.jobId, { state: 'running', done: 0 });
   let last = 0;
   try {
-    const file = await buildExport(deps, { project, format: job.format, status: job.status, userId: job.createdBy, at: new Date(job.createdAt) }, async (done, total) => {
-      if (done < total && Date.now() - last < PROGRESS_EVERY_MS) return;
-      last = Date.now();
-      await store.updateExportJob(req.projectId, req.jobId, { done, total });
-    });
+    const file = await buildExport(
+      deps,
+      { project, format: job.format, status: job.status, userId: job.createdBy, at: new Date(job.createdAt) },
+      async (done, total) => {
+        if (done < total && Date.now() - last < PROGRESS_EVERY_MS) return;
+        last = Date.now();
+        await store.updateExportJob(req.projectId, req.jobId, { done, total });
+      },
+    );
     const key = exportKey(req.projectId, req.jobId, file.fileName);
     await blobs.putObject(key, file.bytes, file.contentType);
     const bytes = typeof file.bytes === 'string' ? Buffer.byteLength(file.bytes) : file.bytes.byteLength;

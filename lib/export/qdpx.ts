@@ -108,7 +108,8 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
   const refsTo = new Map<string, string[]>();
   for (const n of notes) {
     const t = n.target;
-    const key = t.kind === 'project' ? 'project' : t.kind === 'document' ? `document:${t.documentId}` : t.kind === 'coding' ? `coding:${t.codingId}` : `code:${t.codeId}`;
+    const key =
+      t.kind === 'project' ? 'project' : t.kind === 'document' ? `document:${t.documentId}` : t.kind === 'coding' ? `coding:${t.codingId}` : `code:${t.codeId}`;
     const list = refsTo.get(key) ?? refsTo.set(key, []).get(key)!;
     if (!list.includes(n.guid)) list.push(n.guid);
   }
@@ -124,7 +125,12 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
     '\t<Users>',
     ...[...users].sort().map((u) => `\t\t<User guid="${userGuid(u)}" name="${escapeXml(u)}" id="${escapeXml(u)}"/>`),
     '\t</Users>',
-    ...codesXml(input.codebook, input.codings.filter((c) => docIds.has(c.documentId)), guid, noteRefs),
+    ...codesXml(
+      input.codebook,
+      input.codings.filter((c) => docIds.has(c.documentId)),
+      guid,
+      noteRefs,
+    ),
   ];
 
   const respondents = new Map<string, Set<string>>();
@@ -176,9 +182,14 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
       const { start, end } = group[0]!;
       // The selection was made by whoever coded it first (ties by coding GUID): the same on every export,
       // whatever order the codings are read in.
-      const earliest = group.map((c) => ({ c, at: dateTime(c.at, now), g: guid(`coding:${c.id}`) })).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.g < b.g ? -1 : a.g > b.g ? 1 : 0))[0]!;
+      const earliest = group
+        .map((c) => ({ c, at: dateTime(c.at, now), g: guid(`coding:${c.id}`) }))
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.g < b.g ? -1 : a.g > b.g ? 1 : 0))[0]!;
       const first = earliest.at;
-      const excerpt = doc.text.slice(start, Math.min(end, start + 60)).replace(/\s+/g, ' ').trim();
+      const excerpt = doc.text
+        .slice(start, Math.min(end, start + 60))
+        .replace(/\s+/g, ' ')
+        .trim();
       out.push(
         `\t\t\t<PlainTextSelection guid="${guid(`selection:${doc.id}:${start}:${end}`)}" name="${escapeXml(excerpt)}" startPosition="${cp.toCodePoint(start)}" endPosition="${cp.toCodePoint(end)}" creatingUser="${userGuid(earliest.c.user ?? input.user)}" creationDateTime="${first}">`,
       );
@@ -203,7 +214,11 @@ export function buildProject(input: QdpxInput): { qde: string; sources: Map<stri
     for (const n of written) {
       const who = n.user ? ` creatingUser="${userGuid(n.user)}"` : '';
       const when = n.at ? ` creationDateTime="${dateTime(n.at, now)}"` : '';
-      out.push(`\t\t<Note guid="${n.guid}"${n.name ? ` name="${escapeXml(n.name)}"` : ''}${who}${when}>`, `\t\t\t<PlainTextContent>${escapeXml(n.text)}</PlainTextContent>`, '\t\t</Note>');
+      out.push(
+        `\t\t<Note guid="${n.guid}"${n.name ? ` name="${escapeXml(n.name)}"` : ''}${who}${when}>`,
+        `\t\t\t<PlainTextContent>${escapeXml(n.text)}</PlainTextContent>`,
+        '\t\t</Note>',
+      );
     }
     out.push('\t</Notes>');
   }

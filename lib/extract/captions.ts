@@ -54,7 +54,12 @@ export function captionDocument(cues: readonly Cue[], format: SourceFormat, wher
     current = speaker;
   }
   if (!blocks.length) {
-    throw new QualtagError('EMPTY_FILE', 'the transcript has no spoken text (no cues with words)', 'Check the export: it should contain the captions, not only timestamps', where);
+    throw new QualtagError(
+      'EMPTY_FILE',
+      'the transcript has no spoken text (no cues with words)',
+      'Check the export: it should contain the captions, not only timestamps',
+      where,
+    );
   }
   return { text, format, blocks, kind: 'transcript' };
 }
@@ -93,7 +98,12 @@ function payloadCues(payload: string[], startMs: number, endMs: number): Cue[] {
 export function parseVtt(text: string, where: string): ExtractedDocument {
   const chunks = text.replace(/^\uFEFF/, '').split(/\n[ \t]*\n/);
   if (!/^WEBVTT\b/.test(chunks[0]?.trimStart() ?? '')) {
-    throw new QualtagError('CORRUPT_FILE', 'the file does not start with "WEBVTT", so it is not a WebVTT caption file', 'Export the transcript again from Teams or Zoom as .vtt, or rename it to .txt', where);
+    throw new QualtagError(
+      'CORRUPT_FILE',
+      'the file does not start with "WEBVTT", so it is not a WebVTT caption file',
+      'Export the transcript again from Teams or Zoom as .vtt, or rename it to .txt',
+      where,
+    );
   }
   const cues: Cue[] = [];
   for (const chunk of chunks) {
@@ -120,7 +130,12 @@ export function parseSrt(text: string, where: string): ExtractedDocument {
     cues.push(...payloadCues(lines.slice(t + 1), parseClock(m[1]!), parseClock(m[2]!)));
   }
   if (!timed) {
-    throw new QualtagError('CORRUPT_FILE', 'no subtitle timings ("00:00:01,000 --> 00:00:04,000") were found, so this is not an SRT file', 'Export the transcript again as .srt, or rename it to .txt', where);
+    throw new QualtagError(
+      'CORRUPT_FILE',
+      'no subtitle timings ("00:00:01,000 --> 00:00:04,000") were found, so this is not an SRT file',
+      'Export the transcript again as .srt, or rename it to .txt',
+      where,
+    );
   }
   return captionDocument(cues, 'srt', where);
 }

@@ -43,7 +43,12 @@ export async function extractDocx(bytes: Uint8Array, where: string, maxUnpackedB
   }
   const unpacked = entries.reduce((n, e) => n + e.size, 0);
   if (unpacked > maxUnpackedBytes) {
-    throw new QualtagError('TOO_LARGE', `the Word file unpacks to ${Math.round(unpacked / 1e6)} MB, more than the ${Math.round(maxUnpackedBytes / 1e6)} MB qualtag reads`, 'Split the document into smaller files or remove embedded media, then upload again', where);
+    throw new QualtagError(
+      'TOO_LARGE',
+      `the Word file unpacks to ${Math.round(unpacked / 1e6)} MB, more than the ${Math.round(maxUnpackedBytes / 1e6)} MB qualtag reads`,
+      'Split the document into smaller files or remove embedded media, then upload again',
+      where,
+    );
   }
   let raw: string;
   try {
@@ -54,11 +59,19 @@ export async function extractDocx(bytes: Uint8Array, where: string, maxUnpackedB
   // mammoth ends every paragraph with "\n\n". Documents typed with an empty paragraph between paragraphs
   // (or converted from plain text, one line per Word paragraph) use the empty ones as the separators;
   // otherwise every Word paragraph is a paragraph.
-  const paras = raw.replace(/\r\n?/g, '\n').split('\n\n').map((p) => p.replace(/[ \t]+$/gm, ''));
+  const paras = raw
+    .replace(/\r\n?/g, '\n')
+    .split('\n\n')
+    .map((p) => p.replace(/[ \t]+$/gm, ''));
   while (paras.length && !/\S/.test(paras[0]!)) paras.shift();
   while (paras.length && !/\S/.test(paras[paras.length - 1]!)) paras.pop();
   if (!paras.length) {
-    throw new QualtagError('EMPTY_FILE', 'the Word document contains no text', 'Check that the text is not only in images or text boxes; paste it into the body and save again', where);
+    throw new QualtagError(
+      'EMPTY_FILE',
+      'the Word document contains no text',
+      'Check that the text is not only in images or text boxes; paste it into the body and save again',
+      where,
+    );
   }
   const empty = paras.filter((p) => !/\S/.test(p)).length;
   const blankSeparated = empty >= 0.25 * (paras.length - empty);

@@ -92,7 +92,12 @@ function deadline(ms: number, fileName: string): Deadline {
   const until = Date.now() + ms;
   const aborts: Array<() => void> = [];
   const error = () =>
-    new QualtagError('TIMEOUT', `reading the file took longer than ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} and was stopped`, 'The file may be damaged or extremely long: save it again, or split it into smaller files', fileName);
+    new QualtagError(
+      'TIMEOUT',
+      `reading the file took longer than ${ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`} and was stopped`,
+      'The file may be damaged or extremely long: save it again, or split it into smaller files',
+      fileName,
+    );
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -117,7 +122,12 @@ export async function extractFile(bytes: Uint8Array, fileName: string, opts: Ext
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (bytes.length === 0 || (bytes.length < 4 && !new TextDecoder().decode(bytes).trim())) {
-    throw new QualtagError('EMPTY_FILE', 'the file is empty (0 bytes)', 'Check the export or upload: the file should contain the transcript or document', fileName);
+    throw new QualtagError(
+      'EMPTY_FILE',
+      'the file is empty (0 bytes)',
+      'Check the export or upload: the file should contain the transcript or document',
+      fileName,
+    );
   }
   if (bytes.length > maxBytes) {
     throw new QualtagError(

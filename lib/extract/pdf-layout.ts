@@ -105,7 +105,9 @@ export function dropFurniture(pages: readonly PdfLine[][]): PdfLine[][] {
   const edges = pages.map(edgeIndexes);
   const exact = new Map<string, number>();
   const numbered = new Map<string, number>();
-  const bump = (m: Map<string, number>, keys: Set<string>) => keys.forEach((k) => m.set(k, (m.get(k) ?? 0) + 1));
+  const bump = (m: Map<string, number>, keys: Set<string>) => {
+    for (const k of keys) m.set(k, (m.get(k) ?? 0) + 1);
+  };
   pages.forEach((lines, p) => {
     const e = new Set<string>();
     const n = new Set<string>();
@@ -245,7 +247,10 @@ export function layoutPages(rawPages: readonly PdfLine[][]): PdfLayout {
   // then the font size bounds it (leading is rarely more than 1.3 × the text height).
   const typicalHeight = median(lines.map((l) => l.height).filter((h) => h > 0));
   const spacing = gaps.length < 5 && typicalHeight > 0 ? Math.min(median(gaps), 1.3 * typicalHeight) : median(gaps);
-  const rightMargin = percentile(lines.map((l) => l.right), 0.95);
+  const rightMargin = percentile(
+    lines.map((l) => l.right),
+    0.95,
+  );
   const labels = acceptedLabels(lines.map((l) => l.text.slice(0, 120)));
   const transcript = looksLikeTranscript(labels);
   let words: Set<string> | undefined;

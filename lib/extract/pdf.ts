@@ -40,7 +40,13 @@ async function readWithPdfjs(bytes: Uint8Array, where: string, limits: PdfLimits
   const pdfjs = await loadPdfjs();
   // pdf.js may transfer (detach) the buffer it is given: hand it a copy. Errors only (no warnings on stderr);
   // no eval (fonts are not rendered) and no font faces.
-  const task = pdfjs.getDocument({ data: bytes.slice(), verbosity: pdfjs.VerbosityLevel.ERRORS, isEvalSupported: false, disableFontFace: true, useSystemFonts: false });
+  const task = pdfjs.getDocument({
+    data: bytes.slice(),
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+  });
   limits.onAbort(() => void task.destroy().catch(() => undefined));
   try {
     let doc: Awaited<typeof task.promise>;
@@ -48,9 +54,19 @@ async function readWithPdfjs(bytes: Uint8Array, where: string, limits: PdfLimits
       doc = await task.promise;
     } catch (e) {
       if (errorName(e) === 'PasswordException') {
-        throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
+        throw new QualtagError(
+          'ENCRYPTED_FILE',
+          'the PDF is password-protected',
+          'Open it with its password and save or print it to a new PDF without protection, then upload that copy',
+          where,
+        );
       }
-      throw new QualtagError('CORRUPT_FILE', `the PDF is damaged and cannot be read (${e instanceof Error ? e.message : String(e)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
+      throw new QualtagError(
+        'CORRUPT_FILE',
+        `the PDF is damaged and cannot be read (${e instanceof Error ? e.message : String(e)})`,
+        'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy',
+        where,
+      );
     }
     limits.checkDeadline();
     const pages: PdfLine[][] = [];
@@ -62,7 +78,12 @@ async function readWithPdfjs(bytes: Uint8Array, where: string, limits: PdfLimits
         page.cleanup();
       } catch (e) {
         if (e instanceof QualtagError) throw e;
-        throw new QualtagError('CORRUPT_FILE', `page ${n} of the PDF is damaged (${e instanceof Error ? e.message : String(e)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
+        throw new QualtagError(
+          'CORRUPT_FILE',
+          `page ${n} of the PDF is damaged (${e instanceof Error ? e.message : String(e)})`,
+          'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy',
+          where,
+        );
       }
       pages.push(itemsToLines(items.filter(isTextItem), n));
       limits.checkDeadline();
@@ -86,7 +107,12 @@ async function readPages(bytes: Uint8Array, where: string, limits: PdfLimits): P
 export async function extractPdf(bytes: Uint8Array, where: string, limits: PdfLimits): Promise<ExtractedDocument> {
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, 1024));
   if (!head.includes(PDF_MAGIC)) {
-    throw new QualtagError('CORRUPT_FILE', 'this is not a PDF (it has no %PDF header)', 'Check that you chose the right file, or export the document to PDF again', where);
+    throw new QualtagError(
+      'CORRUPT_FILE',
+      'this is not a PDF (it has no %PDF header)',
+      'Check that you chose the right file, or export the document to PDF again',
+      where,
+    );
   }
   const { pages, numPages } = await readPages(bytes, where, limits);
   if (!numPages) {

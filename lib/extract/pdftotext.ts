@@ -12,7 +12,7 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { QualtagError } from '../errors.js';
 import { memoryError } from './limits.js';
-import { type PdfLine, type PdfTextItem } from './pdf-layout.js';
+import type { PdfLine, PdfTextItem } from './pdf-layout.js';
 
 export type PdfSource = 'pdftotext' | 'pdfjs';
 
@@ -129,7 +129,12 @@ class PageWords {
     for (const l of lines) {
       for (let i = l.from; i < l.to; i++) {
         const size = this.size[i]!;
-        out.push({ str: i === l.from ? this.text[i]! : ` ${this.text[i]!}`, transform: [size, 0, 0, size, this.x[i]!, this.y[i]!], width: this.width[i]!, height: size });
+        out.push({
+          str: i === l.from ? this.text[i]! : ` ${this.text[i]!}`,
+          transform: [size, 0, 0, size, this.x[i]!, this.y[i]!],
+          width: this.width[i]!,
+          height: size,
+        });
       }
     }
     return out;
@@ -374,7 +379,9 @@ interface RunResult {
 
 const running = new Set<ChildProcess>();
 // A worker that exits (its pool went away) takes its poppler children with it.
-process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
 
 function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimits, where: string, consume?: (text: string) => void): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -450,7 +457,10 @@ function run(bin: string, args: string[], input: Uint8Array, limits: PopplerLimi
 
 /** The reason poppler gave, without its "Syntax Error:" prefixes, for the researcher's message. */
 function popplerReason(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.replace(/^(?:Syntax|Command Line|Internal) Error(?: \(\d+\))?:\s*/, '').trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.replace(/^(?:Syntax|Command Line|Internal) Error(?: \(\d+\))?:\s*/, '').trim())
+    .filter(Boolean);
   return [...new Set(lines)].slice(-2).join('; ') || 'poppler could not open it';
 }
 
@@ -475,10 +485,20 @@ export async function readWithPoppler(bytes: Uint8Array, where: string, limits: 
     // Exit code 1: the file could not be opened (-q would hide the reason too, so stderr keeps its tail).
     const reason = text.stderr;
     if (/Incorrect password/i.test(reason)) {
-      throw new QualtagError('ENCRYPTED_FILE', 'the PDF is password-protected', 'Open it with its password and save or print it to a new PDF without protection, then upload that copy', where);
+      throw new QualtagError(
+        'ENCRYPTED_FILE',
+        'the PDF is password-protected',
+        'Open it with its password and save or print it to a new PDF without protection, then upload that copy',
+        where,
+      );
     }
     if (text.code === 1) {
-      throw new QualtagError('CORRUPT_FILE', `the PDF is damaged and cannot be read (${popplerReason(reason)})`, 'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy', where);
+      throw new QualtagError(
+        'CORRUPT_FILE',
+        `the PDF is damaged and cannot be read (${popplerReason(reason)})`,
+        'Open it in a PDF viewer and save or print it to a new PDF, then upload that copy',
+        where,
+      );
     }
     return null; // a permission flag (3), a crash: let pdf.js try
   }

@@ -25,7 +25,12 @@ const STARTUP_TIMEOUT_MS = 60_000;
 const seconds = (ms: number) => (ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`);
 
 function timeoutError(ms: number, fileName: string): QualtagError {
-  return new QualtagError('TIMEOUT', `reading the file took longer than ${seconds(ms)} and was stopped`, 'The file may be damaged or extremely long: save it again, or split it into smaller files', fileName);
+  return new QualtagError(
+    'TIMEOUT',
+    `reading the file took longer than ${seconds(ms)} and was stopped`,
+    'The file may be damaged or extremely long: save it again, or split it into smaller files',
+    fileName,
+  );
 }
 
 /** Resident set size of a process in MiB, or null where /proc is not available. */
@@ -72,7 +77,16 @@ function workerEntry(): Promise<string> {
     const { build } = (await import(devOnly)) as typeof import('esbuild');
     const root = fileURLToPath(new URL('../..', here));
     const outfile = path.join(root, 'node_modules/.cache/qualtag', `extract-worker-${process.pid}-${Date.now()}.mjs`);
-    await build({ entryPoints: [fileURLToPath(new URL('./extract-worker.ts', here))], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'error' });
+    await build({
+      entryPoints: [fileURLToPath(new URL('./extract-worker.ts', here))],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'error',
+    });
     process.once('exit', () => rmSync(outfile, { force: true }));
     return outfile;
   })();
@@ -221,10 +235,22 @@ class Worker {
         if (/heap out of memory|Allocation failed/i.test(how)) finish(false, () => job.reject(memoryError(limits.maxMemoryMb, fileName)));
         else
           finish(false, () =>
-            job.reject(new QualtagError('CORRUPT_FILE', `reading the file crashed the extractor (${how.slice(0, 200)})`, 'Open it and save or print it to a new file, then upload that copy', fileName)),
+            job.reject(
+              new QualtagError(
+                'CORRUPT_FILE',
+                `reading the file crashed the extractor (${how.slice(0, 200)})`,
+                'Open it and save or print it to a new file, then upload that copy',
+                fileName,
+              ),
+            ),
           );
       };
-      const options = { maxBytes: limits.maxBytes, timeoutMs: limits.timeoutMs, maxInflatedBytes: limits.maxInflatedBytes, ...(job.pdfSource ? { pdfSource: job.pdfSource } : {}) };
+      const options = {
+        maxBytes: limits.maxBytes,
+        timeoutMs: limits.timeoutMs,
+        maxInflatedBytes: limits.maxInflatedBytes,
+        ...(job.pdfSource ? { pdfSource: job.pdfSource } : {}),
+      };
       const req: WorkerRequest = { id, bytes: job.bytes, fileName, options };
       this.child?.send(req);
     });
@@ -329,7 +355,12 @@ export interface BoundedOptions {
  * rest in the shared worker pool (PDFs read by pdftotext in this process with popplerInProcess). This is
  * what the pipeline and the CLI call.
  */
-export async function extractBounded(bytes: Uint8Array, fileName: string, limits: Partial<ExtractLimits> = {}, opts: BoundedOptions = {}): Promise<ExtractedDocument> {
+export async function extractBounded(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: Partial<ExtractLimits> = {},
+  opts: BoundedOptions = {},
+): Promise<ExtractedDocument> {
   const maxBytes = limits.maxBytes ?? DEFAULT_LIMITS.maxBytes;
   // Empty, oversized and unsupported files are refused here, without a worker.
   const format = bytes.length > 0 && bytes.length <= maxBytes ? detectFormat(fileName, bytes) : null;

@@ -68,18 +68,32 @@ function sniffDelimiter(text: string): string {
 export function parseCsv(text: string, where: string): ExtractedDocument {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
-    records = parse(text, { delimiter: sniffDelimiter(text), bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof records;
+    records = parse(text, {
+      delimiter: sniffDelimiter(text),
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (e) {
     const line = (e as { lines?: unknown }).lines;
     const msg = e instanceof Error ? e.message.replace(/^Invalid Record Length: |\.$/, '') : String(e);
-    throw badRows(where, [`${typeof line === 'number' ? `line ${line}: ` : ''}the CSV cannot be read (${msg})`], 'Check the quotes in that row: a text with commas or line breaks must be in double quotes, and a quote inside it doubled ("")');
+    throw badRows(
+      where,
+      [`${typeof line === 'number' ? `line ${line}: ` : ''}the CSV cannot be read (${msg})`],
+      'Check the quotes in that row: a text with commas or line breaks must be in double quotes, and a quote inside it doubled ("")',
+    );
   }
   const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());
   const col = (name: string) => header.indexOf(name);
   const [idCol, textCol, respCol] = [col('id'), col('text'), col('respondent')];
   if (idCol === -1 || textCol === -1) {
     const missing = [idCol === -1 ? '`id`' : '', textCol === -1 ? '`text`' : ''].filter(Boolean).join(' and ');
-    throw badRows(where, [`line 1: the header has no ${missing} column (found: ${header.join(', ') || 'nothing'})`], 'The first row must name the columns: id, text and optionally respondent');
+    throw badRows(
+      where,
+      [`line 1: the header has no ${missing} column (found: ${header.join(', ') || 'nothing'})`],
+      'The first row must name the columns: id, text and optionally respondent',
+    );
   }
   // A quoted text may span lines: a record starts on the line after the previous record ended.
   const rows: Row[] = [];

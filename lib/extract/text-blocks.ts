@@ -72,7 +72,10 @@ export function textDocument(text: string, format: SourceFormat): ExtractedDocum
 
   lines.forEach((line, i) => {
     const blank = !/\S/.test(text.slice(line.start, line.end));
-    if (blank) return close();
+    if (blank) {
+      close();
+      return;
+    }
     const label = transcript ? labels[i] : null;
     const heading = format === 'md' ? MD_HEADING.exec(text.slice(line.start, line.end)) : null;
     if (label) {

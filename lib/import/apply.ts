@@ -14,16 +14,7 @@ import type { Codebook } from '../model.js';
 import { type BlobStore, type Coding, codingId, ConflictError, isHumanCoding, type Project, type Store } from '../coding/index.js';
 import { documentIdFor, uploadKey } from '../coding/upload-key.js';
 import { all } from '../paging.js';
-import {
-  DocumentExchange,
-  exchangeKey,
-  ImportPlan,
-  importKey,
-  ProjectExchange,
-  type PlanDocument,
-  type PlanIssue,
-  type PlanNote,
-} from './plan.js';
+import { DocumentExchange, exchangeKey, ImportPlan, importKey, ProjectExchange, type PlanDocument, type PlanIssue, type PlanNote } from './plan.js';
 import { placeOnSegments, TextPlacer } from './place.js';
 import { readQdpx, type ImportedNote, type ImportedProject, type ImportReport } from './qdpx.js';
 import { decide } from '../review/decide.js';
@@ -68,7 +59,10 @@ const parseJson = (text: string, where: string): unknown => {
  * The imported codebook merged into the current one: categories and codes are matched by name (case and
  * accents aside), new ones appended. Returns the merged codebook and, per imported code id, its id there.
  */
-export function mergeCodebook(current: Codebook | null, imported: Codebook): { codebook: Codebook; ids: Map<string, { codeId: string; categoryId: string }>; added: number } {
+export function mergeCodebook(
+  current: Codebook | null,
+  imported: Codebook,
+): { codebook: Codebook; ids: Map<string, { codeId: string; categoryId: string }>; added: number } {
   const ids = new Map<string, { codeId: string; categoryId: string }>();
   if (!current) {
     for (const cat of imported.categories) for (const c of cat.codes) ids.set(c.id, { codeId: c.id, categoryId: cat.id });
@@ -112,7 +106,13 @@ export function sourceFileName(name: string, kind: 'text' | 'pdf' | 'docx'): str
   return (keep ? plain : `${plain}${ext}`).slice(-200);
 }
 
-const toPlanNote = (n: ImportedNote): PlanNote => ({ guid: n.guid, text: n.text, ...(n.name ? { name: n.name } : {}), ...(n.user ? { user: n.user } : {}), ...(n.at ? { at: n.at } : {}) });
+const toPlanNote = (n: ImportedNote): PlanNote => ({
+  guid: n.guid,
+  text: n.text,
+  ...(n.name ? { name: n.name } : {}),
+  ...(n.user ? { user: n.user } : {}),
+  ...(n.at ? { at: n.at } : {}),
+});
 
 export async function startImport(deps: ImportDeps, project: Project, importId: string, fileName: string, userId: string): Promise<StartedImport> {
   const { store, blobs } = deps;
@@ -120,7 +120,12 @@ export async function startImport(deps: ImportDeps, project: Project, importId: 
   try {
     bytes = await blobs.getBytes(importKey(project.id, importId, 'project.qdpx'));
   } catch {
-    throw new QualtagError('NOT_FOUND', `import ${importId} has no uploaded .qdpx`, 'PUT the file to the URL from POST /projects/{projectId}/imports first', 'importId');
+    throw new QualtagError(
+      'NOT_FOUND',
+      `import ${importId} has no uploaded .qdpx`,
+      'PUT the file to the URL from POST /projects/{projectId}/imports first',
+      'importId',
+    );
   }
   const parsed: ImportedProject = await readQdpx(bytes, fileName);
   const report = parsed.report;
@@ -129,10 +134,17 @@ export async function startImport(deps: ImportDeps, project: Project, importId: 
   const current = (await store.getCurrentCodebook(project.id))?.codebook ?? null;
   let codebookOut: StartedImport['codebook'] = { version: current?.version ?? null, created: false, codes: 0, added: 0 };
   const hasCodes = parsed.codebook.categories.length > 0;
-  const merged = hasCodes ? mergeCodebook(current, parsed.codebook) : { codebook: current, ids: new Map<string, { codeId: string; categoryId: string }>(), added: 0 };
+  const merged = hasCodes
+    ? mergeCodebook(current, parsed.codebook)
+    : { codebook: current, ids: new Map<string, { codeId: string; categoryId: string }>(), added: 0 };
   if (hasCodes && merged.codebook && (merged.added > 0 || !current)) {
     const stored = await deps.storeCodebook(codebookToYaml(merged.codebook), `${fileName.replace(/\.qdpx$/i, '')}.yaml`);
-    codebookOut = { version: stored.version, created: stored.created, codes: merged.codebook.categories.reduce((n, c) => n + c.codes.length, 0), added: merged.added };
+    codebookOut = {
+      version: stored.version,
+      created: stored.created,
+      codes: merged.codebook.categories.reduce((n, c) => n + c.codes.length, 0),
+      added: merged.added,
+    };
   } else if (current) {
     codebookOut = { version: current.version, created: false, codes: current.categories.reduce((n, c) => n + c.codes.length, 0), added: 0 };
   }
@@ -182,7 +194,11 @@ export async function startImport(deps: ImportDeps, project: Project, importId: 
         shown = `${s.name} (${i})`;
         name = sourceFileName(shown, s.kind);
       }
-      report.warnings.push({ kind: 'source', where: `source "${s.name}" (${s.guid})`, message: `a different document is already called ${sourceFileName(s.name, s.kind)}: imported as ${name}` });
+      report.warnings.push({
+        kind: 'source',
+        where: `source "${s.name}" (${s.guid})`,
+        message: `a different document is already called ${sourceFileName(s.name, s.kind)}: imported as ${name}`,
+      });
     }
     taken.add(name);
     const documentId = documentIdFor(project.id, name);
@@ -199,7 +215,19 @@ export async function startImport(deps: ImportDeps, project: Project, importId: 
         const to = merged.ids.get(c.codeId);
         if (!to) return [];
         const notes = parsed.notes.filter((n) => n.target.kind === 'coding' && n.target.codingGuid === c.guid).map(toPlanNote);
-        return [{ guid: c.guid, selectionGuid: c.selectionGuid, codeId: to.codeId, categoryId: to.categoryId, start: c.start, end: c.end, user: c.user, ...(c.at ? { at: c.at } : {}), notes }];
+        return [
+          {
+            guid: c.guid,
+            selectionGuid: c.selectionGuid,
+            codeId: to.codeId,
+            categoryId: to.categoryId,
+            start: c.start,
+            end: c.end,
+            user: c.user,
+            ...(c.at ? { at: c.at } : {}),
+            notes,
+          },
+        ];
       }),
       notes: parsed.notes.filter((n) => n.target.kind === 'source' && n.target.sourceGuid === s.guid).map(toPlanNote),
       respondents: parsed.cases.filter((c) => c.sourceGuids.includes(s.guid)).map((c) => c.name),
@@ -214,7 +242,12 @@ export async function startImport(deps: ImportDeps, project: Project, importId: 
   for (const [i, d] of planDocs.entries()) {
     if (documents[i]!.reused) continue;
     const s = parsed.sources.find((x) => x.guid === d.sourceGuid)!;
-    const type = s.kind === 'pdf' ? 'application/pdf' : s.kind === 'docx' ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' : 'text/plain; charset=utf-8';
+    const type =
+      s.kind === 'pdf'
+        ? 'application/pdf'
+        : s.kind === 'docx'
+          ? 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+          : 'text/plain; charset=utf-8';
     await blobs.putObject(uploadKey(project.id, d.fileName), s.file ? s.file.bytes : s.text, type);
   }
   return { importId, fileName, codebook: codebookOut, documents, report };
@@ -227,12 +260,17 @@ async function readProjectExchange(blobs: BlobStore, projectId: string): Promise
 
 export async function readImportPlan(blobs: BlobStore, projectId: string, importId: string): Promise<ImportPlan> {
   const text = await blobs.getTextIfExists(importKey(projectId, importId, 'plan.json'));
-  if (text === null) throw new QualtagError('NOT_FOUND', `import ${importId} has not been started`, 'Start it with POST /projects/{projectId}/imports/{importId}', 'importId');
+  if (text === null)
+    throw new QualtagError('NOT_FOUND', `import ${importId} has not been started`, 'Start it with POST /projects/{projectId}/imports/{importId}', 'importId');
   return ImportPlan.parse(parseJson(text, importKey(projectId, importId, 'plan.json')));
 }
 
 /** The exchange data an export of the project writes back: GUIDs by key, notes, and document names. */
-export async function readExchange(blobs: BlobStore, projectId: string, documentIds: readonly string[]): Promise<{ project: ProjectExchange; documents: Map<string, DocumentExchange> }> {
+export async function readExchange(
+  blobs: BlobStore,
+  projectId: string,
+  documentIds: readonly string[],
+): Promise<{ project: ProjectExchange; documents: Map<string, DocumentExchange> }> {
   const project = await readProjectExchange(blobs, projectId);
   const documents = new Map<string, DocumentExchange>();
   for (const id of documentIds) {
@@ -243,25 +281,42 @@ export async function readExchange(blobs: BlobStore, projectId: string, document
 }
 
 /** Places and writes one document's imported codings; the document must be TAGGED (or FAILED: then all are reported). */
-export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'blobs'>, project: Project, importId: string, documentId: string): Promise<AppliedDocument> {
+export async function applyImportedDocument(
+  deps: Pick<ImportDeps, 'store' | 'blobs'>,
+  project: Project,
+  importId: string,
+  documentId: string,
+): Promise<AppliedDocument> {
   const { store, blobs } = deps;
   const plan = await readImportPlan(blobs, project.id, importId);
   const doc = plan.documents.find((d) => d.documentId === documentId);
-  if (!doc) throw new QualtagError('NOT_FOUND', `document ${documentId} is not part of import ${importId}`, 'Use a document id from the import\'s start', 'documentId');
+  if (!doc)
+    throw new QualtagError('NOT_FOUND', `document ${documentId} is not part of import ${importId}`, "Use a document id from the import's start", 'documentId');
   const record = await store.getDocument(documentId);
   const where = `source "${doc.sourceName}" (${doc.sourceGuid})`;
   const out: AppliedDocument = { documentId, name: doc.sourceName, status: record?.status ?? 'UPLOADED', imported: 0, already: 0, skipped: [], warnings: [] };
   if (record?.status === 'FAILED') {
-    for (const c of doc.codings) out.skipped.push({ kind: 'coding', where: `${where}, ${c.start}..${c.end}`, message: `the document could not be read: ${record.reason ?? 'no reason given'}` });
+    for (const c of doc.codings)
+      out.skipped.push({
+        kind: 'coding',
+        where: `${where}, ${c.start}..${c.end}`,
+        message: `the document could not be read: ${record.reason ?? 'no reason given'}`,
+      });
     return out;
   }
   if (record?.status !== 'TAGGED' || !record.textKey) {
-    throw new QualtagError('CONFLICT', `document ${doc.fileName} is ${record?.status ?? 'not uploaded yet'}`, 'Wait until it is TAGGED (GET .../documents/{documentId}/status), then apply its codings', 'documentId');
+    throw new QualtagError(
+      'CONFLICT',
+      `document ${doc.fileName} is ${record?.status ?? 'not uploaded yet'}`,
+      'Wait until it is TAGGED (GET .../documents/{documentId}/status), then apply its codings',
+      'documentId',
+    );
   }
   const [text, segments] = await Promise.all([blobs.getText(record.textKey), all((p) => store.listSegments(documentId, p))]);
   segments.sort((a, b) => a.index - b.index);
   const placer = new TextPlacer(doc.text, text);
-  if (!placer.identical && doc.kind === 'text') out.warnings.push({ kind: 'source', where, message: 'the extracted text differs from the source text: codings were placed by their words' });
+  if (!placer.identical && doc.kind === 'text')
+    out.warnings.push({ kind: 'source', where, message: 'the extracted text differs from the source text: codings were placed by their words' });
   const guids: Record<string, string> = {};
   const notes: DocumentExchange['notes'] = doc.notes.map((n) => ({ ...n }));
 
@@ -269,7 +324,11 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
     const pos = `${where}, ${c.start}..${c.end} "${doc.text.slice(c.start, Math.min(c.end, c.start + 50)).replace(/\s+/g, ' ')}"`;
     const range = placer.place(c);
     if (!range) {
-      out.skipped.push({ kind: 'coding', where: pos, message: `its text is not in the text qualtag extracted from the ${doc.kind === 'text' ? 'source' : doc.kind.toUpperCase()}: code it again in qualtag` });
+      out.skipped.push({
+        kind: 'coding',
+        where: pos,
+        message: `its text is not in the text qualtag extracted from the ${doc.kind === 'text' ? 'source' : doc.kind.toUpperCase()}: code it again in qualtag`,
+      });
       continue;
     }
     const { placements, outside } = placeOnSegments(text, segments, range);
@@ -277,8 +336,14 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
       out.skipped.push({ kind: 'coding', where: pos, message: 'it lies outside every segment (e.g. only a speaker label)' });
       continue;
     }
-    if (outside > 0) out.warnings.push({ kind: 'coding', where: pos, message: `${outside} characters of it lie outside the segments (speaker labels, headers) and are not coded` });
-    if (placements.length > 1) out.warnings.push({ kind: 'coding', where: pos, message: `it runs over ${placements.length} segments: imported as one coding on each` });
+    if (outside > 0)
+      out.warnings.push({
+        kind: 'coding',
+        where: pos,
+        message: `${outside} characters of it lie outside the segments (speaker labels, headers) and are not coded`,
+      });
+    if (placements.length > 1)
+      out.warnings.push({ kind: 'coding', where: pos, message: `it runs over ${placements.length} segments: imported as one coding on each` });
     for (const [i, p] of placements.entries()) {
       const ref = { documentId, segmentIndex: p.segment.index, code: c.codeId };
       // The coding's GUIDs and notes are kept whether it is written now or was there already (a second import).
@@ -298,7 +363,12 @@ export async function applyImportedDocument(deps: Pick<ImportDeps, 'store' | 'bl
         if (sameSpan) {
           out.already++;
           keep();
-        } else out.skipped.push({ kind: 'coding', where: pos, message: `segment ${p.segment.index + 1} already has this code on another passage (qualtag keeps one coding per segment and code)` });
+        } else
+          out.skipped.push({
+            kind: 'coding',
+            where: pos,
+            message: `segment ${p.segment.index + 1} already has this code on another passage (qualtag keeps one coding per segment and code)`,
+          });
         continue;
       }
       try {

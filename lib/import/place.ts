@@ -80,7 +80,11 @@ export interface SegmentPlacement {
  * overlap as a span (none when it covers the segment). `outside`: characters of the range, other than
  * whitespace, that lie in no segment (speaker labels, dropped headers), so the caller can say so.
  */
-export function placeOnSegments(text: string, segments: readonly Pick<Segment, 'index' | 'id' | 'start' | 'end'>[], r: Range): { placements: SegmentPlacement[]; outside: number } {
+export function placeOnSegments(
+  text: string,
+  segments: readonly Pick<Segment, 'index' | 'id' | 'start' | 'end'>[],
+  r: Range,
+): { placements: SegmentPlacement[]; outside: number } {
   const placements: SegmentPlacement[] = [];
   let covered = 0;
   for (const s of segments) {

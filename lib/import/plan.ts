@@ -8,7 +8,8 @@
 import * as z from 'zod';
 import { IMPORT_PREFIX } from '../config.js';
 
-export const importKey = (projectId: string, importId: string, file: 'project.qdpx' | 'plan.json'): string => `${IMPORT_PREFIX}${projectId}/${importId}/${file}`;
+export const importKey = (projectId: string, importId: string, file: 'project.qdpx' | 'plan.json'): string =>
+  `${IMPORT_PREFIX}${projectId}/${importId}/${file}`;
 export const exchangeKey = (projectId: string, documentId?: string): string => `${IMPORT_PREFIX}${projectId}/exchange/${documentId ?? 'project'}.json`;
 
 const Issue = z.object({ kind: z.enum(['project', 'source', 'coding', 'code', 'note', 'case']), where: z.string(), message: z.string() });

@@ -108,7 +108,8 @@ function mapOne(map: Int32Array, lf: string, s: RawSelection): MappedSelection {
   const end = map[s.end]!;
   if (start < 0 || end < 0) return { problem: `positions ${s.start}..${s.end} split a character (an emoji or a CRLF line end)` };
   const quoted = nameQuotes(s.name, lf.slice(start, end));
-  if (quoted === false) return { range: { start, end }, problem: `the text at ${s.start}..${s.end} does not match the selection's name "${collapse(s.name ?? '').slice(0, 60)}"` };
+  if (quoted === false)
+    return { range: { start, end }, problem: `the text at ${s.start}..${s.end} does not match the selection's name "${collapse(s.name ?? '').slice(0, 60)}"` };
   return { range: { start, end } };
 }
 

@@ -121,11 +121,28 @@ interface XNode extends Attrs {}
 type El = XNode & { [child: string]: unknown };
 
 const REPEATED = new Set([
-  'User', 'Code', 'Case', 'SourceRef', 'TextSource', 'PDFSource', 'PictureSource', 'AudioSource', 'VideoSource',
-  'PlainTextSelection', 'PDFSelection', 'Coding', 'NoteRef', 'Note', 'Set', 'MemberCode', 'MemberSource', 'Variable', 'VariableValue',
+  'User',
+  'Code',
+  'Case',
+  'SourceRef',
+  'TextSource',
+  'PDFSource',
+  'PictureSource',
+  'AudioSource',
+  'VideoSource',
+  'PlainTextSelection',
+  'PDFSelection',
+  'Coding',
+  'NoteRef',
+  'Note',
+  'Set',
+  'MemberCode',
+  'MemberSource',
+  'Variable',
+  'VariableValue',
 ]);
 
-const kids = (el: El | undefined, name: string): El[] => ((el?.[name] as El[] | undefined) ?? []);
+const kids = (el: El | undefined, name: string): El[] => (el?.[name] as El[] | undefined) ?? [];
 const kid = (el: El | undefined, name: string): El | undefined => el?.[name] as El | undefined;
 const attr = (el: El | undefined, name: string): string | undefined => {
   const v = el?.[`@_${name}`];
@@ -139,7 +156,12 @@ function textOf(el: unknown): string | undefined {
 
 /** GUIDs compared the same in any case, with or without braces. */
 export function normaliseGuid(g: string | undefined): string | undefined {
-  return g?.trim().replace(/^\{|\}$/g, '').toLowerCase() || undefined;
+  return (
+    g
+      ?.trim()
+      .replace(/^\{|\}$/g, '')
+      .toLowerCase() || undefined
+  );
 }
 
 const BOM = /^\uFEFF/;
@@ -178,7 +200,10 @@ function decodeSourceText(bytes: Uint8Array): string {
  * case); `relative://p` and `absolute://p` are looked up by their path relative to the archive and then
  * by file name under sources/, because a path outside the archive is never read.
  */
-function resolvePath(files: Map<string, Uint8Array>, path: string): { bytes: Uint8Array; entry: string; how: 'internal' | 'relative' | 'absolute' } | { missing: string } {
+function resolvePath(
+  files: Map<string, Uint8Array>,
+  path: string,
+): { bytes: Uint8Array; entry: string; how: 'internal' | 'relative' | 'absolute' } | { missing: string } {
   const lower = new Map([...files.keys()].map((k) => [k.toLowerCase(), k]));
   const m = /^(internal|relative|absolute):\/\/(.*)$/i.exec(path.trim());
   if (!m) return { missing: `the path "${path.slice(0, 120)}" has no internal://, relative:// or absolute:// scheme` };
@@ -249,11 +274,17 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
   }
   // No DTDs at all: REFI-QDA uses none, and refusing them rules out entity expansion and external entities.
   if (/<!DOCTYPE|<!ENTITY/i.test(qde)) {
-    throw new QualtagError('BAD_PROJECT', `${qdeEntry.name} declares a DOCTYPE or entities`, 'A REFI-QDA project has no DTD; this file is not safe to read', fileName);
+    throw new QualtagError(
+      'BAD_PROJECT',
+      `${qdeEntry.name} declares a DOCTYPE or entities`,
+      'A REFI-QDA project has no DTD; this file is not safe to read',
+      fileName,
+    );
   }
   const warnings = await validate(qde, qdeEntry.name, fileName);
   const skipped: ImportIssue[] = [];
-  if (qdeEntry.name !== 'project.qde') warnings.push({ kind: 'project', where: fileName, message: `the project file is named "${qdeEntry.name}", not project.qde (read as the project)` });
+  if (qdeEntry.name !== 'project.qde')
+    warnings.push({ kind: 'project', where: fileName, message: `the project file is named "${qdeEntry.name}", not project.qde (read as the project)` });
 
   const parser = new XMLParser({
     ignoreAttributes: false,
@@ -346,7 +377,8 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       const selCodings = kids(sel, 'Coding');
       const memo = textOf(sel.Description)?.trim();
       if (!m.range || m.problem) {
-        for (const _ of selCodings.length ? selCodings : []) skipped.push({ kind: 'coding', where: pos, message: `${m.problem ?? 'does not slice cleanly'}: not imported (never shifted)` });
+        for (const _ of selCodings.length ? selCodings : [])
+          skipped.push({ kind: 'coding', where: pos, message: `${m.problem ?? 'does not slice cleanly'}: not imported (never shifted)` });
         if (!selCodings.length && memo) skipped.push({ kind: 'note', where: pos, message: `${m.problem}: its memo is not imported` });
         return;
       }
@@ -376,14 +408,17 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
         codingGuids.push(codingGuid);
         addNoteRefs(c, { kind: 'coding', codingGuid });
       }
-      for (const g of codingGuids.length ? codingGuids : []) for (const r of kids(sel, 'NoteRef')) {
-        const ng = normaliseGuid(attr(r, 'targetGUID'));
-        if (ng) (noteRefs.get(ng) ?? noteRefs.set(ng, []).get(ng)!).push({ kind: 'coding', codingGuid: g });
-      }
+      for (const g of codingGuids.length ? codingGuids : [])
+        for (const r of kids(sel, 'NoteRef')) {
+          const ng = normaliseGuid(attr(r, 'targetGUID'));
+          if (ng) (noteRefs.get(ng) ?? noteRefs.set(ng, []).get(ng)!).push({ kind: 'coding', codingGuid: g });
+        }
       if (!codingGuids.length) addNoteRefs(sel, { kind: 'source', sourceGuid: source.guid });
       // A selection's Description is a memo (ATLAS.ti's comments, MAXQDA's memos): a note on its codings, or on the source.
       if (memo) {
-        const targets: NoteTarget[] = codingGuids.length ? codingGuids.map((g) => ({ kind: 'coding', codingGuid: g })) : [{ kind: 'source', sourceGuid: source.guid }];
+        const targets: NoteTarget[] = codingGuids.length
+          ? codingGuids.map((g) => ({ kind: 'coding', codingGuid: g }))
+          : [{ kind: 'source', sourceGuid: source.guid }];
         const text = codingGuids.length ? memo : `${memo}\n\n(on "${quote.slice(0, 80)}", ${start}..${end})`;
         // A memo has no GUID of its own: one derived from its selection (and coding) stays the same on every read.
         for (const t of targets) notes.push({ guid: stableGuid(`memo:${selGuid}:${t.kind === 'coding' ? t.codingGuid : 'source'}`), text, target: t });
@@ -394,12 +429,26 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       const target = normaliseGuid(attr(kid(c, 'CodeRef'), 'targetGUID'));
       const codeId = target ? codeByGuid.get(target) : undefined;
       if (!codeId || !reading.text.trim()) {
-        skipped.push({ kind: 'coding', where: `${where}, coding of the whole source`, message: codeId ? 'the source has no text' : `its code ${target ?? '(none)'} is not in the codebook` });
+        skipped.push({
+          kind: 'coding',
+          where: `${where}, coding of the whole source`,
+          message: codeId ? 'the source has no text' : `its code ${target ?? '(none)'} is not in the codebook`,
+        });
         continue;
       }
       const codingGuid = normaliseGuid(attr(c, 'guid'))!;
       const at = attr(c, 'creationDateTime');
-      codings.push({ guid: codingGuid, selectionGuid: codingGuid, sourceGuid: source.guid, codeId, start: 0, end: reading.text.length, quote: reading.text, user: userName(attr(c, 'creatingUser')), ...(at ? { at } : {}) });
+      codings.push({
+        guid: codingGuid,
+        selectionGuid: codingGuid,
+        sourceGuid: source.guid,
+        codeId,
+        start: 0,
+        end: reading.text.length,
+        quote: reading.text,
+        user: userName(attr(c, 'creatingUser')),
+        ...(at ? { at } : {}),
+      });
       addNoteRefs(c, { kind: 'coding', codingGuid });
     }
   };
@@ -419,7 +468,15 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       skipped.push({ kind: 'source', where, message: `no text: ${text.missing}; its ${kids(el, 'PlainTextSelection').length} selections are not imported` });
       continue;
     }
-    const source: ImportedSource = { guid, name: uniqueName(rawName), kind: file ? 'docx' : 'text', text: '', reading: 'code points', ...(file ? { file } : {}), ...creation(el, userName) };
+    const source: ImportedSource = {
+      guid,
+      name: uniqueName(rawName),
+      kind: file ? 'docx' : 'text',
+      text: '',
+      reading: 'code points',
+      ...(file ? { file } : {}),
+      ...creation(el, userName),
+    };
     if (source.name !== rawName) warnings.push({ kind: 'source', where, message: `another source has the same name: imported as "${source.name}"` });
     sources.push(source);
     addNoteRefs(el, { kind: 'source', sourceGuid: guid });
@@ -436,7 +493,15 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
       skipped.push({ kind: 'source', where, message: `the PDF is missing: ${r.missing}` });
       continue;
     }
-    const source: ImportedSource = { guid, name: uniqueName(rawName), kind: 'pdf', text: '', file: { bytes: r.bytes, ext: 'pdf' }, reading: 'code points', ...creation(el, userName) };
+    const source: ImportedSource = {
+      guid,
+      name: uniqueName(rawName),
+      kind: 'pdf',
+      text: '',
+      file: { bytes: r.bytes, ext: 'pdf' },
+      reading: 'code points',
+      ...creation(el, userName),
+    };
     sources.push(source);
     addNoteRefs(el, { kind: 'source', sourceGuid: guid });
     const rep = kid(el, 'Representation');
@@ -446,14 +511,22 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
     }
     for (const sel of kids(el, 'PDFSelection')) {
       for (const _ of kids(sel, 'Coding')) {
-        skipped.push({ kind: 'coding', where: `${where}, page ${attr(sel, 'page')} area ${attr(sel, 'firstX')},${attr(sel, 'firstY')}–${attr(sel, 'secondX')},${attr(sel, 'secondY')}`, message: 'an area of a PDF page cannot be placed on text: code it again in qualtag' });
+        skipped.push({
+          kind: 'coding',
+          where: `${where}, page ${attr(sel, 'page')} area ${attr(sel, 'firstX')},${attr(sel, 'firstY')}–${attr(sel, 'secondX')},${attr(sel, 'secondY')}`,
+          message: 'an area of a PDF page cannot be placed on text: code it again in qualtag',
+        });
       }
     }
   }
 
   for (const kind of ['PictureSource', 'AudioSource', 'VideoSource']) {
     for (const el of kids(sourcesEl, kind)) {
-      skipped.push({ kind: 'source', where: `source "${attr(el, 'name') ?? ''}" (${normaliseGuid(attr(el, 'guid'))})`, message: `a ${kind.replace('Source', '').toLowerCase()} source: qualtag codes text only` });
+      skipped.push({
+        kind: 'source',
+        where: `source "${attr(el, 'name') ?? ''}" (${normaliseGuid(attr(el, 'guid'))})`,
+        message: `a ${kind.replace('Source', '').toLowerCase()} source: qualtag codes text only`,
+      });
     }
   }
 
@@ -484,7 +557,9 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
   const cases: ImportedCase[] = [];
   kids(kid(project, 'Cases'), 'Case').forEach((c, i) => {
     const guid = normaliseGuid(attr(c, 'guid'))!;
-    const refs = kids(c, 'SourceRef').map((r) => normaliseGuid(attr(r, 'targetGUID'))!).filter((g) => sourceByGuid.has(g));
+    const refs = kids(c, 'SourceRef')
+      .map((r) => normaliseGuid(attr(r, 'targetGUID'))!)
+      .filter((g) => sourceByGuid.has(g));
     let name = attr(c, 'name')?.trim();
     if (!name) {
       name = refs.length ? sourceByGuid.get(refs[0]!)!.name : `Case ${i + 1}`;
@@ -497,8 +572,18 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
     cases.push({ guid, name, sourceGuids: refs });
   });
   const sets = kids(kid(project, 'Sets'), 'Set');
-  if (sets.length) warnings.push({ kind: 'project', where: 'Sets', message: `${sets.length} set${sets.length > 1 ? 's' : ''} (groups of codes or sources) not imported: qualtag has no sets` });
-  if (missingUsers) warnings.push({ kind: 'project', where: 'Users', message: `${missingUsers} coding${missingUsers > 1 ? 's name' : ' names'} no user: recorded as "imported"` });
+  if (sets.length)
+    warnings.push({
+      kind: 'project',
+      where: 'Sets',
+      message: `${sets.length} set${sets.length > 1 ? 's' : ''} (groups of codes or sources) not imported: qualtag has no sets`,
+    });
+  if (missingUsers)
+    warnings.push({
+      kind: 'project',
+      where: 'Users',
+      message: `${missingUsers} coding${missingUsers > 1 ? 's name' : ' names'} no user: recorded as "imported"`,
+    });
 
   const usedUsers = new Set([...codings.map((c) => c.user), ...notes.flatMap((n) => (n.user ? [n.user] : []))]);
   return {
@@ -513,7 +598,14 @@ export async function readQdpx(bytes: Uint8Array, fileName: string, opts: ReadQd
     notes,
     cases,
     report: {
-      counts: { sources: sources.length, codes: codeGuids.size, codings: codings.length, notes: new Set(notes.map((n) => n.guid)).size, cases: cases.length, users: usedUsers.size },
+      counts: {
+        sources: sources.length,
+        codes: codeGuids.size,
+        codings: codings.length,
+        notes: new Set(notes.map((n) => n.guid)).size,
+        cases: cases.length,
+        users: usedUsers.size,
+      },
       warnings,
       skipped,
     },
@@ -548,7 +640,13 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
   const draft = (c: El, where: string, catId: string, used: Set<string>, name = attr(c, 'name')?.trim() || 'code'): DraftCode => {
     const d = readDescription(textOf(c.Description));
     const color = attr(c, 'color');
-    return { id: unique(`${catId}/${slugify(name)}`, used), name, ...d, ...(color ? { color: color.length === 4 ? `#${[...color.slice(1)].map((x) => x + x).join('')}` : color } : {}), where };
+    return {
+      id: unique(`${catId}/${slugify(name)}`, used),
+      name,
+      ...d,
+      ...(color ? { color: color.length === 4 ? `#${[...color.slice(1)].map((x) => x + x).join('')}` : color } : {}),
+      where,
+    };
   };
   top.forEach((c, i) => {
     const guid = normaliseGuid(attr(c, 'guid'))!;
@@ -564,7 +662,15 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
     const catId = unique(slugify(name), usedCat);
     const usedCodes = new Set<string>();
     const d = readDescription(textOf(c.Description));
-    const cat: DraftCategory & { guid: string; codeGuids: string[] } = { id: catId, name, ...(d.definition ? { definition: d.definition } : {}), where, codes: [], guid, codeGuids: [] };
+    const cat: DraftCategory & { guid: string; codeGuids: string[] } = {
+      id: catId,
+      name,
+      ...(d.definition ? { definition: d.definition } : {}),
+      where,
+      codes: [],
+      guid,
+      codeGuids: [],
+    };
     const codable = attr(c, 'isCodable');
     if (codable === 'true' || codable === '1' || referenced.has(guid)) {
       // A codable (or coded) parent is itself a code: the category's general code (keyed by the parent's GUID).
@@ -578,14 +684,16 @@ function readCodebook(project: El, projectName: string, opts: ReadQdpxOptions, w
         const kWhere = `${path}/Code[${j + 1}]`;
         cat.codes.push(draft(k, kWhere, catId, usedCodes));
         cat.codeGuids.push(kg);
-        if (depth >= 2) warnings.push({ kind: 'code', where: kWhere, message: `"${attr(k, 'name')}" is nested ${depth} levels deep: imported as a code of "${name}"` });
+        if (depth >= 2)
+          warnings.push({ kind: 'code', where: kWhere, message: `"${attr(k, 'name')}" is nested ${depth} levels deep: imported as a code of "${name}"` });
         walk(kids(k, 'Code'), kWhere, depth + 1);
       });
     };
     walk(children, where, 1);
     categories.push(cat);
   });
-  if (loose.codes.length) categories.push({ id: unique('codes', usedCat), name: 'Codes', where: 'CodeBook/Codes', codes: loose.codes, guid: '', codeGuids: loose.guids });
+  if (loose.codes.length)
+    categories.push({ id: unique('codes', usedCat), name: 'Codes', where: 'CodeBook/Codes', codes: loose.codes, guid: '', codeGuids: loose.guids });
   const id = opts.codebookId ?? slugify(projectName);
   let codebook: Codebook;
   if (!categories.length) {

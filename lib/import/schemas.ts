@@ -14,7 +14,16 @@ export const ImportStarted = z.object({
   importId: z.string(),
   fileName: z.string(),
   codebook: z.object({ version: z.string().nullable(), created: z.boolean(), codes: z.number(), added: z.number() }),
-  documents: z.array(z.object({ documentId: z.string(), fileName: z.string(), name: z.string(), kind: z.enum(['text', 'pdf', 'docx']), codings: z.number(), reused: z.boolean() })),
+  documents: z.array(
+    z.object({
+      documentId: z.string(),
+      fileName: z.string(),
+      name: z.string(),
+      kind: z.enum(['text', 'pdf', 'docx']),
+      codings: z.number(),
+      reused: z.boolean(),
+    }),
+  ),
   report: z.object({
     counts: z.object({ sources: z.number(), codes: z.number(), codings: z.number(), notes: z.number(), cases: z.number(), users: z.number() }),
     warnings: z.array(ImportIssue),

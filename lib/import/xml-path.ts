@@ -2,7 +2,8 @@
 // so a schema error reported by line can name the element a researcher can find in their export.
 // A small scanner over tags only: comments, CDATA, processing instructions and text are skipped.
 
-const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!(?:[^>"']|"[^"]*"|'[^']*')*>|<\/?([A-Za-z_][\w.:-]*)(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
+const TOKEN =
+  /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!(?:[^>"']|"[^"]*"|'[^']*')*>|<\/?([A-Za-z_][\w.:-]*)(?:[^>"']|"[^"]*"|'[^']*')*?(\/?)>/g;
 
 /** The path of the innermost element whose start tag begins on or before `line` (1-based) and is still open there. */
 export function elementPathAtLine(xml: string, line: number): string {

@@ -44,7 +44,12 @@ function refuse(fileName: string, message: string, hint = 'Export the project ag
 /** The entries of a zip (directories left out), or BAD_PROJECT / TOO_LARGE naming the entry at fault. */
 export function safeUnzip(bytes: Uint8Array, fileName: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): Map<string, Uint8Array> {
   if (bytes.length > limits.maxArchiveBytes) {
-    throw new QualtagError('TOO_LARGE', `the archive is ${(bytes.length / MiB).toFixed(1)} MiB, more than ${limits.maxArchiveBytes / MiB} MiB`, 'Import a smaller project, or split it', fileName);
+    throw new QualtagError(
+      'TOO_LARGE',
+      `the archive is ${(bytes.length / MiB).toFixed(1)} MiB, more than ${limits.maxArchiveBytes / MiB} MiB`,
+      'Import a smaller project, or split it',
+      fileName,
+    );
   }
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) throw refuse(fileName, 'not a zip archive (a .qdpx is a zip)');
   const entries: UnzipFileInfo[] = [];
@@ -67,20 +72,38 @@ export function safeUnzip(bytes: Uint8Array, fileName: string, limits: ZipLimits
   for (const f of entries) {
     const where = `${fileName}: ${f.name.slice(0, 200)}`;
     const bad = unsafePathReason(f.name);
-    if (bad) throw new QualtagError('BAD_PROJECT', `entry with ${bad}`, 'A .qdpx holds project.qde and a sources/ folder only; this archive is not safe to open', where);
+    if (bad)
+      throw new QualtagError(
+        'BAD_PROJECT',
+        `entry with ${bad}`,
+        'A .qdpx holds project.qde and a sources/ folder only; this archive is not safe to open',
+        where,
+      );
     if (f.name.endsWith('/')) continue;
-    if (f.compression !== 0 && f.compression !== 8) throw new QualtagError('BAD_PROJECT', `unsupported compression method ${f.compression}`, 'Re-zip the project with ordinary (deflate) compression', where);
+    if (f.compression !== 0 && f.compression !== 8)
+      throw new QualtagError('BAD_PROJECT', `unsupported compression method ${f.compression}`, 'Re-zip the project with ordinary (deflate) compression', where);
     const key = f.name.toLowerCase();
     if (seen.has(key)) throw new QualtagError('BAD_PROJECT', 'the entry occurs twice (names compared without case)', 'Export the project again', where);
     seen.add(key);
     if (f.originalSize > limits.maxEntryBytes) {
-      throw new QualtagError('TOO_LARGE', `the entry unpacks to ${(f.originalSize / MiB).toFixed(1)} MiB, more than ${limits.maxEntryBytes / MiB} MiB`, 'Import a smaller project', where);
+      throw new QualtagError(
+        'TOO_LARGE',
+        `the entry unpacks to ${(f.originalSize / MiB).toFixed(1)} MiB, more than ${limits.maxEntryBytes / MiB} MiB`,
+        'Import a smaller project',
+        where,
+      );
     }
     if (f.originalSize > MiB && f.originalSize / Math.max(f.size, 1) > limits.maxRatio) {
-      throw new QualtagError('BAD_PROJECT', `the entry is compressed ${Math.round(f.originalSize / Math.max(f.size, 1))}:1 (a zip bomb?)`, 'This archive is not safe to open', where);
+      throw new QualtagError(
+        'BAD_PROJECT',
+        `the entry is compressed ${Math.round(f.originalSize / Math.max(f.size, 1))}:1 (a zip bomb?)`,
+        'This archive is not safe to open',
+        where,
+      );
     }
     total += f.originalSize;
-    if (total > limits.maxTotalBytes) throw new QualtagError('TOO_LARGE', `the entries unpack to more than ${limits.maxTotalBytes / MiB} MiB`, 'Import a smaller project', fileName);
+    if (total > limits.maxTotalBytes)
+      throw new QualtagError('TOO_LARGE', `the entries unpack to more than ${limits.maxTotalBytes / MiB} MiB`, 'Import a smaller project', fileName);
     wanted.add(f.name);
   }
   try {

@@ -149,7 +149,11 @@ export async function startDynamoLocal(opts: DynamoLocalOptions): Promise<Runnin
   try {
     await waitForReady(proc, () => out);
     // The first request loads the native library (lazily, from java.io.tmpdir); then the directory can go.
-    const warm = await backendCall({ agent, port: backendPort, secret }, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH }, Buffer.from('{"Limit":1}'));
+    const warm = await backendCall(
+      { agent, port: backendPort, secret },
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH },
+      Buffer.from('{"Limit":1}'),
+    );
     if (warm.status !== 200) throw new Error(`DynamoDB Local answered ${warm.status} at start: ${warm.body.toString().slice(0, 300)}`);
   } catch (e) {
     proc.kill('SIGKILL');
@@ -195,14 +199,28 @@ interface Backend {
   secret: string;
 }
 
-function backendCall(b: Backend, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function backendCall(
+  b: Backend,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port: b.port, method: 'POST', path: '/', agent: b.agent, headers: { ...headers, 'x-qualtag-backend': b.secret, 'content-length': String(body.length) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const r = request(
+      {
+        host: '127.0.0.1',
+        port: b.port,
+        method: 'POST',
+        path: '/',
+        agent: b.agent,
+        headers: { ...headers, 'x-qualtag-backend': b.secret, 'content-length': String(body.length) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
@@ -222,7 +240,11 @@ async function forwardToJvm(req: IncomingMessage, res: ServerResponse, body: Buf
   const out = await backendCall(b, headers, body);
   const target = String(req.headers['x-amz-target'] ?? '');
   if (out.status === 200 && UNSYNCED_COMMITS.has(target)) {
-    await backendCall(b, { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH }, Buffer.from('{"Limit":1}'));
+    await backendCall(
+      b,
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: FENCE_AUTH },
+      Buffer.from('{"Limit":1}'),
+    );
   }
   const resHeaders: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(out.headers)) {

@@ -52,7 +52,11 @@ export function sendRefusal(res: ServerResponse, service: 's3' | 'dynamodb', sta
     service === 's3'
       ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)}</Message></Error>`
       : JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${code}`, message });
-  res.writeHead(status, { 'content-type': service === 's3' ? 'application/xml' : 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  res.writeHead(status, {
+    'content-type': service === 's3' ? 'application/xml' : 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
   res.end(body);
 }
 
@@ -99,7 +103,8 @@ export async function startGuard(opts: GuardOptions): Promise<RunningGuard> {
       const problem = opts.refuse?.(req.method ?? 'GET', rawPath, rawQuery, headers);
       if (problem) return refuse(res, 400, 'InvalidRequest', problem);
       const declared = headers['x-amz-content-sha256'];
-      if (declared?.startsWith('STREAMING-')) return refuse(res, 400, 'InvalidRequest', 'aws-chunked (streaming) payloads are not accepted; sign the payload or send it unsigned');
+      if (declared?.startsWith('STREAMING-'))
+        return refuse(res, 400, 'InvalidRequest', 'aws-chunked (streaming) payloads are not accepted; sign the payload or send it unsigned');
       let body: Buffer | undefined;
       if (opts.bufferBodyLimit !== undefined) {
         const b = await readAll(req, opts.bufferBodyLimit);

@@ -114,7 +114,13 @@ export function toApiEvent(req: IncomingMessage, body: Buffer, pathPrefix: strin
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: rawPath, protocol: `HTTP/${req.httpVersion}`, sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: '$default',
       stage: '$default',
@@ -175,7 +181,11 @@ function defaultDeps(): ApiDeps {
     blobs: adapters.blobs,
     tagQueue: adapters.tagQueue ?? {
       send: async () => {
-        throw new QualtagError('BAD_REQUEST', 'this server has no tag queue, so it cannot re-tag', 'Run the API inside `qualtag up`, which delivers tag requests');
+        throw new QualtagError(
+          'BAD_REQUEST',
+          'this server has no tag queue, so it cannot re-tag',
+          'Run the API inside `qualtag up`, which delivers tag requests',
+        );
       },
     },
   };
@@ -210,7 +220,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       const prefix = pathname === '/api' || pathname.startsWith('/api/') ? '/api' : pathname === '/health' ? '' : null;
       if (prefix === null) {
         if (!opts.webDir || (req.method !== 'GET' && !head)) {
-          send(res, { statusCode: 404, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message: `no route ${req.method} ${pathname}`, hint: 'The API lives under /api' }) }, head);
+          send(
+            res,
+            {
+              statusCode: 404,
+              headers: { 'content-type': 'application/json; charset=utf-8' },
+              body: JSON.stringify({ message: `no route ${req.method} ${pathname}`, hint: 'The API lives under /api' }),
+            },
+            head,
+          );
           return;
         }
         await serveStatic(opts.webDir, pathname, res, head);
@@ -220,7 +238,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       try {
         body = await readBody(req);
       } catch (e) {
-        send(res, { statusCode: 413, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ message: e instanceof Error ? e.message : 'too large' }) }, head);
+        send(
+          res,
+          {
+            statusCode: 413,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+            body: JSON.stringify({ message: e instanceof Error ? e.message : 'too large' }),
+          },
+          head,
+        );
         return;
       }
       // Presigned URLs made while answering name the origin this request was addressed to.

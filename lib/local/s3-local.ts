@@ -178,7 +178,9 @@ class AtomicStore extends FilesystemStore {
   override getObject(bucket: string, key: string, options?: unknown): Promise<unknown> {
     // The stream is opened under the lock: a rename afterwards leaves this reader on the old file.
     // s3rver's getObject calls this.getMetadata: give it the unlocked one (the lock is not re-entrant).
-    const unlocked = Object.create(this, { getMetadata: { value: (b: string, k: string) => FilesystemStore.prototype.getMetadata.call(this, b, k) } }) as FilesystemStoreBase;
+    const unlocked = Object.create(this, {
+      getMetadata: { value: (b: string, k: string) => FilesystemStore.prototype.getMetadata.call(this, b, k) },
+    }) as FilesystemStoreBase;
     return this.withLock(this.getResourcePath(bucket, key, 'object'), () => FilesystemStore.prototype.getObject.call(unlocked, bucket, key, options));
   }
 

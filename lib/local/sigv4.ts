@@ -160,12 +160,20 @@ async function verify(req: SignedRequest, creds: Credentials, now: number): Prom
   // presign() adds the auth parameters itself; the payload hash travels as a header it hoists back.
   const rest: Record<string, string> = {};
   for (const [k, v] of Object.entries(query)) {
-    if (!['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Content-Sha256'].includes(k)) rest[k] = v;
+    if (!['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature', 'X-Amz-Content-Sha256'].includes(k))
+      rest[k] = v;
   }
   headers['X-Amz-Content-Sha256'] = query['X-Amz-Content-Sha256'] ?? 'UNSIGNED-PAYLOAD';
   const signed = await signer(creds, scope).presign(
     { method: req.method, protocol: 'http:', ...hostParts(host), path: req.rawPath, query: rest, headers },
-    { signingDate: date, expiresIn: expires, signingRegion: scope.region, signingService: scope.service, signableHeaders: new Set(signedNames), unhoistableHeaders: new Set(signedNames) },
+    {
+      signingDate: date,
+      expiresIn: expires,
+      signingRegion: scope.region,
+      signingService: scope.service,
+      signableHeaders: new Set(signedNames),
+      unhoistableHeaders: new Set(signedNames),
+    },
   );
   const expected = String(signed.query?.['X-Amz-Signature'] ?? '');
   if (!sameSecret(expected, query['X-Amz-Signature']!)) return { ok: false, reason: 'signature does not match' };

@@ -9,7 +9,7 @@ import { createIngestHandler, createTagHandler, type PipelineDeps, type Pipeline
 import { ensureBucket, ensureTable } from '../store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client, type ClientOptions } from '../store/clients.js';
 import { createAdapters, type DynamoStore } from '../store/index.js';
-import { type BlobStore, type ExportQueue, type TagQueue } from '../coding/index.js';
+import type { BlobStore, ExportQueue, TagQueue } from '../coding/index.js';
 import { createExportHandler } from '../pipeline/export-handler.js';
 import { recoverOnStart, type RecoveryReport } from './recover.js';
 import { toS3Event } from './s3-events.js';
@@ -100,7 +100,12 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   let s3: RunningS3Local | undefined;
   try {
     [ddb, s3] = await Promise.all([
-      startDynamoLocal({ credentials, onUnexpectedExit: (why) => (opts.onFatal ? opts.onFatal(why) : opts.log?.error(why)), ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}), ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}) }),
+      startDynamoLocal({
+        credentials,
+        onUnexpectedExit: (why) => (opts.onFatal ? opts.onFatal(why) : opts.log?.error(why)),
+        ...(opts.dataDir ? { dataDir: path.join(opts.dataDir, 'dynamodb') } : {}),
+        ...(opts.dynamodbPort ? { port: opts.dynamodbPort } : {}),
+      }),
       startS3Local({ credentials, directory: s3Dir, buckets: [bucketName], ...(opts.s3Port ? { port: opts.s3Port } : {}) }),
     ]);
   } catch (e) {
@@ -150,7 +155,8 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   dead.resumePersisted();
   // Work the previous run left unfinished (queues live in memory): rebuild it from S3 and the documents.
   const recovery = await recoverOnStart({ store, s3: s3Client(base), bucket: bucketName, region, sendIngest: (b) => ingest.send(b), tagQueue });
-  if (recovery.redelivered + recovery.resumedIngest + recovery.resumedTag + recovery.resumedRetag > 0) opts.log?.warn('resuming work an earlier run left unfinished', { ...recovery });
+  if (recovery.redelivered + recovery.resumedIngest + recovery.resumedTag + recovery.resumedRetag > 0)
+    opts.log?.warn('resuming work an earlier run left unfinished', { ...recovery });
 
   let stopped = false;
   return {

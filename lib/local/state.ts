@@ -58,6 +58,11 @@ export function readStackInfo(located: Located = locateDataDir()): StackInfo {
 export function connectToStack(info: StackInfo): Adapters {
   return createAdapters(
     { tableName: info.tableName, bucketName: info.bucketName },
-    { region: info.region, dynamodbEndpoint: info.dynamodbEndpoint, s3Endpoint: info.s3Endpoint, credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey } },
+    {
+      region: info.region,
+      dynamodbEndpoint: info.dynamodbEndpoint,
+      s3Endpoint: info.s3Endpoint,
+      credentials: { accessKeyId: info.accessKeyId, secretAccessKey: info.secretAccessKey },
+    },
   );
 }

@@ -41,7 +41,13 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
   });
   if (claim.kind === 'done') return { documentId, status: claim.document.status, duplicate: true };
   if (claim.kind === 'stale') {
-    log.info('ignoring an event older than the upload already processed', { projectId, documentId, key: obj.key, sequencer: obj.sequencer, current: claim.document.sequencer });
+    log.info('ignoring an event older than the upload already processed', {
+      projectId,
+      documentId,
+      key: obj.key,
+      sequencer: obj.sequencer,
+      current: claim.document.sequencer,
+    });
     return { documentId, status: 'SKIPPED', reason: 'a newer upload of this file was processed already' };
   }
   if (claim.kind === 'extracted') {
@@ -61,7 +67,7 @@ export async function ingestObject(deps: PipelineDeps, obj: UploadedObjectRef): 
 
   const bytes = await deps.blobs.getBytes(obj.key, obj.versionId);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let doc;
+  let doc: Awaited<ReturnType<typeof extractBounded>>;
   try {
     doc = await extractBounded(bytes, fileName);
   } catch (e) {

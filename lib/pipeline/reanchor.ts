@@ -27,7 +27,12 @@ export const DETACHED_BASE = 900_000;
 export const normalizeText = (t: string): string => t.normalize('NFC').replace(/\s+/g, ' ').trim();
 
 function tokens(t: string): Set<string> {
-  return new Set(t.normalize('NFC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return new Set(
+    t
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? [],
+  );
 }
 
 /** Word-token Jaccard similarity (0..1) of two texts; two texts without words are equal when their text is. */
@@ -42,9 +47,7 @@ function jaccard(a: Set<string>, b: Set<string>, sameText: boolean): number {
   return shared / (a.size + b.size - shared);
 }
 
-export type Placement =
-  | { kind: 'found'; segment: Segment; similarity: number }
-  | { kind: 'detached' };
+export type Placement = { kind: 'found'; segment: Segment; similarity: number } | { kind: 'detached' };
 
 /** What matching needs of a coding: its code and the snapshot of the passage it was decided on. */
 export type Anchored = Pick<Coding, 'segmentIndex' | 'segmentText' | 'code'>;
@@ -71,7 +74,9 @@ export function placeCodings(codings: readonly Anchored[], segments: readonly Se
     return old + (best?.shift ?? 0);
   };
 
-  const order = codings.map((_, i) => i).sort((a, b) => codings[a]!.segmentIndex - codings[b]!.segmentIndex || cmp(codings[a]!.code, codings[b]!.code) || a - b);
+  const order = codings
+    .map((_, i) => i)
+    .sort((a, b) => codings[a]!.segmentIndex - codings[b]!.segmentIndex || cmp(codings[a]!.code, codings[b]!.code) || a - b);
   const claimed = new Set<string>();
   const claim = (pos: number, code: string): boolean => {
     const k = `${pos}\u0000${code}`;
@@ -109,8 +114,7 @@ export function placeCodings(codings: readonly Anchored[], segments: readonly Se
       if (p === undefined || claimed.has(`${p}\u0000${c.code}`)) continue;
       const sim = jaccard(mine, tokensAt(p), false);
       if (sim < FUZZY_THRESHOLD) continue;
-      const better =
-        !best || sim > best.sim || (sim === best.sim && Math.abs(idx - want) < Math.abs(segments[best.pos]!.index - want));
+      const better = !best || sim > best.sim || (sim === best.sim && Math.abs(idx - want) < Math.abs(segments[best.pos]!.index - want));
       if (better) best = { pos: p, sim };
     }
     if (best && claim(best.pos, c.code)) out[i] = { kind: 'found', segment: segments[best.pos]!, similarity: round(best.sim) };
@@ -227,7 +231,9 @@ export function planReanchor(input: ReanchorInput): AnchorChange[] {
     // Only an undecided rule proposal (or a coding moving away itself) can be at the target: human ones claimed it.
     const replacesVersion = there && !sources.has(targetKey) ? there.version : undefined;
     const where = s.index === c.segmentIndex ? `stays on segment ${s.index + 1}` : `moved from segment ${c.segmentIndex + 1} to ${s.index + 1}`;
-    const why = [textChanged ? `its text changed (similarity ${p.similarity})` : '', lost ? `the coded part "${clip(lost)}" was not found again` : ''].filter(Boolean).join('; ');
+    const why = [textChanged ? `its text changed (similarity ${p.similarity})` : '', lost ? `the coded part "${clip(lost)}" was not found again` : '']
+      .filter(Boolean)
+      .join('; ');
     changes.push({
       kind: moved || lost ? 'move' : 'refresh',
       from: c,
@@ -245,7 +251,12 @@ function freeDetachedIndex(c: Coding, occupied: ReadonlyMap<string, Coding>): nu
   for (let i = DETACHED_BASE + Math.min(c.segmentIndex, 99_999); i <= 999_999; i++) {
     if (!occupied.has(`${i}\u0000${c.code}`)) return i;
   }
-  throw new QualtagError('CONFLICT', `no room left to keep detached codings of ${c.code}`, 'Drop detached codings of this code you no longer need', c.documentId);
+  throw new QualtagError(
+    'CONFLICT',
+    `no room left to keep detached codings of ${c.code}`,
+    'Drop detached codings of this code you no longer need',
+    c.documentId,
+  );
 }
 
 // ------------------------------------------------------------------------------------ write ordering
@@ -283,10 +294,15 @@ export function orderChanges(changes: readonly AnchorChange[], movesPerTransacti
     const rest = cycle.length ? path.slice(0, path.indexOf(c!)) : path;
     if (cycle.length) {
       if (cycle.length > perTx) {
-        throw new QualtagError('CONFLICT', `${cycle.length} codings swap places in one cycle, more than one transaction holds`, 'Re-upload the file in smaller edits', cycle[0]!.from.documentId);
+        throw new QualtagError(
+          'CONFLICT',
+          `${cycle.length} codings swap places in one cycle, more than one transaction holds`,
+          'Re-upload the file in smaller edits',
+          cycle[0]!.from.documentId,
+        );
       }
       units.push(cycle);
-      cycle.forEach((x) => done.add(x));
+      for (const x of cycle) done.add(x);
     }
     for (let i = rest.length - 1; i >= 0; i--) {
       units.push([rest[i]!]);

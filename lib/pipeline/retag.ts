@@ -23,7 +23,13 @@ export async function requestRetag(deps: Pick<PipelineDeps, 'store' | 'tagQueue'
 export const LEARN_RETAG_INTERVAL_MS = 10_000;
 const learning = new Map<string, { last: number; timer?: ReturnType<typeof setTimeout>; except: Set<string> }>();
 
-export function requestLearningRetag(deps: Pick<PipelineDeps, 'store' | 'tagQueue'>, projectId: string, decidedDocumentId: string, onError: (e: unknown) => void, now = Date.now()): void {
+export function requestLearningRetag(
+  deps: Pick<PipelineDeps, 'store' | 'tagQueue'>,
+  projectId: string,
+  decidedDocumentId: string,
+  onError: (e: unknown) => void,
+  now = Date.now(),
+): void {
   let state = learning.get(projectId);
   if (!state) learning.set(projectId, (state = { last: 0, except: new Set() }));
   state.except.add(decidedDocumentId);
@@ -35,8 +41,8 @@ export function requestLearningRetag(deps: Pick<PipelineDeps, 'store' | 'tagQueu
     s.timer = undefined;
     void retagOthers(deps, projectId, except).catch(onError);
   };
-  if (now - state.last >= LEARN_RETAG_INTERVAL_MS && !state.timer) return fire();
-  if (!state.timer) {
+  if (now - state.last >= LEARN_RETAG_INTERVAL_MS && !state.timer) fire();
+  else if (!state.timer) {
     state.timer = setTimeout(fire, Math.max(0, LEARN_RETAG_INTERVAL_MS - (now - state.last)));
     state.timer.unref?.();
   }

@@ -15,10 +15,7 @@ const S3Record = z.object({
   }),
 });
 
-const Notification = z.union([
-  z.object({ Event: z.literal('s3:TestEvent') }),
-  z.object({ Records: z.array(S3Record) }),
-]);
+const Notification = z.union([z.object({ Event: z.literal('s3:TestEvent') }), z.object({ Records: z.array(S3Record) })]);
 
 export interface UploadedObjectRef {
   bucket: string;

@@ -10,7 +10,7 @@ import { languageMismatch } from '../tag/detect-language.js';
 import { buildProposer, type CodeProposer } from '../tag/propose.js';
 import type { LabelledPassage } from '../tag/ranker/index.js';
 import { tagSegments } from '../tag/structure.js';
-import type { Coding, CodingRef, SegmentRecord, Store, TagRequest } from '../coding/index.js';
+import type { Coding, CodingRef, Store, TagRequest } from '../coding/index.js';
 import { silentLog, type PipelineDeps } from './deps.js';
 import { reanchorDocument } from './reanchor-store.js';
 import { reconcile } from './reconcile.js';
@@ -151,8 +151,23 @@ export async function tagDocument(deps: TagDeps, req: TagRequest): Promise<TagOu
   // A run that wrote nothing (a redelivered request, a re-tag that changed nothing) keeps the record of
   // the run that did: tagging the same inputs again changes nothing, this item included.
   const unchanged = written === 0 && doc.lastTagging && doc.codebookVersion === current.version;
-  const lastTagging = unchanged ? doc.lastTagging! : { at: new Date().toISOString(), codebookVersion: current.version, retag: req.reason === 'retag', added, finished: gate.finished, withheld: gate.withheld };
-  await store.updateDocument(doc.projectId, doc.id, { status: 'TAGGED', codebookVersion: current.version, proposalCount: proposals, languageWarning: languageWarning ?? undefined, lastTagging });
+  const lastTagging = unchanged
+    ? doc.lastTagging!
+    : {
+        at: new Date().toISOString(),
+        codebookVersion: current.version,
+        retag: req.reason === 'retag',
+        added,
+        finished: gate.finished,
+        withheld: gate.withheld,
+      };
+  await store.updateDocument(doc.projectId, doc.id, {
+    status: 'TAGGED',
+    codebookVersion: current.version,
+    proposalCount: proposals,
+    languageWarning: languageWarning ?? undefined,
+    lastTagging,
+  });
   log.info('document tagged', { projectId: doc.projectId, documentId: doc.id, proposals, written });
   return { documentId: doc.id, status: 'TAGGED', written, proposals };
 }

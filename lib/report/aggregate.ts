@@ -102,7 +102,12 @@ function bySegment<C extends AggregateCoding>(codings: readonly C[]): Map<number
  * The aggregate after a write that changed the codings at some segment positions: `before` and `after`
  * are every coding at those positions before and after the write (the rest of the document is unchanged).
  */
-export function updateAggregate(agg: DocumentAggregate, before: readonly AggregateCoding[], after: readonly AggregateCoding[], newEvents: readonly TrailEntry[] = []): DocumentAggregate {
+export function updateAggregate(
+  agg: DocumentAggregate,
+  before: readonly AggregateCoding[],
+  after: readonly AggregateCoding[],
+  newEvents: readonly TrailEntry[] = [],
+): DocumentAggregate {
   const next: DocumentAggregate = { counts: { ...agg.counts }, pairs: { ...agg.pairs }, trail: agg.trail, judge: agg.judge };
   for (const cs of bySegment(before).values()) {
     const c = segmentContribution(cs);

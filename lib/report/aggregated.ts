@@ -90,7 +90,12 @@ export function frequencyFromAggregates(input: AggregatedInput, opts: ReportOpti
   return { rows, categories, total: sel.reduce((t, s) => t + s.row.n, 0) };
 }
 
-function matrixFrom(input: AggregatedInput, opts: ReportOptions, columns: Array<{ id: string; name: string }>, columnOf: (s: { doc: AggregatedDocument; row: CountRow }) => string | null): MatrixReport {
+function matrixFrom(
+  input: AggregatedInput,
+  opts: ReportOptions,
+  columns: Array<{ id: string; name: string }>,
+  columnOf: (s: { doc: AggregatedDocument; row: CountRow }) => string | null,
+): MatrixReport {
   const sel = selected(input, opts);
   const rows = codeList(input.codebook, rowsOf(sel), opts.category);
   const rowIndex = new Map(rows.map((r, i) => [r.code, i]));
@@ -163,7 +168,11 @@ const kappaRow = (code: string, c: Cells): KappaRow => ({ code, ...cohensKappa({
 
 export function agreementFromAggregates(input: AggregatedInput, opts: ReportOptions = {}): AgreementReport {
   const inScope = (r: CountRow) => !opts.category || r.categoryId === opts.category;
-  const codes = codeList(input.codebook, input.documents.flatMap((d) => d.rows.filter(inScope)), opts.category);
+  const codes = codeList(
+    input.codebook,
+    input.documents.flatMap((d) => d.rows.filter(inScope)),
+    opts.category,
+  );
   const tagger = new Map(codes.map(({ code }) => [code, [0, 0, 0, 0] as Cells]));
   for (const doc of input.documents) {
     const rows = doc.rows.filter(inScope);

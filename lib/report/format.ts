@@ -16,7 +16,11 @@ const cell = (v: string | number | null): string => (v === null ? '' : typeof v 
 export function renderTable(t: Table): string {
   const rows = t.rows.map((r) => r.map(cell));
   const widths = t.header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [`# ${t.title}`, fmt(t.header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
 }
 

@@ -14,7 +14,16 @@ import {
   respondentShareFromAggregates,
   type AggregatedInput,
 } from './aggregated.js';
-import { agreement, codeByDocument, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportInput, type ReportOptions } from './reports.js';
+import {
+  agreement,
+  codeByDocument,
+  codeByRespondent,
+  coOccurrence,
+  frequencyReport,
+  respondentShare,
+  type ReportInput,
+  type ReportOptions,
+} from './reports.js';
 import { defineReport, type ReportDefinition } from './define.js';
 import { reviewProgress } from './review-progress.js';
 import { AgreementReport, CoOccurrenceReport, FrequencyReport, type KappaRow, MatrixReport, type ReportTable, RespondentShareReport } from './schemas.js';
@@ -56,7 +65,10 @@ export const reportRegistry = [
       {
         title: `Respondent share (${r.respondents} respondents; hoge mate ≥ ${pct(r.thresholds.high)}%, redelijke mate ≥ ${pct(r.thresholds.moderate)}%)`,
         header: ['category', 'code', 'respondents', 'share_%', 'label'],
-        rows: [...r.categories.map((c) => [c.categoryId, '(category)', c.respondents, pct(c.share), c.label]), ...r.codes.map((c) => [c.categoryId, c.code, c.respondents, pct(c.share), c.label])],
+        rows: [
+          ...r.categories.map((c) => [c.categoryId, '(category)', c.respondents, pct(c.share), c.label]),
+          ...r.codes.map((c) => [c.categoryId, c.code, c.respondents, pct(c.share), c.label]),
+        ],
       },
     ],
   }),
@@ -85,7 +97,9 @@ export const reportRegistry = [
     schema: CoOccurrenceReport,
     compute: coOccurrenceFromAggregates,
     recompute: coOccurrence,
-    tables: (r) => [{ title: 'Co-occurrence (segments with both codes)', header: ['code_a', 'code_b', 'segments'], rows: r.pairs.map((p) => [p.a, p.b, p.segments]) }],
+    tables: (r) => [
+      { title: 'Co-occurrence (segments with both codes)', header: ['code_a', 'code_b', 'segments'], rows: r.pairs.map((p) => [p.a, p.b, p.segments]) },
+    ],
   }),
   defineReport({
     kind: 'agreement',
@@ -96,7 +110,9 @@ export const reportRegistry = [
     recompute: agreement,
     tables: (r) => [
       { title: "Agreement, tagger (A) vs reviewers (B), Cohen's kappa", header: kappaHeader, rows: kappaRows(r.taggerVsReviewers) },
-      ...(r.reviewers ? [{ title: `Agreement, ${r.reviewers.a} (A) vs ${r.reviewers.b} (B), Cohen's kappa`, header: kappaHeader, rows: kappaRows(r.reviewers.codes) }] : []),
+      ...(r.reviewers
+        ? [{ title: `Agreement, ${r.reviewers.a} (A) vs ${r.reviewers.b} (B), Cohen's kappa`, header: kappaHeader, rows: kappaRows(r.reviewers.codes) }]
+        : []),
     ],
   }),
   reviewProgress,
@@ -139,6 +155,9 @@ export function bundleTables(b: ReportBundle, kinds: readonly ReportKind[] = rep
 }
 
 /** Every report as its tables, from the aggregates (GET .../report-tables). */
-export function reportTablesFromAggregates(input: AggregatedInput, opts: ReportOptions = {}): Array<{ kind: ReportKind; title: string; tables: ReportTable[] }> {
+export function reportTablesFromAggregates(
+  input: AggregatedInput,
+  opts: ReportOptions = {},
+): Array<{ kind: ReportKind; title: string; tables: ReportTable[] }> {
   return entries.map((r) => ({ kind: r.kind, title: r.title, tables: r.tables(r.compute(input, opts)) }));
 }

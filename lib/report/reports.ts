@@ -158,12 +158,22 @@ export function frequencyReport(input: ReportInput, opts: ReportOptions = {}): F
   const byCat = groupBy(codings, (c) => c.categoryId);
   const categories = catIds.map((id) => {
     const cs = byCat.get(id) ?? [];
-    return { categoryId: id, name: categoryName(input.codebook, id), codings: cs.length, respondents: countDistinct(cs.flatMap((c) => (c.respondent ? [c.respondent] : []))) };
+    return {
+      categoryId: id,
+      name: categoryName(input.codebook, id),
+      codings: cs.length,
+      respondents: countDistinct(cs.flatMap((c) => (c.respondent ? [c.respondent] : []))),
+    };
   });
   return { rows, categories, total: codings.length };
 }
 
-function matrix(input: ReportInput, opts: ReportOptions, columns: Array<{ id: string; name: string }>, columnOf: (c: ReportCoding) => string | null): MatrixReport {
+function matrix(
+  input: ReportInput,
+  opts: ReportOptions,
+  columns: Array<{ id: string; name: string }>,
+  columnOf: (c: ReportCoding) => string | null,
+): MatrixReport {
   const codings = selectCodings(input, opts);
   const rows = codeList(input.codebook, codings, opts.category);
   const rowIndex = new Map(rows.map((r, i) => [r.code, i]));

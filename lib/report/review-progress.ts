@@ -38,9 +38,14 @@ interface Counted {
 
 function progress(codebook: Parameters<typeof codeList>[0], counted: readonly Counted[], category: string | undefined): ReviewProgressReport {
   const rows = counted.filter((c) => !category || c.categoryId === category);
-  const tally = new Map<string, { open: number; docs: Set<string>; accepted: number; rejected: number; added: number; taggerAccepted: number; taggerRejected: number }>();
+  const tally = new Map<
+    string,
+    { open: number; docs: Set<string>; accepted: number; rejected: number; added: number; taggerAccepted: number; taggerRejected: number }
+  >();
   for (const c of rows) {
-    const t = tally.get(c.code) ?? tally.set(c.code, { open: 0, docs: new Set(), accepted: 0, rejected: 0, added: 0, taggerAccepted: 0, taggerRejected: 0 }).get(c.code)!;
+    const t =
+      tally.get(c.code) ??
+      tally.set(c.code, { open: 0, docs: new Set(), accepted: 0, rejected: 0, added: 0, taggerAccepted: 0, taggerRejected: 0 }).get(c.code)!;
     if (c.status === 'proposed') {
       t.open += c.n;
       t.docs.add(c.documentId);
@@ -78,7 +83,9 @@ export const reviewProgress = defineReport({
   compute: (input, opts) =>
     progress(
       input.codebook,
-      input.documents.flatMap((d) => d.rows.map((r) => ({ code: r.code, categoryId: r.categoryId, documentId: d.id, status: r.status, tagger: r.tagger, n: r.n }))),
+      input.documents.flatMap((d) =>
+        d.rows.map((r) => ({ code: r.code, categoryId: r.categoryId, documentId: d.id, status: r.status, tagger: r.tagger, n: r.n })),
+      ),
       opts.category,
     ),
   recompute: (input, opts) =>
@@ -91,7 +98,17 @@ export const reviewProgress = defineReport({
     {
       title: `Review progress (${r.open} open proposals in ${r.documentsOpen} documents)`,
       header: ['category', 'code', 'name', 'open', 'documents_open', 'accepted', 'rejected', 'added', 'accept_rate_%'],
-      rows: r.codes.map((c) => [c.categoryId, c.code, c.name, c.open, c.documentsOpen, c.accepted, c.rejected, c.added, c.acceptRate === null ? null : Math.round(c.acceptRate * 1000) / 10]),
+      rows: r.codes.map((c) => [
+        c.categoryId,
+        c.code,
+        c.name,
+        c.open,
+        c.documentsOpen,
+        c.accepted,
+        c.rejected,
+        c.added,
+        c.acceptRate === null ? null : Math.round(c.acceptRate * 1000) / 10,
+      ]),
     },
   ],
 });

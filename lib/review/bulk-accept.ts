@@ -53,7 +53,8 @@ export async function bulkAccept(store: BulkStore, req: BulkAcceptRequest): Prom
     );
   }
   // Only while still applying: an undo that claimed the batch after the last chunk keeps it undone.
-  const applied = (await store.updateBulkBatch(req.projectId, req.batchId, { state: 'applied' }, 'applying')) ?? (await store.getBulkBatch(req.projectId, req.batchId));
+  const applied =
+    (await store.updateBulkBatch(req.projectId, req.batchId, { state: 'applied' }, 'applying')) ?? (await store.getBulkBatch(req.projectId, req.batchId));
   if (!applied) throw new QualtagError('NOT_FOUND', `bulk accept ${req.batchId} does not exist`, 'Run the bulk accept again');
   return applied;
 }
@@ -62,7 +63,10 @@ export async function bulkAccept(store: BulkStore, req: BulkAcceptRequest): Prom
 async function acceptChunk(read: LockedCodings, batch: BulkBatch): Promise<CodingWritePlan<BatchEntry[]>> {
   const stored = await read.all();
   const stacks = new Map(stored.map((s) => [keyOf(s.coding), s.undoStack]));
-  const chosen = selectForBulk(stored.map((s) => s.coding), batch).slice(0, BULK_CHUNK);
+  const chosen = selectForBulk(
+    stored.map((s) => s.coding),
+    batch,
+  ).slice(0, BULK_CHUNK);
   if (chosen.length === 0) return { writes: [], events: [], result: [] };
   const at = now();
   const writes: CodingWrite[] = [];
@@ -82,7 +86,11 @@ export async function undoBulkAccept(store: BulkStore, projectId: string, batchI
   const batch = await store.getBulkBatch(projectId, batchId);
   if (!batch) throw new QualtagError('NOT_FOUND', `bulk accept ${batchId} in project "${projectId}" does not exist`, 'Use the batchId a bulk accept returned');
   if (batch.state === 'undone') {
-    throw new QualtagError('CONFLICT', `bulk accept ${batchId} was already undone (${batch.undoneAt ?? ''} by ${batch.undoneBy ?? '?'})`, 'Undo single codings in the review view instead');
+    throw new QualtagError(
+      'CONFLICT',
+      `bulk accept ${batchId} was already undone (${batch.undoneAt ?? ''} by ${batch.undoneBy ?? '?'})`,
+      'Undo single codings in the review view instead',
+    );
   }
   // Claimed first, so two undos of one batch cannot both run, and an apply still running stops at its next
   // chunk (its entries are written only while the batch is applying): the documents read here are then final.
@@ -121,7 +129,11 @@ async function undoChunk(read: LockedCodings, batch: BulkBatch, chunk: readonly 
       continue;
     }
     const after = r.outcome.after;
-    writes.push(after ? { kind: 'put', coding: after, undoStack: r.outcome.undoStack, expectedVersion: entry.version } : { kind: 'delete', ref, expectedVersion: entry.version });
+    writes.push(
+      after
+        ? { kind: 'put', coding: after, undoStack: r.outcome.undoStack, expectedVersion: entry.version }
+        : { kind: 'delete', ref, expectedVersion: entry.version },
+    );
     events.push(decisionEvent(r.decision, r.current, after, at, { batchId: batch.id, note: r.decision.note }));
   }
   return { writes, events, result: { undone: writes.length, changed } };

@@ -37,7 +37,9 @@ export function bulkEligible(c: Coding, f: BulkFilter): boolean {
 
 /** The eligible codings in reading order. */
 export function selectForBulk(codings: readonly Coding[], f: BulkFilter): Coding[] {
-  return codings.filter((c) => bulkEligible(c, f)).sort((a, b) => a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code));
+  return codings
+    .filter((c) => bulkEligible(c, f))
+    .sort((a, b) => a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code));
 }
 
 /** Mean confidence: the expected share of the selected proposals a reviewer would accept; null for none. */
@@ -50,7 +52,12 @@ export const bulkNote = (batchId: string, minConfidence: number): string => `bul
 export const bulkUndoNote = (batchId: string): string => `undo of bulk accept ${batchId}`;
 
 /** The accept of one selected coding, as the reviewer's own decision. */
-export function acceptInBatch(c: Coding, undoStack: readonly CodingSnapshot[], batch: Pick<BulkBatch, 'id' | 'userId' | 'minConfidence'>, now: string): { outcome: DecisionOutcome; entry: BatchEntry; decision: Decision } {
+export function acceptInBatch(
+  c: Coding,
+  undoStack: readonly CodingSnapshot[],
+  batch: Pick<BulkBatch, 'id' | 'userId' | 'minConfidence'>,
+  now: string,
+): { outcome: DecisionOutcome; entry: BatchEntry; decision: Decision } {
   const decision: Decision = {
     projectId: c.projectId,
     documentId: c.documentId,
@@ -63,7 +70,11 @@ export function acceptInBatch(c: Coding, undoStack: readonly CodingSnapshot[], b
   };
   const outcome = applyDecision(c, undoStack, decision, now);
   const after = outcome.after!;
-  return { outcome, decision, entry: { documentId: c.documentId, segmentIndex: c.segmentIndex, code: c.code, version: after.version, confidence: c.confidence ?? 0 } };
+  return {
+    outcome,
+    decision,
+    entry: { documentId: c.documentId, segmentIndex: c.segmentIndex, code: c.code, version: after.version, confidence: c.confidence ?? 0 },
+  };
 }
 
 /** What undoing one entry of a batch does to the coding as stored now. */
@@ -72,8 +83,16 @@ export type EntryUndo =
   /** The coding changed since the batch accepted it (or is gone): left as it is, reported. */
   | { kind: 'changed'; current: Coding | null };
 
-export function undoEntry(entry: BatchEntry, current: Coding | null, undoStack: readonly CodingSnapshot[], batch: Pick<BulkBatch, 'id' | 'projectId'>, userId: string, now: string): EntryUndo {
-  if (!current || current.version !== entry.version || current.status !== 'accepted' || current.projectId !== batch.projectId || undoStack.length === 0) return { kind: 'changed', current };
+export function undoEntry(
+  entry: BatchEntry,
+  current: Coding | null,
+  undoStack: readonly CodingSnapshot[],
+  batch: Pick<BulkBatch, 'id' | 'projectId'>,
+  userId: string,
+  now: string,
+): EntryUndo {
+  if (!current || current.version !== entry.version || current.status !== 'accepted' || current.projectId !== batch.projectId || undoStack.length === 0)
+    return { kind: 'changed', current };
   const decision: Decision = {
     projectId: batch.projectId,
     documentId: entry.documentId,

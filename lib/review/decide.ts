@@ -4,7 +4,17 @@
 // each conditional on the version it read: a decision is never written over a coding that changed.
 import { randomUUID } from 'node:crypto';
 import { QualtagError } from '../errors.js';
-import { ConflictError, snapshot, type AuditEvent, type Coding, type CodingRef, type Decision, type DecisionResult, type SegmentRecord, type Store } from '../coding/index.js';
+import {
+  ConflictError,
+  snapshot,
+  type AuditEvent,
+  type Coding,
+  type CodingRef,
+  type Decision,
+  type DecisionResult,
+  type SegmentRecord,
+  type Store,
+} from '../coding/index.js';
 import type { CodingWrite, StoredCoding } from '../coding/ports.js';
 import { applyDecision, createsCoding, placeTarget, type NewCodingContext, type PlaceContext } from './decision.js';
 
@@ -24,10 +34,19 @@ export interface DecideContext {
   versionFromCurrent?: boolean;
 }
 
-const sameKey = (ref: CodingRef) => (s: StoredCoding): boolean => s.coding.segmentIndex === ref.segmentIndex && s.coding.code === ref.code;
+const sameKey =
+  (ref: CodingRef) =>
+  (s: StoredCoding): boolean =>
+    s.coding.segmentIndex === ref.segmentIndex && s.coding.code === ref.code;
 
 /** The audit event of a decision on `current` that left `after` (null: none); keyed where the coding is after it. */
-export function decisionEvent(d: Decision, current: Coding | null, after: Coding | null, at: string, extra: Partial<Pick<AuditEvent, 'note' | 'batchId' | 'fromSegmentIndex' | 'segmentIndex'>> = {}): AuditEvent {
+export function decisionEvent(
+  d: Decision,
+  current: Coding | null,
+  after: Coding | null,
+  at: string,
+  extra: Partial<Pick<AuditEvent, 'note' | 'batchId' | 'fromSegmentIndex' | 'segmentIndex'>> = {},
+): AuditEvent {
   const segmentId = (after && extra.segmentIndex !== undefined ? after : (current ?? after))?.segmentId;
   return {
     projectId: d.projectId,
@@ -52,7 +71,9 @@ export async function decide(store: DecisionStore, decision: Decision, ctx: Deci
     const item = (await read.at(decision.segmentIndex)).find(sameKey(decision)) ?? null;
     const current = item?.coding ?? null;
     const d: Decision =
-      ctx.versionFromCurrent && decision.action === 'add' ? { ...decision, expectedVersion: current && current.status !== 'accepted' ? current.version : null } : decision;
+      ctx.versionFromCurrent && decision.action === 'add'
+        ? { ...decision, expectedVersion: current && current.status !== 'accepted' ? current.version : null }
+        : decision;
     const at = new Date().toISOString();
     let create: NewCodingContext | undefined;
     if (createsCoding(d, current)) {

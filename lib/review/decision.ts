@@ -22,7 +22,20 @@
 //   (and restored by the undo). A drop cannot be undone: the undo stack lives on the coding it deletes.
 import { QualtagError } from '../errors.js';
 import type { CodingStatus } from '../model.js';
-import { type Coding, type CodingRef, type CodingSnapshot, ConflictError, type Decision, isDetached, isHumanCoding, onSegment, type PlacedFrom, type SegmentRecord, snapshot, type Span } from '../coding/index.js';
+import {
+  type Coding,
+  type CodingRef,
+  type CodingSnapshot,
+  ConflictError,
+  type Decision,
+  isDetached,
+  isHumanCoding,
+  onSegment,
+  type PlacedFrom,
+  type SegmentRecord,
+  snapshot,
+  type Span,
+} from '../coding/index.js';
 
 /** How many decisions per coding can be undone. */
 export const UNDO_DEPTH = 20;
@@ -67,12 +80,20 @@ export function placeTarget(d: Decision): CodingRef | null {
 function staleError(current: Coding | null, expected: number | null): ConflictError {
   if (!current) return new ConflictError('this coding does not exist (any more)', null);
   if (expected === null) return new ConflictError(`the segment already has this code (${current.status}, version ${current.version})`, current);
-  return new ConflictError(`this coding changed since you saw it (you saw version ${expected}, it is now version ${current.version}, ${current.status})`, current);
+  return new ConflictError(
+    `this coding changed since you saw it (you saw version ${expected}, it is now version ${current.version}, ${current.status})`,
+    current,
+  );
 }
 
 function checkSpan(span: Span | undefined, text: string): void {
   if (span && (span.start < 0 || span.end > text.length || span.start >= span.end)) {
-    throw new QualtagError('BAD_REQUEST', `span ${span.start}..${span.end} is not inside the segment (0..${text.length})`, 'Give offsets into the segment text with start < end', 'span');
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `span ${span.start}..${span.end} is not inside the segment (0..${text.length})`,
+      'Give offsets into the segment text with start < end',
+      'span',
+    );
   }
 }
 
@@ -89,7 +110,12 @@ function push(stack: readonly CodingSnapshot[], s: CodingSnapshot): CodingSnapsh
 
 function requireDetached(c: Coding, action: string): void {
   if (!isDetached(c)) {
-    throw new QualtagError('BAD_REQUEST', `only a detached coding can be ${action}`, action === 'dropped' ? 'Reject the coding instead' : 'Add the code to the segment instead', 'codingId');
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `only a detached coding can be ${action}`,
+      action === 'dropped' ? 'Reject the coding instead' : 'Add the code to the segment instead',
+      'codingId',
+    );
   }
 }
 
@@ -97,12 +123,18 @@ function place(c: Coding, stack: readonly CodingSnapshot[], d: Decision, ctx: Pl
   requireDetached(c, 'placed');
   const s = ctx?.segment;
   if (!d.to || !s || s.projectId !== d.projectId || s.documentId !== d.documentId || s.index !== d.to.segmentIndex) {
-    throw new QualtagError('NOT_FOUND', `segment ${(d.to?.segmentIndex ?? -1) + 1} of document ${d.documentId} does not exist`, 'Choose a segment of the current text', 'segmentId');
+    throw new QualtagError(
+      'NOT_FOUND',
+      `segment ${(d.to?.segmentIndex ?? -1) + 1} of document ${d.documentId} does not exist`,
+      'Choose a segment of the current text',
+      'segmentId',
+    );
   }
   checkSpan(d.span, s.text);
   const there = ctx.current;
   // A human decision on this code already sits there: never merged or overwritten.
-  if (there && isHumanCoding(there)) throw new ConflictError(`segment ${s.index + 1} already has this code (${there.status}${there.decidedBy ? ` by ${there.decidedBy}` : ''})`, there);
+  if (there && isHumanCoding(there))
+    throw new ConflictError(`segment ${s.index + 1} already has this code (${there.status}${there.decidedBy ? ` by ${there.decidedBy}` : ''})`, there);
   const { anchor: _anchor, span: _span, ...rest } = c;
   const to: Coding = {
     ...rest,
@@ -128,7 +160,11 @@ function unplace(c: Coding, from: PlacedFrom): DecisionOutcome {
   return {
     after: restoreProposal ? { ...r, version } : null,
     undoStack: [],
-    relocated: { to: { ...from.coding, version: Math.max(version, from.coding.version + 1) }, undoStack: from.undoStack.slice(-UNDO_DEPTH), expectedVersion: null },
+    relocated: {
+      to: { ...from.coding, version: Math.max(version, from.coding.version + 1) },
+      undoStack: from.undoStack.slice(-UNDO_DEPTH),
+      expectedVersion: null,
+    },
     note: `placement on segment ${c.segmentIndex + 1} undone: detached again`,
   };
 }
@@ -176,7 +212,12 @@ export function applyDecision(
       if (!d.categoryId) throw new QualtagError('BAD_REQUEST', 'adding a code needs its category', 'Pass the categoryId of the code', 'categoryId');
       const segment = create?.segment;
       if (!segment || segment.projectId !== d.projectId || segment.documentId !== d.documentId || segment.index !== d.segmentIndex) {
-        throw new QualtagError('NOT_FOUND', `segment ${d.segmentIndex} of document ${d.documentId} does not exist`, 'Check the document and segment', 'segmentId');
+        throw new QualtagError(
+          'NOT_FOUND',
+          `segment ${d.segmentIndex} of document ${d.documentId} does not exist`,
+          'Check the document and segment',
+          'segmentId',
+        );
       }
       checkSpan(d.span, segment.text);
       const created: Coding = {
@@ -211,6 +252,10 @@ export function applyDecision(
       return place(current!, undoStack, d, target);
     case 'drop':
       requireDetached(current!, 'dropped');
-      return { after: null, undoStack: [], note: `dropped: detached since its passage (segment ${(current!.anchor?.fromIndex ?? 0) + 1}) was removed by a re-upload` };
+      return {
+        after: null,
+        undoStack: [],
+        note: `dropped: detached since its passage (segment ${(current!.anchor?.fromIndex ?? 0) + 1}) was removed by a re-upload`,
+      };
   }
 }

@@ -11,9 +11,14 @@ export type DeletionStore = Pick<Store, 'getDocument' | 'listDocumentCodings' | 
 
 export async function deleteDocument(store: DeletionStore, projectId: string, documentId: string, userId: string): Promise<DocumentDeletion> {
   const document = await store.getDocument(documentId);
-  if (!document || document.projectId !== projectId) throw new QualtagError('NOT_FOUND', `document "${documentId}" of project "${projectId}" does not exist`, 'List the documents of the project');
+  if (!document || document.projectId !== projectId)
+    throw new QualtagError('NOT_FOUND', `document "${documentId}" of project "${projectId}" does not exist`, 'List the documents of the project');
   if (document.status !== 'TAGGED' && document.status !== 'FAILED') {
-    throw new QualtagError('CONFLICT', `"${document.fileName}" is still being processed (${document.status})`, 'Wait until it is TAGGED or FAILED, then delete it');
+    throw new QualtagError(
+      'CONFLICT',
+      `"${document.fileName}" is still being processed (${document.status})`,
+      'Wait until it is TAGGED or FAILED, then delete it',
+    );
   }
   const [codings, segments] = await Promise.all([store.listDocumentCodings(documentId), all((p) => store.listSegments(documentId, p))]);
   const counts: Record<CodingStatus, number> = { proposed: 0, accepted: 0, rejected: 0 };
@@ -30,9 +35,15 @@ export async function deleteDocument(store: DeletionStore, projectId: string, do
     note: `deleted "${document.fileName}" (${document.status}${reason}) with ${segments.length} segments and ${codings.length} codings (${counts.accepted} accepted, ${counts.rejected} rejected, ${counts.proposed} proposed)`,
   };
   // A person's work on the codings stays in the trail, each with what it was.
-  const codingEvents: AuditEvent[] = codings
-    .filter(isHumanCoding)
-    .map((c) => ({ ...base, segmentIndex: c.segmentIndex, segmentId: c.segmentId, code: c.code, id: randomUUID(), before: snapshot(c), note: `document "${document.fileName}" deleted` }));
+  const codingEvents: AuditEvent[] = codings.filter(isHumanCoding).map((c) => ({
+    ...base,
+    segmentIndex: c.segmentIndex,
+    segmentId: c.segmentId,
+    code: c.code,
+    id: randomUUID(),
+    before: snapshot(c),
+    note: `document "${document.fileName}" deleted`,
+  }));
   await store.removeDocument(document, [...codingEvents, event]);
   return { document, segments: segments.length, codings: counts, event };
 }

@@ -8,7 +8,8 @@ import type { Coding } from '../coding/index.js';
 /** How far the proposal is from a coin flip: 0 = most uncertain, 0.5 = certain either way. */
 export const uncertainty = (c: Pick<Coding, 'confidence'>): number => (c.confidence === undefined ? Infinity : Math.abs(c.confidence - 0.5));
 
-const readingOrder = (a: Coding, b: Coding): number => a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code);
+const readingOrder = (a: Coding, b: Coding): number =>
+  a.documentId.localeCompare(b.documentId) || a.segmentIndex - b.segmentIndex || a.code.localeCompare(b.code);
 
 /**
  * Round r holds each code's r-th most uncertain proposal; rounds come in turn, and within a round the
@@ -21,7 +22,10 @@ export function uncertainFirst(codings: readonly Coding[]): Coding[] {
   const perCode = new Map<string, Coding[]>();
   for (const c of withConfidence) (perCode.get(c.code) ?? perCode.set(c.code, []).get(c.code)!).push(c);
   const round = new Map<Coding, number>();
-  for (const list of perCode.values()) list.sort(byUncertainty).forEach((c, i) => round.set(c, i));
+  for (const list of perCode.values())
+    list.sort(byUncertainty).forEach((c, i) => {
+      round.set(c, i);
+    });
   const ranked = withConfidence.sort((a, b) => round.get(a)! - round.get(b)! || byUncertainty(a, b));
   return [...ranked, ...without];
 }

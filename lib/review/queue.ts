@@ -14,13 +14,25 @@ export interface QueueQuery extends Omit<ReviewQueueQuery, 'order'> {
 const OFFSET = /^u([1-9]\d{0,8})$/;
 
 const badCursor = (): QualtagError =>
-  new QualtagError('BAD_REQUEST', 'the page cursor is not valid for this list', 'Pass the cursor of the previous page unchanged, or omit it to start again', 'cursor');
+  new QualtagError(
+    'BAD_REQUEST',
+    'the page cursor is not valid for this list',
+    'Pass the cursor of the previous page unchanged, or omit it to start again',
+    'cursor',
+  );
 
 export async function reviewQueue(store: Pick<Store, 'reviewQueue'>, q: QueueQuery): Promise<Page<Coding>> {
   const { order, cursor, limit, ...filters } = q;
-  if (order !== 'uncertain') return store.reviewQueue({ ...filters, ...(order ? { order } : {}), ...(cursor !== undefined ? { cursor } : {}), ...(limit !== undefined ? { limit } : {}) });
+  if (order !== 'uncertain')
+    return store.reviewQueue({
+      ...filters,
+      ...(order ? { order } : {}),
+      ...(cursor !== undefined ? { cursor } : {}),
+      ...(limit !== undefined ? { limit } : {}),
+    });
   const n = limit ?? 50;
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new QualtagError('BAD_REQUEST', `limit ${n} is out of range`, 'Use a whole number from 1 to 500', 'limit');
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new QualtagError('BAD_REQUEST', `limit ${n} is out of range`, 'Use a whole number from 1 to 500', 'limit');
   let offset = 0;
   if (cursor !== undefined) {
     const m = OFFSET.exec(cursor);

@@ -46,9 +46,16 @@ export function reviewedPassages(codings: readonly Coding[]): { examples: Review
     if (c.status === 'proposed' || c.anchor?.state === 'detached') continue;
     const id = `${c.documentId}~${c.segmentIndex}`;
     let e = bySegment.get(id);
-    if (!e) bySegment.set(id, (e = { id, text: c.segmentText, accepted: [], rejected: [], documentId: c.documentId, segmentId: c.segmentId, segmentIndex: c.segmentIndex }));
+    if (!e)
+      bySegment.set(
+        id,
+        (e = { id, text: c.segmentText, accepted: [], rejected: [], documentId: c.documentId, segmentId: c.segmentId, segmentIndex: c.segmentIndex }),
+      );
     (c.status === 'accepted' ? e.accepted : e.rejected).push(c.code);
   }
   const examples = [...bySegment.values()].map(({ id, text, accepted, rejected }) => ({ id, text, accepted, rejected }));
-  return { examples, passages: new Map([...bySegment].map(([id, e]) => [id, { documentId: e.documentId, segmentId: e.segmentId, segmentIndex: e.segmentIndex, text: e.text }])) };
+  return {
+    examples,
+    passages: new Map([...bySegment].map(([id, e]) => [id, { documentId: e.documentId, segmentId: e.segmentId, segmentIndex: e.segmentIndex, text: e.text }])),
+  };
 }

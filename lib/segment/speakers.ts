@@ -20,7 +20,30 @@ const RESPONDENT_BARE = /^(?:r|resp\.?|respondent|geïnterviewde)$/i;
 const SPEAKER_NUMBERED = /^(?:speaker|spreker)\s*(\d{1,4})$/i;
 
 // Lower-case name particles (Dutch, German, French, ...) allowed between capitalised name parts.
-const PARTICLES = new Set(['de', 'der', 'den', 'van', 'von', 'het', "'t", 'ter', 'ten', 'te', 'in', 'la', 'le', 'du', 'di', 'da', 'del', 'dos', 'op', 'bin', 'al', 'el']);
+const PARTICLES = new Set([
+  'de',
+  'der',
+  'den',
+  'van',
+  'von',
+  'het',
+  "'t",
+  'ter',
+  'ten',
+  'te',
+  'in',
+  'la',
+  'le',
+  'du',
+  'di',
+  'da',
+  'del',
+  'dos',
+  'op',
+  'bin',
+  'al',
+  'el',
+]);
 const NAME_WORD = /^\p{Lu}[\p{L}'’.-]*$/u;
 
 const BRACKET = /^\[([^\]\n]{1,60})\]\s*:?[ \t]*/;
@@ -85,7 +108,11 @@ export function isInterviewer(label: string): boolean {
 }
 
 function stripBrackets(label: string): string {
-  return label.trim().replace(/^\[(.*)\]$/, '$1').replace(/:$/, '').trim();
+  return label
+    .trim()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/:$/, '')
+    .trim();
 }
 
 /**

@@ -24,7 +24,13 @@ const region = (o: ClientOptions): string => o.region ?? process.env.AWS_REGION 
 /** The plain client (table administration); items go through dynamoClient. */
 export function rawDynamoClient(o: ClientOptions = {}): DynamoDBClient {
   const endpoint = o.dynamodbEndpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB;
-  const client = new DynamoDBClient({ region: region(o), ...(o.credentials ? { credentials: o.credentials } : {}), ...(endpoint ? { endpoint } : {}), maxAttempts: 6, ...o.dynamodb });
+  const client = new DynamoDBClient({
+    region: region(o),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: 6,
+    ...o.dynamodb,
+  });
   o.instrument?.(client);
   return client;
 }

@@ -18,7 +18,36 @@ import { queryAll, queryPage, type QuerySpec } from './dynamo/query.js';
 import { all } from '../paging.js';
 import { backoffMs, isRetryable, MAX_ATTEMPTS, sleep } from './dynamo/retry.js';
 import { indexNames } from './table.js';
-import { type ApplyResult, type AuditEvent, type AuditQuery, type BatchEntry, type BatchState, type BulkBatch, type Coding, type CodingChange, type CodingMove, type CodingQuery, type CodingRef, type CodingSnapshot, type CodebookVersion, type DocumentCounts, type ExportJob, type ExportJobUpdate, type DocumentFilter, type DocumentRecord, type DocumentUpdate, type NewProject, type Page, type PageRequest, type Project, type ProjectSettings, type ReviewQueueQuery, type SegmentRecord, type Store, undoStackOnNewText } from '../coding/index.js';
+import {
+  type ApplyResult,
+  type AuditEvent,
+  type AuditQuery,
+  type BatchEntry,
+  type BatchState,
+  type BulkBatch,
+  type Coding,
+  type CodingChange,
+  type CodingMove,
+  type CodingQuery,
+  type CodingRef,
+  type CodingSnapshot,
+  type CodebookVersion,
+  type DocumentCounts,
+  type ExportJob,
+  type ExportJobUpdate,
+  type DocumentFilter,
+  type DocumentRecord,
+  type DocumentUpdate,
+  type NewProject,
+  type Page,
+  type PageRequest,
+  type Project,
+  type ProjectSettings,
+  type ReviewQueueQuery,
+  type SegmentRecord,
+  type Store,
+  undoStackOnNewText,
+} from '../coding/index.js';
 import type { AggregateRules, BulkBatchUpdate, CodingWrite, CodingWritePlan as DocumentWritePlan, LockedCodings } from '../coding/ports.js';
 
 type Item = Record<string, unknown>;
@@ -205,7 +234,13 @@ export class DynamoStore implements Store {
   // --------------------------------------------------------------------------------------- export jobs
 
   async createExportJob(job: ExportJob): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.exportJobKey(job.projectId, job.id), type: 'export', ...job }, ConditionExpression: 'attribute_not_exists(PK)' }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...K.exportJobKey(job.projectId, job.id), type: 'export', ...job },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      }),
+    );
   }
 
   async getExportJob(projectId: string, jobId: string): Promise<ExportJob | null> {
@@ -225,7 +260,14 @@ export class DynamoStore implements Store {
         return `#${k} = :${k}`;
       });
     await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: K.exportJobKey(projectId, jobId), UpdateExpression: `SET ${sets.join(', ')}`, ConditionExpression: 'attribute_exists(PK)', ExpressionAttributeNames: names, ExpressionAttributeValues: values }),
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: K.exportJobKey(projectId, jobId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
     );
   }
 
@@ -269,7 +311,12 @@ export class DynamoStore implements Store {
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const now = (await this.getProject(v.projectId))?.currentCodebookVersion;
-      throw new QualtagError('CONFLICT', `the codebook changed meanwhile (now version ${now ?? 'none'}, not ${expected})`, 'Reload and make the change again on the current version', 'codebook');
+      throw new QualtagError(
+        'CONFLICT',
+        `the codebook changed meanwhile (now version ${now ?? 'none'}, not ${expected})`,
+        'Reload and make the change again on the current version',
+        'codebook',
+      );
     }
     return stored;
   }
@@ -313,7 +360,9 @@ export class DynamoStore implements Store {
                 TableName: this.tableName,
                 Item: { ...K.documentKey(doc.id), ...K.documentLists(doc.projectId, doc.fileName, doc.id), type: 'document', ...doc },
                 ConditionExpression: seen ? 'sourceVersion = :old AND #st = :st' : 'attribute_not_exists(PK)',
-                ...(seen ? { ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':old': seen.sourceVersion, ':st': seen.status } } : {}),
+                ...(seen
+                  ? { ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':old': seen.sourceVersion, ':st': seen.status } }
+                  : {}),
               },
             },
             ...this.statusCountChange(doc.projectId, seen?.status, doc.status),
@@ -395,7 +444,8 @@ export class DynamoStore implements Store {
       return strip<DocumentRecord>(out.Attributes ?? {});
     } catch (e) {
       // With a status: it changed since it was read as the same; go again through the counted path.
-      if (e instanceof ConditionalCheckFailedException && update.status && (await this.getDocument(documentId))?.projectId === projectId) return this.updateDocument(projectId, documentId, update);
+      if (e instanceof ConditionalCheckFailedException && update.status && (await this.getDocument(documentId))?.projectId === projectId)
+        return this.updateDocument(projectId, documentId, update);
       if (e instanceof ConditionalCheckFailedException) throw notFound(`document ${documentId} in project ${projectId}`, 'Upload it again');
       throw e;
     }
@@ -407,13 +457,26 @@ export class DynamoStore implements Store {
     const names: Record<string, string> = {};
     const values: Record<string, number> = {};
     const adds: string[] = [];
-    for (const [status, n] of [[from, -1], [to, 1]] as const) {
+    for (const [status, n] of [
+      [from, -1],
+      [to, 1],
+    ] as const) {
       if (!status) continue;
       names[`#${status}`] = status;
       values[`:${status}`] = n;
       adds.push(`#${status} :${status}`);
     }
-    return [{ Update: { TableName: this.tableName, Key: K.projectStatsKey(projectId), UpdateExpression: `ADD ${adds.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values } }];
+    return [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: K.projectStatsKey(projectId),
+          UpdateExpression: `ADD ${adds.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    ];
   }
 
   async documentCounts(projectId: string): Promise<DocumentCounts> {
@@ -480,17 +543,39 @@ export class DynamoStore implements Store {
 
   async removeDocument(document: DocumentRecord, events: AuditEvent[]): Promise<void> {
     const { projectId, id: documentId } = document;
-    const items = await queryAll(this.db, { table: this.tableName, keyCondition: '#pk = :pk', names: { '#pk': 'PK' }, values: { ':pk': K.documentPK(documentId) }, consistent: true });
+    const items = await queryAll(this.db, {
+      table: this.tableName,
+      keyCondition: '#pk = :pk',
+      names: { '#pk': 'PK' },
+      values: { ':pk': K.documentPK(documentId) },
+      consistent: true,
+    });
     // The trail first: if the deletion is cut short it already says what happened, and a second try finishes it;
     // the document item last, so until then the document is listed and can be deleted again.
-    await batchWriteAll(this.db, this.tableName, events.map((e) => put(this.auditPut(e).Put.Item)));
-    await batchWriteAll(this.db, this.tableName, items.filter((i) => i.SK !== 'META').map((i) => del({ PK: i.PK, SK: i.SK })));
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      events.map((e) => put(this.auditPut(e).Put.Item)),
+    );
+    await batchWriteAll(
+      this.db,
+      this.tableName,
+      items.filter((i) => i.SK !== 'META').map((i) => del({ PK: i.PK, SK: i.SK })),
+    );
     // The document item and its count go together (a second try after a crash finds no item and counts nothing).
     try {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Delete: { TableName: this.tableName, Key: K.documentKey(documentId), ConditionExpression: '#st = :st', ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':st': document.status } } },
+            {
+              Delete: {
+                TableName: this.tableName,
+                Key: K.documentKey(documentId),
+                ConditionExpression: '#st = :st',
+                ExpressionAttributeNames: { '#st': 'status' },
+                ExpressionAttributeValues: { ':st': document.status },
+              },
+            },
             ...this.statusCountChange(projectId, document.status, undefined),
           ],
         }),
@@ -519,7 +604,7 @@ export class DynamoStore implements Store {
       ...K.codingIndexKeys(c),
       type: 'coding',
       ...c,
-      ...(undoStack && undoStack.length ? { undoStack } : {}),
+      ...(undoStack?.length ? { undoStack } : {}),
     };
   }
 
@@ -560,7 +645,9 @@ export class DynamoStore implements Store {
         Put: {
           TableName: this.tableName,
           Item: { ...K.aggregateKey(documentId), type: 'aggregate', documentId, v: (stored?.v ?? 0) + 1, data: this.aggregates.encode(next) },
-          ...(stored ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': stored.v } } : { ConditionExpression: 'attribute_not_exists(PK)' }),
+          ...(stored
+            ? { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'v' }, ExpressionAttributeValues: { ':v': stored.v } }
+            : { ConditionExpression: 'attribute_not_exists(PK)' }),
         },
       };
       try {
@@ -571,7 +658,8 @@ export class DynamoStore implements Store {
         const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
         const lockLost = reasons[p.actions.length]?.Code === 'ConditionalCheckFailed' || conflict;
         const retryable = lockLost || isRetryable(e) || reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded');
-        if (!lockLost && reasons.some((r) => r.Code === 'ConditionalCheckFailed') && p.onConditionFailed) return p.onConditionFailed(reasons.map((r) => r.Code));
+        if (!lockLost && reasons.some((r) => r.Code === 'ConditionalCheckFailed') && p.onConditionFailed)
+          return p.onConditionFailed(reasons.map((r) => r.Code));
         if (!retryable || attempt + 1 >= WRITE_ATTEMPTS) {
           if (lockLost && p.onBusy) return p.onBusy();
           throw e;
@@ -593,7 +681,10 @@ export class DynamoStore implements Store {
     const codings = await this.listDocumentCodings(documentId);
     const doc = await this.getDocument(documentId);
     const events = doc ? await queryAll(this.db, this.indexSpec(indexNames.lists, 'LPK', K.documentAuditPK(doc.projectId, documentId), 'LSK')) : [];
-    return this.aggregates.build(codings, events.map((e) => strip<AuditEvent>(e)));
+    return this.aggregates.build(
+      codings,
+      events.map((e) => strip<AuditEvent>(e)),
+    );
   }
 
   /**
@@ -605,7 +696,12 @@ export class DynamoStore implements Store {
     const versions = await batchGetAll(this.db, this.tableName, keys, { consistent: true, projection: 'PK, #v', names: { '#v': 'v' } });
     const versionOf = new Map(versions.map((it) => [String(it.PK).slice('DOC#'.length), Number(it.v)]));
     const stale = documentIds.filter((id) => versionOf.has(id) && this.aggregateCache.get(id)?.v !== versionOf.get(id));
-    const fresh = await batchGetAll(this.db, this.tableName, stale.map((id) => K.aggregateKey(id)), { consistent: true });
+    const fresh = await batchGetAll(
+      this.db,
+      this.tableName,
+      stale.map((id) => K.aggregateKey(id)),
+      { consistent: true },
+    );
     if (this.aggregateCache.size > 20_000) this.aggregateCache.clear();
     for (const it of fresh) this.aggregateCache.set(String(it.documentId), { v: Number(it.v), agg: this.aggregates.decode(it.data as Uint8Array) });
     // Documents coded before aggregates existed (or never coded): built once and stored, unless a coding
@@ -615,7 +711,13 @@ export class DynamoStore implements Store {
       const agg = await this.buildAggregate(id);
       this.aggregateCache.set(id, { v: 1, agg });
       try {
-        await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.aggregateKey(id), type: 'aggregate', documentId: id, v: 1, data: this.aggregates.encode(agg) }, ConditionExpression: 'attribute_not_exists(PK)' }));
+        await this.db.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...K.aggregateKey(id), type: 'aggregate', documentId: id, v: 1, data: this.aggregates.encode(agg) },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          }),
+        );
       } catch (e) {
         if (!(e instanceof ConditionalCheckFailedException)) throw e;
         this.aggregateCache.delete(id);
@@ -723,7 +825,11 @@ export class DynamoStore implements Store {
         if (batch.some((m, i) => items[i]?.version !== m.from.version)) return { actions: [], before: [], after: [], result: false };
         const leaving = new Map(batch.map((m) => [sk(m.from), m]));
         const arriving = new Set(batch.map((m) => sk(m.to)));
-        const versionIs = (v: number) => ({ ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': v } });
+        const versionIs = (v: number) => ({
+          ConditionExpression: '#v = :v',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': v },
+        });
         const actions = batch.flatMap((m, i) => {
           // Each key once per transaction: a target that a coding of this batch leaves is overwritten on its version.
           const displaced = leaving.get(sk(m.to));
@@ -797,10 +903,11 @@ export class DynamoStore implements Store {
       }
       const guard = (v: number | null) => (v === null ? { ConditionExpression: 'attribute_not_exists(PK)' } : versionIs(v));
       const actions: TransactItem[] = [
-        ...p.writes.map((w): TransactItem =>
-          w.kind === 'put'
-            ? { Put: { TableName: this.tableName, Item: this.codingItem(w.coding, w.undoStack), ...guard(w.expectedVersion) } }
-            : { Delete: { TableName: this.tableName, Key: K.codingKey(w.ref), ...guard(w.expectedVersion) } },
+        ...p.writes.map(
+          (w): TransactItem =>
+            w.kind === 'put'
+              ? { Put: { TableName: this.tableName, Item: this.codingItem(w.coding, w.undoStack), ...guard(w.expectedVersion) } }
+              : { Delete: { TableName: this.tableName, Key: K.codingKey(w.ref), ...guard(w.expectedVersion) } },
         ),
         ...p.events.map((e) => this.auditPut(e)),
       ];
@@ -832,7 +939,13 @@ export class DynamoStore implements Store {
   async createBulkBatch(batch: BulkBatch): Promise<void> {
     const { documents: _d, ...stored } = batch;
     try {
-      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...K.batchKey(batch.projectId, batch.id), type: 'batch', ...stored }, ConditionExpression: 'attribute_not_exists(PK)' }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...K.batchKey(batch.projectId, batch.id), type: 'batch', ...stored },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) throw new QualtagError('CONFLICT', `bulk accept ${batch.id} exists already`, 'Use a new batch id');
       throw e;
@@ -901,7 +1014,12 @@ export class DynamoStore implements Store {
           UpdateExpression: 'ADD #n :n, confidenceSum :sum, documents :doc',
           ConditionExpression: '#s = :applying',
           ExpressionAttributeNames: { '#n': 'count', '#s': 'state' },
-          ExpressionAttributeValues: { ':n': entries.length, ':sum': entries.reduce((s, e) => s + e.confidence, 0), ':doc': new Set([documentId]), ':applying': 'applying' },
+          ExpressionAttributeValues: {
+            ':n': entries.length,
+            ':sum': entries.reduce((s, e) => s + e.confidence, 0),
+            ':doc': new Set([documentId]),
+            ':applying': 'applying',
+          },
         },
       },
     ];

@@ -6,7 +6,11 @@ import { foldedWords } from './normalize.js';
 
 export function bagOfStemsBaseline(cb: Codebook): (text: string) => Proposal[] {
   const stems = (text: string): Set<string> =>
-    new Set(foldedWords(text).filter((w) => !isStopword(w, cb.language)).map((w) => stem(w, cb.language)));
+    new Set(
+      foldedWords(text)
+        .filter((w) => !isStopword(w, cb.language))
+        .map((w) => stem(w, cb.language)),
+    );
   const codes = cb.categories.flatMap((c) => c.codes).map((c) => ({ id: c.id, stems: stems(c.indicators.join(' ')) }));
   return (text) => {
     const seg = stems(text);

@@ -8,12 +8,14 @@ import { tokenize } from './normalize.js';
 // "de", "die", "over" are left out: both languages use them).
 const MARKERS: Record<Language, ReadonlySet<string>> = {
   nl: new Set(
-    'het een en van ik dat niet zijn op te met voor er maar ook wel dan nog wat naar bij als om door hij ze wij jullie heeft hebben wordt worden deze dit zich uit ons onze hun haar hoe waar waarom omdat want heel veel meer geen iets zo nu al toch gewoon eigenlijk denk vind wordt kan moet zou'
-      .split(' '),
+    'het een en van ik dat niet zijn op te met voor er maar ook wel dan nog wat naar bij als om door hij ze wij jullie heeft hebben wordt worden deze dit zich uit ons onze hun haar hoe waar waarom omdat want heel veel meer geen iets zo nu al toch gewoon eigenlijk denk vind wordt kan moet zou'.split(
+      ' ',
+    ),
   ),
   en: new Set(
-    'the and of to a that it for you with on as are be this have not but they at what from or by an there would their which will been has had were can could should about if when who them then than so just think very our because also how some into'
-      .split(' '),
+    'the and of to a that it for you with on as are be this have not but they at what from or by an there would their which will been has had were can could should about if when who them then than so just think very our because also how some into'.split(
+      ' ',
+    ),
   ),
 };
 

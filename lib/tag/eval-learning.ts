@@ -65,7 +65,8 @@ class Tally {
   add(item: GoldItem, ranked: readonly string[]): void {
     const ok = new Set(accepted(item));
     const row = [1, ok.has(ranked[0] ?? '') ? 1 : 0, ranked.some((c) => ok.has(c)) ? 1 : 0, ranked.length];
-    for (const key of ['all', isQuote(item) ? 'quotes' : 'paragraphs'] as const) row.forEach((v, i) => {
+    for (const key of ['all', isQuote(item) ? 'quotes' : 'paragraphs'] as const)
+      row.forEach((v, i) => {
         this.counts[key][i]! += v;
       });
   }
@@ -143,9 +144,18 @@ export function evaluateExamples(sets: readonly GoldSet[], opts: ExamplesOptions
       opts.examples.forEach((n, i) => {
         const labelled = [...pool.values()].flatMap((list) => list.slice(0, n)).map(asLabelled);
         const proposer = make(set.codebook, labelled, tagger);
-        for (const item of test) tallies[i]!.add(item, proposer.tag(item.text, { topK: k }).map((p) => p.code));
+        for (const item of test)
+          tallies[i]!.add(
+            item,
+            proposer.tag(item.text, { topK: k }).map((p) => p.code),
+          );
       });
-      if (opts.rules) for (const item of test) rules.add(item, tagger.tag(item.text, { topK: k }).map((p) => p.code));
+      if (opts.rules)
+        for (const item of test)
+          rules.add(
+            item,
+            tagger.tag(item.text, { topK: k }).map((p) => p.code),
+          );
     }
   }
   return {
@@ -199,16 +209,29 @@ export function simulateReview(sets: readonly GoldSet[], opts: SimulateOptions):
     const tagger = compileTagger(set.codebook);
     for (let seed = 1; seed <= opts.seeds; seed++) {
       const random = seededRandom(seed);
-      const order = shuffled(set.items.map((_, i) => i), random);
+      const order = shuffled(
+        set.items.map((_, i) => i),
+        random,
+      );
       const nTest = Math.round(set.items.length * testShare);
-      const test = order.slice(0, nTest).sort((a, b) => a - b).map((i) => set.items[i]!);
-      let pool = order.slice(nTest).sort((a, b) => a - b).map((i) => set.items[i]!);
+      const test = order
+        .slice(0, nTest)
+        .sort((a, b) => a - b)
+        .map((i) => set.items[i]!);
+      let pool = order
+        .slice(nTest)
+        .sort((a, b) => a - b)
+        .map((i) => set.items[i]!);
       if (opts.order === 'random') pool = shuffled(pool, random);
       const limit = Math.min(pool.length, opts.maxReviews ?? pool.length);
       const reviewed: GoldItem[] = [];
       for (let n = 0; ; n += opts.step) {
         const proposer = make(set.codebook, reviewed.map(asLabelled), tagger);
-        for (const item of test) tally(n).add(item, proposer.tag(item.text, { topK: k }).map((p) => p.code));
+        for (const item of test)
+          tally(n).add(
+            item,
+            proposer.tag(item.text, { topK: k }).map((p) => p.code),
+          );
         if (n >= limit) break;
         const take = Math.min(opts.step, limit - n);
         const next = opts.order === 'uncertain' ? mostUncertain(proposer, pool, reviewed, take) : pool.slice(0, take);

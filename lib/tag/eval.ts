@@ -15,7 +15,10 @@ export const GoldItem = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
   text: z.string(),
   code: z.string().min(1),
-  also: z.array(z.string()).nullish().transform((v) => v ?? []),
+  also: z
+    .array(z.string())
+    .nullish()
+    .transform((v) => v ?? []),
   /** `quote` (what a respondent said) or `paragraph` (the researchers' own text); optional. */
   kind: z.string().nullish(),
 });
@@ -155,7 +158,12 @@ export function crossValidateLearning(cb: Codebook, items: readonly GoldItem[], 
   const top = opts.top ?? 5;
   const minSupport = opts.minSupport ?? LEARN_PARAMS.minSupport;
   const folds = Math.min(opts.folds, items.length);
-  if (folds < 2) throw new QualtagError('BAD_REQUEST', `cross-validation needs at least 2 folds and 2 gold items (got ${opts.folds} folds, ${items.length} items)`, 'Use --learn-folds 5 (or 10) with a gold file of some size');
+  if (folds < 2)
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `cross-validation needs at least 2 folds and 2 gold items (got ${opts.folds} folds, ${items.length} items)`,
+      'Use --learn-folds 5 (or 10) with a gold file of some size',
+    );
   const codes = cb.categories.flatMap((c) => c.codes.map((x) => x.id));
   const base = compileTagger(cb);
   const foldOf = assignFolds(items, folds);

@@ -219,7 +219,14 @@ class CompiledTagger implements Tagger {
    * while going over the touched codes once, instead of sorting every candidate. Same order and cut
    * as sorting all of them.
    */
-  private topProposals(touched: readonly number[], byCategory: Map<number, number> | undefined, topK: number, minScore: number, relativeCutoff: number, count: number): Proposal[] {
+  private topProposals(
+    touched: readonly number[],
+    byCategory: Map<number, number> | undefined,
+    topK: number,
+    minScore: number,
+    relativeCutoff: number,
+    count: number,
+  ): Proposal[] {
     const e = this.epoch;
     const prior = this.opts.categoryPrior;
     const n = touched.length;
@@ -276,7 +283,8 @@ class CompiledTagger implements Tagger {
     if (count && this.stamp[c] === this.epoch) for (let r = this.codeHitHead[c]!; r >= 0; r = this.ruleHitNext[r]!) m.pushEvidence(r, evidence);
     const kept = tidy(evidence, cm ? MAX_EVIDENCE - 1 : MAX_EVIDENCE);
     // The answer's own spans stay the evidence; the question that supported the code comes last.
-    if (cm) kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[c]}` : `question: ${cm.question}`, source: 'context' });
+    if (cm)
+      kept.push({ start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${this.codeIds[c]}` : `question: ${cm.question}`, source: 'context' });
     return { code: this.codeIds[c]!, score, evidence: kept };
   }
 }

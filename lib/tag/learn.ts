@@ -369,7 +369,12 @@ function isSubset(a: readonly number[], b: readonly number[]): boolean {
  * A copy of the codebook where each code with suggestions gets its rules in force plus its top `top`
  * learnt rules (what a researcher pasting the suggestions would have). Its version is recomputed.
  */
-export function withLearnedRules(cb: Codebook, learned: LearnResult, top: number, rulesInForce: ReadonlyMap<string, readonly string[]> = compileTagger(cb).rulesByCode): Codebook {
+export function withLearnedRules(
+  cb: Codebook,
+  learned: LearnResult,
+  top: number,
+  rulesInForce: ReadonlyMap<string, readonly string[]> = compileTagger(cb).rulesByCode,
+): Codebook {
   const extra = new Map(learned.codes.map((c) => [c.code, c.suggestions.slice(0, top).map((s) => s.rule)]));
   const categories = cb.categories.map((cat) => ({
     ...cat,

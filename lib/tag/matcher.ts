@@ -530,7 +530,8 @@ export class Matcher {
     if (this.leafStamp[leaf] !== this.epoch) return;
     // The hit list runs backwards through the text: push it as it comes, then turn that stretch round.
     const from = out.length;
-    for (let h = this.leafHead[leaf]!; h >= 0; h = this.hitNext[h]!) out.push({ start: this.tokStart[this.hitP0[h]!]!, end: this.tokEnd[this.hitP1[h]!]!, rule: source });
+    for (let h = this.leafHead[leaf]!; h >= 0; h = this.hitNext[h]!)
+      out.push({ start: this.tokStart[this.hitP0[h]!]!, end: this.tokEnd[this.hitP1[h]!]!, rule: source });
     for (let a = from, b = out.length - 1; a < b; a++, b--) {
       const t = out[a]!;
       out[a] = out[b]!;

@@ -34,7 +34,12 @@ const foldMemo = new Map<string, string>();
 export function fold(word: string): string {
   let f = foldMemo.get(word);
   if (f === undefined) {
-    f = /^[\x00-\x7f]*$/.test(word) ? word.replace(/'/g, '').toLowerCase() : word.normalize('NFKD').replace(/[\p{M}'’\u00AD]/gu, '').toLowerCase();
+    f = /^[\x00-\x7f]*$/.test(word)
+      ? word.replace(/'/g, '').toLowerCase()
+      : word
+          .normalize('NFKD')
+          .replace(/[\p{M}'’\u00AD]/gu, '')
+          .toLowerCase();
     if (foldMemo.size > 200_000) foldMemo.clear();
     foldMemo.set(word, f);
   }

@@ -161,7 +161,9 @@ function combinedScorer(cb: Codebook, tagger: Tagger, ranker: LearnedRanker): (t
         code,
         score,
         ruleEvidence: rule ? rule.evidence.filter((e) => e.source !== 'context') : [],
-        context: cm ? { start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${code}` : `question: ${cm.question}`, source: 'context' } : undefined,
+        context: cm
+          ? { start: cm.start, end: cm.end, rule: cm.question === null ? `context: ${code}` : `question: ${cm.question}`, source: 'context' }
+          : undefined,
       });
     }
     return out.sort((a, b) => b.score - a.score || index.get(a.code)! - index.get(b.code)!);

@@ -14,7 +14,10 @@ const Decision = z
   .transform((d): 'accepted' | 'rejected' => (d.startsWith('reject') ? 'rejected' : 'accepted'));
 
 export const ReviewedLine = z.object({
-  id: z.union([z.string().min(1), z.number()]).transform(String).nullish(),
+  id: z
+    .union([z.string().min(1), z.number()])
+    .transform(String)
+    .nullish(),
   text: z.string().refine((t) => t.trim().length > 0, 'the text is empty'),
   code: z.string().trim().min(1, 'the code is empty'),
   also: z.array(z.string().trim().min(1)).nullish(),
@@ -49,11 +52,22 @@ function csvLines(text: string, fileName: string): Array<{ line: number; row: Re
     records = parse(text, { delimiter, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof records;
   } catch (e) {
     const line = (e as { lines?: unknown }).lines;
-    throw new QualtagError('BAD_ROWS', 'the CSV cannot be read', 'A text with commas, quotes or line breaks must be in double quotes, with a quote inside it doubled ("")', `${fileName}${typeof line === 'number' ? `: line ${line}` : ''}`);
+    throw new QualtagError(
+      'BAD_ROWS',
+      'the CSV cannot be read',
+      'A text with commas, quotes or line breaks must be in double quotes, with a quote inside it doubled ("")',
+      `${fileName}${typeof line === 'number' ? `: line ${line}` : ''}`,
+    );
   }
   const header = (records[0]?.record ?? []).map((h) => h.trim().toLowerCase());
   const missing = ['text', 'code'].filter((c) => !header.includes(c));
-  if (missing.length) throw new QualtagError('BAD_ROWS', `the header has no ${missing.join(' and ')} column (found: ${header.join(', ') || 'nothing'})`, CSV_HINT, `${fileName}: line 1`);
+  if (missing.length)
+    throw new QualtagError(
+      'BAD_ROWS',
+      `the header has no ${missing.join(' and ')} column (found: ${header.join(', ') || 'nothing'})`,
+      CSV_HINT,
+      `${fileName}: line 1`,
+    );
   const out: Array<{ line: number; row: ReviewedLine }> = [];
   records.slice(1).forEach(({ record }, i) => {
     // A quoted text may span lines: a record starts on the line after the previous one ended.
@@ -66,7 +80,10 @@ function csvLines(text: string, fileName: string): Array<{ line: number; row: Re
       id: cell('id'),
       text: record[header.indexOf('text')] ?? '',
       code: record[header.indexOf('code')] ?? '',
-      also: cell('also')?.split(';').map((c) => c.trim()).filter(Boolean),
+      also: cell('also')
+        ?.split(';')
+        .map((c) => c.trim())
+        .filter(Boolean),
       decision: cell('decision')?.toLowerCase(),
     };
     const parsed = ReviewedLine.safeParse(raw);

@@ -25,7 +25,10 @@ const TABLE_FORMATS: ReadonlySet<SourceFormat> = new Set(uploadFormats.filter((f
 
 const MONTHS =
   'jan(?:uari|uary)?|feb(?:ruari|ruary)?|maart|mrt|march|mar|apr(?:il)?|mei|may|jun[ie]?|jul[iy]?|aug(?:ustus|ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-const DATE = new RegExp(`\\b(?:\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}\\s+(?:${MONTHS})\\.?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2},?\\s+\\d{4})\\b`, 'iu');
+const DATE = new RegExp(
+  `\\b(?:\\d{1,2}[-/.]\\d{1,2}[-/.]\\d{2,4}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}\\s+(?:${MONTHS})\\.?\\s+\\d{4}|(?:${MONTHS})\\.?\\s+\\d{1,2},?\\s+\\d{4})\\b`,
+  'iu',
+);
 // "Datum: …", "Location: …": fields a transcript header carries (not speaker labels, which the
 // extractor already turned into turns).
 const METADATA_FIELD =

@@ -57,7 +57,9 @@ export async function loadTranscriptGold(indexPath: string): Promise<TranscriptG
       const segments = segmentDocument(doc, { unit: 'turn' });
       // The respondent turns an upload would tag, with the same context (lib/tag/structure.ts).
       const plans = segmentPlans(segments, doc.format);
-      const answers = segments.map((s, j) => ({ s, context: plans[j]!.context, taggable: plans[j]!.taggable })).filter((a) => a.taggable && a.s.respondent !== null);
+      const answers = segments
+        .map((s, j) => ({ s, context: plans[j]!.context, taggable: plans[j]!.taggable }))
+        .filter((a) => a.taggable && a.s.respondent !== null);
       if (answers.length !== entry.answers.length) {
         out.skipped.push({ file: entry.file, reason: `${answers.length} respondent turns but ${entry.answers.length} gold answers` });
         continue;

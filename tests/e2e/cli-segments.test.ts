@@ -41,7 +41,11 @@ const SegmentLine = z.object({
   endMs: z.number().optional(),
 });
 
-const parseLines = (stdout: string) => stdout.trim().split('\n').map((l) => SegmentLine.parse(JSON.parse(l)));
+const parseLines = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .map((l) => SegmentLine.parse(JSON.parse(l)));
 
 describe('qualtag segments', () => {
   it('prints one JSON object per segment, with the documented fields', async () => {
@@ -63,7 +67,12 @@ describe('qualtag segments', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-seg-'));
     writeFileSync(path.join(dir, 'scan.pdf'), makePdf(['image']));
     writeFileSync(path.join(dir, 'leeg.txt'), '');
-    const { code, stdout, stderr } = await qualtag(path.join(dir, 'scan.pdf'), path.join(fixtures, 'teams.vtt'), path.join(dir, 'leeg.txt'), path.join(dir, 'missing.docx'));
+    const { code, stdout, stderr } = await qualtag(
+      path.join(dir, 'scan.pdf'),
+      path.join(fixtures, 'teams.vtt'),
+      path.join(dir, 'leeg.txt'),
+      path.join(dir, 'missing.docx'),
+    );
     expect(code).toBe(1);
     expect(parseLines(stdout).map((l) => l.document)).toEqual(['teams.vtt', 'teams.vtt', 'teams.vtt']);
     const errors = stderr.trim().split('\n');
@@ -114,7 +123,9 @@ describe('qualtag segments', () => {
     // A pdftotext that fails as poppler does on a file it may not copy text from (exit code 3).
     const bin = path.join(dir, 'bin');
     mkdirSync(bin);
-    writeFileSync(path.join(bin, 'pdftotext'), '#!/bin/sh\necho "Permission Error: Copying of text from this document is not allowed." >&2\nexit 3\n', { mode: 0o755 });
+    writeFileSync(path.join(bin, 'pdftotext'), '#!/bin/sh\necho "Permission Error: Copying of text from this document is not allowed." >&2\nexit 3\n', {
+      mode: 0o755,
+    });
     const { code, stdout, stderr } = await qualtagWith({ PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` }, pdf);
     expect(stderr).toBe('');
     expect(code).toBe(0);

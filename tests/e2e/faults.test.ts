@@ -45,7 +45,14 @@ async function up(): Promise<Up> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const info = await until('stack.json', async () => (existsSync(path.join(dataDir, 'stack.json')) && /Ctrl-C stops/.test(out) ? StackInfo.parse(JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8'))) : undefined), 150_000);
+  const info = await until(
+    'stack.json',
+    async () =>
+      existsSync(path.join(dataDir, 'stack.json')) && /Ctrl-C stops/.test(out)
+        ? StackInfo.parse(JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')))
+        : undefined,
+    150_000,
+  );
   const token = readFileSync(path.join(dataDir, 'token'), 'utf8').trim();
   const [jvm] = javaProcessesFor(dataDir);
   current = { child, exited, info, token, jvm: jvm!, output: () => out };
@@ -149,21 +156,31 @@ async function settle(u: Up, acked: Map<string, string>, timeoutMs = 150_000): P
   let torn = 0;
   for (const [name, text] of acked) {
     const d = docs.get(name);
-    if (!d || d.status !== 'TAGGED' || d.sha256 !== sha(text)) {
+    if (d?.status !== 'TAGGED' || d.sha256 !== sha(text)) {
       lost++;
       continue;
     }
     // The extracted text must come from this upload only (its marker on every turn).
     const extracted = await blobs.getText(d.textKey!);
     const marker = /\((\S+)\)\?/.exec(text)![1]!;
-    if (!extracted.split('\n').filter((l) => l.startsWith('Respondent')).every((l) => l.includes(marker))) torn++;
+    if (
+      !extracted
+        .split('\n')
+        .filter((l) => l.startsWith('Respondent'))
+        .every((l) => l.includes(marker))
+    )
+      torn++;
   }
   return { lost, torn };
 }
 
 function report(name: string, f: Record<string, number>): void {
   figures[name] = f;
-  console.log(`faults: ${name}: ${Object.entries(f).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `faults: ${name}: ${Object.entries(f)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 }
 
 describe('fault injection on the one-machine stack', { timeout: 420_000 }, () => {
@@ -190,7 +207,15 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     const tmpLeft = readdirSync(tmpdir()).filter((f) => f.startsWith('qualtag-jvm-')).length;
     u = await up();
     const { lost, torn } = await settle(u, acked);
-    report('kill node during ingest', { uploaded: files.length, acknowledged: acked.size, lost, torn, orphans, tmpLeft, redelivered: u.output().includes('resuming work') ? 1 : 0 });
+    report('kill node during ingest', {
+      uploaded: files.length,
+      acknowledged: acked.size,
+      lost,
+      torn,
+      orphans,
+      tmpLeft,
+      redelivered: u.output().includes('resuming work') ? 1 : 0,
+    });
     expect(acked.size).toBeGreaterThanOrEqual(20);
     expect({ lost, torn, orphans }).toEqual({ lost: 0, torn: 0, orphans: 0 });
     expect(tmpLeft).toBe(0);
@@ -214,7 +239,11 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
   it('kill -9 of node during a re-tag: the next start finishes the re-tag on the new codebook', async () => {
     let u = current!;
     const csv = readFileSync(path.join(projectRoot, 'tests', 'fixtures', 'codebook', 'small-nl.csv'), 'utf8');
-    const put = await api<{ version?: string; codebook?: { version: string } }>(u, 'POST', `/projects/${PROJECT}/codebook`, { fileName: 'small-nl.csv', content: csv, retag: true });
+    const put = await api<{ version?: string; codebook?: { version: string } }>(u, 'POST', `/projects/${PROJECT}/codebook`, {
+      fileName: 'small-nl.csv',
+      content: csv,
+      retag: true,
+    });
     expect(put.status).toBe(200);
     await new Promise((r) => setTimeout(r, 300));
     await killHard(u.child.pid!);
@@ -223,8 +252,10 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     const { store } = connectToStack(u.info);
     const version = (await store.getCurrentCodebook(PROJECT))!.version;
     // Each document read itself (the list index does not carry codebookVersion).
-    const full = async (): Promise<DocumentRecord[]> => (await Promise.all((await documents(u)).map((d) => store.getDocument(d.id)))).filter((d): d is DocumentRecord => d !== null);
-    const staleNow = async (): Promise<number> => (await full()).filter((d) => d.status !== 'FAILED' && (d.status !== 'TAGGED' || d.codebookVersion !== version)).length;
+    const full = async (): Promise<DocumentRecord[]> =>
+      (await Promise.all((await documents(u)).map((d) => store.getDocument(d.id)))).filter((d): d is DocumentRecord => d !== null);
+    const staleNow = async (): Promise<number> =>
+      (await full()).filter((d) => d.status !== 'FAILED' && (d.status !== 'TAGGED' || d.codebookVersion !== version)).length;
     const stale = await until('re-tag finished', async () => ((await staleNow()) === 0 ? 0 : undefined), 150_000).catch(staleNow);
     const docs = await full();
     expect(docs.filter((d) => d.status === 'TAGGED').length).toBeGreaterThanOrEqual(40);
@@ -272,19 +303,32 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     const u = current!;
     const bodies = Array.from({ length: 10 }, (_, i) => transcript(`same${i}`, 200));
     const client = s3(u);
-    const results = await Promise.allSettled(bodies.map((b) => client.send(new PutObjectCommand({ Bucket: u.info.bucketName, Key: uploadKey(PROJECT, 'same.txt'), Body: b, ContentType: 'text/plain' }))));
+    const results = await Promise.allSettled(
+      bodies.map((b) =>
+        client.send(new PutObjectCommand({ Bucket: u.info.bucketName, Key: uploadKey(PROJECT, 'same.txt'), Body: b, ContentType: 'text/plain' })),
+      ),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled').length;
     const { blobs } = connectToStack(u.info);
     const stored = await blobs.getText(uploadKey(PROJECT, 'same.txt'));
     const tornObject = bodies.includes(stored) ? 0 : 1;
     const { store } = connectToStack(u.info);
-    const doc = await until('same.txt tagged from the stored upload', async () => {
-      const d = await store.getDocument(documentIdFor(PROJECT, 'same.txt'));
-      return d?.status === 'TAGGED' && d.sha256 === sha(stored) ? d : undefined;
-    }, 120_000);
+    const doc = await until(
+      'same.txt tagged from the stored upload',
+      async () => {
+        const d = await store.getDocument(documentIdFor(PROJECT, 'same.txt'));
+        return d?.status === 'TAGGED' && d.sha256 === sha(stored) ? d : undefined;
+      },
+      120_000,
+    );
     const text = await blobs.getText(doc.textKey!);
     const marker = /\((\S+)\)\?/.exec(stored)![1]!;
-    const tornDocument = text.split('\n').filter((l) => l.startsWith('Respondent')).every((l) => l.includes(marker)) ? 0 : 1;
+    const tornDocument = text
+      .split('\n')
+      .filter((l) => l.startsWith('Respondent'))
+      .every((l) => l.includes(marker))
+      ? 0
+      : 1;
     report('concurrent same-name uploads', { uploads: bodies.length, acknowledged: ok, tornObject, tornDocument });
     expect({ tornObject, tornDocument }).toEqual({ tornObject: 0, tornDocument: 0 });
   });
@@ -294,7 +338,13 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     const u = current ?? (await up());
     const ports = listeningPorts([u.child.pid!, u.jvm]);
     const probes: Array<{ port: number; what: string; status: number; open: boolean; cors: boolean }> = [];
-    const raw = (port: number, method: string, p: string, headers: Record<string, string>, body = ''): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
+    const raw = (
+      port: number,
+      method: string,
+      p: string,
+      headers: Record<string, string>,
+      body = '',
+    ): Promise<{ status: number; headers: Record<string, unknown>; body: string }> =>
       new Promise((resolve) => {
         const r = request({ host: '127.0.0.1', port, method, path: p, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
           let b = '';
@@ -310,28 +360,68 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
       const cases: Array<[string, string, string, Record<string, string>, string?]> = [
         ['anonymous S3 list', 'GET', `/${u.info.bucketName}?list-type=2`, local],
         ['anonymous S3 put', 'PUT', `/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`, local, 'Interviewer: x'],
-        ['anonymous DynamoDB scan', 'POST', '/', { ...local, 'x-amz-target': 'DynamoDB_20120810.Scan', 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify({ TableName: u.info.tableName })],
-        ['foreign-key DynamoDB scan', 'POST', '/', { ...local, ...foreign, 'x-amz-target': 'DynamoDB_20120810.Scan', 'content-type': 'application/x-amz-json-1.0' }, JSON.stringify({ TableName: u.info.tableName })],
+        [
+          'anonymous DynamoDB scan',
+          'POST',
+          '/',
+          { ...local, 'x-amz-target': 'DynamoDB_20120810.Scan', 'content-type': 'application/x-amz-json-1.0' },
+          JSON.stringify({ TableName: u.info.tableName }),
+        ],
+        [
+          'foreign-key DynamoDB scan',
+          'POST',
+          '/',
+          { ...local, ...foreign, 'x-amz-target': 'DynamoDB_20120810.Scan', 'content-type': 'application/x-amz-json-1.0' },
+          JSON.stringify({ TableName: u.info.tableName }),
+        ],
         ['forged Host S3 list', 'GET', `/${u.info.bucketName}?list-type=2`, { host: `evil.example:${port}` }],
         ['forged Host API', 'GET', '/api/projects', { host: `evil.example:${port}`, authorization: `Bearer ${u.token}` }],
         ['anonymous API', 'GET', `/api/projects/${PROJECT}/documents`, local],
-        ['CORS preflight', 'OPTIONS', `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: 'http://evil.example', 'access-control-request-method': 'PUT' }],
+        [
+          'CORS preflight',
+          'OPTIONS',
+          `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`,
+          { ...local, origin: 'http://evil.example', 'access-control-request-method': 'PUT' },
+        ],
         // The UI's own origin gets no CORS either: its uploads and downloads go through the API's /s3 path.
-        ['CORS preflight from the UI origin', 'OPTIONS', `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' }],
-        ['CORS preflight from the UI origin via /s3', 'OPTIONS', `/s3/${u.info.bucketName}/uploads/${PROJECT}/x.txt`, { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' }],
+        [
+          'CORS preflight from the UI origin',
+          'OPTIONS',
+          `/${u.info.bucketName}/uploads/${PROJECT}/x.txt`,
+          { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' },
+        ],
+        [
+          'CORS preflight from the UI origin via /s3',
+          'OPTIONS',
+          `/s3/${u.info.bucketName}/uploads/${PROJECT}/x.txt`,
+          { ...local, origin: u.info.apiUrl, 'access-control-request-method': 'PUT' },
+        ],
         ['anonymous S3 list via /s3', 'GET', `/s3/${u.info.bucketName}?list-type=2`, local],
         ['anonymous S3 put via /s3', 'PUT', `/s3/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`, { ...local, origin: u.info.apiUrl }, 'Interviewer: x'],
-        ['cross-origin S3 put via /s3', 'PUT', `/s3/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`, { ...local, origin: 'http://evil.example' }, 'Interviewer: x'],
+        [
+          'cross-origin S3 put via /s3',
+          'PUT',
+          `/s3/${u.info.bucketName}/uploads/${PROJECT}/anon.txt`,
+          { ...local, origin: 'http://evil.example' },
+          'Interviewer: x',
+        ],
       ];
       for (const [what, method, p, headers, body] of cases) {
         const r = await raw(port, method, p, headers, body);
-        const open = (r.status >= 200 && r.status < 300 && !(r.body.trimStart().startsWith('<!doctype html>') || r.body.trimStart().startsWith('<!DOCTYPE html>'))) || r.headers['access-control-allow-origin'] !== undefined;
+        const open =
+          (r.status >= 200 && r.status < 300 && !(r.body.trimStart().startsWith('<!doctype html>') || r.body.trimStart().startsWith('<!DOCTYPE html>'))) ||
+          r.headers['access-control-allow-origin'] !== undefined;
         probes.push({ port, what, status: r.status, open, cors: r.headers['access-control-allow-origin'] !== undefined });
       }
     }
     // Traversal keys, validly signed with the stack's own key: refused before anything is written.
     const traversal: number[] = [];
-    for (const key of ['uploads/faults/..%2F..%2F..%2Fescape-1.txt', 'uploads/faults/%2E%2E/%2E%2E/escape-2.txt', 'uploads/faults/a%5C..%5Cescape-3.txt', 'uploads/faults/x%00.txt']) {
+    for (const key of [
+      'uploads/faults/..%2F..%2F..%2Fescape-1.txt',
+      'uploads/faults/%2E%2E/%2E%2E/escape-2.txt',
+      'uploads/faults/a%5C..%5Cescape-3.txt',
+      'uploads/faults/x%00.txt',
+    ]) {
       const p = `/${u.info.bucketName}/${key}`;
       const signed = await signRequest(u, 'PUT', p, 'escape');
       traversal.push((await raw(Number(new URL(u.info.s3Endpoint).port), 'PUT', p, signed, 'escape')).status);
@@ -339,7 +429,14 @@ describe('fault injection on the one-machine stack', { timeout: 420_000 }, () =>
     const escaped = findFiles(dataDir, /escape-\d/).length;
     const sideDoors = probes.filter((p) => p.open);
     const corsAnswered = probes.filter((p) => p.cors).length;
-    report('side doors', { ports: ports.length, probes: probes.length, sideDoors: sideDoors.length, corsAnswered, traversalAccepted: traversal.filter((s) => s < 400).length, filesOutside: escaped });
+    report('side doors', {
+      ports: ports.length,
+      probes: probes.length,
+      sideDoors: sideDoors.length,
+      corsAnswered,
+      traversalAccepted: traversal.filter((s) => s < 400).length,
+      filesOutside: escaped,
+    });
     expect(ports.length).toBeGreaterThanOrEqual(4); // API, S3 guard, DynamoDB guard, the JVM's own port
     expect(sideDoors).toEqual([]);
     expect(corsAnswered).toBe(0);
@@ -395,7 +492,14 @@ class NodeSha256 {
 /** Headers of a DynamoDB call signed with some other key pair (what a probe without the stack's key can do). */
 async function signedHeaders(accessKeyId: string, secretAccessKey: string): Promise<Record<string, string>> {
   const signer = new SignatureV4({ credentials: { accessKeyId, secretAccessKey }, region: 'eu-west-1', service: 'dynamodb', sha256: NodeSha256 as never });
-  const r = (await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', path: '/', headers: { host: '127.0.0.1' }, query: {} } as never)) as unknown as { headers: Record<string, string> };
+  const r = (await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    path: '/',
+    headers: { host: '127.0.0.1' },
+    query: {},
+  } as never)) as unknown as { headers: Record<string, string> };
   const h = r.headers;
   return { authorization: h.authorization!, 'x-amz-date': h['x-amz-date']! };
 }
@@ -403,7 +507,22 @@ async function signedHeaders(accessKeyId: string, secretAccessKey: string): Prom
 /** An S3 request signed with the stack's own key for an exact (odd) path. */
 async function signRequest(u: Up, method: string, p: string, body: string): Promise<Record<string, string>> {
   const port = Number(new URL(u.info.s3Endpoint).port);
-  const signer = new SignatureV4({ credentials: { accessKeyId: u.info.accessKeyId, secretAccessKey: u.info.secretAccessKey }, region: u.info.region, service: 's3', sha256: NodeSha256 as never, uriEscapePath: false });
-  const r = (await signer.sign({ method, protocol: 'http:', hostname: '127.0.0.1', port, path: p, headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': sha(body) }, query: {}, body } as never)) as unknown as { headers: Record<string, string> };
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: u.info.accessKeyId, secretAccessKey: u.info.secretAccessKey },
+    region: u.info.region,
+    service: 's3',
+    sha256: NodeSha256 as never,
+    uriEscapePath: false,
+  });
+  const r = (await signer.sign({
+    method,
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: p,
+    headers: { host: `127.0.0.1:${port}`, 'x-amz-content-sha256': sha(body) },
+    query: {},
+    body,
+  } as never)) as unknown as { headers: Record<string, string> };
   return r.headers;
 }

@@ -21,7 +21,11 @@ describe('import a REFI-QDA project from the upload page (Chromium)', () => {
   it('imports the file and shows what came in and what was skipped', async () => {
     await page.goto(`${stack.webUrl}#token=${encodeURIComponent(stack.token)}`);
     await page.locator('h1', { hasText: 'Upload' }).waitFor();
-    await page.locator('#qdpx-input').setInputFiles({ name: 'Buurt <img src=x onerror=alert(1)>.qdpx', mimeType: 'application/octet-stream', buffer: Buffer.from(zipFixture('selection-not-slicing')) });
+    await page.locator('#qdpx-input').setInputFiles({
+      name: 'Buurt <img src=x onerror=alert(1)>.qdpx',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(zipFixture('selection-not-slicing')),
+    });
     const summary = page.locator('[data-testid=import-summary]');
     const report = page.locator('[data-testid=import-report]');
     await page.locator('[data-testid=import-summary], [data-testid=import-report] .banner').first().waitFor({ timeout: 120_000 });
@@ -48,7 +52,9 @@ describe('import a REFI-QDA project from the upload page (Chromium)', () => {
 
   it('shows the notes that came with the project above the document in the review view', async () => {
     await page.goto(`${stack.webUrl}#/upload`);
-    await page.locator('#qdpx-input').setInputFiles({ name: 'memos.qdpx', mimeType: 'application/octet-stream', buffer: Buffer.from(zipFixture('memos-without-author')) });
+    await page
+      .locator('#qdpx-input')
+      .setInputFiles({ name: 'memos.qdpx', mimeType: 'application/octet-stream', buffer: Buffer.from(zipFixture('memos-without-author')) });
     await page.locator('[data-testid=import-summary]', { hasText: 'memos.qdpx' }).waitFor({ timeout: 120_000 });
     const P = `/projects/${stack.projectId}`;
     const docs = await stack.api<ApiPage<DocumentSummary>>('GET', `${P}/documents`);

@@ -55,7 +55,8 @@ let page: Page;
 /** Every occurrence of `word` (case-insensitive) as learned evidence. */
 function learned(text: string, word: string, stem: string): Evidence[] {
   const out: Evidence[] = [];
-  for (let i = text.toLowerCase().indexOf(word); i >= 0; i = text.toLowerCase().indexOf(word, i + 1)) out.push({ start: i, end: i + word.length, rule: `learned: ${stem}`, source: 'learned' });
+  for (let i = text.toLowerCase().indexOf(word); i >= 0; i = text.toLowerCase().indexOf(word, i + 1))
+    out.push({ start: i, end: i + word.length, rule: `learned: ${stem}`, source: 'learned' });
   return out;
 }
 
@@ -78,9 +79,23 @@ describe('learned proposals and bulk accept in the review UI (Chromium)', () => 
       const confidence = CONFIDENCE[c.code]!;
       const extra: Evidence[] =
         c.code === 'voorwaarden/vertrouwen'
-          ? [...learned(c.segmentText, 'vertrouwen', 'vertrouw'), ...learned(c.segmentText, 'kennen', 'kenn'), { start: 0, end: 0, rule: `example: ${EXAMPLE}`, source: 'example' }]
+          ? [
+              ...learned(c.segmentText, 'vertrouwen', 'vertrouw'),
+              ...learned(c.segmentText, 'kennen', 'kenn'),
+              { start: 0, end: 0, rule: `example: ${EXAMPLE}`, source: 'example' },
+            ]
           : [];
-      return { kind: 'put', coding: { ...c, confidence, score: confidence, evidence: [...c.evidence.filter((e) => e.source !== 'learned' && e.source !== 'example'), ...extra], version: c.version + 1 }, expectedVersion: c.version };
+      return {
+        kind: 'put',
+        coding: {
+          ...c,
+          confidence,
+          score: confidence,
+          evidence: [...c.evidence.filter((e) => e.source !== 'learned' && e.source !== 'example'), ...extra],
+          version: c.version + 1,
+        },
+        expectedVersion: c.version,
+      };
     });
     expect((await stack.store.applyCodingChanges(changes)).conflicts).toEqual([]);
 
@@ -128,7 +143,12 @@ describe('learned proposals and bulk accept in the review UI (Chromium)', () => 
     expect(await estimate.textContent()).toBe(`${above.length} proposals, estimated precision ${mean} %`);
     await screenshot(page, 'learned-2-bulk-estimate');
     // Nothing is decided by the check.
-    const statuses = async () => new Map((await stack.api<DocumentDetail>('GET', `${P}/documents/${encodeURIComponent(docId)}`)).segments.flatMap((s) => s.codings).map((c: CodingView) => [c.code, c.status]));
+    const statuses = async () =>
+      new Map(
+        (await stack.api<DocumentDetail>('GET', `${P}/documents/${encodeURIComponent(docId)}`)).segments
+          .flatMap((s) => s.codings)
+          .map((c: CodingView) => [c.code, c.status]),
+      );
     expect([...(await statuses()).values()]).toEqual(['proposed', 'proposed', 'proposed']);
 
     await page.locator('[data-testid=bulk-apply]').click();
@@ -136,7 +156,9 @@ describe('learned proposals and bulk accept in the review UI (Chromium)', () => 
     const afterApply = await statuses();
     for (const c of stored) expect(afterApply.get(c.code)).toBe(CONFIDENCE[c.code]! >= 0.9 ? 'accepted' : 'proposed');
     // The queue reloads: only the uncertain one is left.
-    await expect.poll(() => page.locator('.segment[data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')))).toEqual(['voorwaarden/tempo']);
+    await expect
+      .poll(() => page.locator('.segment[data-code]').evaluateAll((els) => els.map((e) => e.getAttribute('data-code'))))
+      .toEqual(['voorwaarden/tempo']);
     await screenshot(page, 'learned-3-bulk-applied');
 
     await page.locator('[data-testid=bulk-undo]').click();

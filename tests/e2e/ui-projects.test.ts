@@ -24,7 +24,8 @@ categories:
 `;
 // The second code has no name.
 const BAD = GOOD.replace('        name: Overleg\n', '');
-const TRANSCRIPT = 'Interviewer: Hoe gaat het overleg?\n\nRespondent 2: Het overleg is goed en ik vertrouw de gemeente.\n\nInterviewer: En verder?\n\nRespondent 2: Vertrouwen groeit met de tijd.\n';
+const TRANSCRIPT =
+  'Interviewer: Hoe gaat het overleg?\n\nRespondent 2: Het overleg is goed en ik vertrouw de gemeente.\n\nInterviewer: En verder?\n\nRespondent 2: Vertrouwen groeit met de tijd.\n';
 
 let stack: UiStack;
 let session: BrowserSession;
@@ -143,8 +144,15 @@ describe('Projects from the UI in Chromium', () => {
 
     const audit = await api<ApiPage<AuditEventView>>('GET', `${P}/audit?document=${tagged.id}`);
     const deletions = audit.items.filter((e) => e.action === 'delete');
-    expect(deletions.map((e) => [e.code, e.from, e.by]).sort()).toEqual([['', null, 'newcomer'], [proposal.code, 'accepted', 'newcomer']].sort());
-    expect(deletions.find((e) => e.code === '')!.note).toMatch(/^deleted "respondent-2\.txt" \(TAGGED\) with 4 segments and \d+ codings \(1 accepted, 0 rejected, \d+ proposed\)$/);
+    expect(deletions.map((e) => [e.code, e.from, e.by]).sort()).toEqual(
+      [
+        ['', null, 'newcomer'],
+        [proposal.code, 'accepted', 'newcomer'],
+      ].sort(),
+    );
+    expect(deletions.find((e) => e.code === '')!.note).toMatch(
+      /^deleted "respondent-2\.txt" \(TAGGED\) with 4 segments and \d+ codings \(1 accepted, 0 rejected, \d+ proposed\)$/,
+    );
     const failedAudit = await api<ApiPage<AuditEventView>>('GET', `${P}/audit?document=${failed.id}`);
     expect(failedAudit.items.map((e) => e.action)).toEqual(['delete']);
     expect(failedAudit.items[0]!.note).toContain('(FAILED: ');

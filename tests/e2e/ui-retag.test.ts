@@ -89,7 +89,12 @@ describe('Re-tag after a codebook change in Chromium', () => {
     const finCodings = await codings(finished);
     // Decisions kept; the strong new code (the best proposal of its passage) reopened the finished document;
     // every new proposal there is at or above the re-open confidence (the ranker's, when it gives one).
-    expect(finCodings.filter((c) => c.status === 'accepted').map((c) => c.code).sort()).toEqual(['buurt/overlast', 'buurt/vertrouwen']);
+    expect(
+      finCodings
+        .filter((c) => c.status === 'accepted')
+        .map((c) => c.code)
+        .sort(),
+    ).toEqual(['buurt/overlast', 'buurt/vertrouwen']);
     const reopened = finCodings.filter((c) => c.status === 'proposed');
     expect(reopened.map((c) => c.code)).toContain('buurt/wijkagent');
     expect(reopened.length).toBe(fin.added);

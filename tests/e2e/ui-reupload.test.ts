@@ -71,7 +71,8 @@ describe('re-upload in the review UI (Chromium)', () => {
     const vertrouwen = proposal('voorwaarden/vertrouwen');
     const informatie = proposal('voorwaarden/informatie');
     expect(informatie.segmentIndex).toBe(3);
-    for (const c of [vertrouwen, informatie]) await stack.api('POST', `${P}/decisions`, { action: 'accept', documentId: docId, codingId: c.id, version: c.version });
+    for (const c of [vertrouwen, informatie])
+      await stack.api('POST', `${P}/decisions`, { action: 'accept', documentId: docId, codingId: c.id, version: c.version });
 
     // The corrected file: vertrouwen moves 1 -> 3, the informatie passage is gone.
     await stack.upload(NAME, V2);
@@ -108,7 +109,10 @@ describe('re-upload in the review UI (Chromium)', () => {
     await page.locator('[data-testid=detached]').waitFor({ state: 'detached' });
     await screenshot(page, 'reupload-3-placed');
 
-    const coded = await stack.api<{ items: { text: string; coding: { origin: string; decidedBy: string | null } }[] }>('GET', `${P}/codings?code=${encodeURIComponent('voorwaarden/informatie')}&status=accepted`);
+    const coded = await stack.api<{ items: { text: string; coding: { origin: string; decidedBy: string | null } }[] }>(
+      'GET',
+      `${P}/codings?code=${encodeURIComponent('voorwaarden/informatie')}&status=accepted`,
+    );
     expect(coded.items.map((i) => i.text)).toEqual([phrase]);
     expect(coded.items[0]!.coding).toMatchObject({ origin: 'human', decidedBy: 'local' });
 

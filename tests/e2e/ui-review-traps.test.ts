@@ -59,7 +59,8 @@ const P = () => `/projects/${stack.projectId}`;
 
 const detailOf = (id: string) => stack.api<DocumentDetail>('GET', `${P()}/documents/${id}`);
 const turnWith = (d: DocumentDetail, words: string) => d.segments.find((s) => s.text.includes(words))!;
-const codingOn = async (words: string, code: string): Promise<CodingView | undefined> => turnWith(await detailOf(docA), words).codings.find((c) => c.code === code);
+const codingOn = async (words: string, code: string): Promise<CodingView | undefined> =>
+  turnWith(await detailOf(docA), words).codings.find((c) => c.code === code);
 const current = () => page.locator('.segment.current');
 
 async function openSegment(documentId: string, words: string): Promise<void> {
@@ -128,10 +129,14 @@ describe('Review without traps in Chromium', () => {
     await page.keyboard.press('u');
     // The added code is gone again, or (when the tagger, having learnt from the first test, proposed it there
     // too) back to an undecided proposal.
-    await until('the undo of reject all + add', async () => {
-      const j = await codingOn('Er is lawaai', 'buurt/jongeren');
-      return j === undefined || j.status === 'proposed' ? true : undefined;
-    }, 15_000);
+    await until(
+      'the undo of reject all + add',
+      async () => {
+        const j = await codingOn('Er is lawaai', 'buurt/jongeren');
+        return j === undefined || j.status === 'proposed' ? true : undefined;
+      },
+      15_000,
+    );
     expect((await codingOn('Er is lawaai', 'buurt/overlast'))?.status).toBe('proposed');
     await seg.locator('.chip.proposed[data-code="buurt/overlast"]').waitFor();
     expect(await seg.getAttribute('aria-current')).toBe('true');
@@ -146,18 +151,28 @@ describe('Review without traps in Chromium', () => {
     // The undo list is rebuilt from the trail in the background; the button says when it is ready.
     await page.locator('.side button:has-text("Undo"):not([disabled])').waitFor();
     await page.keyboard.press('u');
-    await until('the undo after the reload', async () => ((await codingOn('Er is lawaai', 'buurt/overlast'))?.status === 'proposed' ? true : undefined), 15_000);
+    await until(
+      'the undo after the reload',
+      async () => ((await codingOn('Er is lawaai', 'buurt/overlast'))?.status === 'proposed' ? true : undefined),
+      15_000,
+    );
     // And the next u goes on with my earlier decisions in this document (the reject of the first test).
     await page.keyboard.press('u');
-    await until('the second undo', async () => {
-      const d = turnWith(await detailOf(docA), 'Ik vertrouw');
-      return d.codings.every((c) => c.status !== 'rejected') ? true : undefined;
-    }, 15_000);
+    await until(
+      'the second undo',
+      async () => {
+        const d = turnWith(await detailOf(docA), 'Ik vertrouw');
+        return d.codings.every((c) => c.status !== 'rejected') ? true : undefined;
+      },
+      15_000,
+    );
   });
 
   it('a long paragraph shows each matched word once, a few per code; a coding narrowed to a span drops the rule evidence outside it', async () => {
     await openSegment(docA, 'De gemeente zegt');
-    const marks = await current().locator('.body mark').evaluateAll((ms) => ms.map((m) => ({ keys: (m as HTMLElement).dataset.keys ?? '', text: (m.textContent ?? '').toLowerCase() })));
+    const marks = await current()
+      .locator('.body mark')
+      .evaluateAll((ms) => ms.map((m) => ({ keys: (m as HTMLElement).dataset.keys ?? '', text: (m.textContent ?? '').toLowerCase() })));
     const contactId = (await codingOn('De gemeente zegt', 'buurt/contact'))!.id;
     const contact = marks.filter((m) => m.keys.split(' ').includes(contactId)).map((m) => m.text);
     expect(contact.length).toBeGreaterThan(1);

@@ -59,7 +59,8 @@ describe('Rules view in Chromium', () => {
     documentId = await stack.tagged('respondent-7.txt');
     const doc = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
     for (const s of doc.segments) {
-      for (const c of s.codings) if (c.status === 'proposed') await stack.api('POST', `${P()}/decisions`, { action: 'accept', documentId, codingId: c.id, version: c.version });
+      for (const c of s.codings)
+        if (c.status === 'proposed') await stack.api('POST', `${P()}/decisions`, { action: 'accept', documentId, codingId: c.id, version: c.version });
     }
     await stack.api('POST', `${P()}/decisions`, { action: 'add', documentId, segmentId: turn(doc, answers[2]!).id, code: 'voorwaarden/vertrouwen' });
   });
@@ -68,7 +69,8 @@ describe('Rules view in Chromium', () => {
 
   it('shows a learnt term with its figures and passages, adds it to the codebook, and shows the new version', async () => {
     const before = await stack.api<DocumentDetail>('GET', `${P()}/documents/${documentId}`);
-    const decided = (d: DocumentDetail) => d.segments.flatMap((s) => s.codings.filter((c) => c.status !== 'proposed').map((c) => `${s.index} ${c.code} ${c.status} ${c.origin}`)).sort();
+    const decided = (d: DocumentDetail) =>
+      d.segments.flatMap((s) => s.codings.filter((c) => c.status !== 'proposed').map((c) => `${s.index} ${c.code} ${c.status} ${c.origin}`)).sort();
     expect(decided(before)).toHaveLength(8);
     const oldVersion = (await stack.api<CodebookView>('GET', `${P()}/codebook`)).version;
 

@@ -49,7 +49,13 @@ export async function startUiStack(stackOptions: LocalStackOptions = {}): Promis
       token,
       extraTokens: [{ token: newcomerToken, userId: 'newcomer' }],
       webDir: distDir,
-      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
+      deps: {
+        store: stack.store,
+        blobs: stack.blobs,
+        tagQueue: stack.tagQueue,
+        exportQueue: stack.exportQueue,
+        deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) },
+      },
       stateDir,
       s3Endpoint: stack.s3Endpoint,
     });

@@ -9,7 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/shared.js';
 import { ensureWebBuilt, javaProcessesFor, openBrowser, requireChromium, screenshot, type BrowserSession } from './ui-harness.js';
 
-const EXAMPLE_DOCS = readdirSync(path.join(projectRoot, 'examples')).filter((f) => f.startsWith('interview-')).sort();
+const EXAMPLE_DOCS = readdirSync(path.join(projectRoot, 'examples'))
+  .filter((f) => f.startsWith('interview-'))
+  .sort();
 
 async function until<T>(what: string, fn: () => T | undefined, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;

@@ -65,13 +65,16 @@ let stack: UiStack;
 let session: BrowserSession;
 let page: Page;
 
-interface FreqRow { code: string; codings: number }
+interface FreqRow {
+  code: string;
+  codings: number;
+}
 async function frequencyInUi(): Promise<Map<string, number>> {
   await page.goto(`${stack.webUrl}#/report`);
   await page.locator('[data-testid=frequency] tbody tr').first().waitFor();
-  const rows = await page.locator('[data-testid=frequency] tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code ?? '', codings: Number(tr.children[1]?.textContent ?? 'NaN') })),
-  );
+  const rows = await page
+    .locator('[data-testid=frequency] tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => ({ code: (tr as HTMLElement).dataset.code ?? '', codings: Number(tr.children[1]?.textContent ?? 'NaN') })));
   return new Map(rows.map((r: FreqRow) => [r.code, r.codings]));
 }
 
@@ -215,7 +218,10 @@ describe('review UI in Chromium', () => {
     // The reviewer's intent is still on offer and applies against the current version.
     await banner.locator('button', { hasText: 'Accept anyway' }).click();
     await page.locator(`.proposal[data-code="${activeCode}"][data-status=accepted]`).waitFor();
-    const after = await stack.api<{ segments: { codings: { id: string; status: string }[] }[] }>('GET', `/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`);
+    const after = await stack.api<{ segments: { codings: { id: string; status: string }[] }[] }>(
+      'GET',
+      `/projects/${stack.projectId}/documents/${encodeURIComponent(documentId)}`,
+    );
     expect(after.segments.flatMap((s) => s.codings).find((c) => c.id === coding!.id)?.status).toBe('accepted');
   });
 
@@ -242,7 +248,10 @@ describe('review UI in Chromium', () => {
     await page.locator(`[aria-label=Queue] article[data-coding="${first}"]`).waitFor({ state: 'detached' });
     expect(await items.count()).toBe(n - 1);
     expect(await page.locator('[aria-label=Queue] article.current').getAttribute('data-coding')).toBe(second);
-    const accepted = await stack.api<{ items: { coding: { id: string } }[] }>('GET', `/projects/${stack.projectId}/codings?code=voorwaarden%2Fvertrouwen&status=accepted&limit=500`);
+    const accepted = await stack.api<{ items: { coding: { id: string } }[] }>(
+      'GET',
+      `/projects/${stack.projectId}/codings?code=voorwaarden%2Fvertrouwen&status=accepted&limit=500`,
+    );
     expect(accepted.items.map((i) => i.coding.id)).toContain(first);
     await screenshot(page, 'ui-9b-queue-accepted');
 

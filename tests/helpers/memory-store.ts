@@ -8,7 +8,6 @@
 import { QualtagError } from '../../lib/errors.js';
 import type { DocumentStatus, Segment } from '../../lib/model.js';
 import {
-  ConflictError,
   undoStackOnNewText,
   type ApplyResult,
   type AuditEvent,
@@ -46,7 +45,10 @@ const WRITE_ATTEMPTS = 8;
 const now = (): string => new Date().toISOString();
 const copy = <T>(x: T): T => structuredClone(x);
 const keyOf = (r: CodingRef): string => `${r.documentId}\u0000${pos(r.segmentIndex)}\u0000${r.code}`;
-const byKey = <T>(key: (t: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+const byKey =
+  <T>(key: (t: T) => string) =>
+  (a: T, b: T): number =>
+    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
 
 function page<T>(all: readonly T[], req: PageRequest = {}): Page<T> {
   const limit = req.limit ?? 50;
@@ -77,7 +79,14 @@ export class MemoryStore implements Store {
 
   async createProject(p: NewProject): Promise<Project> {
     if (this.projects.has(p.id)) throw new QualtagError('CONFLICT', `project "${p.id}" already exists`, 'Choose another project id');
-    const project: Project = { id: p.id, name: p.name, members: [...new Set(p.members)].sort(), settings: p.settings ?? {}, createdAt: now(), createdBy: p.createdBy };
+    const project: Project = {
+      id: p.id,
+      name: p.name,
+      members: [...new Set(p.members)].sort(),
+      settings: p.settings ?? {},
+      createdAt: now(),
+      createdBy: p.createdBy,
+    };
     this.projects.set(p.id, project);
     return copy(project);
   }
@@ -133,7 +142,12 @@ export class MemoryStore implements Store {
     const stored = this.codebooks.get(key) ?? { ...copy(v), createdAt: v.createdAt ?? now() };
     this.codebooks.set(key, stored);
     if (opts.expectedCurrent !== undefined && project.currentCodebookVersion !== opts.expectedCurrent) {
-      throw new QualtagError('CONFLICT', `the codebook changed meanwhile (now version ${project.currentCodebookVersion ?? 'none'}, not ${opts.expectedCurrent})`, 'Reload and make the change again on the current version', 'codebook');
+      throw new QualtagError(
+        'CONFLICT',
+        `the codebook changed meanwhile (now version ${project.currentCodebookVersion ?? 'none'}, not ${opts.expectedCurrent})`,
+        'Reload and make the change again on the current version',
+        'codebook',
+      );
     }
     project.currentCodebookVersion = v.version;
     return copy(stored);
@@ -150,7 +164,10 @@ export class MemoryStore implements Store {
   }
 
   async listCodebookVersions(projectId: string, req?: PageRequest): Promise<Page<CodebookVersion>> {
-    const versions = [...this.codebooks.values()].filter((v) => v.projectId === projectId).sort(byKey((v) => `${v.createdAt}#${v.version}`)).reverse();
+    const versions = [...this.codebooks.values()]
+      .filter((v) => v.projectId === projectId)
+      .sort(byKey((v) => `${v.createdAt}#${v.version}`))
+      .reverse();
     return page(versions, req);
   }
 
@@ -196,7 +213,10 @@ export class MemoryStore implements Store {
   }
 
   async listSegments(documentId: string, req?: PageRequest): Promise<Page<SegmentRecord>> {
-    return page([...(this.segments.get(documentId)?.values() ?? [])].sort((a, b) => a.index - b.index), req);
+    return page(
+      [...(this.segments.get(documentId)?.values() ?? [])].sort((a, b) => a.index - b.index),
+      req,
+    );
   }
 
   async getSegment(documentId: string, segmentIndex: number): Promise<SegmentRecord | null> {
@@ -270,8 +290,11 @@ export class MemoryStore implements Store {
       async (p) => {
         if (p.writes.length === 0) return p.result;
         const batch = p.batchEntries && this.batches.get(`${p.batchEntries.batch.projectId}\u0000${p.batchEntries.batch.id}`);
-        if (p.batchEntries && batch?.state !== 'applying') throw new QualtagError('CONFLICT', `bulk accept ${p.batchEntries.batch.id} is no longer being applied (it was undone)`, 'Run the bulk accept again');
-        const failed = p.writes.flatMap((w, i) => ((this.codings.get(keyOf(w.kind === 'put' ? w.coding : w.ref))?.coding.version ?? null) === w.expectedVersion ? [] : [i]));
+        if (p.batchEntries && batch?.state !== 'applying')
+          throw new QualtagError('CONFLICT', `bulk accept ${p.batchEntries.batch.id} is no longer being applied (it was undone)`, 'Run the bulk accept again');
+        const failed = p.writes.flatMap((w, i) =>
+          (this.codings.get(keyOf(w.kind === 'put' ? w.coding : w.ref))?.coding.version ?? null) === w.expectedVersion ? [] : [i],
+        );
         if (failed.length) {
           if (p.onConflict) return p.onConflict(failed);
           throw new QualtagError('CONFLICT', 'the codings changed while they were written', 'Reload and try again');
@@ -333,7 +356,9 @@ export class MemoryStore implements Store {
       }
       const stacks = batch.map((m) => undoStackOnNewText(this.codings.get(keyOf(m.from))!.undoStack, m.from.segmentText, m.to.segmentText));
       for (const m of batch) if (!arriving.has(keyOf(m.from))) this.codings.delete(keyOf(m.from));
-      batch.forEach((m, i) => this.codings.set(keyOf(m.to), { coding: copy(m.to), undoStack: stacks[i]! }));
+      batch.forEach((m, i) => {
+        this.codings.set(keyOf(m.to), { coding: copy(m.to), undoStack: stacks[i]! });
+      });
       this.audit.push(...batch.flatMap((m) => (m.event ? [copy(m.event)] : [])));
       this.bump(batch[0]!.from.documentId);
       result.written += batch.length;
@@ -391,7 +416,13 @@ export class MemoryStore implements Store {
         (c) =>
           c.projectId === q.projectId &&
           (status === 'all' || c.status === status) &&
-          ('code' in by ? c.code === by.code : 'categoryId' in by ? c.categoryId === by.categoryId : 'respondent' in by ? c.respondent === by.respondent : c.documentId === by.documentId),
+          ('code' in by
+            ? c.code === by.code
+            : 'categoryId' in by
+              ? c.categoryId === by.categoryId
+              : 'respondent' in by
+                ? c.respondent === by.respondent
+                : c.documentId === by.documentId),
       );
     const sortKey = (c: Coding): string => ('documentId' in by ? keyOf(c) : 'code' in by ? codingIndexKeys(c).CSK! : codingIndexKeys(c).KSK!);
     return page(matches.sort(byKey(sortKey)), q);
@@ -408,7 +439,13 @@ export class MemoryStore implements Store {
     const out = new Map<string, DocumentAggregate>();
     for (const id of documentIds) {
       const events = this.audit.filter((e) => e.documentId === id).sort(byKey((e) => e.at));
-      out.set(id, aggregateRules.build(this.documentCodings(id).map((s) => s.coding), events));
+      out.set(
+        id,
+        aggregateRules.build(
+          this.documentCodings(id).map((s) => s.coding),
+          events,
+        ),
+      );
     }
     return out;
   }

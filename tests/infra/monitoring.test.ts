@@ -6,17 +6,18 @@ const topic = resourceId(template, 'AWS::SNS::Topic', 'MonitoringAlarmTopic');
 const alarms = Object.values(resources(template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties ?? {});
 
 function alarmOn(metricName: string, namespace: string, dimension: unknown): Record<string, unknown> | undefined {
-  return alarms.find(
-    (a) => a.MetricName === metricName && a.Namespace === namespace && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)),
-  );
+  return alarms.find((a) => a.MetricName === metricName && a.Namespace === namespace && JSON.stringify(a.Dimensions).includes(JSON.stringify(dimension)));
 }
 
 describe('alarms', () => {
-  it.each(['PipelineIngestDeadLetterQueue', 'PipelineTagDeadLetterQueue', 'PipelineExportDeadLetterQueue'])('%s: alarm as soon as one message is parked', (prefix) => {
-    const dlq = resourceId(template, 'AWS::SQS::Queue', prefix);
-    const alarm = alarmOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS', { 'Fn::GetAtt': [dlq, 'QueueName'] });
-    expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
-  });
+  it.each(['PipelineIngestDeadLetterQueue', 'PipelineTagDeadLetterQueue', 'PipelineExportDeadLetterQueue'])(
+    '%s: alarm as soon as one message is parked',
+    (prefix) => {
+      const dlq = resourceId(template, 'AWS::SQS::Queue', prefix);
+      const alarm = alarmOn('ApproximateNumberOfMessagesVisible', 'AWS/SQS', { 'Fn::GetAtt': [dlq, 'QueueName'] });
+      expect(alarm).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    },
+  );
 
   it.each(['PipelineIngest', 'PipelineTag', 'PipelineExport', 'ApiHandler'])('%s: alarms on errors and on throttles', (prefix) => {
     const fn = resourceId(template, 'AWS::Lambda::Function', prefix);

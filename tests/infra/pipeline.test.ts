@@ -138,7 +138,9 @@ describe('wiring', () => {
 
 describe('extraction limits on AWS', () => {
   it('the ingest function outlives a whole batch of files that each use the full extraction time', () => {
-    const mapping = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties?.FunctionName).includes(fn.ingest))!;
+    const mapping = Object.values(resources(template, 'AWS::Lambda::EventSourceMapping')).find((m) =>
+      JSON.stringify(m.Properties?.FunctionName).includes(fn.ingest),
+    )!;
     const batchSize = mapping.Properties!.BatchSize as number;
     const timeout = props(template, fn.ingest).Timeout as number;
     // one worker: the files of a batch are extracted one after the other; a minute more for S3 and DynamoDB

@@ -95,7 +95,10 @@ describe('table', () => {
       { AttributeName: tableDefinition.partitionKey.name, KeyType: 'HASH' },
       { AttributeName: tableDefinition.sortKey.name, KeyType: 'RANGE' },
     ]);
-    const defined = (p.AttributeDefinitions as Array<{ AttributeName: string; AttributeType: string }>).map((a): [string, string] => [a.AttributeName, a.AttributeType]);
+    const defined = (p.AttributeDefinitions as Array<{ AttributeName: string; AttributeType: string }>).map((a): [string, string] => [
+      a.AttributeName,
+      a.AttributeType,
+    ]);
     expect(new Map(defined)).toEqual(new Map(keyAttributes().map((a): [string, string] => [a.name, a.type])));
   });
 

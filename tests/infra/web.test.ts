@@ -15,7 +15,11 @@ const config = (props(template, distribution).DistributionConfig ?? {}) as Recor
 
 describe('review UI distribution', () => {
   it('reads the private bucket through origin access control only', () => {
-    expect(props(template, oac).OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(props(template, oac).OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     expect(config.Origins).toEqual([
       expect.objectContaining({
         DomainName: { 'Fn::GetAtt': [webBucket, 'RegionalDomainName'] },

@@ -17,9 +17,13 @@ let token: string;
 
 beforeAll(async () => {
   adapters = await testStore('cli');
-  await seedProject(adapters.store, adapters.blobs, 'proj-cli', ['local'], [
-    { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking.\nR2: Geen tijd.\n' },
-  ]);
+  await seedProject(
+    adapters.store,
+    adapters.blobs,
+    'proj-cli',
+    ['local'],
+    [{ id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking.\nR2: Geen tijd.\n' }],
+  );
   ({ server, token } = await startCliApi(adapters, stateDir));
 });
 afterAll(async () => server?.close());
@@ -56,7 +60,10 @@ describe('qualtag query / review / report / export', () => {
     expect(table.stdout).toContain('1 coded segment (accepted)');
     expect(table.stdout).toContain('Vertrouwen');
     const jsonl = await qualtag('query', '--document', 'doc-1', '--status', 'all', '--format', 'jsonl');
-    const rows = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { text: string; coding: { status: string } });
+    const rows = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { text: string; coding: { status: string } });
     expect(rows).toHaveLength(4);
     const missing = await qualtag('query');
     expect(missing.code).toBe(1);

@@ -35,7 +35,12 @@ let server: RunningHttpServer;
 let base: string;
 const tagged: TagRequest[] = [];
 
-async function call<T = unknown>(user: User | null, method: string, p: string, body?: unknown): Promise<{ status: number; json: T; headers: Headers; bytes: Uint8Array }> {
+async function call<T = unknown>(
+  user: User | null,
+  method: string,
+  p: string,
+  body?: unknown,
+): Promise<{ status: number; json: T; headers: Headers; bytes: Uint8Array }> {
   const res = await fetch(`${base}${p}`, {
     method,
     headers: { ...(user ? { authorization: `Bearer ${tokens[user]}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -101,10 +106,17 @@ describe('membership', () => {
 describe('documents and upload URLs', () => {
   it('lists documents with their state and returns one with its segments and codings', async () => {
     const list = await call<{ items: Array<{ id: string; status: string; respondents: string[] }> }>('ann', 'GET', `${P}/documents`);
-    expect(list.json.items.map((d) => [d.id, d.status])).toEqual([['doc-a', 'TAGGED'], ['doc-b', 'TAGGED']]);
+    expect(list.json.items.map((d) => [d.id, d.status])).toEqual([
+      ['doc-a', 'TAGGED'],
+      ['doc-b', 'TAGGED'],
+    ]);
     const first = await call<{ items: Array<{ id: string }>; nextCursor: string | null }>('ann', 'GET', `${P}/documents?status=TAGGED&limit=1`);
     expect(first.json.items.map((d) => d.id)).toEqual(['doc-a']);
-    const second = await call<{ items: Array<{ id: string }>; nextCursor: string | null }>('ann', 'GET', `${P}/documents?status=TAGGED&limit=1&cursor=${encodeURIComponent(first.json.nextCursor!)}`);
+    const second = await call<{ items: Array<{ id: string }>; nextCursor: string | null }>(
+      'ann',
+      'GET',
+      `${P}/documents?status=TAGGED&limit=1&cursor=${encodeURIComponent(first.json.nextCursor!)}`,
+    );
     expect(second.json.items.map((d) => d.id)).toEqual(['doc-b']);
     expect((await call<{ items: unknown[] }>('ann', 'GET', `${P}/documents?status=FAILED`)).json.items).toEqual([]);
     const one = await call<DocumentDetail>('ann', 'GET', `${P}/documents/doc-a`);
@@ -116,7 +128,10 @@ describe('documents and upload URLs', () => {
   });
 
   it('hands out a presigned PUT under uploads/<project>/ that s3rver accepts', async () => {
-    const r = await call<{ url: string; key: string; headers: Record<string, string> }>('ann', 'POST', `${P}/uploads`, { fileName: 'nieuw interview.txt', contentType: 'text/plain' });
+    const r = await call<{ url: string; key: string; headers: Record<string, string> }>('ann', 'POST', `${P}/uploads`, {
+      fileName: 'nieuw interview.txt',
+      contentType: 'text/plain',
+    });
     expect(r.status).toBe(200);
     expect(r.json.key).toBe('uploads/proj-1/nieuw interview.txt');
     const put = await fetch(r.json.url, { method: 'PUT', headers: r.json.headers, body: 'R3: hallo' });
@@ -128,7 +143,9 @@ describe('review queue', () => {
   it('filters by code, category, document and respondent, and orders by position or score', async () => {
     const all = await queue();
     expect(all).toHaveLength(6); // doc-a: 2 + 1, doc-b: 1 + 2 keyword hits
-    expect(all.map((i) => [i.document.id, i.segment.index])).toEqual([...all.map((i) => [i.document.id, i.segment.index])].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1])));
+    expect(all.map((i) => [i.document.id, i.segment.index])).toEqual(
+      [...all.map((i) => [i.document.id, i.segment.index])].sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1])),
+    );
     expect((await queue('&code=voorwaarden/tijd')).every((i) => i.coding.code === 'voorwaarden/tijd')).toBe(true);
     expect((await queue('&category=effecten')).map((i) => i.coding.code)).toEqual(['effecten/samenwerking', 'effecten/samenwerking']);
     expect((await queue('&document=doc-b')).every((i) => i.document.id === 'doc-b' && i.document.name === 'interview-b.txt')).toBe(true);
@@ -146,7 +163,11 @@ describe('review queue', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const r: { json: { items: QueueItem[]; nextCursor: string | null } } = await call('ann', 'GET', `${P}/review-queue?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const r: { json: { items: QueueItem[]; nextCursor: string | null } } = await call(
+        'ann',
+        'GET',
+        `${P}/review-queue?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(r.json.items.length).toBeLessThanOrEqual(2);
       seen.push(...r.json.items.map((i) => i.coding.id));
       cursor = r.json.nextCursor;
@@ -160,7 +181,10 @@ describe('decisions', () => {
     const items = (await queue('&document=doc-b')).slice(0, 3);
     for (const item of items) {
       const body = (action: string) => ({ action, documentId: item.document.id, codingId: item.coding.id, version: item.coding.version });
-      const [a, b] = await Promise.all([call<DecisionResultView>('ann', 'POST', `${P}/decisions`, body('accept')), call<DecisionResultView>('bob', 'POST', `${P}/decisions`, body('reject'))]);
+      const [a, b] = await Promise.all([
+        call<DecisionResultView>('ann', 'POST', `${P}/decisions`, body('accept')),
+        call<DecisionResultView>('bob', 'POST', `${P}/decisions`, body('reject')),
+      ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       const [won, lost] = a.status === 200 ? [a, b] : [b, a];
       const current = (lost.json as unknown as { current: CodingView; message: string }).current;
@@ -168,7 +192,10 @@ describe('decisions', () => {
       expect(current.status).toBe(won.json.coding!.status);
       expect(current.decidedBy).toBe(won === a ? 'ann' : 'bob');
       // the loser retries on the current version and wins
-      const retry = await call<DecisionResultView>(won === a ? 'bob' : 'ann', 'POST', `${P}/decisions`, { ...body(current.status === 'accepted' ? 'reject' : 'accept'), version: current.version });
+      const retry = await call<DecisionResultView>(won === a ? 'bob' : 'ann', 'POST', `${P}/decisions`, {
+        ...body(current.status === 'accepted' ? 'reject' : 'accept'),
+        version: current.version,
+      });
       expect(retry.status).toBe(200);
     }
     expect(await queue('&document=doc-b')).toHaveLength(0);
@@ -272,23 +299,42 @@ describe('codebook', () => {
     const current = await call<{ version: string; categories: unknown[] }>('ann', 'GET', `${P}/codebook`);
     expect(current.json.categories).toHaveLength(2);
     const yaml = `id: api-test\nlanguage: nl\ncategories:\n  - id: voorwaarden\n    name: Voorwaarden\n    codes:\n      - id: voorwaarden/vertrouwen\n        name: Vertrouwen\n        rules: [vertrouw*]\n`;
-    const up = await call<{ version: string; created: boolean; retag: { requested: boolean; documents: number } }>('ann', 'POST', `${P}/codebook`, { fileName: 'v2.yaml', content: yaml });
+    const up = await call<{ version: string; created: boolean; retag: { requested: boolean; documents: number } }>('ann', 'POST', `${P}/codebook`, {
+      fileName: 'v2.yaml',
+      content: yaml,
+    });
     expect(up.status).toBe(200);
     expect(up.json).toMatchObject({ created: true, retag: { requested: true, documents: 2 }, warnings: [] });
-    expect(tagged.map((t) => [t.documentId, t.reason])).toEqual([['doc-a', 'retag'], ['doc-b', 'retag']]);
+    expect(tagged.map((t) => [t.documentId, t.reason])).toEqual([
+      ['doc-a', 'retag'],
+      ['doc-b', 'retag'],
+    ]);
     const versions = await call<{ items: Array<{ version: string; current: boolean }> }>('ann', 'GET', `${P}/codebook/versions`);
     expect(versions.json.items).toHaveLength(2);
     expect(versions.json.items.find((v) => v.current)?.version).toBe(up.json.version);
-    const bad = await call<{ message: string; where?: string; hint?: string }>('ann', 'POST', `${P}/codebook`, { fileName: 'broken.yaml', content: 'categories: [ {' });
+    const bad = await call<{ message: string; where?: string; hint?: string }>('ann', 'POST', `${P}/codebook`, {
+      fileName: 'broken.yaml',
+      content: 'categories: [ {',
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.where).toMatch(/broken\.yaml/);
     expect(bad.json.hint).toBeTruthy();
     // a code without id: accepted with its id derived from the name, and a warning naming its path
-    const noId = await call<{ created: boolean; warnings: string[] }>('ann', 'POST', `${P}/codebook`, { fileName: 'no-id.yaml', content: yaml.replace('      - id: voorwaarden/vertrouwen\n        name', '      - name'), retag: false });
+    const noId = await call<{ created: boolean; warnings: string[] }>('ann', 'POST', `${P}/codebook`, {
+      fileName: 'no-id.yaml',
+      content: yaml.replace('      - id: voorwaarden/vertrouwen\n        name', '      - name'),
+      retag: false,
+    });
     expect(noId.status).toBe(200);
-    expect(noId.json.warnings).toEqual([expect.stringMatching(/^no-id\.yaml: 1 code has no id; .*categories\[0\]\.codes\[0\]\.id → "voorwaarden\/vertrouwen"/)]);
+    expect(noId.json.warnings).toEqual([
+      expect.stringMatching(/^no-id\.yaml: 1 code has no id; .*categories\[0\]\.codes\[0\]\.id → "voorwaarden\/vertrouwen"/),
+    ]);
     // restore the first codebook so the reports and exports below see all codes
-    const restore = await call<{ created: boolean }>('ann', 'POST', `${P}/codebook`, { fileName: 'api-test.yaml', content: (await import('./helpers/api-seed.js')).seedCodebookYaml, retag: false });
+    const restore = await call<{ created: boolean }>('ann', 'POST', `${P}/codebook`, {
+      fileName: 'api-test.yaml',
+      content: (await import('./helpers/api-seed.js')).seedCodebookYaml,
+      retag: false,
+    });
     expect(restore.json.created).toBe(false);
     const qdc = await call('ann', 'GET', `${P}/exports/qdc`);
     expect(qdc.headers.get('content-type')).toContain('xml');
@@ -319,7 +365,15 @@ describe('reports', () => {
     expect(progress.json).toEqual(all.reviewProgress);
     expect(progress.json.open).toBe(progress.json.codes.reduce((s, c) => s + c.open, 0));
     const tables = await call<{ items: Array<{ kind: string; tables: Array<{ title: string }> }> }>('ann', 'GET', `${P}/report-tables`);
-    expect(tables.json.items.map((r) => r.kind)).toEqual(['frequency', 'respondent-share', 'code-document', 'code-respondent', 'co-occurrence', 'agreement', 'review-progress']);
+    expect(tables.json.items.map((r) => r.kind)).toEqual([
+      'frequency',
+      'respondent-share',
+      'code-document',
+      'code-respondent',
+      'co-occurrence',
+      'agreement',
+      'review-progress',
+    ]);
     expect(tables.json.items.at(-1)!.tables[0]!.title).toMatch(/^Review progress \(\d+ open proposals in \d+ documents\)$/);
   });
 });
@@ -332,7 +386,8 @@ describe('exports', () => {
     const files = unzipSync(r.bytes);
     const qde = strFromU8(files['project.qde']!);
     const sources = new Map<string, string>();
-    for (const m of qde.matchAll(/<TextSource guid="([^"]+)"[^>]*plainTextPath="internal:\/\/([^"]+)"/g)) sources.set(m[1]!, strFromU8(files[`sources/${m[2]}`]!));
+    for (const m of qde.matchAll(/<TextSource guid="([^"]+)"[^>]*plainTextPath="internal:\/\/([^"]+)"/g))
+      sources.set(m[1]!, strFromU8(files[`sources/${m[2]}`]!));
     expect([...sources.values()].sort()).toEqual(docs.map((d) => d.text).sort());
     const accepted = [
       ...(await call<{ items: CodedSegment[] }>('ann', 'GET', `${P}/codings?document=doc-a&limit=500`)).json.items,
@@ -359,7 +414,13 @@ describe('exports', () => {
     // a coded span that starts with a formula
     const seg = (await call<DocumentDetail>('ann', 'GET', `${P}/documents/doc-b`)).json.segments[0]!;
     const start = seg.text.indexOf('=');
-    const added = await call('ann', 'POST', `${P}/decisions`, { action: 'add', documentId: 'doc-b', segmentId: seg.id, code: 'effecten/samenwerking', span: { start, end: seg.text.indexOf(' vertrouwen') } });
+    const added = await call('ann', 'POST', `${P}/decisions`, {
+      action: 'add',
+      documentId: 'doc-b',
+      segmentId: seg.id,
+      code: 'effecten/samenwerking',
+      span: { start, end: seg.text.indexOf(' vertrouwen') },
+    });
     expect(added.status).toBe(200);
     const csv = await call('ann', 'GET', `${P}/exports/csv?status=all`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -384,7 +445,10 @@ describe('exports', () => {
 
 describe('projects and members', () => {
   it('creates a project with the caller as first member, refuses a taken or bad id, and lets members add members', async () => {
-    const created = await call<{ id: string; name: string; role: string; codebookVersion: string | null }>('eve', 'POST', '/projects', { id: 'eve-project', name: 'Eve’s project' });
+    const created = await call<{ id: string; name: string; role: string; codebookVersion: string | null }>('eve', 'POST', '/projects', {
+      id: 'eve-project',
+      name: 'Eve’s project',
+    });
     expect(created.status).toBe(200);
     expect(created.json).toMatchObject({ id: 'eve-project', name: 'Eve’s project', role: 'owner', codebookVersion: null });
     expect((await call<{ items: Array<{ id: string }> }>('eve', 'GET', '/projects')).json.items.map((p) => p.id)).toEqual(['eve-project']);
@@ -395,7 +459,14 @@ describe('projects and members', () => {
     expect(taken.json.message).toMatch(/already exists/);
     expect((await call('ann', 'POST', '/projects', { id: 'proj-1', name: 'mine now' })).status).toBe(409);
     expect((await call<{ name: string }>('ann', 'GET', P)).json.name).toBe('Project proj-1');
-    for (const body of [{ id: 'Bad Id' }, { id: '-dash' }, { id: 'x'.repeat(64) }, { id: 'ok-id', name: '   ' }, { id: 'ok-id', name: 'a\u0007b' }, { name: 'no id' }]) {
+    for (const body of [
+      { id: 'Bad Id' },
+      { id: '-dash' },
+      { id: 'x'.repeat(64) },
+      { id: 'ok-id', name: '   ' },
+      { id: 'ok-id', name: 'a\u0007b' },
+      { name: 'no id' },
+    ]) {
       const r = await call<{ message: string; where: string }>('eve', 'POST', '/projects', body);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.json.where).toMatch(/^body\.(id|name)$/);
@@ -410,7 +481,11 @@ describe('projects and members', () => {
     expect(added.json).toEqual({ projectId: 'eve-project', members: ['bob', 'eve'] });
     expect((await call<{ members: string[] }>('eve', 'POST', '/projects/eve-project/members', { userId: 'bob' })).json.members).toEqual(['bob', 'eve']);
     expect((await call<{ role: string }>('bob', 'GET', '/projects/eve-project')).json.role).toBe('member');
-    expect((await call<{ items: Array<{ id: string }> }>('bob', 'GET', '/projects')).json.items.map((p) => p.id).sort()).toEqual(['bob-project', 'eve-project', 'proj-1']);
+    expect((await call<{ items: Array<{ id: string }> }>('bob', 'GET', '/projects')).json.items.map((p) => p.id).sort()).toEqual([
+      'bob-project',
+      'eve-project',
+      'proj-1',
+    ]);
     expect((await call('eve', 'POST', '/projects/eve-project/members', { userId: 'has space' })).status).toBe(400);
     expect((await call('eve', 'POST', '/projects/nope/members', { userId: 'bob' })).status).toBe(404);
   });
@@ -419,7 +494,15 @@ describe('projects and members', () => {
 describe('bad input on every route', () => {
   it('answers 4xx with a message and a hint, never 500', async () => {
     const { routes, pathFor } = await import('../../lib/api/contract.js');
-    const params = { projectId: 'proj-1', documentId: 'no-such-doc', kind: 'no-such-report', format: 'no-such-format', importId: 'no-such-import', batchId: 'no-such-batch', jobId: 'no-such-job' };
+    const params = {
+      projectId: 'proj-1',
+      documentId: 'no-such-doc',
+      kind: 'no-such-report',
+      format: 'no-such-format',
+      importId: 'no-such-import',
+      batchId: 'no-such-batch',
+      jobId: 'no-such-job',
+    };
     let checked = 0;
     for (const [name, spec] of Object.entries(routes)) {
       if (!spec.auth || !spec.path.includes('{projectId}')) continue;

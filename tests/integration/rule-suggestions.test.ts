@@ -42,15 +42,37 @@ beforeAll(async () => {
       kind: 'put',
       expectedVersion: null,
       coding: {
-        projectId: 'proj-rules', documentId: 'doc-1', segmentIndex: 100, segmentId: 'doc-1:old-t0099', segmentStart: 0, segmentEnd: text.length, segmentText: text,
-        code: 'effecten/samenwerking', categoryId: 'effecten', respondent: 'R99', origin: 'human', status: 'accepted', score: 1, evidence: [], codebookVersion: codebook.version, version: 1,
-        createdAt: new Date().toISOString(), decidedBy: 'ann', decidedAt: new Date().toISOString(),
+        projectId: 'proj-rules',
+        documentId: 'doc-1',
+        segmentIndex: 100,
+        segmentId: 'doc-1:old-t0099',
+        segmentStart: 0,
+        segmentEnd: text.length,
+        segmentText: text,
+        code: 'effecten/samenwerking',
+        categoryId: 'effecten',
+        respondent: 'R99',
+        origin: 'human',
+        status: 'accepted',
+        score: 1,
+        evidence: [],
+        codebookVersion: codebook.version,
+        version: 1,
+        createdAt: new Date().toISOString(),
+        decidedBy: 'ann',
+        decidedAt: new Date().toISOString(),
         anchor: { state: 'detached', fromIndex: 14, fromText: text, sourceVersion: 'v0', at: new Date().toISOString() },
       },
     },
   ]);
   expect(r.conflicts).toEqual([]);
-  server = await startHttpServer({ port: 0, token: tokens.ann, userId: 'ann', extraTokens: [{ token: tokens.eve, userId: 'eve' }], deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: queue } });
+  server = await startHttpServer({
+    port: 0,
+    token: tokens.ann,
+    userId: 'ann',
+    extraTokens: [{ token: tokens.eve, userId: 'eve' }],
+    deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: queue },
+  });
 });
 afterAll(async () => server?.close());
 
@@ -72,7 +94,14 @@ describe('rule suggestions from reviewed decisions', () => {
     expect(term).toMatchObject({ kind: 'term', support: 3, newlyCovered: 1, unproposed: 1, otherMatches: 0, rejectedMatches: 0, precision: 1 });
     // The passage no rule matches comes first; the excerpt is the passage with the match placed in it.
     const first = term.examples[0]!;
-    expect(first).toMatchObject({ documentId: 'doc-1', documentName: 'interview-1.txt', segmentIndex: 3, excerpt: reviewedTurns[3], clippedStart: false, clippedEnd: false });
+    expect(first).toMatchObject({
+      documentId: 'doc-1',
+      documentName: 'interview-1.txt',
+      segmentIndex: 3,
+      excerpt: reviewedTurns[3],
+      clippedStart: false,
+      clippedEnd: false,
+    });
     expect(first.excerpt.slice(first.match!.start, first.match!.end)).toBe('wijkagent');
     expect(term.examples.map((e) => e.segmentIndex).sort()).toEqual([0, 1, 3]);
     // Samenwerking has no reviewed passage left once the detached coding is ignored.
@@ -88,17 +117,31 @@ describe('rule suggestions from reviewed decisions', () => {
 
   it('refuses a term that does not parse (400 naming it), an unknown code, a stale version (409) and non-members (403)', async () => {
     const base = suggestions.codebookVersion;
-    const bad = await call<{ message: string; where: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: base, terms: [{ code: 'voorwaarden/vertrouwen', rule: 'wijkagent' }, { code: 'voorwaarden/tijd', rule: '"overleg nummer' }] });
+    const bad = await call<{ message: string; where: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, {
+      baseVersion: base,
+      terms: [
+        { code: 'voorwaarden/vertrouwen', rule: 'wijkagent' },
+        { code: 'voorwaarden/tijd', rule: '"overleg nummer' },
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toContain('"\\"overleg nummer"');
     expect(bad.json.where).toBe('body.terms[1].rule');
-    const unknown = await call<{ where: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: base, terms: [{ code: 'nope/nope', rule: 'wijkagent' }] });
+    const unknown = await call<{ where: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, {
+      baseVersion: base,
+      terms: [{ code: 'nope/nope', rule: 'wijkagent' }],
+    });
     expect([unknown.status, unknown.json.where]).toEqual([400, 'body.terms[0].code']);
-    const stale = await call<{ message: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: '0123456789abcdef', terms: [{ code: 'voorwaarden/vertrouwen', rule: 'wijkagent' }] });
+    const stale = await call<{ message: string }>('ann', 'POST', `${P}/rule-suggestions/apply`, {
+      baseVersion: '0123456789abcdef',
+      terms: [{ code: 'voorwaarden/vertrouwen', rule: 'wijkagent' }],
+    });
     expect(stale.status).toBe(409);
     expect(stale.json.message).toMatch(/codebook changed/);
     expect((await call('eve', 'GET', `${P}/rule-suggestions`)).status).toBe(403);
-    expect((await call('eve', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: base, terms: [{ code: 'voorwaarden/vertrouwen', rule: 'wijkagent' }] })).status).toBe(403);
+    expect(
+      (await call('eve', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: base, terms: [{ code: 'voorwaarden/vertrouwen', rule: 'wijkagent' }] })).status,
+    ).toBe(403);
     // Nothing was stored or re-tagged by the refused requests.
     expect((await call<CodebookView>('ann', 'GET', `${P}/codebook`)).json.version).toBe(base);
     expect(queue.requests).toEqual([]);
@@ -119,7 +162,10 @@ describe('rule suggestions from reviewed decisions', () => {
     expect(r.status).toBe(200);
     expect(r.json.previousVersion).toBe(suggestions.codebookVersion);
     expect(r.json.version).not.toBe(suggestions.codebookVersion);
-    expect(r.json.added).toEqual([{ code: 'voorwaarden/vertrouwen', rules: ['wijkagent'] }, { code: 'voorwaarden/tijd', rules: [tijdTerm] }]);
+    expect(r.json.added).toEqual([
+      { code: 'voorwaarden/vertrouwen', rules: ['wijkagent'] },
+      { code: 'voorwaarden/tijd', rules: [tijdTerm] },
+    ]);
     expect(r.json.unchanged).toEqual([{ code: 'voorwaarden/tijd', rule: 'tijd' }]);
     expect(r.json.retag).toEqual({ requested: true, documents: 1 });
 
@@ -128,7 +174,8 @@ describe('rule suggestions from reviewed decisions', () => {
     const rules = new Map(cb.categories.flatMap((c) => c.codes.map((k) => [k.id, k.rules])));
     expect(rules.get('voorwaarden/vertrouwen')).toEqual(['vertrouwen', 'wijkagent']);
     expect(rules.get('voorwaarden/tijd')).toEqual(['tijd', tijdTerm]);
-    const versions = (await call<{ items: Array<{ version: string; current: boolean; fileName: string | null }> }>('ann', 'GET', `${P}/codebook/versions`)).json.items;
+    const versions = (await call<{ items: Array<{ version: string; current: boolean; fileName: string | null }> }>('ann', 'GET', `${P}/codebook/versions`)).json
+      .items;
     expect(versions.map((v) => [v.version, v.current])).toEqual([
       [r.json.version, true],
       [suggestions.codebookVersion, false],
@@ -143,7 +190,8 @@ describe('rule suggestions from reviewed decisions', () => {
     expect(statusOf(before, 13, 'voorwaarden/vertrouwen')).toBeUndefined();
     expect(statusOf(after, 13, 'voorwaarden/vertrouwen')).toBe('proposed');
     // Every decision made before is still there, unchanged.
-    const decided = (d: DocumentDetail) => d.segments.flatMap((s) => s.codings.filter((c) => c.status !== 'proposed').map((c) => [c.segmentIndex, c.code, c.status, c.origin, c.version]));
+    const decided = (d: DocumentDetail) =>
+      d.segments.flatMap((s) => s.codings.filter((c) => c.status !== 'proposed').map((c) => [c.segmentIndex, c.code, c.status, c.origin, c.version]));
     expect(decided(after)).toEqual(decided(before));
     expect(decided(after)).toHaveLength(12);
 
@@ -151,6 +199,13 @@ describe('rule suggestions from reviewed decisions', () => {
     const again = (await call<RuleSuggestions>('ann', 'GET', `${P}/rule-suggestions`)).json;
     expect(again.codebookVersion).toBe(r.json.version);
     expect(again.codes.find((c) => c.code === 'voorwaarden/vertrouwen')!.suggestions.map((s) => s.rule)).not.toContain('wijkagent');
-    expect((await call('ann', 'POST', `${P}/rule-suggestions/apply`, { baseVersion: suggestions.codebookVersion, terms: [{ code: 'voorwaarden/tijd', rule: 'overleg' }] })).status).toBe(409);
+    expect(
+      (
+        await call('ann', 'POST', `${P}/rule-suggestions/apply`, {
+          baseVersion: suggestions.codebookVersion,
+          terms: [{ code: 'voorwaarden/tijd', rule: 'overleg' }],
+        })
+      ).status,
+    ).toBe(409);
   });
 });

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -152,5 +152,11 @@ describe('import layering (ARCHITECTURE.md)', () => {
     expect(ruleFor(ruleLayerOf(path.join(root, 'lib/store/dynamo-store.ts'))).values).not.toContain('report');
     expect(ruleFor(ruleLayerOf(path.join(root, 'lib/store/index.ts'))).values).toContain('report');
     expect(importsOf(path.join(root, 'tests/unit/layering.test.ts')).some((i) => i.spec === 'typescript')).toBe(true);
+  });
+  it('ARCHITECTURE.md names only files and folders that exist', () => {
+    const doc = readFileSync(path.join(root, 'ARCHITECTURE.md'), 'utf8');
+    const named = [...doc.matchAll(/`((?:lib|web|tests|functions|infra|bench)\/[\w./-]*)`/g)].map((m) => m[1]!.replace(/\/$/, ''));
+    expect(named.length).toBeGreaterThan(20);
+    expect(named.filter((p) => !existsSync(path.join(root, p)))).toEqual([]);
   });
 });

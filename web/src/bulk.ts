@@ -21,7 +21,9 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
   const scope: BulkScope = {};
   for (const k of ['documentId', 'code', 'category', 'respondent'] as const) if (opts[k]) scope[k] = opts[k];
   const where = Object.keys(scope).length ? 'matching the filters' : 'in the project';
-  const input = h('input', { attrs: { type: 'number', min: 50, max: 100, step: 1, value: 90, 'aria-label': 'Confidence threshold in percent', 'data-testid': 'bulk-threshold' } });
+  const input = h('input', {
+    attrs: { type: 'number', min: 50, max: 100, step: 1, value: 90, 'aria-label': 'Confidence threshold in percent', 'data-testid': 'bulk-threshold' },
+  });
   const out = h('span', { class: 'bulk-out', attrs: { 'aria-live': 'polite', 'data-testid': 'bulk-status' } });
   let busy = false;
 
@@ -56,7 +58,11 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
       }
       replaceChildren(
         out,
-        h('span', { attrs: { 'data-testid': 'bulk-estimate' } }, `${dry.count} proposal${dry.count === 1 ? '' : 's'}${dry.documents > 1 ? ` in ${dry.documents} documents` : ''}, estimated precision ${pct(dry.estimatedPrecision)}`),
+        h(
+          'span',
+          { attrs: { 'data-testid': 'bulk-estimate' } },
+          `${dry.count} proposal${dry.count === 1 ? '' : 's'}${dry.documents > 1 ? ` in ${dry.documents} documents` : ''}, estimated precision ${pct(dry.estimatedPrecision)}`,
+        ),
         ' ',
         h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'bulk-apply' }, on: { click: () => void apply(min) } }, `Accept ${dry.count}`),
         h('button', { attrs: { type: 'button' }, on: { click: () => replaceChildren(out) } }, 'Cancel'),
@@ -69,7 +75,11 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
       const batchId = done.batchId!;
       replaceChildren(
         out,
-        h('span', { attrs: { 'data-testid': 'bulk-done' } }, `Accepted ${done.count} proposal${done.count === 1 ? '' : 's'} at or above ${pct(min)} (estimated precision ${pct(done.estimatedPrecision)}).`),
+        h(
+          'span',
+          { attrs: { 'data-testid': 'bulk-done' } },
+          `Accepted ${done.count} proposal${done.count === 1 ? '' : 's'} at or above ${pct(min)} (estimated precision ${pct(done.estimatedPrecision)}).`,
+        ),
         ' ',
         h('button', { attrs: { type: 'button', 'data-testid': 'bulk-undo' }, on: { click: () => void undo(batchId) } }, 'Undo this batch'),
       );
@@ -86,7 +96,9 @@ export function bulkAcceptControl(ctx: Ctx, opts: BulkScope & { onChange: () => 
           'span',
           { attrs: { 'data-testid': 'bulk-undone' } },
           `Undone: ${r.undone} back to review.`,
-          r.changed.length ? ` ${r.changed.length} changed since the batch and ${r.changed.length === 1 ? 'was' : 'were'} left as ${r.changed.length === 1 ? 'it is' : 'they are'}.` : '',
+          r.changed.length
+            ? ` ${r.changed.length} changed since the batch and ${r.changed.length === 1 ? 'was' : 'were'} left as ${r.changed.length === 1 ? 'it is' : 'they are'}.`
+            : '',
         ),
       );
       toast(`Undid the batch: ${r.undone} back to review`);

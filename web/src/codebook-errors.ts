@@ -2,7 +2,16 @@
 // or line 12) and what is wrong, instead of `categories[2].codes[0].rules[1]`, zod's "Invalid input:
 // expected string, received undefined" or the request field `body.content`.
 
-const NOUNS: Record<string, string> = { categories: 'category', codes: 'code', rules: 'rule', exclude: 'exclusion', indicators: 'indicator', questions: 'question', aliases: 'alias', examples: 'example' };
+const NOUNS: Record<string, string> = {
+  categories: 'category',
+  codes: 'code',
+  rules: 'rule',
+  exclude: 'exclusion',
+  indicators: 'indicator',
+  questions: 'question',
+  aliases: 'alias',
+  examples: 'example',
+};
 
 /** `categories[2].codes[0].name` → `category 3, code 1` and the field `name` (null when the path ends at an item). */
 export function plainPath(path: string): { place: string; field: string | null } {

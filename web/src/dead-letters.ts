@@ -23,13 +23,29 @@ export function deadLettersPanel(projectId: string, isOwner: () => boolean, onRe
     'section',
     { attrs: { 'aria-labelledby': 'dead-letters-h', 'data-testid': 'dead-letters' } },
     h('h2', { attrs: { id: 'dead-letters-h' } }, 'Stuck in the pipeline'),
-    h('p', { class: 'muted small' }, 'These steps failed several times in a row and were set aside. The stack retries them by itself a few times; retry them now once the cause is fixed.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'These steps failed several times in a row and were set aside. The stack retries them by itself a few times; retry them now once the cause is fixed.',
+    ),
     h('div', { class: 'actions' }, retryAll),
     msg,
     h(
       'table',
       { attrs: { 'aria-label': 'Stuck in the pipeline' } },
-      h('thead', null, h('tr', null, h('th', null, 'What'), h('th', null, 'Step'), h('th', null, 'Why it failed'), h('th', null, 'Failed at'), h('th', null, h('span', { class: 'visually-hidden' }, 'Retry')))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'What'),
+          h('th', null, 'Step'),
+          h('th', null, 'Why it failed'),
+          h('th', null, 'Failed at'),
+          h('th', null, h('span', { class: 'visually-hidden' }, 'Retry')),
+        ),
+      ),
       body,
     ),
   );
@@ -64,7 +80,12 @@ export function deadLettersPanel(projectId: string, isOwner: () => boolean, onRe
       { dataset: { deadLetter: d.subject } },
       h('td', null, d.subject),
       h('td', { class: 'small' }, STEP[d.queue] ?? d.queue),
-      h('td', null, h('div', { class: 'small', attrs: { 'data-testid': 'dead-letter-reason' } }, d.reason), h('div', { class: 'muted small' }, `${d.receiveCount} tries, ${d.redrives} retries so far; ${next}`)),
+      h(
+        'td',
+        null,
+        h('div', { class: 'small', attrs: { 'data-testid': 'dead-letter-reason' } }, d.reason),
+        h('div', { class: 'muted small' }, `${d.receiveCount} tries, ${d.redrives} retries so far; ${next}`),
+      ),
       h('td', { class: 'small' }, h('time', { attrs: { datetime: d.failedAt } }, Number.isNaN(failedAt.getTime()) ? d.failedAt : failedAt.toLocaleString())),
       h('td', null, button),
     );

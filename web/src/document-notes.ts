@@ -14,7 +14,11 @@ export function documentNotes(projectId: string, detail: DocumentDetail): HTMLEl
       if (!items.length) return;
       const item = (n: DocumentNote) => {
         const on = n.codingId ? codings.get(n.codingId) : undefined;
-        const where = on ? `on ${on.c.code}, segment ${on.s.index + 1}: “${on.s.text.slice(on.c.span?.start ?? 0, on.c.span?.end ?? 80).slice(0, 80)}”` : n.codingId ? 'on a coding' : 'on the document';
+        const where = on
+          ? `on ${on.c.code}, segment ${on.s.index + 1}: “${on.s.text.slice(on.c.span?.start ?? 0, on.c.span?.end ?? 80).slice(0, 80)}”`
+          : n.codingId
+            ? 'on a coding'
+            : 'on the document';
         const who = [n.user, n.at?.slice(0, 10)].filter(Boolean).join(', ');
         return h('li', null, h('div', { class: 'muted small' }, [n.name, where, who].filter(Boolean).join(' · ')), h('div', { class: 'note-text' }, n.text));
       };

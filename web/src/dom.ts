@@ -16,11 +16,7 @@ export interface Props {
 const UNSAFE_ATTR = /^on/i;
 
 /** Creates an element; strings become text nodes. Event-handler attributes are refused. */
-export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  props: Props | null = null,
-  ...children: Child[]
-): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props | null = null, ...children: Child[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   if (props?.class) el.className = props.class;
   for (const [name, value] of Object.entries(props?.attrs ?? {})) {

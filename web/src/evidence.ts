@@ -58,7 +58,10 @@ export function contextSupport(evidence: readonly AnyEvidence[]): string | null 
 }
 
 /** The evidence spans worth highlighting in the segment text: inside the coding's span if it has one, each distinct text once, at most a few. */
-export function highlightEvidence<E extends AnyEvidence>(c: { evidence: readonly E[]; span: { start: number; end: number } | null }, text: string): ReadableEvidence<E> {
+export function highlightEvidence<E extends AnyEvidence>(
+  c: { evidence: readonly E[]; span: { start: number; end: number } | null },
+  text: string,
+): ReadableEvidence<E> {
   return readableEvidence(text, ownEvidence(shownEvidence(c)));
 }
 

@@ -21,7 +21,12 @@ export interface Run {
 
 export function toRuns(text: string, spans: readonly Span[]): Run[] {
   const clipped = spans
-    .map((s) => ({ start: Math.max(0, Math.min(s.start, text.length)), end: Math.max(0, Math.min(s.end, text.length)), key: s.key, learned: s.learned === true }))
+    .map((s) => ({
+      start: Math.max(0, Math.min(s.start, text.length)),
+      end: Math.max(0, Math.min(s.end, text.length)),
+      key: s.key,
+      learned: s.learned === true,
+    }))
     .filter((s) => s.end > s.start);
   const cuts = new Set<number>([0, text.length]);
   for (const s of clipped) {

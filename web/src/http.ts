@@ -47,13 +47,7 @@ async function toApiError(res: Response): Promise<ApiError> {
   }
   const b = isRecord(body) ? body : {};
   const message = typeof b.message === 'string' ? b.message : `${res.status} ${res.statusText || 'request failed'}`;
-  return new ApiError(
-    res.status,
-    message,
-    typeof b.hint === 'string' ? b.hint : undefined,
-    typeof b.where === 'string' ? b.where : undefined,
-    body,
-  );
+  return new ApiError(res.status, message, typeof b.hint === 'string' ? b.hint : undefined, typeof b.where === 'string' ? b.where : undefined, body);
 }
 
 /** Sends one API request with the token (the typed client in api.ts calls it); a status that is not 2xx throws ApiError. */
@@ -71,12 +65,7 @@ export async function send(method: 'GET' | 'POST', path: string, body?: unknown)
 }
 
 /** PUTs a file to a presigned URL with upload progress (fetch has no upload progress; XHR does). */
-export function putWithProgress(
-  url: string,
-  file: Blob,
-  headers: Record<string, string>,
-  onProgress: (fraction: number) => void,
-): Promise<void> {
+export function putWithProgress(url: string, file: Blob, headers: Record<string, string>, onProgress: (fraction: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);

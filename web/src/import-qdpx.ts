@@ -12,7 +12,16 @@ const sleep = (ms: number) => new Promise((r) => window.setTimeout(r, ms));
 
 function issues(title: string, list: readonly ImportIssue[], cls: string): HTMLElement | null {
   if (!list.length) return null;
-  return h('details', { class: `import-issues ${cls}`, attrs: { open: list.length <= 5, 'data-testid': `import-${cls}` } }, h('summary', null, `${title} (${list.length})`), h('ul', null, list.map((i) => h('li', null, h('span', { class: 'muted' }, `${i.where}: `), i.message))));
+  return h(
+    'details',
+    { class: `import-issues ${cls}`, attrs: { open: list.length <= 5, 'data-testid': `import-${cls}` } },
+    h('summary', null, `${title} (${list.length})`),
+    h(
+      'ul',
+      null,
+      list.map((i) => h('li', null, h('span', { class: 'muted' }, `${i.where}: `), i.message)),
+    ),
+  );
 }
 
 /** Runs one import; `onChange` refreshes the page's documents and codebook as they arrive. */
@@ -67,7 +76,11 @@ export function importQdpxControl(projectId: string, onChange: () => void): HTML
     'div',
     { class: 'import-qdpx' },
     h('strong', null, 'Coded elsewhere?'),
-    h('p', { class: 'muted small' }, 'Import a REFI-QDA project (.qdpx) from ATLAS.ti, NVivo, MAXQDA or QualCoder: its sources, codebook, codings (as accepted codings), cases and notes.'),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Import a REFI-QDA project (.qdpx) from ATLAS.ti, NVivo, MAXQDA or QualCoder: its sources, codebook, codings (as accepted codings), cases and notes.',
+    ),
     choose,
     input,
     out,

@@ -22,6 +22,7 @@ export interface KeyBarItem<A extends string> {
 }
 
 /** What the handler of an action returns: false when the key did nothing now (the browser keeps it). */
+// biome-ignore lint/suspicious/noConfusingVoidType: most handlers return nothing
 export type KeyHandlers<A extends string> = Record<A, () => boolean | void>;
 
 const SHOWN: Readonly<Record<string, string>> = { ArrowDown: '↓', ArrowUp: '↑', ArrowLeft: '←', ArrowRight: '→', Escape: 'Esc' };
@@ -58,13 +59,22 @@ export function keysHelp<A extends string>(map: KeyMap<A>): HTMLElement {
   return h(
     'div',
     { class: 'keys' },
-    helpLines(map).map((line) => [h('span', null, line.keys.map((k, i) => [i ? ' ' : '', kbd(k)])), line.text]),
+    helpLines(map).map((line) => [
+      h(
+        'span',
+        null,
+        line.keys.map((k, i) => [i ? ' ' : '', kbd(k)]),
+      ),
+      line.text,
+    ]),
   );
 }
 
 /** Keys inline in a sentence: "↑ ↓ choose · Enter apply · Esc cancel" (a dialog's footer). */
 export function keyHints<A extends string>(map: KeyMap<A>, items: readonly KeyBarItem<A>[]): (HTMLElement | string)[] {
-  return items.flatMap((item, n) => [n ? ' · ' : '', ...item.actions.flatMap((a, i) => [i ? ' ' : '', kbd(keyOf(map, a))]), ` ${item.label}`]).filter((c) => c !== '');
+  return items
+    .flatMap((item, n) => [n ? ' · ' : '', ...item.actions.flatMap((a, i) => [i ? ' ' : '', kbd(keyOf(map, a))]), ` ${item.label}`])
+    .filter((c) => c !== '');
 }
 
 /** The everyday keys above the text (hidden from screen readers: the help panel says it all). */
@@ -72,6 +82,14 @@ export function keyBar<A extends string>(map: KeyMap<A>, items: readonly KeyBarI
   return h(
     'div',
     { class: 'keybar', attrs: { 'aria-hidden': 'true' } },
-    items.map((item) => h('span', null, item.before ?? null, item.actions.map((a, i) => [i ? '/' : '', kbd(keyOf(map, a))]), ` ${item.label}`)),
+    items.map((item) =>
+      h(
+        'span',
+        null,
+        item.before ?? null,
+        item.actions.map((a, i) => [i ? '/' : '', kbd(keyOf(map, a))]),
+        ` ${item.label}`,
+      ),
+    ),
   );
 }

@@ -121,7 +121,13 @@ async function boot(): Promise<void> {
   if (!token) {
     replaceChildren(
       main,
-      h('div', { class: 'banner error', attrs: { role: 'alert' } }, 'No access token. Open the address that ', h('code', null, 'npm start'), ' printed (it ends in #token=…).'),
+      h(
+        'div',
+        { class: 'banner error', attrs: { role: 'alert' } },
+        'No access token. Open the address that ',
+        h('code', null, 'npm start'),
+        ' printed (it ends in #token=…).',
+      ),
     );
     return;
   }

@@ -36,7 +36,9 @@ export function filterCodes(index: CodebookIndex, query: string): CodeInfo[] {
 /** Opens the picker; resolves with the chosen code id, or null when cancelled. */
 export function pickCode(index: CodebookIndex, title: string): Promise<string | null> {
   return new Promise((resolve) => {
-    const search = h('input', { attrs: { type: 'search', placeholder: 'Search codes…', 'aria-label': 'Search codes', autocomplete: 'off', 'aria-controls': 'picker-list' } });
+    const search = h('input', {
+      attrs: { type: 'search', placeholder: 'Search codes…', 'aria-label': 'Search codes', autocomplete: 'off', 'aria-controls': 'picker-list' },
+    });
     const list = h('ul', { attrs: { role: 'listbox', id: 'picker-list', 'aria-label': 'Codes' } });
     let matches: CodeInfo[] = [];
     let active = 0;

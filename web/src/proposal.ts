@@ -10,7 +10,12 @@ import { confidencePercent } from './evidence.js';
 export function scoreLabel(c: CodingView, long = false): HTMLElement | null {
   if (c.origin !== 'rule') return null;
   const pct = confidencePercent(c.confidence);
-  if (pct) return h('span', { class: 'score confidence', attrs: { title: 'Estimated chance that a reviewer accepts this proposal', 'data-testid': 'confidence' } }, long ? `confidence ${pct}` : pct);
+  if (pct)
+    return h(
+      'span',
+      { class: 'score confidence', attrs: { title: 'Estimated chance that a reviewer accepts this proposal', 'data-testid': 'confidence' } },
+      long ? `confidence ${pct}` : pct,
+    );
   return h('span', { class: 'score' }, long ? `score ${c.score.toFixed(2)}` : c.score.toFixed(2));
 }
 
@@ -24,4 +29,3 @@ export function evidenceLegend(): HTMLElement {
     h('mark', { class: 'learned' }, 'words the model learned'),
   );
 }
-

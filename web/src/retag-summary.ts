@@ -32,12 +32,17 @@ export function tallyRetag(docs: readonly DocumentSummary[], version: string): R
 
 /** The banner: "Re-tagged: 7 new proposals in 2 documents (a.txt 5, b.txt 2) …", or progress while it runs. */
 export function retagBanner(tally: RetagTally, minConfidencePercent: number): HTMLElement {
-  if (tally.pending > 0) return h('p', { class: 'banner info', attrs: { 'data-testid': 'retag-summary' } }, `Re-tagging with the new codebook: ${tally.pending} document(s) to go…`);
+  if (tally.pending > 0)
+    return h('p', { class: 'banner info', attrs: { 'data-testid': 'retag-summary' } }, `Re-tagging with the new codebook: ${tally.pending} document(s) to go…`);
   const total = tally.added.reduce((n, a) => n + a.added, 0);
   return h(
     'div',
     { class: 'banner info', attrs: { 'data-testid': 'retag-summary', 'data-done': 'true' } },
-    h('strong', null, `Re-tagged with the new codebook: ${total} new proposal${total === 1 ? '' : 's'}${tally.added.length ? ` in ${tally.added.length} document${tally.added.length === 1 ? '' : 's'}` : ''}. `),
+    h(
+      'strong',
+      null,
+      `Re-tagged with the new codebook: ${total} new proposal${total === 1 ? '' : 's'}${tally.added.length ? ` in ${tally.added.length} document${tally.added.length === 1 ? '' : 's'}` : ''}. `,
+    ),
     tally.added.length ? h('span', null, tally.added.map((a) => `${a.name}: ${a.added}${a.finished ? ' (was finished)' : ''}`).join(' · '), '. ') : null,
     tally.withheld.length
       ? h(

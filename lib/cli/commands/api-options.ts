@@ -29,7 +29,13 @@ export async function resolveConnection(opts: { api?: string; token?: string; st
   const api = opts.api ?? process.env.QUALTAG_API;
   const token = opts.token ?? process.env.QUALTAG_TOKEN;
   if (api) {
-    if (!token) throw new QualtagError('BAD_REQUEST', `--api ${api} needs a token`, 'Pass --token (or set QUALTAG_TOKEN): a Cognito ID token on AWS, the .qualtag/token locally', '--token');
+    if (!token)
+      throw new QualtagError(
+        'BAD_REQUEST',
+        `--api ${api} needs a token`,
+        'Pass --token (or set QUALTAG_TOKEN): a Cognito ID token on AWS, the .qualtag/token locally',
+        '--token',
+      );
     return { url: api.replace(/\/$/, ''), token };
   }
   const located = locateDataDir(opts.stateDir);
@@ -40,7 +46,11 @@ export async function resolveConnection(opts: { api?: string; token?: string; st
 }
 
 export function connection(opts: ApiOptions): Promise<Connection> {
-  return resolveConnection({ ...(opts.api ? { api: opts.api } : {}), ...(opts.token ? { token: opts.token } : {}), ...(opts.dataDir ? { stateDir: opts.dataDir } : {}) });
+  return resolveConnection({
+    ...(opts.api ? { api: opts.api } : {}),
+    ...(opts.token ? { token: opts.token } : {}),
+    ...(opts.dataDir ? { stateDir: opts.dataDir } : {}),
+  });
 }
 
 export async function connect(opts: ApiOptions): Promise<{ client: ApiClient; projectId: string }> {

@@ -86,11 +86,19 @@ export function registerCode(program: Command): void {
           const doc = await extractBounded(bytes, document, {}, { popplerInProcess: true });
           const segments = segmentDocument(doc, { ...(opts.unit ? { unit: opts.unit } : {}), documentId: document });
           // The same segments, contexts and skips as an upload of the file (lib/tag/structure.ts).
-          const tagged = tagSegments(proposer, segments, { format: doc.format, topK: opts.top, ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}) });
-          const languageWarning = languageMismatch(cb.language, tagged.filter((t) => t.plan.taggable).map((t) => t.segment.text));
+          const tagged = tagSegments(proposer, segments, {
+            format: doc.format,
+            topK: opts.top,
+            ...(opts.minConfidence !== undefined ? { minConfidence: opts.minConfidence } : {}),
+          });
+          const languageWarning = languageMismatch(
+            cb.language,
+            tagged.filter((t) => t.plan.taggable).map((t) => t.segment.text),
+          );
           if (languageWarning) process.stderr.write(`qualtag: warning: ${document}: ${languageWarning}\n`);
           for (const { segment: seg, plan, proposals } of tagged) {
-            if (opts.format === 'jsonl') out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, ...(plan.skip ? { skip: plan.skip } : {}), proposals })}\n`);
+            if (opts.format === 'jsonl')
+              out.write(`${JSON.stringify({ document, ...seg, codebookVersion: cb.version, ...(plan.skip ? { skip: plan.skip } : {}), proposals })}\n`);
             else if (opts.format === 'csv') out.write(`${csvRows(document, seg, proposals, plan.context).join('\n')}\n`);
             else out.write(`${tableRow(document, seg, proposals, plan)}\n`);
           }

@@ -13,7 +13,15 @@ import type { Codebook } from '../../model.js';
 import { bagOfStemsBaseline } from '../../tag/baseline.js';
 import { allCodes } from '../../codebook/index.js';
 import { crossValidateLearning, evaluate, parseGold, type EvalResult, type LearnCrossValidation } from '../../tag/eval.js';
-import { evaluateExamples, simulateReview, type ExamplesResult, type Figures, type GoldSet, type ReviewOrder, type SimulateResult } from '../../tag/eval-learning.js';
+import {
+  evaluateExamples,
+  simulateReview,
+  type ExamplesResult,
+  type Figures,
+  type GoldSet,
+  type ReviewOrder,
+  type SimulateResult,
+} from '../../tag/eval-learning.js';
 import { buildProposer } from '../../tag/propose.js';
 import { LEARN_PARAMS } from '../../tag/learn.js';
 import { compileTagger } from '../../tag/index.js';
@@ -51,7 +59,10 @@ export function formatEval(r: EvalResult, label: string): string {
     `  proposals ${r.meanProposals.toFixed(2)}    (mean per segment)`,
     '',
     '  code                                                gold  proposed  precision  recall',
-    ...r.perCode.map((s) => `  ${s.code.padEnd(50)} ${String(s.gold).padStart(5)} ${String(s.proposed).padStart(9)}  ${pct(s.precision).padStart(9)}  ${pct(s.recall).padStart(6)}`),
+    ...r.perCode.map(
+      (s) =>
+        `  ${s.code.padEnd(50)} ${String(s.gold).padStart(5)} ${String(s.proposed).padStart(9)}  ${pct(s.precision).padStart(9)}  ${pct(s.recall).padStart(6)}`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -59,7 +70,8 @@ export function formatEval(r: EvalResult, label: string): string {
 /** Plain against learnt-rule figures of a cross-validation, with the per-fold figures. */
 export function formatLearn(r: LearnCrossValidation): string {
   const k = r.plain.k;
-  const row = (name: string, e: EvalResult) => `  ${name.padEnd(14)} ${e.hitAt1.toFixed(3)}  ${e.hitAtK.toFixed(3)}  ${e.coverage.toFixed(3)}     ${e.meanProposals.toFixed(2)}`;
+  const row = (name: string, e: EvalResult) =>
+    `  ${name.padEnd(14)} ${e.hitAt1.toFixed(3)}  ${e.hitAtK.toFixed(3)}  ${e.coverage.toFixed(3)}     ${e.meanProposals.toFixed(2)}`;
   return [
     `rules learnt from the gold codings, ${r.folds}-fold cross-validated (top ${r.top} learnt rules per code, min support ${r.minSupport}; each segment is tagged with rules learnt from the other folds only):`,
     `  ${''.padEnd(14)} hit@1  hit@${k}  coverage  proposals`,
@@ -68,7 +80,10 @@ export function formatLearn(r: LearnCrossValidation): string {
     row('learned ranker', r.ranker),
     `  (plain: the codebook's rules alone; learned ranker: trained on the same other folds, as the pipeline learns from reviews)`,
     '  per fold (segments, learnt rules added, hit@1 plain -> learnt -> ranker, hit@k plain -> learnt -> ranker):',
-    ...r.perFold.map((f) => `    ${String(f.fold).padStart(2)}: ${String(f.items).padStart(4)} segments, +${f.rulesAdded} rules, hit@1 ${f.plain.hitAt1.toFixed(3)} -> ${f.learned.hitAt1.toFixed(3)} -> ${f.ranker.hitAt1.toFixed(3)}, hit@${k} ${f.plain.hitAtK.toFixed(3)} -> ${f.learned.hitAtK.toFixed(3)} -> ${f.ranker.hitAtK.toFixed(3)}`),
+    ...r.perFold.map(
+      (f) =>
+        `    ${String(f.fold).padStart(2)}: ${String(f.items).padStart(4)} segments, +${f.rulesAdded} rules, hit@1 ${f.plain.hitAt1.toFixed(3)} -> ${f.learned.hitAt1.toFixed(3)} -> ${f.ranker.hitAt1.toFixed(3)}, hit@${k} ${f.plain.hitAtK.toFixed(3)} -> ${f.learned.hitAtK.toFixed(3)} -> ${f.ranker.hitAtK.toFixed(3)}`,
+    ),
   ].join('\n');
 }
 
@@ -107,7 +122,12 @@ export function formatSimulation(r: SimulateResult): string {
 
 async function loadGoldSets(opts: EvalOptions): Promise<GoldSet[]> {
   if (opts.codebook.length !== opts.gold.length) {
-    throw new QualtagError('BAD_REQUEST', `${opts.codebook.length} --codebook and ${opts.gold.length} --gold files given`, 'Give one --gold file after each --codebook, in pairs', 'qualtag eval');
+    throw new QualtagError(
+      'BAD_REQUEST',
+      `${opts.codebook.length} --codebook and ${opts.gold.length} --gold files given`,
+      'Give one --gold file after each --codebook, in pairs',
+      'qualtag eval',
+    );
   }
   return Promise.all(
     opts.codebook.map(async (file, i) => {
@@ -145,23 +165,42 @@ export function registerEval(program: Command): void {
     .option('--simulate-review', 'with --gold: a reviewer accepts the gold codes step by step; measure the fixed unreviewed rest after each step')
     .option('--step <n>', 'with --simulate-review: passages reviewed per step', positiveInt, 5)
     .addOption(new Option('--order <order>', 'with --simulate-review: review order').choices(['reading', 'random', 'uncertain']).default('reading'))
-    .option('--learn-folds <k>', 'with --gold: also cross-validate rule terms learnt from the gold codings and the learned ranker (k folds: learn from k-1, measure on the one left out)', positiveInt)
+    .option(
+      '--learn-folds <k>',
+      'with --gold: also cross-validate rule terms learnt from the gold codings and the learned ranker (k folds: learn from k-1, measure on the one left out)',
+      positiveInt,
+    )
     .option('--learn-top <n>', 'with --learn-folds: learnt rules added per code', positiveInt, 5)
     .option('--min-support <n>', 'with --learn-folds: a learnt term needs this many accepted segments of its code', positiveInt, LEARN_PARAMS.minSupport)
     .action(async (opts: EvalOptions) => {
       if (!opts.codebook.length) throw new QualtagError('BAD_REQUEST', 'no codebook given', 'Give the codebook with --codebook <file>', 'qualtag eval');
       if (!opts.gold.length === !opts.transcripts) {
-        throw new QualtagError('BAD_REQUEST', 'give either --gold or --transcripts', 'Use --gold <gold.jsonl> for coded passages or --transcripts <index.jsonl> for answers in transcripts', 'qualtag eval');
+        throw new QualtagError(
+          'BAD_REQUEST',
+          'give either --gold or --transcripts',
+          'Use --gold <gold.jsonl> for coded passages or --transcripts <index.jsonl> for answers in transcripts',
+          'qualtag eval',
+        );
       }
       if ((opts.learnFolds !== undefined || opts.examples || opts.simulateReview) && opts.transcripts) {
-        throw new QualtagError('BAD_REQUEST', '--learn-folds, --examples and --simulate-review work with --gold only', 'Give the gold passages with --gold', 'qualtag eval');
+        throw new QualtagError(
+          'BAD_REQUEST',
+          '--learn-folds, --examples and --simulate-review work with --gold only',
+          'Give the gold passages with --gold',
+          'qualtag eval',
+        );
       }
       if (opts.transcripts) return evalTranscripts(await loadCodebookFile(opts.codebook[0]!), opts, opts.transcripts);
       const sets = await loadGoldSets(opts);
       if (opts.examples || opts.simulateReview) {
-        const examples = opts.examples ? evaluateExamples(sets, { examples: opts.examples, seeds: opts.seeds, k: opts.k, rules: opts.rules ?? false }) : undefined;
+        const examples = opts.examples
+          ? evaluateExamples(sets, { examples: opts.examples, seeds: opts.seeds, k: opts.k, rules: opts.rules ?? false })
+          : undefined;
         const review = opts.simulateReview ? simulateReview(sets, { step: opts.step, order: opts.order, seeds: opts.seeds, k: opts.k }) : undefined;
-        if (opts.json) return void process.stdout.write(`${JSON.stringify({ sets: sets.map((s) => ({ codebook: s.name, version: s.codebook.version, passages: s.items.length })), ...(examples ? { examples } : {}), ...(review ? { review } : {}) }, null, 2)}\n`);
+        if (opts.json)
+          return void process.stdout.write(
+            `${JSON.stringify({ sets: sets.map((s) => ({ codebook: s.name, version: s.codebook.version, passages: s.items.length })), ...(examples ? { examples } : {}), ...(review ? { review } : {}) }, null, 2)}\n`,
+          );
         process.stdout.write(`gold sets: ${sets.map((s) => `${s.name} (${s.items.length})`).join(', ')}\n\n`);
         if (examples) process.stdout.write(`${formatExamples(examples)}\n`);
         if (review) process.stdout.write(`${examples ? '\n' : ''}${formatSimulation(review)}\n`);
@@ -176,17 +215,31 @@ export function registerEval(program: Command): void {
           result: evaluate(set.items, (t) => proposer.tag(t, { topK: opts.k }), opts.k, codes),
           rules: opts.rules ? evaluate(set.items, (t) => tagger.tag(t, { topK: opts.k }), opts.k, codes) : undefined,
           baseline: opts.baseline ? evaluate(set.items, (t) => bagOfStemsBaseline(set.codebook)(t).slice(0, opts.k), opts.k, codes) : undefined,
-          learn: opts.learnFolds !== undefined ? crossValidateLearning(set.codebook, set.items, { folds: opts.learnFolds, k: opts.k, top: opts.learnTop, minSupport: opts.minSupport }) : undefined,
+          learn:
+            opts.learnFolds !== undefined
+              ? crossValidateLearning(set.codebook, set.items, { folds: opts.learnFolds, k: opts.k, top: opts.learnTop, minSupport: opts.minSupport })
+              : undefined,
         };
       });
       if (opts.json) {
-        const json = results.map(({ set, result, rules, baseline, learn }) => ({ codebook: set.name, version: set.codebook.version, ...result, ...(rules ? { rules } : {}), ...(baseline ? { baseline } : {}), ...(learn ? { learn } : {}) }));
+        const json = results.map(({ set, result, rules, baseline, learn }) => ({
+          codebook: set.name,
+          version: set.codebook.version,
+          ...result,
+          ...(rules ? { rules } : {}),
+          ...(baseline ? { baseline } : {}),
+          ...(learn ? { learn } : {}),
+        }));
         return void process.stdout.write(`${JSON.stringify(json.length === 1 ? json[0] : json, null, 2)}\n`);
       }
       for (const { set, result, rules, baseline, learn } of results) {
         process.stdout.write(`${formatEval(result, `${set.name} (${set.codebook.version}), learned ranker + rules`)}\n`);
-        if (rules) process.stdout.write(`\nrules only: hit@1 ${f3(rules.hitAt1)}, hit@${opts.k} ${f3(rules.hitAtK)}, proposals ${rules.meanProposals.toFixed(2)}\n`);
-        if (baseline) process.stdout.write(`\nbaseline (bag of indicator stems): hit@1 ${f3(baseline.hitAt1)}, hit@${opts.k} ${f3(baseline.hitAtK)}, proposals ${baseline.meanProposals.toFixed(2)}\n`);
+        if (rules)
+          process.stdout.write(`\nrules only: hit@1 ${f3(rules.hitAt1)}, hit@${opts.k} ${f3(rules.hitAtK)}, proposals ${rules.meanProposals.toFixed(2)}\n`);
+        if (baseline)
+          process.stdout.write(
+            `\nbaseline (bag of indicator stems): hit@1 ${f3(baseline.hitAt1)}, hit@${opts.k} ${f3(baseline.hitAtK)}, proposals ${baseline.meanProposals.toFixed(2)}\n`,
+          );
         if (learn) process.stdout.write(`\n${formatLearn(learn)}\n`);
         process.stdout.write('\n');
       }
@@ -201,7 +254,9 @@ async function evalTranscripts(cb: Codebook, opts: EvalOptions, indexPath: strin
   if (unknown.length) process.stderr.write(`qualtag: the transcript index names codes not in the codebook: ${unknown.join(', ')}\n`);
   const proposer = buildProposer(cb);
   const withoutContext = evaluate(items, (t) => proposer.tag(t, { topK: opts.k }), opts.k, codes);
-  const withContext = opts.context ? evaluate(items, (t, item) => proposer.tag(t, { topK: opts.k, ...(item.context !== undefined ? { context: item.context } : {}) }), opts.k, codes) : undefined;
+  const withContext = opts.context
+    ? evaluate(items, (t, item) => proposer.tag(t, { topK: opts.k, ...(item.context !== undefined ? { context: item.context } : {}) }), opts.k, codes)
+    : undefined;
   const withQuestion = items.filter((i) => i.context !== undefined).length;
   if (opts.json) {
     const out = { codebook: cb.id, version: cb.version, answers: items.length, withQuestion, skipped, withoutContext, ...(withContext ? { withContext } : {}) };

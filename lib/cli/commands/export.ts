@@ -24,7 +24,8 @@ export function registerExport(program: Command): void {
       const { client, projectId } = await connect(opts);
       const status = opts.format === 'csv' || opts.format === 'xlsx' ? opts.status : undefined;
       let bytes: Uint8Array;
-      if (opts.direct) bytes = new Uint8Array(await (await client.exportFile({ projectId, format: opts.format, query: status ? { status } : {} })).arrayBuffer());
+      if (opts.direct)
+        bytes = new Uint8Array(await (await client.exportFile({ projectId, format: opts.format, query: status ? { status } : {} })).arrayBuffer());
       else {
         let shown = '';
         const r = await client.exportByJob(projectId, opts.format, status, (job) => {

@@ -33,7 +33,8 @@ export function registerImport(program: Command): void {
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: Opts) => {
       const fileName = path.basename(file);
-      if (!/\.qdpx$/i.test(fileName)) throw new QualtagError('BAD_REQUEST', `${fileName} is not a .qdpx file`, 'Export the project from your QDA tool as REFI-QDA project (.qdpx)', file);
+      if (!/\.qdpx$/i.test(fileName))
+        throw new QualtagError('BAD_REQUEST', `${fileName} is not a .qdpx file`, 'Export the project from your QDA tool as REFI-QDA project (.qdpx)', file);
       const bytes = await readFile(file).catch(() => {
         throw new QualtagError('NOT_FOUND', `cannot read ${file}`, 'Check the path', file);
       });
@@ -56,7 +57,13 @@ export function registerImport(program: Command): void {
             throw e;
           });
           if (s && (s.status === 'TAGGED' || s.status === 'FAILED')) break;
-          if (Date.now() > deadline) throw new QualtagError('TIMEOUT', `${d.name} is still ${s?.status ?? 'waiting to be ingested'}`, `See qualtag status --project ${projectId}; run the import again to finish it`, d.fileName);
+          if (Date.now() > deadline)
+            throw new QualtagError(
+              'TIMEOUT',
+              `${d.name} is still ${s?.status ?? 'waiting to be ingested'}`,
+              `See qualtag status --project ${projectId}; run the import again to finish it`,
+              d.fileName,
+            );
           await sleep(300);
         }
         applied.push(await client.applyImport({ projectId, importId: up.importId, documentId: d.documentId }));

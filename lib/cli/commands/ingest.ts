@@ -46,7 +46,7 @@ export function registerIngest(program: Command): void {
     .description('upload transcripts/documents, wait until each is TAGGED or FAILED, and print a summary')
     .argument('<files...>', `files to upload (${uploadLabels})`)
     .option('-p, --project <id>', 'project id (created through the API, with you as its first member, when missing)', 'example')
-    .option('-c, --codebook <file>', 'codebook (YAML, CSV or .qdc) to make the project\'s current version first')
+    .option('-c, --codebook <file>', "codebook (YAML, CSV or .qdc) to make the project's current version first")
     .option('--timeout <seconds>', 'give up waiting after this long', '600')
     .action(async (files: string[], opts: Opts) => {
       const projectId = assertProjectId(opts.project);
@@ -56,10 +56,15 @@ export function registerIngest(program: Command): void {
         const content = await readFile(opts.codebook, 'utf8');
         const r = await client.uploadCodebook({ projectId, body: { fileName: path.basename(opts.codebook), content, retag: true } });
         for (const w of r.warnings) process.stderr.write(`qualtag: warning: ${w}\n`);
-        process.stdout.write(`codebook ${r.version} ${r.created ? 'stored' : 'unchanged'}${r.retag.documents ? `; re-tagging ${r.retag.documents} documents` : ''}\n`);
+        process.stdout.write(
+          `codebook ${r.version} ${r.created ? 'stored' : 'unchanged'}${r.retag.documents ? `; re-tagging ${r.retag.documents} documents` : ''}\n`,
+        );
       }
 
-      const bar = new SingleBar({ format: 'ingest [{bar}] {value}/{total} done · {tagged} tagged · {failed} failed', hideCursor: true }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: 'ingest [{bar}] {value}/{total} done · {tagged} tagged · {failed} failed', hideCursor: true },
+        Presets.shades_classic,
+      );
       const names = files.map((f) => path.basename(f));
       const dupes = names.filter((n, i) => names.indexOf(n) !== i);
       if (dupes.length) throw new QualtagError('BAD_REQUEST', `two files are named ${dupes[0]}`, 'A project keys documents by file name: rename one of them');
@@ -97,7 +102,9 @@ export function registerIngest(program: Command): void {
       const all = [...done.values()];
       const failed = names.filter((n) => done.get(n)?.status === 'FAILED');
       const pending = names.filter((n) => !done.has(n));
-      process.stdout.write(`\n${all.filter((s) => s.status === 'TAGGED').length} TAGGED, ${failed.length} FAILED${pending.length ? `, ${pending.length} still in progress` : ''} (project ${projectId})\n`);
+      process.stdout.write(
+        `\n${all.filter((s) => s.status === 'TAGGED').length} TAGGED, ${failed.length} FAILED${pending.length ? `, ${pending.length} still in progress` : ''} (project ${projectId})\n`,
+      );
       for (const n of failed) process.stdout.write(`  FAILED ${n}: ${done.get(n)?.reason ?? 'no reason given'}\n`);
       for (const n of pending) process.stdout.write(`  waiting ${n} (see qualtag status)\n`);
       if (failed.length || pending.length) process.exitCode = 1;

@@ -40,7 +40,9 @@ export function registerQuery(program: Command): void {
       } else if (opts.format === 'csv') {
         process.stdout.write(`${[header, ...rows.map(rowOf)].map((r) => r.map((v) => csvField(v)).join(',')).join('\r\n')}\r\n`);
       } else {
-        process.stdout.write(`${renderTable({ title: `${rows.length} coded segment${rows.length === 1 ? '' : 's'} (${opts.status})`, header, rows: rows.map((r) => rowOf(r).map((v) => (typeof v === 'string' ? oneLine(v, 70) : v))) })}\n`);
+        process.stdout.write(
+          `${renderTable({ title: `${rows.length} coded segment${rows.length === 1 ? '' : 's'} (${opts.status})`, header, rows: rows.map((r) => rowOf(r).map((v) => (typeof v === 'string' ? oneLine(v, 70) : v))) })}\n`,
+        );
       }
     });
 }

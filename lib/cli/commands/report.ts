@@ -19,7 +19,8 @@ function fraction(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(v);
   const x = m ? Number(m[1]) / Number(m[2]) : Number(v);
-  if (!Number.isFinite(x) || x <= 0 || x > 1) throw new QualtagError('BAD_REQUEST', `${name} must be a share between 0 and 1 (like 0.5 or 2/3), not "${v}"`, `Write ${name} 2/3`, name);
+  if (!Number.isFinite(x) || x <= 0 || x > 1)
+    throw new QualtagError('BAD_REQUEST', `${name} must be a share between 0 and 1 (like 0.5 or 2/3), not "${v}"`, `Write ${name} 2/3`, name);
   return x;
 }
 

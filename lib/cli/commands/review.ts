@@ -30,11 +30,15 @@ interface ReviewOptions extends ApiOptions {
 
 function parseSpan(s: string): { start: number; end: number } {
   const m = /^(\d+)-(\d+)$/.exec(s.trim());
-  if (!m || Number(m[1]) >= Number(m[2])) throw new QualtagError('BAD_REQUEST', `"${s}" is not a span`, 'Write --span START-END with offsets into the segment text, START < END', '--span');
+  if (!m || Number(m[1]) >= Number(m[2]))
+    throw new QualtagError('BAD_REQUEST', `"${s}" is not a span`, 'Write --span START-END with offsets into the segment text, START < END', '--span');
   return { start: Number(m[1]), end: Number(m[2]) };
 }
 
-const describeCoding = (c: CodingView | null) => (c ? `${c.code} on ${c.documentId} segment ${c.segmentIndex === undefined ? '?' : `#${c.segmentIndex + 1}`}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})` : 'removed');
+const describeCoding = (c: CodingView | null) =>
+  c
+    ? `${c.code} on ${c.documentId} segment ${c.segmentIndex === undefined ? '?' : `#${c.segmentIndex + 1}`}: ${c.status} (version ${c.version}${c.decidedBy ? `, by ${c.decidedBy}` : ''})`
+    : 'removed';
 
 export function registerReview(program: Command): void {
   withApiOptions(program.command('review'))
@@ -50,15 +54,31 @@ export function registerReview(program: Command): void {
     .option('--code <code>', 'queue filter: code id')
     .option('--category <id>', 'queue filter: category id')
     .option('--respondent <name>', 'queue filter: respondent')
-    .addOption(new Option('--order <order>', 'queue order: reading order, highest score, or most uncertain first (each code in turn)').choices(['position', 'score', 'uncertain']).default('position'))
+    .addOption(
+      new Option('--order <order>', 'queue order: reading order, highest score, or most uncertain first (each code in turn)')
+        .choices(['position', 'score', 'uncertain'])
+        .default('position'),
+    )
     .option('--limit <n>', 'queue: at most this many', (v) => Number.parseInt(v, 10), 50)
     .action(async (opts: ReviewOptions) => {
       const { client, projectId } = await connect(opts);
       const picked = [opts.accept && 'accept', opts.reject && 'reject', opts.undo && 'undo', opts.add && 'add'].filter(Boolean);
-      if (picked.length > 1) throw new QualtagError('BAD_REQUEST', `choose one of --accept, --reject, --undo, --add (got ${picked.join(', ')})`, 'Give one decision per call', 'review');
+      if (picked.length > 1)
+        throw new QualtagError(
+          'BAD_REQUEST',
+          `choose one of --accept, --reject, --undo, --add (got ${picked.join(', ')})`,
+          'Give one decision per call',
+          'review',
+        );
       let body: DecisionBody | undefined;
       if (opts.add) {
-        if (!opts.segment || !opts.document) throw new QualtagError('BAD_REQUEST', '--add needs --segment and --document', 'Find segment ids with `qualtag query --document D --status all --format jsonl`', '--add');
+        if (!opts.segment || !opts.document)
+          throw new QualtagError(
+            'BAD_REQUEST',
+            '--add needs --segment and --document',
+            'Find segment ids with `qualtag query --document D --status all --format jsonl`',
+            '--add',
+          );
         body = { action: 'add', documentId: opts.document, segmentId: opts.segment, code: opts.add, ...(opts.span ? { span: parseSpan(opts.span) } : {}) };
       } else {
         const action = opts.accept ? 'accept' : opts.reject ? 'reject' : opts.undo ? 'undo' : undefined;
@@ -81,7 +101,9 @@ export function registerReview(program: Command): void {
           process.stdout.write(`${body.action}: ${describeCoding(r.coding)}\n`);
         } catch (e) {
           if (e instanceof ApiCallError && e.status === 409) {
-            process.stderr.write(`qualtag: not applied: ${e.body.message}\n  now: ${describeCoding((e.body.current as CodingView | null | undefined) ?? null)}\n`);
+            process.stderr.write(
+              `qualtag: not applied: ${e.body.message}\n  now: ${describeCoding((e.body.current as CodingView | null | undefined) ?? null)}\n`,
+            );
             process.exitCode = 2;
             return;
           }
@@ -89,8 +111,21 @@ export function registerReview(program: Command): void {
         }
         return;
       }
-      const page = await client.reviewQueue({ projectId, query: { limit: opts.limit, order: opts.order, code: opts.code, category: opts.category, document: opts.document, respondent: opts.respondent } });
-      const rows = page.items.map((i) => [i.coding.id, i.document.name, i.segment.respondent, i.coding.code, Math.round(i.coding.score * 100) / 100, confidencePercent(i.coding.confidence) ?? '', oneLine(i.segment.text, 60)]);
-      process.stdout.write(`${renderTable({ title: `Review queue (${rows.length}${page.nextCursor ? '+' : ''} undecided)`, header: ['coding', 'document', 'respondent', 'code', 'score', 'confidence', 'text'], rows })}\n`);
+      const page = await client.reviewQueue({
+        projectId,
+        query: { limit: opts.limit, order: opts.order, code: opts.code, category: opts.category, document: opts.document, respondent: opts.respondent },
+      });
+      const rows = page.items.map((i) => [
+        i.coding.id,
+        i.document.name,
+        i.segment.respondent,
+        i.coding.code,
+        Math.round(i.coding.score * 100) / 100,
+        confidencePercent(i.coding.confidence) ?? '',
+        oneLine(i.segment.text, 60),
+      ]);
+      process.stdout.write(
+        `${renderTable({ title: `Review queue (${rows.length}${page.nextCursor ? '+' : ''} undecided)`, header: ['coding', 'document', 'respondent', 'code', 'score', 'confidence', 'text'], rows })}\n`,
+      );
     });
 }

@@ -41,7 +41,9 @@ export function registerRules(program: Command): void {
       const doc = {
         codebook: cb.id,
         version: cb.version,
-        codes: cb.categories.flatMap((c) => c.codes.filter((k) => suggested.has(k.id)).map((k) => ({ id: k.id, name: k.name, rules: suggested.get(k.id) ?? [] }))),
+        codes: cb.categories.flatMap((c) =>
+          c.codes.filter((k) => suggested.has(k.id)).map((k) => ({ id: k.id, name: k.name, rules: suggested.get(k.id) ?? [] })),
+        ),
       };
       const yaml = `# Suggested rules (word^weight; a code's score is the sum of the weights of the rules that match).\n# Copy a code's rules into its entry in the codebook to keep and edit them.\n${stringify(doc, { lineWidth: 0 })}`;
       if (opts.out) {
@@ -52,7 +54,7 @@ export function registerRules(program: Command): void {
   withApiOptions(
     rules
       .command('learn')
-      .option('--codebook <file>', 'codebook (YAML, CSV or REFI-QDA .qdc); with --project, default: the project\'s current codebook')
+      .option('--codebook <file>', "codebook (YAML, CSV or REFI-QDA .qdc); with --project, default: the project's current codebook")
       .option('--from <file>', 'decisions as JSONL or CSV: {id?, text, code, also?, decision?: accepted|rejected|added} (gold files work as they are)')
       .option('--min-support <n>', 'a term must occur in at least n accepted segments of the code', positiveInt, LEARN_PARAMS.minSupport)
       .option('--top <n>', 'most suggestions per code', positiveInt, LEARN_PARAMS.top)
@@ -60,16 +62,24 @@ export function registerRules(program: Command): void {
       .addOption(new Option('--format <format>', 'output on stdout').choices(['yaml', 'table']).default('yaml'))
       .option('--merge', "YAML: list each code's current rules (own or suggested) before the learnt ones, so the list can replace its rules as is"),
   )
-    .description('Propose new rule terms per code from reviewed decisions (a file, or the accepted, added and rejected codings of a --project), for you to review')
+    .description(
+      'Propose new rule terms per code from reviewed decisions (a file, or the accepted, added and rejected codings of a --project), for you to review',
+    )
     .action(async (opts: LearnOptions) => {
       if (!opts.from === !opts.project) {
-        throw new QualtagError('BAD_REQUEST', 'give either --from <file> or --project <id>', 'Use --from decisions.jsonl (or .csv), or --project <id> to read the decisions of a project on the running stack', 'qualtag rules learn');
+        throw new QualtagError(
+          'BAD_REQUEST',
+          'give either --from <file> or --project <id>',
+          'Use --from decisions.jsonl (or .csv), or --project <id> to read the decisions of a project on the running stack',
+          'qualtag rules learn',
+        );
       }
       let cb: Codebook;
       let examples: ReviewedExample[];
       let source: string;
       if (opts.from) {
-        if (!opts.codebook) throw new QualtagError('BAD_REQUEST', '--codebook is needed with --from', 'Name the codebook the decisions were made with', 'qualtag rules learn');
+        if (!opts.codebook)
+          throw new QualtagError('BAD_REQUEST', '--codebook is needed with --from', 'Name the codebook the decisions were made with', 'qualtag rules learn');
         cb = await loadCodebookFile(opts.codebook);
         let text: string;
         try {
@@ -86,7 +96,8 @@ export function registerRules(program: Command): void {
         source = `project ${projectId}`;
       }
       const learned = learnRuleTerms(cb, examples, { minSupport: opts.minSupport, top: opts.top });
-      if (learned.unknownCodes.length) process.stderr.write(`qualtag: the decisions name codes not in the codebook (ignored): ${learned.unknownCodes.join(', ')}\n`);
+      if (learned.unknownCodes.length)
+        process.stderr.write(`qualtag: the decisions name codes not in the codebook (ignored): ${learned.unknownCodes.join(', ')}\n`);
       const count = learned.codes.reduce((n, c) => n + c.suggestions.length, 0);
       const withSuggestions = learned.codes.filter((c) => c.suggestions.length).length;
       if (opts.format === 'table' && !opts.out) {
@@ -143,11 +154,24 @@ export function learnedYaml(cb: Codebook, learned: LearnResult, source: string, 
 export function learnedTable(learned: LearnResult): string {
   const head = ['code', 'rule', 'support', 'new', 'unproposed', 'other', 'precision', 'examples'];
   const rows = learned.codes.flatMap((c) =>
-    c.suggestions.map((s) => [c.code, s.rule, String(s.support), String(s.newlyCovered), String(s.unproposed), String(s.otherMatches), s.precision.toFixed(2), s.examples.join(' ')]),
+    c.suggestions.map((s) => [
+      c.code,
+      s.rule,
+      String(s.support),
+      String(s.newlyCovered),
+      String(s.unproposed),
+      String(s.otherMatches),
+      s.precision.toFixed(2),
+      s.examples.join(' '),
+    ]),
   );
   if (!rows.length) return `no rule terms learnt from ${learned.segments} reviewed segments\n`;
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((v, i) => (i >= 2 && i <= 6 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((v, i) => (i >= 2 && i <= 6 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return `${[line(head), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -169,6 +193,12 @@ async function projectDecisions(client: ApiClient, projectId: string): Promise<R
   const details: DocumentDetail[] = [];
   for (const d of docs) if (d.status === 'TAGGED') details.push(await client.getDocument({ projectId, documentId: d.id }));
   const examples = reviewedFromDocuments(details);
-  if (!examples.length) throw new QualtagError('NOT_FOUND', `project ${projectId} has no reviewed codings yet`, 'Accept, reject or add codes in the review first (qualtag review or the review UI)', '--project');
+  if (!examples.length)
+    throw new QualtagError(
+      'NOT_FOUND',
+      `project ${projectId} has no reviewed codings yet`,
+      'Accept, reject or add codes in the review first (qualtag review or the review UI)',
+      '--project',
+    );
   return examples;
 }

@@ -41,10 +41,21 @@ function oneLine(s: string, width: number): string {
 }
 
 function tableLines(document: string, segments: Segment[]): string[] {
-  const rows = segments.map((s) => [document, s.id, oneLine(s.speaker ?? '', 24), s.page === null ? '' : String(s.page), `${s.start}-${s.end}`, oneLine(s.text, TEXT_WIDTH)]);
+  const rows = segments.map((s) => [
+    document,
+    s.id,
+    oneLine(s.speaker ?? '', 24),
+    s.page === null ? '' : String(s.page),
+    `${s.start}-${s.end}`,
+    oneLine(s.text, TEXT_WIDTH),
+  ]);
   const header = ['document', 'id', 'speaker', 'page', 'span', 'text'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [fmt(header), ...rows.map(fmt)];
 }
 

@@ -56,7 +56,9 @@ export function registerStatus(program: Command): void {
         process.stdout.write(`\n${dead.length} message(s) in the dead-letter list (${path.join(dataDir, 'dead-letters.jsonl')}):\n`);
         for (const d of dead) {
           const next = d.nextRetryAt ? `retried automatically at ${d.nextRetryAt}` : 'no more automatic retries: qualtag status --retry';
-          process.stdout.write(`  ${d.at} ${d.queue} after ${d.receiveCount} tries (${d.redrives ?? 0} redrives; ${next})\n    reason: ${d.error}\n    message: ${d.body.slice(0, 160)}\n`);
+          process.stdout.write(
+            `  ${d.at} ${d.queue} after ${d.receiveCount} tries (${d.redrives ?? 0} redrives; ${next})\n    reason: ${d.error}\n    message: ${d.body.slice(0, 160)}\n`,
+          );
         }
       } else {
         process.stdout.write('dead-letter list: empty\n');

@@ -52,7 +52,14 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
     port: Number(opts.port),
     token,
     ...(opts.hasUi ? { webDir } : {}),
-    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue, learnFromDecisions: true, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
+    deps: {
+      store: stack.store,
+      blobs: stack.blobs,
+      tagQueue: stack.tagQueue,
+      exportQueue: stack.exportQueue,
+      learnFromDecisions: true,
+      deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) },
+    },
     stateDir: dataDir,
     // Presigned URLs go through this server's /s3 path: the UI never calls the S3 port (which has no CORS).
     s3Endpoint: stack.s3Endpoint,
@@ -80,7 +87,9 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
   say(`  DynamoDB ${stack.dynamodbEndpoint}   S3 ${stack.s3Endpoint}`);
   say('');
   say(`  Open the UI link: create a project, upload a codebook and transcripts, review, export.`);
-  say(`  CLI from another terminal: npx qualtag status · ingest <files...> --project <id> (finds this stack; elsewhere: --data-dir ${dataDir})   ·   Ctrl-C stops`);
+  say(
+    `  CLI from another terminal: npx qualtag status · ingest <files...> --project <id> (finds this stack; elsewhere: --data-dir ${dataDir})   ·   Ctrl-C stops`,
+  );
 
   // `qualtag status --retry` asks for the dead letters to go back on their queues now.
   const retry = (): void => say(`qualtag: ${stack.retryDeadLetters()} dead letter(s) put back on their queues`);
@@ -94,5 +103,5 @@ async function serve(stack: LocalStack, dataDir: string, opts: { port: string; e
   unregisterRunning(process.pid);
   removeStackInfo(dataDir);
   await http.close();
-  say('qualtag: stopped; data kept in ' + dataDir);
+  say(`qualtag: stopped; data kept in ${dataDir}`);
 }

@@ -68,7 +68,8 @@ export async function batchGetAll(
         );
         out.push(...(res.Responses?.[table] ?? []));
         pending = (res.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
-        if (pending.length && attempt + 1 >= MAX_ATTEMPTS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${MAX_ATTEMPTS} attempts`);
+        if (pending.length && attempt + 1 >= MAX_ATTEMPTS)
+          throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${MAX_ATTEMPTS} attempts`);
         if (pending.length) await sleep(backoffMs(attempt));
       }
     }

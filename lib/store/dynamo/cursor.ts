@@ -32,7 +32,13 @@ export function encodeCursor(index: string, key: StartKey): string {
 
 export function decodeCursor(index: string, cursor: string | undefined): StartKey | undefined {
   if (cursor === undefined) return undefined;
-  const bad = () => new QualtagError('BAD_REQUEST', 'the page cursor is not valid for this list', 'Pass the cursor of the previous page unchanged, or omit it to start again', 'cursor');
+  const bad = () =>
+    new QualtagError(
+      'BAD_REQUEST',
+      'the page cursor is not valid for this list',
+      'Pass the cursor of the previous page unchanged, or omit it to start again',
+      'cursor',
+    );
   if (cursor.length > 4096) throw bad();
   const dot = cursor.lastIndexOf('.');
   const payload = cursor.slice(0, dot);

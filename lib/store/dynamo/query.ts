@@ -29,19 +29,13 @@ function keyNames(index: string | undefined): string[] {
   return [...base, def.partitionKey.name, def.sortKey.name];
 }
 
-export async function queryPage(
-  db: DynamoDBDocumentClient,
-  spec: QuerySpec,
-  page: PageRequest = {},
-): Promise<Page<Record<string, unknown>>> {
+export async function queryPage(db: DynamoDBDocumentClient, spec: QuerySpec, page: PageRequest = {}): Promise<Page<Record<string, unknown>>> {
   const limit = pageLimit(page.limit);
   const cursorTag = spec.index ?? 'table';
   let start: StartKey | undefined = decodeCursor(cursorTag, page.cursor);
   const items: Record<string, unknown>[] = [];
   for (let reads = 0; reads < MAX_READS_PER_PAGE; reads++) {
-    const out = await db.send(
-      queryCommand(spec, start, limit - items.length + (spec.filter ? limit : 0)),
-    );
+    const out = await db.send(queryCommand(spec, start, limit - items.length + (spec.filter ? limit : 0)));
     for (const item of out.Items ?? []) {
       items.push(item);
       if (items.length === limit) {
@@ -79,9 +73,7 @@ export async function queryAll(db: DynamoDBDocumentClient, spec: QuerySpec): Pro
   const all: Record<string, unknown>[] = [];
   let start: StartKey | undefined;
   do {
-    const out = await db.send(
-      queryCommand(spec, start),
-    );
+    const out = await db.send(queryCommand(spec, start));
     all.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey as StartKey | undefined;
   } while (start);

@@ -215,7 +215,10 @@ export function trainRanker(cb: Codebook, labelled: readonly LabelledPassage[], 
     passages: passages.length,
     rank(text) {
       const p = probabilities(analysed(text).x);
-      return codes.map((c, i) => ({ code: c.id, probability: p[i]!, i })).sort((a, b) => b.probability - a.probability || a.i - b.i).map(({ code, probability }) => ({ code, probability }));
+      return codes
+        .map((c, i) => ({ code: c.id, probability: p[i]!, i }))
+        .sort((a, b) => b.probability - a.probability || a.i - b.i)
+        .map(({ code, probability }) => ({ code, probability }));
     },
     explain(text, code, limit = 5) {
       const cls = classOf.get(code);

@@ -47,7 +47,12 @@ beforeAll(async () => {
       { token: tokens.bob, userId: 'bob' },
       { token: tokens.eve, userId: 'eve' },
     ],
-    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) } },
+    deps: {
+      store: stack.store,
+      blobs: stack.blobs,
+      tagQueue: stack.tagQueue,
+      deadLetters: { list: () => stack.deadLetters(), retry: (m) => stack.retryDeadLetters(m) },
+    },
   });
 });
 
@@ -112,7 +117,9 @@ describe('dead letters over the API', () => {
     expect(bad.json.where).toContain('ids');
 
     // Still broken: a retry fails again and the letter comes back, one redrive further.
-    expect((await call<RetryDeadLettersResult>('ann', 'POST', '/projects/dl-ann/dead-letters/retry', { ids: [listed.json.items[0]!.id] })).json).toEqual({ retried: 1 });
+    expect((await call<RetryDeadLettersResult>('ann', 'POST', '/projects/dl-ann/dead-letters/retry', { ids: [listed.json.items[0]!.id] })).json).toEqual({
+      retried: 1,
+    });
     const again = await until('the letter back in the list', async () => {
       await stack.idle();
       const r = await call<DeadLetters>('ann', 'GET', '/projects/dl-ann/dead-letters');
@@ -135,7 +142,12 @@ describe('dead letters over the API', () => {
   });
 
   it('answers `unavailable` where the deployment keeps no list (AWS), and refuses a retry with the reason', async () => {
-    const bare = await startHttpServer({ port: 0, token: tokens.ann, userId: 'ann', deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue } });
+    const bare = await startHttpServer({
+      port: 0,
+      token: tokens.ann,
+      userId: 'ann',
+      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
+    });
     try {
       const headers = { authorization: `Bearer ${tokens.ann}`, 'content-type': 'application/json' };
       const list = (await (await fetch(`${bare.url}/api/projects/dl-ann/dead-letters`, { headers })).json()) as DeadLetters;

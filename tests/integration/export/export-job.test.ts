@@ -25,19 +25,31 @@ describe('export jobs on DynamoDB Local + s3rver', () => {
 
   beforeAll(async () => {
     adapters = await testStore('export-job');
-    await seedProject(adapters.store, adapters.blobs, 'proj-x', ['ann'], [
-      { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking, =SUM(A1) "quoted".\nR2: Geen tijd.\n' },
-      { id: 'doc-2', name: 'interview-2.txt', text: 'Interviewer: En nu?\nR3: Samenwerking met de wijkagent.\n' },
-    ]);
+    await seedProject(
+      adapters.store,
+      adapters.blobs,
+      'proj-x',
+      ['ann'],
+      [
+        { id: 'doc-1', name: 'interview-1.txt', text: 'Interviewer: Vraag?\nR1: Vertrouwen en samenwerking, =SUM(A1) "quoted".\nR2: Geen tijd.\n' },
+        { id: 'doc-2', name: 'interview-2.txt', text: 'Interviewer: En nu?\nR3: Samenwerking met de wijkagent.\n' },
+      ],
+    );
     await adapters.store.createProject({ id: 'proj-empty', name: 'empty', members: ['ann'], createdBy: 'ann' });
     // Some accepted codings, so the .qdpx carries coded ranges.
     for (const doc of ['doc-1', 'doc-2']) {
-      for (const c of (await adapters.store.listDocumentCodings(doc)).slice(0, 2)) await decide(adapters.store, { ...c, action: 'accept', expectedVersion: c.version, userId: 'ann' });
+      for (const c of (await adapters.store.listDocumentCodings(doc)).slice(0, 2))
+        await decide(adapters.store, { ...c, action: 'accept', expectedVersion: c.version, userId: 'ann' });
     }
   });
 
   it('answers at once with a job id, writes the file with progress, and downloads the same bytes as a direct build', async () => {
-    const h = createHandlers({ store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} }, exportQueue: { send: async (r) => void sent.push(r) } });
+    const h = createHandlers({
+      store: adapters.store,
+      blobs: adapters.blobs,
+      tagQueue: { send: async () => {} },
+      exportQueue: { send: async (r) => void sent.push(r) },
+    });
     const runQueue = createExportHandler({ store: adapters.store, blobs: adapters.blobs });
     const ctx = { userId: 'ann', params: { projectId: 'proj-x' }, event, query: undefined, body: undefined };
     for (const format of ['qdpx', 'csv'] as const) {
@@ -45,7 +57,12 @@ describe('export jobs on DynamoDB Local + s3rver', () => {
       expect(started).toMatchObject({ format, state: 'queued', downloadUrl: null });
       // Nothing is built until the queue delivers the job.
       expect(await h.exportJob({ ...ctx, params: { projectId: 'proj-x', jobId: started.id } })).toMatchObject({ state: 'queued' });
-      const res = await runQueue(sqsEvent(sent.splice(0).map((r) => newMessage(JSON.stringify(r))), 'export'));
+      const res = await runQueue(
+        sqsEvent(
+          sent.splice(0).map((r) => newMessage(JSON.stringify(r))),
+          'export',
+        ),
+      );
       expect(res.batchItemFailures).toEqual([]);
       const done = (await h.exportJob({ ...ctx, params: { projectId: 'proj-x', jobId: started.id } })) as ExportJobView;
       expect(done).toMatchObject({ state: 'done', done: 2, total: 2, reason: null });

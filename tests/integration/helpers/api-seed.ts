@@ -49,17 +49,39 @@ export function segmentsOf(documentId: string, text: string): Segment[] {
     if (line.trim()) {
       const speaker = /^([^:]{1,40}):/.exec(line)?.[1] ?? null;
       const index = out.length;
-      out.push({ id: `${documentId}:t${String(index + 1).padStart(4, '0')}`, index, start, end, text: line, speaker, respondent: speaker && speaker !== 'Interviewer' ? speaker : null, page: null });
+      out.push({
+        id: `${documentId}:t${String(index + 1).padStart(4, '0')}`,
+        index,
+        start,
+        end,
+        text: line,
+        speaker,
+        respondent: speaker && speaker !== 'Interviewer' ? speaker : null,
+        page: null,
+      });
     }
     start = end + 1;
   }
   return out;
 }
 
-export async function seedProject(store: Store, blobs: BlobStore, projectId: string, members: string[], docs: SeedDocument[]): Promise<{ codebook: Codebook; proposals: Coding[] }> {
+export async function seedProject(
+  store: Store,
+  blobs: BlobStore,
+  projectId: string,
+  members: string[],
+  docs: SeedDocument[],
+): Promise<{ codebook: Codebook; proposals: Coding[] }> {
   await store.createProject({ id: projectId, name: `Project ${projectId}`, members, createdBy: members[0]! });
   const codebook = parseCodebook(seedCodebookYaml, 'api-test.yaml');
-  await store.putCodebookVersion({ projectId, version: codebook.version, codebook, sourceText: seedCodebookYaml, fileName: 'api-test.yaml', createdBy: members[0]! });
+  await store.putCodebookVersion({
+    projectId,
+    version: codebook.version,
+    codebook,
+    sourceText: seedCodebookYaml,
+    fileName: 'api-test.yaml',
+    createdBy: members[0]!,
+  });
   const proposals: Coding[] = [];
   for (const d of docs) {
     await claimUpload(store, { projectId, documentId: d.id, fileName: d.name, s3Key: `uploads/${projectId}/${d.name}`, sourceVersion: 'v1' });
@@ -74,15 +96,39 @@ export async function seedProject(store: Store, blobs: BlobStore, projectId: str
         const at = s.text.toLowerCase().indexOf(word);
         if (at < 0) continue;
         codings.push({
-          projectId, documentId: d.id, segmentIndex: s.index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-          code, categoryId: code.split('/')[0]!, respondent: s.respondent, speaker: s.speaker, page: s.page, origin: 'rule', status: 'proposed', score,
-          evidence: [{ start: at, end: at + word.length, rule: word }], codebookVersion: codebook.version, version: 1, createdAt: new Date().toISOString(),
+          projectId,
+          documentId: d.id,
+          segmentIndex: s.index,
+          segmentId: s.id,
+          segmentStart: s.start,
+          segmentEnd: s.end,
+          segmentText: s.text,
+          code,
+          categoryId: code.split('/')[0]!,
+          respondent: s.respondent,
+          speaker: s.speaker,
+          page: s.page,
+          origin: 'rule',
+          status: 'proposed',
+          score,
+          evidence: [{ start: at, end: at + word.length, rule: word }],
+          codebookVersion: codebook.version,
+          version: 1,
+          createdAt: new Date().toISOString(),
         });
       }
     }
     const r = await store.applyCodingChanges(codings.map((coding) => ({ kind: 'put' as const, coding, expectedVersion: null })));
     if (r.conflicts.length) throw new Error(`seeding ${d.id}: ${r.conflicts.length} conflicts`);
-    await store.updateDocument(projectId, d.id, { status: 'TAGGED', format: 'txt', textKey, segmentCount: segments.length, respondents, codebookVersion: codebook.version, proposalCount: codings.length });
+    await store.updateDocument(projectId, d.id, {
+      status: 'TAGGED',
+      format: 'txt',
+      textKey,
+      segmentCount: segments.length,
+      respondents,
+      codebookVersion: codebook.version,
+      proposalCount: codings.length,
+    });
     proposals.push(...codings);
   }
   return { codebook, proposals };
@@ -106,7 +152,13 @@ export const reviewedTurns = [
  * vertrouwen proposals on R1 and R2 accepted, the one on R3 rejected, vertrouwen added by hand on R4 (no
  * rule matches it), every tijd proposal accepted; the rest stays undecided.
  */
-export async function seedReviewedProject(store: Store, blobs: BlobStore, projectId: string, userId: string, extraTurns: string[] = []): Promise<{ codebook: Codebook; proposals: Coding[] }> {
+export async function seedReviewedProject(
+  store: Store,
+  blobs: BlobStore,
+  projectId: string,
+  userId: string,
+  extraTurns: string[] = [],
+): Promise<{ codebook: Codebook; proposals: Coding[] }> {
   const text = `${[...reviewedTurns, ...extraTurns].join('\n')}\n`;
   const seeded = await seedProject(store, blobs, projectId, [userId], [{ id: 'doc-1', name: 'interview-1.txt', text }]);
   const decideOn = (p: Coding, action: 'accept' | 'reject') =>
@@ -115,6 +167,15 @@ export async function seedReviewedProject(store: Store, blobs: BlobStore, projec
     if (p.code === 'voorwaarden/vertrouwen') await decideOn(p, p.segmentIndex === 2 ? 'reject' : 'accept');
     if (p.code === 'voorwaarden/tijd') await decideOn(p, 'accept');
   }
-  await decide(store, { projectId, documentId: 'doc-1', segmentIndex: 3, code: 'voorwaarden/vertrouwen', categoryId: 'voorwaarden', action: 'add', expectedVersion: null, userId });
+  await decide(store, {
+    projectId,
+    documentId: 'doc-1',
+    segmentIndex: 3,
+    code: 'voorwaarden/vertrouwen',
+    categoryId: 'voorwaarden',
+    action: 'add',
+    expectedVersion: null,
+    userId,
+  });
   return seeded;
 }

@@ -34,7 +34,10 @@ export function cliWorkspace(prefix: string): CliWorkspace {
     stateDir,
     async qualtag(...args) {
       try {
-        const { stdout, stderr } = await run('node', [path.join(projectRoot, 'bin/qualtag.mjs'), ...args], { cwd: dir, env: { ...process.env, QUALTAG_STATE_DIR: stateDir } });
+        const { stdout, stderr } = await run('node', [path.join(projectRoot, 'bin/qualtag.mjs'), ...args], {
+          cwd: dir,
+          env: { ...process.env, QUALTAG_STATE_DIR: stateDir },
+        });
         return { stdout, stderr, code: 0 };
       } catch (e) {
         const err = e as CliResult;
@@ -47,6 +50,11 @@ export function cliWorkspace(prefix: string): CliWorkspace {
 /** The local HTTP API over the adapters (tag requests go nowhere), with the token and api.json in stateDir. */
 export async function startCliApi(adapters: Adapters, stateDir: string): Promise<{ server: RunningHttpServer; token: string }> {
   const token = await localToken(stateDir);
-  const server = await startHttpServer({ port: 0, token, stateDir, deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} } } });
+  const server = await startHttpServer({
+    port: 0,
+    token,
+    stateDir,
+    deps: { store: adapters.store, blobs: adapters.blobs, tagQueue: { send: async () => {} } },
+  });
   return { server, token };
 }

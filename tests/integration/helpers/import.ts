@@ -14,7 +14,13 @@ export function importApi(p: TestPipeline, now = () => new Date('2026-01-02T03:0
   return createHandlers({ store: p.svc.store, blobs: p.svc.blobs, tagQueue: p.queue, now, cacheTtlMs: 0 });
 }
 
-const ctx = <B>(userId: string, params: Record<string, string>, body?: B) => ({ userId, params, query: undefined as never, body: body as never, event: {} as ApiEvent });
+const ctx = <B>(userId: string, params: Record<string, string>, body?: B) => ({
+  userId,
+  params,
+  query: undefined as never,
+  body: body as never,
+  event: {} as ApiEvent,
+});
 
 export interface ImportRun {
   started: ImportStarted;
@@ -33,14 +39,21 @@ export async function runImport(p: TestPipeline, api: Api, projectId: string, by
   if (bodies.length) await runIngest(p.deps, bodies);
   await drainTags(p.deps, p.queue);
   const applied: ImportedDocument[] = [];
-  for (const d of started.documents) applied.push((await api.applyImport(ctx(userId, { projectId, importId: up.importId, documentId: d.documentId }))) as ImportedDocument);
+  for (const d of started.documents)
+    applied.push((await api.applyImport(ctx(userId, { projectId, importId: up.importId, documentId: d.documentId }))) as ImportedDocument);
   await drainTags(p.deps, p.queue);
   return { started, applied };
 }
 
 /** The project's .qdpx export: project.qde and the source texts. */
 export async function exportQdpx(api: Api, projectId: string, userId = 'tester'): Promise<{ bytes: Uint8Array; qde: string; files: Record<string, string> }> {
-  const res = (await api.exportFile({ userId, params: { projectId, format: 'qdpx' }, query: { status: 'accepted' } as never, body: undefined as never, event: {} as ApiEvent })) as ApiResult;
+  const res = (await api.exportFile({
+    userId,
+    params: { projectId, format: 'qdpx' },
+    query: { status: 'accepted' } as never,
+    body: undefined as never,
+    event: {} as ApiEvent,
+  })) as ApiResult;
   const bytes = new Uint8Array(Buffer.from(res.body as string, res.isBase64Encoded ? 'base64' : 'utf8'));
   const files = Object.fromEntries(Object.entries(unzipSync(bytes)).map(([k, v]) => [k, strFromU8(v)]));
   return { bytes, qde: files['project.qde']!, files };

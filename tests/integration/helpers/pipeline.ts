@@ -26,7 +26,14 @@ export class CapturingTagQueue implements TagQueue {
 }
 
 /** Uploads a file under uploads/<project>/ and returns the SQS body S3 would send for it. */
-export async function upload(s3: S3Client, bucket: string, projectId: string, fileName: string, body: Uint8Array | string, sequencer?: string): Promise<string> {
+export async function upload(
+  s3: S3Client,
+  bucket: string,
+  projectId: string,
+  fileName: string,
+  body: Uint8Array | string,
+  sequencer?: string,
+): Promise<string> {
   const key = uploadKey(projectId, fileName);
   const out = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
@@ -41,7 +48,12 @@ export async function runIngest(deps: PipelineDeps, bodies: string[]): Promise<S
 export async function drainTags(deps: PipelineDeps, queue: CapturingTagQueue): Promise<number> {
   let n = 0;
   for (let reqs = queue.take(); reqs.length; reqs = queue.take()) {
-    const res = await createTagHandler(deps)(sqsEvent(reqs.map((r) => newMessage(JSON.stringify(r))), 'tag'));
+    const res = await createTagHandler(deps)(
+      sqsEvent(
+        reqs.map((r) => newMessage(JSON.stringify(r))),
+        'tag',
+      ),
+    );
     if (res.batchItemFailures.length) throw new Error(`tag handler failed ${res.batchItemFailures.length} messages`);
     n += reqs.length;
   }
@@ -49,10 +61,19 @@ export async function drainTags(deps: PipelineDeps, queue: CapturingTagQueue): P
 }
 
 export const exampleFile = (name: string): Buffer => readFileSync(path.join(projectRoot, 'examples', name));
-export const exampleNames = ['interview-01-beleidsmedewerker.txt', 'interview-02-teamleider.vtt', 'interview-03-policy-advisor.srt', 'interview-04-caseworker.md'];
+export const exampleNames = [
+  'interview-01-beleidsmedewerker.txt',
+  'interview-02-teamleider.vtt',
+  'interview-03-policy-advisor.srt',
+  'interview-04-caseworker.md',
+];
 
 /** Creates a project with the example codebook as its current version. */
-export async function exampleProject(store: Store, projectId: string, codebookText = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8')): Promise<void> {
+export async function exampleProject(
+  store: Store,
+  projectId: string,
+  codebookText = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8'),
+): Promise<void> {
   await store.createProject({ id: projectId, name: projectId, members: ['tester'], createdBy: 'tester' });
   const codebook = parseCodebook(codebookText, 'codebook.yaml');
   await store.putCodebookVersion({ projectId, version: codebook.version, codebook, sourceText: codebookText, fileName: 'codebook.yaml', createdBy: 'tester' });

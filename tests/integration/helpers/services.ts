@@ -30,7 +30,10 @@ export function testEndpoints(): { dynamodbEndpoint: string; s3Endpoint: string;
 /** A fresh table and bucket for one test file (call in beforeAll). Also sets TABLE_NAME / BUCKET_NAME. */
 export async function freshServices(label = 'it'): Promise<TestServices> {
   const e = testEndpoints();
-  const suffix = `${label.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 20)}-${randomBytes(4).toString('hex')}`;
+  const suffix = `${label
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 20)}-${randomBytes(4).toString('hex')}`;
   const tableName = `qualtag-${suffix}`;
   const bucketName = `qualtag-${suffix}`;
   const clientOptions: ClientOptions = { region: e.region, dynamodbEndpoint: e.dynamodbEndpoint, s3Endpoint: e.s3Endpoint };

@@ -59,16 +59,38 @@ describe('import a .qdpx into a project', () => {
     await project('imp-notes');
     await runImport(p, api, 'imp-notes', zipFixture('memos-without-author'), 'memos.qdpx');
     const { qde } = await exportQdpx(api, 'imp-notes');
-    for (const text of ['Twijfel: bedoelt ze de oude wijkagent?', 'Deze codering is met Piet besproken.', 'Opgenomen in het buurthuis.', 'Projectmemo: nog twee interviews te gaan.']) expect(qde).toContain(`<PlainTextContent>${text}</PlainTextContent>`);
+    for (const text of [
+      'Twijfel: bedoelt ze de oude wijkagent?',
+      'Deze codering is met Piet besproken.',
+      'Opgenomen in het buurthuis.',
+      'Projectmemo: nog twee interviews te gaan.',
+    ])
+      expect(qde).toContain(`<PlainTextContent>${text}</PlainTextContent>`);
     // NoteRefs on the coding, on the source and on the project; the codings keep their GUIDs.
     expect(qde).toMatch(/<Coding guid="00000000-0000-4000-8000-000000000002"[^>]*>\s*<CodeRef [^>]*\/>\s*(<NoteRef [^>]*\/>\s*){2}<\/Coding>/);
     expect(qde).toMatch(/<NoteRef targetGUID="00000000-0000-4000-8000-000000000052"\/>\s*<\/TextSource>/);
     expect(qde).toMatch(/<NoteRef targetGUID="00000000-0000-4000-8000-000000000053"\/>\s*<\/Project>/);
     // The review UI reads a document's notes through the API.
     const doc = (await p.svc.store.listDocuments('imp-notes')).items[0]!;
-    const notes = (await api.documentNotes({ userId: 'tester', params: { projectId: 'imp-notes', documentId: doc.id }, query: undefined as never, body: undefined as never, event: {} as never })) as { items: Array<{ text: string; codingId?: string }> };
-    expect(notes.items.filter((n) => n.codingId).map((n) => n.text).sort()).toEqual(['Deze codering is met Piet besproken.', 'Twijfel: bedoelt ze de oude wijkagent?']);
-    expect(notes.items.filter((n) => !n.codingId).map((n) => n.text.split('\n')[0]).sort()).toEqual(['Let op de toon hier.', 'Opgenomen in het buurthuis.']);
+    const notes = (await api.documentNotes({
+      userId: 'tester',
+      params: { projectId: 'imp-notes', documentId: doc.id },
+      query: undefined as never,
+      body: undefined as never,
+      event: {} as never,
+    })) as { items: Array<{ text: string; codingId?: string }> };
+    expect(
+      notes.items
+        .filter((n) => n.codingId)
+        .map((n) => n.text)
+        .sort(),
+    ).toEqual(['Deze codering is met Piet besproken.', 'Twijfel: bedoelt ze de oude wijkagent?']);
+    expect(
+      notes.items
+        .filter((n) => !n.codingId)
+        .map((n) => n.text.split('\n')[0])
+        .sort(),
+    ).toEqual(['Let op de toon hier.', 'Opgenomen in het buurthuis.']);
   }, 120_000);
 
   it('PDF and DOCX sources go through the same extraction; their codings are placed on the extracted text, a PDF area coding is reported', async () => {

@@ -48,7 +48,8 @@ function coldQdpx(name: string, codebookYaml: string, train: Gold[]): Uint8Array
       const passage = g.text.replace(/\s*\n\s*/g, ' ').trim();
       const start = text.length;
       text += passage;
-      for (const code of [g.code, ...(g.also ?? [])]) codings.push({ documentId: id, id: `${g.id}:${code}`, code, start, end: text.length, user: 'colleague', at: '2025-05-01T09:00:00Z' });
+      for (const code of [g.code, ...(g.also ?? [])])
+        codings.push({ documentId: id, id: `${g.id}:${code}`, code, start, end: text.length, user: 'colleague', at: '2025-05-01T09:00:00Z' });
       text += '\n\n';
     }
     documents.push({ id, name: `${name} coded ${i / 10 + 1}`, text, createdAt: '2025-05-01T09:00:00Z', respondents: [] });
@@ -97,14 +98,24 @@ describeShared('imported codings teach the tagger', () => {
   for (const name of ['zoetermeer-2021', 'wodc-versterking-2021']) {
     it(`${name}: a third of the passages imported as coded sources, the rest measured with and without them`, async () => {
       const yaml = readFileSync(sharedPath(`corpus/codebooks/${name}.yaml`), 'utf8');
-      const items = readFileSync(sharedPath(`corpus/gold/${name}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Gold);
+      const items = readFileSync(sharedPath(`corpus/gold/${name}.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Gold);
       const { train, test } = split(items);
       const codebook = parseCodebook(yaml, `${name}.yaml`);
       const base = `${name.slice(0, 10)}-base`;
       const withImport = `${name.slice(0, 10)}-import`;
       for (const id of [base, withImport]) {
         await p.svc.store.createProject({ id, name: id, members: ['tester'], createdBy: 'tester' });
-        await p.svc.store.putCodebookVersion({ projectId: id, version: codebook.version, codebook, sourceText: yaml, fileName: `${name}.yaml`, createdBy: 'tester' });
+        await p.svc.store.putCodebookVersion({
+          projectId: id,
+          version: codebook.version,
+          codebook,
+          sourceText: yaml,
+          fileName: `${name}.yaml`,
+          createdBy: 'tester',
+        });
       }
       const run = await runImport(p, api, withImport, coldQdpx(name, yaml, train), `${name}-coded.qdpx`);
       expect(run.started.codebook.added).toBe(0); // same codebook: codes matched by name
@@ -117,12 +128,17 @@ describeShared('imported codings teach the tagger', () => {
       clearProposerCache();
       const rows = test.map((g) => JSON.stringify({ id: g.id, text: g.text })).join('\n');
       const s3 = s3Client(p.svc.clientOptions);
-      await runIngest(p.deps, [await upload(s3, p.svc.bucketName, base, 'rest.jsonl', rows), await upload(s3, p.svc.bucketName, withImport, 'rest.jsonl', rows)]);
+      await runIngest(p.deps, [
+        await upload(s3, p.svc.bucketName, base, 'rest.jsonl', rows),
+        await upload(s3, p.svc.bucketName, withImport, 'rest.jsonl', rows),
+      ]);
       await drainTags(p.deps, p.queue);
       const without = await measure(p, base, test);
       const withIt = await measure(p, withImport, test);
       results[name] = { train: train.length, imported, without, withImport: withIt };
-      console.log(`[learning] ${name}: ${train.length} passages imported (${imported} codings), ${test.length} measured: without import hit@1 ${without.hitAt1} hit@3 ${without.hitAt3}; with import hit@1 ${withIt.hitAt1} hit@3 ${withIt.hitAt3} (${withIt.exampleProposals} proposals in the top 3 show an imported passage as their example)`);
+      console.log(
+        `[learning] ${name}: ${train.length} passages imported (${imported} codings), ${test.length} measured: without import hit@1 ${without.hitAt1} hit@3 ${without.hitAt3}; with import hit@1 ${withIt.hitAt1} hit@3 ${withIt.hitAt3} (${withIt.exampleProposals} proposals in the top 3 show an imported passage as their example)`,
+      );
       // Without reviewed passages nothing is learnt; the imported ones teach the ranker at once.
       expect(without.exampleProposals).toBe(0);
       expect(withIt.exampleProposals).toBeGreaterThan(0);

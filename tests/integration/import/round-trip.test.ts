@@ -28,7 +28,10 @@ describeShared('round trip on the corpus transcripts', () => {
     const s3 = s3Client(p.svc.clientOptions);
     for (const f of FILES) bodies.push(await upload(s3, p.svc.bucketName, 'corpus-a', f, readFileSync(sharedPath(dir, f))));
     // A Windows transcript with emoji: CRLF line ends and characters outside the BMP before the codings.
-    const crlf = readFileSync(sharedPath(dir, 'respondent-08.txt'), 'utf8').replace(/\n/g, '\r\n').replace('Respondent 8:', 'Respondent 8: 👍🏽').replace(/\. /, '. 😀 ');
+    const crlf = readFileSync(sharedPath(dir, 'respondent-08.txt'), 'utf8')
+      .replace(/\n/g, '\r\n')
+      .replace('Respondent 8:', 'Respondent 8: 👍🏽')
+      .replace(/\. /, '. 😀 ');
     bodies.push(await upload(s3, p.svc.bucketName, 'corpus-a', 'respondent-08-windows.txt', crlf));
     await runIngest(p.deps, bodies);
     await drainTags(p.deps, p.queue);
@@ -42,16 +45,39 @@ describeShared('round trip on the corpus transcripts', () => {
     const queue = (await store.reviewQueue({ projectId: 'corpus-a', limit: 500, order: 'score' })).items;
     expect(queue.length).toBeGreaterThan(20);
     for (const [i, c] of queue.slice(0, 24).entries()) {
-      await decide(store, { ...c, projectId: 'corpus-a', action: i % 4 === 3 ? 'reject' : 'accept', expectedVersion: c.version, userId: i % 2 ? 'tester' : 'second' });
+      await decide(store, {
+        ...c,
+        projectId: 'corpus-a',
+        action: i % 4 === 3 ? 'reject' : 'accept',
+        expectedVersion: c.version,
+        userId: i % 2 ? 'tester' : 'second',
+      });
     }
     const windows = docs.find((d) => d.fileName === 'respondent-08-windows.txt')!;
     const segs = (await store.listSegments(windows.id, { limit: 500 })).items.filter((s) => s.respondent);
     const emoji = segs.find((s) => s.text.includes('👍🏽'))!;
     const at = emoji.text.indexOf('👍🏽') + 5;
-    await decide(store, { projectId: 'corpus-a', documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen', action: 'add', expectedVersion: (await store.getCoding({ documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen' }))?.version ?? null, userId: 'tester', categoryId: 'voorwaarden', span: { start: at, end: at + 20 } });
+    await decide(store, {
+      projectId: 'corpus-a',
+      documentId: windows.id,
+      segmentIndex: emoji.index,
+      code: 'voorwaarden/vertrouwen',
+      action: 'add',
+      expectedVersion: (await store.getCoding({ documentId: windows.id, segmentIndex: emoji.index, code: 'voorwaarden/vertrouwen' }))?.version ?? null,
+      userId: 'tester',
+      categoryId: 'voorwaarden',
+      span: { start: at, end: at + 20 },
+    });
     for (const s of segs.slice(1, 4)) {
       const ref = { documentId: windows.id, segmentIndex: s.index, code: 'effecten/uitwisselen-hulpbronnen' };
-      await decide(store, { projectId: 'corpus-a', ...ref, action: 'add', expectedVersion: (await store.getCoding(ref))?.version ?? null, userId: 'second', categoryId: 'effecten' });
+      await decide(store, {
+        projectId: 'corpus-a',
+        ...ref,
+        action: 'add',
+        expectedVersion: (await store.getCoding(ref))?.version ?? null,
+        userId: 'second',
+        categoryId: 'effecten',
+      });
     }
 
     const first = await exportQdpx(api, 'corpus-a');

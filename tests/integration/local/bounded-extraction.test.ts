@@ -26,7 +26,12 @@ describe('a flate bomb in the local stack', () => {
   it('ends FAILED with TOO_LARGE while another upload is TAGGED and /health answers', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'qualtag-bomb-'));
     stack = await startLocalStack({});
-    server = await startHttpServer({ port: 0, token: await localToken(dir), stateDir: dir, deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue } });
+    server = await startHttpServer({
+      port: 0,
+      token: await localToken(dir),
+      stateDir: dir,
+      deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue },
+    });
     await exampleProject(stack.store, 'p-bomb');
     const s3 = s3Client(stack.clientOptions);
     const put = (name: string, body: Uint8Array) => s3.send(new PutObjectCommand({ Bucket: stack!.bucketName, Key: uploadKey('p-bomb', name), Body: body }));

@@ -35,7 +35,9 @@ describe('qualtag import', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Imported Buurtonderzoek.qdpx into project buurtonderzoek:');
     expect(r.stdout).toContain('codings: 2 imported as accepted codings (2 read)');
-    expect(r.stdout).toMatch(/Skipped \(1\):\n {2}source "Interview 1" \(6e5d4c3b-[0-9a-f-]+\), selection \d+\.\.\d+: the text at .* does not match the selection's name "de burgemeester"/);
+    expect(r.stdout).toMatch(
+      /Skipped \(1\):\n {2}source "Interview 1" \(6e5d4c3b-[0-9a-f-]+\), selection \d+\.\.\d+: the text at .* does not match the selection's name "de burgemeester"/,
+    );
     const { codings } = await projectCodings(stack.store, 'buurtonderzoek');
     expect(codings.filter((c) => c.origin === 'human' && c.status === 'accepted').map((c) => c.decidedBy)).toEqual(['Anna', 'Anna']);
   }, 180_000);

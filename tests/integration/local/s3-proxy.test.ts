@@ -22,18 +22,32 @@ interface Raw {
 function raw(url: string, method: string, headers: Record<string, string>, body = ''): Promise<Raw> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const r = request({ hostname: u.hostname, port: u.port, method, path: `${u.pathname}${u.search}`, headers: { 'content-length': String(Buffer.byteLength(body)), ...headers } }, (res) => {
-      let b = '';
-      res.on('data', (c: Buffer) => (b += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b }));
-    });
+    const r = request(
+      {
+        hostname: u.hostname,
+        port: u.port,
+        method,
+        path: `${u.pathname}${u.search}`,
+        headers: { 'content-length': String(Buffer.byteLength(body)), ...headers },
+      },
+      (res) => {
+        let b = '';
+        res.on('data', (c: Buffer) => (b += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: b }));
+      },
+    );
     r.on('error', reject);
     r.end(body);
   });
 }
 
 async function uploadUrl(host: string, fileName: string): Promise<UploadUrl> {
-  const r = await raw(`${server.url}/api/projects/px/uploads`, 'POST', { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' }, JSON.stringify({ fileName, contentType: 'text/plain' }));
+  const r = await raw(
+    `${server.url}/api/projects/px/uploads`,
+    'POST',
+    { host, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    JSON.stringify({ fileName, contentType: 'text/plain' }),
+  );
   expect(r.status).toBe(200);
   return JSON.parse(r.body) as UploadUrl;
 }
@@ -51,7 +65,12 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 
 beforeAll(async () => {
   stack = await startLocalStack();
   await stack.store.createProject({ id: 'px', name: 'Proxy', members: ['local'], createdBy: 'local' });
-  server = await startHttpServer({ port: 0, token, deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue }, s3Endpoint: stack.s3Endpoint });
+  server = await startHttpServer({
+    port: 0,
+    token,
+    deps: { store: stack.store, blobs: stack.blobs, tagQueue: stack.tagQueue, exportQueue: stack.exportQueue },
+    s3Endpoint: stack.s3Endpoint,
+  });
 });
 
 afterAll(async () => {
@@ -84,7 +103,9 @@ describe('presigned URLs on the UI origin', () => {
 
   it('hands out export downloads on the same origin', async () => {
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const job = (await (await fetch(`${server.url}/api/projects/px/export-jobs`, { method: 'POST', headers, body: JSON.stringify({ format: 'csv' }) })).json()) as ExportJobView;
+    const job = (await (
+      await fetch(`${server.url}/api/projects/px/export-jobs`, { method: 'POST', headers, body: JSON.stringify({ format: 'csv' }) })
+    ).json()) as ExportJobView;
     const done = await until('the export job', async () => {
       const j = (await (await fetch(`${server.url}/api/projects/px/export-jobs/${job.id}`, { headers })).json()) as ExportJobView;
       return j.state === 'done' ? j : undefined;

@@ -107,7 +107,9 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
       if (u.fileName === 'poison.txt') throw new Error('database unavailable');
       return original(u, seen);
     };
-    await s3Client(stack.clientOptions).send(new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('p-dlq', 'poison.txt'), Body: 'Interviewer: hallo' }));
+    await s3Client(stack.clientOptions).send(
+      new PutObjectCommand({ Bucket: stack.bucketName, Key: uploadKey('p-dlq', 'poison.txt'), Body: 'Interviewer: hallo' }),
+    );
     await stack.idle();
     expect(calls).toBe(2);
     const dead = stack.deadLetters();
@@ -141,7 +143,9 @@ describe('local stack (DynamoDB Local + s3rver + in-process queues)', () => {
     first.store.putClaim = async () => {
       throw new Error('killed');
     };
-    await s3Client(first.clientOptions).send(new PutObjectCommand({ Bucket: first.bucketName, Key: uploadKey('p-lost', 'lost.txt'), Body: 'Interviewer: Hoe gaat het?\nRespondent: Goed, dank je.' }));
+    await s3Client(first.clientOptions).send(
+      new PutObjectCommand({ Bucket: first.bucketName, Key: uploadKey('p-lost', 'lost.txt'), Body: 'Interviewer: Hoe gaat het?\nRespondent: Goed, dank je.' }),
+    );
     await first.idle();
     first.store.putClaim = original;
     await first.stop();

@@ -43,11 +43,27 @@ describeShared('qualtag code agrees with the pipeline on zoetermeer-2021 transcr
 
     const cli = await runCli('code', transcript(name), '--codebook', codebookPath());
     expect(cli.code).toBe(0);
-    const lines = cli.out.trim().split('\n').map((l) => JSON.parse(l) as { index: number; start: number; end: number; text: string; speaker: string | null; skip?: string; proposals: Array<Omit<Row, 'segmentIndex'>> });
+    const lines = cli.out
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            index: number;
+            start: number;
+            end: number;
+            text: string;
+            speaker: string | null;
+            skip?: string;
+            proposals: Array<Omit<Row, 'segmentIndex'>>;
+          },
+      );
     // The same segments...
     expect(lines.map((l) => [l.index, l.start, l.end, l.speaker])).toEqual(segments.map((s) => [s.index, s.start, s.end, s.speaker]));
     // ...the same proposals...
-    const proposed: Row[] = lines.flatMap((l) => l.proposals.map((p) => ({ segmentIndex: l.index, code: p.code, score: p.score, evidence: p.evidence }))).sort((a, b) => key(a).localeCompare(key(b)));
+    const proposed: Row[] = lines
+      .flatMap((l) => l.proposals.map((p) => ({ segmentIndex: l.index, code: p.code, score: p.score, evidence: p.evidence })))
+      .sort((a, b) => key(a).localeCompare(key(b)));
     expect(proposed.length).toBeGreaterThan(0);
     expect(proposed).toEqual(stored);
     // ...and none on interviewer turns or the title line.

@@ -38,10 +38,19 @@ describe('codebook language against the document text, on DynamoDB Local + s3rve
     const { store } = pipeline.svc;
     const text = readFileSync(path.join(projectRoot, 'tests/fixtures/codebook/small-en.yaml'), 'utf8');
     const codebook = parseCodebook(text, 'small-en.yaml');
-    await store.putCodebookVersion({ projectId: 'p-lang', version: codebook.version, codebook, sourceText: text, fileName: 'small-en.yaml', createdBy: 'tester' });
+    await store.putCodebookVersion({
+      projectId: 'p-lang',
+      version: codebook.version,
+      codebook,
+      sourceText: text,
+      fileName: 'small-en.yaml',
+      createdBy: 'tester',
+    });
     await requestRetag(pipeline.deps, 'p-lang');
     await drainTags(pipeline.deps, pipeline.queue);
     expect((await store.getDocument(documentIdFor('p-lang', 'en.md')))!.languageWarning).toBeUndefined();
-    expect((await store.getDocument(documentIdFor('p-lang', 'nl.txt')))!.languageWarning).toMatch(/codebook's language is English \(en\) but the texts read as Dutch/);
+    expect((await store.getDocument(documentIdFor('p-lang', 'nl.txt')))!.languageWarning).toMatch(
+      /codebook's language is English \(en\) but the texts read as Dutch/,
+    );
   });
 });

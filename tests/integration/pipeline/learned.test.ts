@@ -41,7 +41,9 @@ describe('learned proposals on DynamoDB Local + s3rver', () => {
     await pipeline.ingest('p-plain', 'a.txt', TEXT);
     const documentId = documentIdFor('p-plain', 'a.txt');
     const segments = (await svc.store.listSegments(documentId, { limit: 500 })).items;
-    const expected = tagSegments(buildProposer(codebook), segments, { format: 'txt' }).flatMap(({ segment, proposals }) => proposals.map((p) => ({ segmentIndex: segment.index, ...p })));
+    const expected = tagSegments(buildProposer(codebook), segments, { format: 'txt' }).flatMap(({ segment, proposals }) =>
+      proposals.map((p) => ({ segmentIndex: segment.index, ...p })),
+    );
     const codings = await svc.store.listDocumentCodings(documentId);
     expect(expected.length).toBeGreaterThan(0);
     const stored = codings.map((c) => ({ segmentIndex: c.segmentIndex, code: c.code, score: c.score, confidence: c.confidence, evidence: c.evidence }));
@@ -63,11 +65,23 @@ describe('learned proposals on DynamoDB Local + s3rver', () => {
 
     // The reviewer adds, on three respondent turns of the first document, a code the tagger did not propose there.
     const answers = segments.filter((s) => s.respondent !== null);
-    const target = [...new Set(codebook.categories.flatMap((c) => c.codes.map((k) => k.id)))].find((code) => answers.filter((s) => !proposedOn(before, s.index).includes(code)).length >= 3)!;
+    const target = [...new Set(codebook.categories.flatMap((c) => c.codes.map((k) => k.id)))].find(
+      (code) => answers.filter((s) => !proposedOn(before, s.index).includes(code)).length >= 3,
+    )!;
     expect(target).toBeDefined();
     const chosen = answers.filter((s) => !proposedOn(before, s.index).includes(target)).slice(0, 3);
     const categoryId = codebook.categories.find((c) => c.codes.some((k) => k.id === target))!.id;
-    for (const s of chosen) await decide(svc.store, { projectId, documentId: first, segmentIndex: s.index, code: target, action: 'add', expectedVersion: null, userId: 'ann', categoryId });
+    for (const s of chosen)
+      await decide(svc.store, {
+        projectId,
+        documentId: first,
+        segmentIndex: s.index,
+        code: target,
+        action: 'add',
+        expectedVersion: null,
+        userId: 'ann',
+        categoryId,
+      });
     const decided = (await svc.store.listDocumentCodings(first)).filter((c) => c.status !== 'proposed');
     expect(decided).toHaveLength(3);
 

@@ -146,10 +146,20 @@ describe('ingest → tag pipeline on DynamoDB Local + s3rver', () => {
     const original = readFileSync(path.join(projectRoot, 'examples', 'codebook.yaml'), 'utf8');
     const edited = `${original
       .replace(/ {2}- id: werkomstandigheden\/werkdruk\n(?: {4}.*\n)+?(?= {2}- id: )/, '')
-      .replace('- id: samenwerking\n', '- id: samenwerking\n')}\n- id: gemeente\n  name: Gemeente\n  codes:\n  - id: gemeente/kantoor\n    name: Kantoor\n    rules:\n    - kantoor OR office\n`;
+      .replace(
+        '- id: samenwerking\n',
+        '- id: samenwerking\n',
+      )}\n- id: gemeente\n  name: Gemeente\n  codes:\n  - id: gemeente/kantoor\n    name: Kantoor\n    rules:\n    - kantoor OR office\n`;
     expect(edited).not.toBe(original);
     const cb = parseCodebook(edited, 'codebook.yaml');
-    await svc.store.putCodebookVersion({ projectId: 'p-retag', version: cb.version, codebook: cb, sourceText: edited, fileName: 'codebook.yaml', createdBy: 'tester' });
+    await svc.store.putCodebookVersion({
+      projectId: 'p-retag',
+      version: cb.version,
+      codebook: cb,
+      sourceText: edited,
+      fileName: 'codebook.yaml',
+      createdBy: 'tester',
+    });
     expect(await requestRetag(deps, 'p-retag')).toBe(4);
     await drainTags(deps, queue);
 

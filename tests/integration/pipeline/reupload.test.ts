@@ -8,7 +8,16 @@ import { codingHistory } from '../../../lib/coding/index.js';
 import { dynamoClient, s3Client } from '../../../lib/store/clients.js';
 import type { Adapters } from '../../../lib/store/index.js';
 import type { Coding, SegmentRecord, Store } from '../../../lib/coding/index.js';
-import { correctedInterview, drainTags, exampleProject, runIngest, testPipeline, upload, type CapturingTagQueue, type TestPipeline } from '../helpers/pipeline.js';
+import {
+  correctedInterview,
+  drainTags,
+  exampleProject,
+  runIngest,
+  testPipeline,
+  upload,
+  type CapturingTagQueue,
+  type TestPipeline,
+} from '../helpers/pipeline.js';
 import type { TestServices } from '../helpers/services.js';
 import { decide } from '../../../lib/review/decide.js';
 
@@ -28,9 +37,7 @@ describe('re-upload of a corrected transcript on DynamoDB Local + s3rver', () =>
       new QueryCommand({ TableName: svc.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `DOC#${documentId}` } }),
     );
     // Every item as stored, except the time the tag step last touched the document record.
-    return (out.Items ?? [])
-      .map((i) => (i.SK === 'META' ? { ...i, updatedAt: undefined } : i))
-      .sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
+    return (out.Items ?? []).map((i) => (i.SK === 'META' ? { ...i, updatedAt: undefined } : i)).sort((a, b) => String(a.SK).localeCompare(String(b.SK)));
   }
   const segments = async (): Promise<SegmentRecord[]> => (await svc.store.listSegments(documentId, { limit: 500 })).items;
   const audit = async () => (await svc.store.auditTrail({ projectId, documentId, limit: 500 })).items;

@@ -35,7 +35,14 @@ function rng(seed: number): () => number {
   };
 }
 
-const optionSets: ReportOptions[] = [{}, { status: 'all' }, { status: 'proposed', category: 'samenwerking' }, { status: 'rejected' }, { reviewerA: 'bob' }, { reviewerA: 'cas', reviewerB: 'ann' }];
+const optionSets: ReportOptions[] = [
+  {},
+  { status: 'all' },
+  { status: 'proposed', category: 'samenwerking' },
+  { status: 'rejected' },
+  { reviewerA: 'bob' },
+  { reviewerA: 'cas', reviewerB: 'ann' },
+];
 
 describe('aggregated reports on DynamoDB Local', () => {
   let pipeline: TestPipeline;
@@ -44,7 +51,14 @@ describe('aggregated reports on DynamoDB Local', () => {
 
   async function useCodebook(text: string): Promise<void> {
     const codebook = parseCodebook(text, 'codebook.yaml');
-    await pipeline.svc.store.putCodebookVersion({ projectId, version: codebook.version, codebook, sourceText: text, fileName: 'codebook.yaml', createdBy: 'ann' });
+    await pipeline.svc.store.putCodebookVersion({
+      projectId,
+      version: codebook.version,
+      codebook,
+      sourceText: text,
+      fileName: 'codebook.yaml',
+      createdBy: 'ann',
+    });
   }
 
   async function expectReportsEqual(step: string): Promise<void> {
@@ -56,7 +70,9 @@ describe('aggregated reports on DynamoDB Local', () => {
     const stored = await store.documentAggregates(docs.map((d) => d.id));
     for (const d of docs) {
       const events = await all((p) => store.auditTrail({ projectId, documentId: d.id, ...p }));
-      expect(stored.get(d.id), `${step} ${d.fileName}`).toEqual(documentAggregate(await store.listDocumentCodings(d.id), beforeDeletionsLeftOut(events).map(trailEntry)));
+      expect(stored.get(d.id), `${step} ${d.fileName}`).toEqual(
+        documentAggregate(await store.listDocumentCodings(d.id), beforeDeletionsLeftOut(events).map(trailEntry)),
+      );
     }
   }
 
@@ -73,7 +89,7 @@ describe('aggregated reports on DynamoDB Local', () => {
     await expectReportsEqual('after ingest');
 
     const r = rng(17);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
     const codebook = parseCodebook(codebookA, 'codebook.yaml');
     const codes = codebook.categories.flatMap((c) => c.codes.map((k) => ({ code: k.id, categoryId: c.id })));
     const docs = await all((p) => store.listDocuments(projectId, p));
@@ -93,14 +109,30 @@ describe('aggregated reports on DynamoDB Local', () => {
         const c = pick(detached);
         if (r() < 0.5) return decide({ ...c, projectId, action: 'drop', expectedVersion: c.version, userId: user });
         const doc = await store.getDocument(documentId);
-        return decide({ ...c, projectId, action: 'place', expectedVersion: c.version, userId: user, to: { segmentIndex: Math.floor(r() * (doc?.segmentCount ?? 1)) } });
+        return decide({
+          ...c,
+          projectId,
+          action: 'place',
+          expectedVersion: c.version,
+          userId: user,
+          to: { segmentIndex: Math.floor(r() * (doc?.segmentCount ?? 1)) },
+        });
       }
       if (r() < 0.2 || codings.length === 0) {
         const doc = await store.getDocument(documentId);
         const { code, categoryId } = pick(codes);
         const segmentIndex = Math.floor(r() * (doc?.segmentCount ?? 1));
         const existing = codings.find((c) => c.segmentIndex === segmentIndex && c.code === code);
-        return decide({ projectId, documentId, segmentIndex, code, categoryId, action: 'add', expectedVersion: existing ? existing.version : null, userId: user });
+        return decide({
+          projectId,
+          documentId,
+          segmentIndex,
+          code,
+          categoryId,
+          action: 'add',
+          expectedVersion: existing ? existing.version : null,
+          userId: user,
+        });
       }
       const c: Coding = pick(codings);
       return decide({ ...c, projectId, action: pick(['accept', 'accept', 'reject', 'undo'] as const), expectedVersion: c.version, userId: user });
@@ -137,6 +169,10 @@ describe('aggregated reports on DynamoDB Local', () => {
 
     // Something was decided, moved and detached along the way, so the comparison covered those paths.
     const events = await all((p) => store.auditTrail({ projectId, ...p }));
-    for (const action of ['accept', 'reject', 'add', 'undo', 'move']) expect(events.some((e) => e.action === action), action).toBe(true);
+    for (const action of ['accept', 'reject', 'add', 'undo', 'move'])
+      expect(
+        events.some((e) => e.action === action),
+        action,
+      ).toBe(true);
   }, 600_000);
 });

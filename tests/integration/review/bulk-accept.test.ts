@@ -7,7 +7,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEventView, BulkAcceptResult, BulkUndoResultView, CodingView, DocumentDetail, ErrorBody, FrequencyReport, Page } from '../../../lib/api/contract.js';
+import type {
+  AuditEventView,
+  BulkAcceptResult,
+  BulkUndoResultView,
+  CodingView,
+  DocumentDetail,
+  ErrorBody,
+  FrequencyReport,
+  Page,
+} from '../../../lib/api/contract.js';
 import { startHttpServer, type RunningHttpServer } from '../../../lib/local/http.js';
 import { documentIdFor } from '../../../lib/pipeline/index.js';
 import type { Coding as StoredCoding } from '../../../lib/coding/index.js';
@@ -121,16 +130,23 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     for (const c of before.filter((x) => !high.some((h) => h.id === x.id))) expect(byId.get(c.id)).toMatchObject({ status: c.status, version: c.version });
     expect(await accepted()).toBe(high.length);
     // Nothing left above the threshold.
-    expect((await call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.9, dryRun: true })).json).toMatchObject({ count: 0, estimatedPrecision: null });
+    expect((await call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.9, dryRun: true })).json).toMatchObject({
+      count: 0,
+      estimatedPrecision: null,
+    });
 
     // Someone rejects one of the batch's codings afterwards.
     const later = byId.get(high[1]!.id)!;
-    expect((await call('POST', `${P}/decisions`, { action: 'reject', documentId: later.documentId, codingId: later.id, version: later.version })).status).toBe(200);
+    expect((await call('POST', `${P}/decisions`, { action: 'reject', documentId: later.documentId, codingId: later.id, version: later.version })).status).toBe(
+      200,
+    );
 
     const undo = await call<BulkUndoResultView>('POST', `${P}/bulk-accept/${batchId}/undo`);
     expect(undo.status).toBe(200);
     expect(undo.json.undone).toBe(high.length - 1);
-    expect(undo.json.changed).toEqual([expect.objectContaining({ codingId: later.id, current: expect.objectContaining({ status: 'rejected', version: later.version + 1 }) })]);
+    expect(undo.json.changed).toEqual([
+      expect.objectContaining({ codingId: later.id, current: expect.objectContaining({ status: 'rejected', version: later.version + 1 }) }),
+    ]);
     const undone = new Map((await codingsOf()).map((c) => [c.id, c]));
     for (const c of high) {
       if (c.id === later.id) expect(undone.get(c.id)).toMatchObject({ status: 'rejected', decidedBy: 'tester' });
@@ -145,9 +161,19 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     expect(ofBatch.filter((e) => e.action === 'accept')).toHaveLength(high.length);
     expect(ofBatch.filter((e) => e.action === 'undo')).toHaveLength(high.length - 1);
     expect(ofBatch.find((e) => e.action === 'accept')?.note).toBe(`bulk accept ${batchId}: confidence ≥ 90 %`);
-    expect(trail.filter((e) => e.codingId === later.id).map((e) => e.action).sort()).toEqual(['accept', 'reject']);
+    expect(
+      trail
+        .filter((e) => e.codingId === later.id)
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['accept', 'reject']);
     // The rejected coding keeps its own history: its undo brings back the batch's accept.
-    const back = await call<{ coding: CodingView }>('POST', `${P}/decisions`, { action: 'undo', documentId: later.documentId, codingId: later.id, version: later.version + 1 });
+    const back = await call<{ coding: CodingView }>('POST', `${P}/decisions`, {
+      action: 'undo',
+      documentId: later.documentId,
+      codingId: later.id,
+      version: later.version + 1,
+    });
     expect(back.json.coding).toMatchObject({ status: 'accepted' });
 
     // Once only.
@@ -175,7 +201,14 @@ describe('the uncertain review order, bulk accept and its undo through the API',
     const contested = proposals.filter((_, i) => i % 3 === 0);
     const [bulk, ...rejects] = await Promise.all([
       call<BulkAcceptResult>('POST', `${P}/bulk-accept`, { minConfidence: 0.6 }),
-      ...contested.map((c) => call<{ coding: CodingView; current?: CodingView }>('POST', `${P}/decisions`, { action: 'reject', documentId: c.documentId, codingId: c.id, version: c.version })),
+      ...contested.map((c) =>
+        call<{ coding: CodingView; current?: CodingView }>('POST', `${P}/decisions`, {
+          action: 'reject',
+          documentId: c.documentId,
+          codingId: c.id,
+          version: c.version,
+        }),
+      ),
     ]);
     expect(bulk.status).toBe(200);
     const now = new Map((await codingsOf()).map((c) => [c.id, c]));

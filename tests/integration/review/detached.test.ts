@@ -35,7 +35,8 @@ describe('re-placing and dropping detached codings through the API', () => {
     });
     return { status: res.status, json: (await res.json()) as T };
   }
-  const decide = (body: Record<string, unknown>) => call<DecisionResultView & { message?: string; current?: CodingView | null }>('POST', `${P}/decisions`, { documentId, ...body });
+  const decide = (body: Record<string, unknown>) =>
+    call<DecisionResultView & { message?: string; current?: CodingView | null }>('POST', `${P}/decisions`, { documentId, ...body });
   const doc = async (): Promise<DocumentDetail> => (await call<DocumentDetail>('GET', `${P}/documents/${documentId}`)).json;
   const codingsOf = (d: DocumentDetail): CodingView[] => d.segments.flatMap((s) => s.codings);
   const balansCount = async (): Promise<number> =>
@@ -94,10 +95,23 @@ describe('re-placing and dropping detached codings through the API', () => {
     // Place balans on a span of the new turn 3.
     const target = d2.segments.find((s) => s.index === 3)!;
     const at = target.text.indexOf('beleidsmedewerker');
-    const placeBody = { action: 'place', codingId: detachedBalans.id, version: detachedBalans.version, segmentId: target.id, span: { start: at, end: at + 17 } };
+    const placeBody = {
+      action: 'place',
+      codingId: detachedBalans.id,
+      version: detachedBalans.version,
+      segmentId: target.id,
+      span: { start: at, end: at + 17 },
+    };
     const placed = await decide(placeBody);
     expect(placed.status).toBe(200);
-    expect(placed.json.coding).toMatchObject({ segmentIndex: 3, segmentId: target.id, status: 'accepted', origin: 'human', decidedBy: 'tester', span: { start: at, end: at + 17 } });
+    expect(placed.json.coding).toMatchObject({
+      segmentIndex: 3,
+      segmentId: target.id,
+      status: 'accepted',
+      origin: 'human',
+      decidedBy: 'tester',
+      span: { start: at, end: at + 17 },
+    });
     expect(placed.json.coding!.anchor).toBeUndefined();
     expect(placed.json.audit).toMatchObject({ action: 'place', from: 'accepted', to: 'accepted', by: 'tester' });
     expect(placed.json.audit.note).toMatch(/^placed on segment 4 \(a span\); its passage \(segment 6\)/);
@@ -113,7 +127,12 @@ describe('re-placing and dropping detached codings through the API', () => {
     // Undo the place: back in the detached list at its slot, with a higher version; counted no more.
     const unplaced = await decide({ action: 'undo', codingId: placed.json.coding!.id, version: placed.json.coding!.version });
     expect(unplaced.status).toBe(200);
-    expect(unplaced.json.coding).toMatchObject({ id: detachedBalans.id, segmentIndex: detachedBalans.segmentIndex, status: 'accepted', anchor: { state: 'detached' } });
+    expect(unplaced.json.coding).toMatchObject({
+      id: detachedBalans.id,
+      segmentIndex: detachedBalans.segmentIndex,
+      status: 'accepted',
+      anchor: { state: 'detached' },
+    });
     expect(unplaced.json.coding!.version).toBeGreaterThan(placed.json.coding!.version);
     d3 = await doc();
     expect(d3.detached?.map((c) => c.code).sort()).toEqual([BALANS, WERKDRUK]);

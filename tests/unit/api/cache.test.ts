@@ -53,7 +53,12 @@ describe('ReadCache stale-while-revalidate', () => {
     const cache = new ReadCache(1000, 100, () => t);
     let n = 0;
     let release: (() => void) | undefined;
-    const load = () => new Promise<number>((r) => { const v = ++n; if (v === 1) r(v); else release = () => r(v); });
+    const load = () =>
+      new Promise<number>((r) => {
+        const v = ++n;
+        if (v === 1) r(v);
+        else release = () => r(v);
+      });
     expect(await cache.get('p', 'k', load)).toBe(1);
     t = 1500;
     expect(await cache.get('p', 'k', load)).toBe(1);

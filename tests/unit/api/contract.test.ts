@@ -5,7 +5,18 @@ import type * as coding from '../../../lib/coding/model.js';
 import type { Page } from '../../../lib/api/contract.js';
 import type * as model from '../../../lib/model.js';
 import * as contract from '../../../lib/api/contract.js';
-import { Codebook, CodingAnchor, CodingOrigin, CodingStatus, DecisionAction, DocumentStatus, Evidence, ExportFormat, SourceFormat, Span } from '../../../lib/api/contract.js';
+import type {
+  Codebook,
+  CodingAnchor,
+  CodingOrigin,
+  CodingStatus,
+  DecisionAction,
+  DocumentStatus,
+  Evidence,
+  ExportFormat,
+  SourceFormat,
+  Span,
+} from '../../../lib/api/contract.js';
 import type { ExportJobFormat } from '../../../lib/coding/records.js';
 import type * as paging from '../../../lib/paging.js';
 
@@ -30,7 +41,15 @@ describe('contract value types', () => {
 
 describe('contract names', () => {
   it('leave the model its names: a wire shape that differs from the model type of that name is a …View (…Params for a query)', () => {
-    const renamed = { Coding: 'CodingView', AuditEvent: 'AuditEventView', Project: 'ProjectView', CodebookVersion: 'CodebookVersionView', DecisionResult: 'DecisionResultView', BulkUndoResult: 'BulkUndoResultView', AuditQuery: 'AuditQueryParams' };
+    const renamed = {
+      Coding: 'CodingView',
+      AuditEvent: 'AuditEventView',
+      Project: 'ProjectView',
+      CodebookVersion: 'CodebookVersionView',
+      DecisionResult: 'DecisionResultView',
+      BulkUndoResult: 'BulkUndoResultView',
+      AuditQuery: 'AuditQueryParams',
+    };
     for (const [modelName, wireName] of Object.entries(renamed)) {
       expect(contract, modelName).not.toHaveProperty(modelName);
       expect(contract, wireName).toHaveProperty(wireName);

@@ -22,7 +22,10 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Raw request, so the Host header and odd paths can be set. */
-function get(p: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  p: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   const u = new URL(server.url);
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname, port: u.port, path: p, method: 'GET', headers }, (res) => {

@@ -5,14 +5,30 @@ import type { ApiEvent } from '../../../lib/api/http.js';
 import { createRouter, type Handlers } from '../../../lib/api/router.js';
 import { ConflictError, type Coding } from '../../../lib/coding/index.js';
 
-function event(method: string, rawPath: string, opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string>; sub?: string } = {}): ApiEvent {
+function event(
+  method: string,
+  rawPath: string,
+  opts: { query?: Record<string, string>; body?: string; headers?: Record<string, string>; sub?: string } = {},
+): ApiEvent {
   return {
-    version: '2.0', routeKey: '$default', rawPath, rawQueryString: '', headers: opts.headers ?? {},
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: opts.headers ?? {},
     ...(opts.query ? { queryStringParameters: opts.query } : {}),
     ...(opts.body !== undefined ? { body: opts.body } : {}),
     isBase64Encoded: false,
     requestContext: {
-      accountId: 'a', apiId: 'a', domainName: 'x', domainPrefix: 'x', requestId: 'r', routeKey: '$default', stage: '$default', time: '', timeEpoch: 0,
+      accountId: 'a',
+      apiId: 'a',
+      domainName: 'x',
+      domainPrefix: 'x',
+      requestId: 'r',
+      routeKey: '$default',
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
       http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
       ...(opts.sub ? { authorizer: { jwt: { claims: { sub: opts.sub }, scopes: null } } } : {}),
     },
@@ -27,13 +43,42 @@ const record = (name: string) => async (ctx: unknown) => {
 const coding = { projectId: 'p', documentId: 'd1', segmentIndex: 2, code: 'a/b', version: 3, status: 'accepted' } as unknown as Coding;
 const handlers = new Proxy({} as Handlers, {
   get: (_, name: string) => {
-    if (name === 'decide') return async () => { throw new ConflictError('someone else decided on this coding first', { ...coding, segmentId: 's', segmentStart: 0, segmentEnd: 5, segmentText: 'hallo', categoryId: 'a', respondent: null, origin: 'rule', score: 1, evidence: [], codebookVersion: 'v', createdAt: 't' }); };
-    if (name === 'getCodebook') return async () => { throw new QualtagError('NOT_FOUND', 'project "p" has no codebook yet', 'Upload one', 'codebook'); };
-    if (name === 'retag') return async () => { throw new Error('secret internal detail'); };
+    if (name === 'decide')
+      return async () => {
+        throw new ConflictError('someone else decided on this coding first', {
+          ...coding,
+          segmentId: 's',
+          segmentStart: 0,
+          segmentEnd: 5,
+          segmentText: 'hallo',
+          categoryId: 'a',
+          respondent: null,
+          origin: 'rule',
+          score: 1,
+          evidence: [],
+          codebookVersion: 'v',
+          createdAt: 't',
+        });
+      };
+    if (name === 'getCodebook')
+      return async () => {
+        throw new QualtagError('NOT_FOUND', 'project "p" has no codebook yet', 'Upload one', 'codebook');
+      };
+    if (name === 'retag')
+      return async () => {
+        throw new Error('secret internal detail');
+      };
     return record(name);
   },
 });
-const router = createRouter({ authenticate: tokenAuthenticator([{ token: 'good-token-123', userId: 'ann' }, { token: 'other-token-456', userId: 'bob' }]), handlers, log: () => {} });
+const router = createRouter({
+  authenticate: tokenAuthenticator([
+    { token: 'good-token-123', userId: 'ann' },
+    { token: 'other-token-456', userId: 'bob' },
+  ]),
+  handlers,
+  log: () => {},
+});
 const auth = { authorization: 'Bearer good-token-123' };
 const parse = (r: { body?: string }) => JSON.parse(r.body ?? 'null') as Record<string, unknown>;
 
@@ -60,7 +105,9 @@ describe('API router', () => {
 
   it('distinguishes GET and POST on the same path, 405 for a wrong method, 404 for no route', async () => {
     await router(event('GET', '/projects/p/codebook', { headers: auth }));
-    expect((await router(event('POST', '/projects/p/codebook', { headers: auth, body: JSON.stringify({ fileName: 'cb.yaml', content: 'x: 1' }) }))).statusCode).toBe(200);
+    expect(
+      (await router(event('POST', '/projects/p/codebook', { headers: auth, body: JSON.stringify({ fileName: 'cb.yaml', content: 'x: 1' }) }))).statusCode,
+    ).toBe(200);
     expect(calls.at(-1)!.name).toBe('uploadCodebook');
     expect((calls.at(-1)!.ctx as { body: { retag: boolean } }).body.retag).toBe(true);
     expect((await router(event('DELETE', '/projects/p', { headers: auth }))).statusCode).toBe(405);
@@ -77,7 +124,13 @@ describe('API router', () => {
       [event('POST', '/projects/p/decisions', { headers: auth }), 'body'],
       [event('POST', '/projects/p/decisions', { headers: auth, body: JSON.stringify({ action: 'maybe' }) }), 'body.action'],
       [event('POST', '/projects/p/decisions', { headers: auth, body: JSON.stringify({ action: 'accept', documentId: 'd', codingId: 'c' }) }), 'body.version'],
-      [event('POST', '/projects/p/decisions', { headers: auth, body: JSON.stringify({ action: 'add', documentId: 'd', segmentId: 's', code: 'x', span: { start: 5, end: 2 } }) }), 'body.span.end'],
+      [
+        event('POST', '/projects/p/decisions', {
+          headers: auth,
+          body: JSON.stringify({ action: 'add', documentId: 'd', segmentId: 's', code: 'x', span: { start: 5, end: 2 } }),
+        }),
+        'body.span.end',
+      ],
       [event('POST', '/projects/p/uploads', { headers: auth, body: JSON.stringify({ fileName: '../etc/passwd' }) }), 'body.fileName'],
       [event('POST', '/projects/p/codebook', { headers: auth, body: JSON.stringify({ fileName: 'cb.exe', content: 'x' }) }), 'body.fileName'],
       [event('GET', '/projects/p/exports/qdpx', { headers: auth, query: { status: 'x' } }), 'query.status'],
@@ -100,7 +153,12 @@ describe('API router', () => {
   });
 
   it('maps a stale decision to 409 with the current coding, domain errors to their status, and hides internal errors', async () => {
-    const r = await router(event('POST', '/projects/p/decisions', { headers: auth, body: JSON.stringify({ action: 'accept', documentId: 'd1', codingId: 'd1~2~a%2Fb', version: 1 }) }));
+    const r = await router(
+      event('POST', '/projects/p/decisions', {
+        headers: auth,
+        body: JSON.stringify({ action: 'accept', documentId: 'd1', codingId: 'd1~2~a%2Fb', version: 1 }),
+      }),
+    );
     expect(r.statusCode).toBe(409);
     expect(parse(r)).toMatchObject({ message: expect.stringContaining('decided'), current: { id: 'd1~2~a%2Fb', version: 3, status: 'accepted' } });
     const nf = await router(event('GET', '/projects/p/codebook', { headers: auth }));

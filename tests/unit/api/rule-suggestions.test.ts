@@ -16,13 +16,24 @@ const inForce = compileTagger(cb).rulesByCode;
 
 describe('withAddedTerms', () => {
   it("appends terms to a code's own rules, and to its suggested rules when it has none", () => {
-    const out = withAddedTerms(cb, [{ code: withOwn.id, rule: 'wijkagent' }, { code: without.id, rule: '"korte lijnen"' }, { code: without.id, rule: '"korte lijnen"' }], inForce);
+    const out = withAddedTerms(
+      cb,
+      [
+        { code: withOwn.id, rule: 'wijkagent' },
+        { code: without.id, rule: '"korte lijnen"' },
+        { code: without.id, rule: '"korte lijnen"' },
+      ],
+      inForce,
+    );
     const next = parseCodebook(out.yaml, 'codebook.yaml');
     const byId = new Map(next.categories.flatMap((c) => c.codes).map((c) => [c.id, c]));
     expect(byId.get(withOwn.id)!.rules).toEqual([...withOwn.rules, 'wijkagent']);
     expect(inForce.get(without.id)!.length).toBeGreaterThan(0);
     expect(byId.get(without.id)!.rules).toEqual([...inForce.get(without.id)!, '"korte lijnen"']);
-    expect(out.added).toEqual([{ code: withOwn.id, rules: ['wijkagent'] }, { code: without.id, rules: ['"korte lijnen"'] }]);
+    expect(out.added).toEqual([
+      { code: withOwn.id, rules: ['wijkagent'] },
+      { code: without.id, rules: ['"korte lijnen"'] },
+    ]);
     expect(out.unchanged).toEqual([{ code: without.id, rule: '"korte lijnen"' }]);
     // Codes that got nothing are as they were.
     for (const c of codes) if (c.id !== withOwn.id && c.id !== without.id) expect(byId.get(c.id)).toEqual(c);
@@ -31,7 +42,14 @@ describe('withAddedTerms', () => {
   it('refuses a term that does not parse, naming it and its place', () => {
     let err: unknown;
     try {
-      withAddedTerms(cb, [{ code: withOwn.id, rule: 'ok' }, { code: withOwn.id, rule: 'a AND' }], inForce);
+      withAddedTerms(
+        cb,
+        [
+          { code: withOwn.id, rule: 'ok' },
+          { code: withOwn.id, rule: 'a AND' },
+        ],
+        inForce,
+      );
     } catch (e) {
       err = e;
     }
@@ -43,7 +61,22 @@ describe('withAddedTerms', () => {
 });
 
 describe('reviewedPassages', () => {
-  const base = { projectId: 'p', documentId: 'd', segmentId: 'd:t1', segmentStart: 0, segmentEnd: 5, segmentText: 'tekst', categoryId: 'c', respondent: null, origin: 'rule' as const, score: 1, evidence: [], codebookVersion: 'v', version: 2, createdAt: '' };
+  const base = {
+    projectId: 'p',
+    documentId: 'd',
+    segmentId: 'd:t1',
+    segmentStart: 0,
+    segmentEnd: 5,
+    segmentText: 'tekst',
+    categoryId: 'c',
+    respondent: null,
+    origin: 'rule' as const,
+    score: 1,
+    evidence: [],
+    codebookVersion: 'v',
+    version: 2,
+    createdAt: '',
+  };
   it('groups decided codings per segment and leaves out undecided and detached ones', () => {
     const codings: Coding[] = [
       { ...base, segmentIndex: 0, code: 'a', status: 'accepted' },

@@ -14,7 +14,13 @@ describe('qualtag code', () => {
   it('prints one JSON object per segment with ranked proposals and evidence', async () => {
     const r = await runCli('code', notes, '--codebook', codebook);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { id: string; text: string; document: string; proposals: Array<{ code: string; evidence: Array<{ start: number; end: number }> }> });
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as { id: string; text: string; document: string; proposals: Array<{ code: string; evidence: Array<{ start: number; end: number }> }> },
+      );
     expect(lines).toHaveLength(3);
     expect(lines[0]!.document).toBe('notes.txt');
     expect(lines[0]!.proposals.map((p) => p.code)).toEqual(['trust/police']);
@@ -53,7 +59,10 @@ describe('qualtag code', () => {
 
   it('warns on stderr when a file reads as another language than the codebook, and still codes it', async () => {
     const dutchNotes = path.join(dir, 'notities.txt');
-    writeFileSync(dutchNotes, 'Ik vertrouw de politie hier niet zo, maar de wijkagent kent de mensen wel en dat is heel fijn.\n\nWe hebben het er met de buren vaak over gehad, want het is een probleem in de wijk.\n\nDaarom denk ik dat de gemeente er ook iets aan moet doen, want zo kan het niet langer.\n');
+    writeFileSync(
+      dutchNotes,
+      'Ik vertrouw de politie hier niet zo, maar de wijkagent kent de mensen wel en dat is heel fijn.\n\nWe hebben het er met de buren vaak over gehad, want het is een probleem in de wijk.\n\nDaarom denk ik dat de gemeente er ook iets aan moet doen, want zo kan het niet langer.\n',
+    );
     const mismatch = await runCli('code', dutchNotes, '--codebook', codebook);
     expect(mismatch.code).toBe(0);
     expect(mismatch.err).toMatch(/qualtag: warning: notities\.txt: the codebook's language is English \(en\) but the texts read as Dutch/);

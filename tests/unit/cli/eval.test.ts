@@ -47,11 +47,14 @@ describe('qualtag eval', () => {
   it('prints the measures, as text or JSON', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-eval-'));
     const gold = path.join(dir, 'gold.jsonl');
-    writeFileSync(gold, [
-      JSON.stringify({ id: 'a', text: 'I rely on the police.', code: 'trust/police' }),
-      JSON.stringify({ id: 'b', text: 'My neighbours are kind.', code: 'trust/neighbours' }),
-      JSON.stringify({ id: 'c', text: 'Nothing to see.', code: 'safety/feeling-unsafe' }),
-    ].join('\n'));
+    writeFileSync(
+      gold,
+      [
+        JSON.stringify({ id: 'a', text: 'I rely on the police.', code: 'trust/police' }),
+        JSON.stringify({ id: 'b', text: 'My neighbours are kind.', code: 'trust/neighbours' }),
+        JSON.stringify({ id: 'c', text: 'Nothing to see.', code: 'safety/feeling-unsafe' }),
+      ].join('\n'),
+    );
     const codebook = path.join(projectRoot, 'tests/fixtures/codebook/small-en.yaml');
     const text = await runCli('eval', '--codebook', codebook, '--gold', gold);
     expect(text.code).toBe(0);
@@ -66,16 +69,27 @@ describe('qualtag eval', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qualtag-eval-tr-'));
     // Answers that name nothing of their code: only the question before them says what they are about.
     writeFileSync(path.join(dir, 'r1.txt'), 'Interviewer: Do you feel safe walking home at night?\n\nRespondent 1: Not really, no.\n');
-    writeFileSync(path.join(dir, 'r2.txt'), 'Interviewer: Do you feel safe walking home at night?\n\nRespondent 2: Yes, mostly.\n\nInterviewer: Thanks.\n\nRespondent 2: And one more thing.\n');
-    writeFileSync(path.join(dir, 'index.jsonl'), [
-      JSON.stringify({ file: 'r1.txt', answers: [{ code: 'safety/feeling-unsafe' }] }),
-      JSON.stringify({ file: 'r2.txt', answers: [{ code: 'safety/feeling-unsafe' }, { code: 'trust/neighbours' }] }),
-      JSON.stringify({ file: 'missing.txt', answers: [{ code: 'trust/police' }] }),
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'r2.txt'),
+      'Interviewer: Do you feel safe walking home at night?\n\nRespondent 2: Yes, mostly.\n\nInterviewer: Thanks.\n\nRespondent 2: And one more thing.\n',
+    );
+    writeFileSync(
+      path.join(dir, 'index.jsonl'),
+      [
+        JSON.stringify({ file: 'r1.txt', answers: [{ code: 'safety/feeling-unsafe' }] }),
+        JSON.stringify({ file: 'r2.txt', answers: [{ code: 'safety/feeling-unsafe' }, { code: 'trust/neighbours' }] }),
+        JSON.stringify({ file: 'missing.txt', answers: [{ code: 'trust/police' }] }),
+      ].join('\n'),
+    );
     const codebook = path.join(projectRoot, 'tests/fixtures/codebook/small-en.yaml');
     const json = await runCli('eval', '--codebook', codebook, '--transcripts', path.join(dir, 'index.jsonl'), '--json');
     expect(json.code).toBe(0);
-    const r = JSON.parse(json.out) as { answers: number; skipped: Array<{ file: string }>; withContext: { hitAt1: number }; withoutContext: { hitAt1: number } };
+    const r = JSON.parse(json.out) as {
+      answers: number;
+      skipped: Array<{ file: string }>;
+      withContext: { hitAt1: number };
+      withoutContext: { hitAt1: number };
+    };
     expect(r.answers).toBe(3);
     expect(r.skipped.map((s) => s.file)).toEqual(['missing.txt']);
     expect(r.withoutContext.hitAt1).toBe(0);

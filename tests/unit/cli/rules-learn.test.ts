@@ -19,9 +19,16 @@ const decisions = [
   { id: 'c', text: 'The police patrol helps, I rely on them.', code: 'trust/police' },
   { id: 'd', text: 'My neighbours water the plants.', code: 'trust/neighbours' },
   { id: 'e', text: 'Rain again and the neighbours complain.', code: 'trust/neighbours', decision: 'rejected' },
-  ...['The bus is late.', 'Rents went up.', 'The market is busy.', 'A new cafe opened.', 'The library closed.', 'School starts at eight.', 'Parking is hard.', 'The park was full.'].map(
-    (text, i) => ({ id: `o${i}`, text, code: 'safety/feeling-unsafe', decision: 'rejected' }),
-  ),
+  ...[
+    'The bus is late.',
+    'Rents went up.',
+    'The market is busy.',
+    'A new cafe opened.',
+    'The library closed.',
+    'School starts at eight.',
+    'Parking is hard.',
+    'The park was full.',
+  ].map((text, i) => ({ id: `o${i}`, text, code: 'safety/feeling-unsafe', decision: 'rejected' })),
 ];
 const from = path.join(dir, 'decisions.jsonl');
 writeFileSync(from, decisions.map((d) => JSON.stringify(d)).join('\n'));
@@ -65,7 +72,13 @@ describe('qualtag rules learn', () => {
 describe('qualtag eval --learn-folds', () => {
   it('prints the cross-validated figures beside the plain ones, and as JSON', async () => {
     const gold = path.join(dir, 'gold.jsonl');
-    writeFileSync(gold, decisions.filter((d) => d.decision !== 'rejected').map((d) => JSON.stringify({ id: d.id, text: d.text, code: d.code })).join('\n'));
+    writeFileSync(
+      gold,
+      decisions
+        .filter((d) => d.decision !== 'rejected')
+        .map((d) => JSON.stringify({ id: d.id, text: d.text, code: d.code }))
+        .join('\n'),
+    );
     const text = await runCli('eval', '--codebook', codebook, '--gold', gold, '--learn-folds', '2');
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/2-fold cross-validated/);
@@ -114,10 +127,28 @@ describe('reviewedFromDocuments', () => {
 
   it('keeps segments with a decision: accepted and human-added codes as accepted, rejected ones as rejected', () => {
     const doc = {
-      document: { id: 'd1', projectId: 'p', name: 'x.txt', format: 'txt', status: 'TAGGED', reason: null, respondent: null, pages: null, segmentCount: 3, codebookVersion: null, createdAt: '', updatedAt: '' },
+      document: {
+        id: 'd1',
+        projectId: 'p',
+        name: 'x.txt',
+        format: 'txt',
+        status: 'TAGGED',
+        reason: null,
+        respondent: null,
+        pages: null,
+        segmentCount: 3,
+        codebookVersion: null,
+        createdAt: '',
+        updatedAt: '',
+      },
       segments: [
         segment(0, 'only proposals', [coding('a/x', 'proposed', 'rule')]),
-        segment(1, 'decided', [coding('a/x', 'accepted', 'rule'), coding('a/y', 'rejected', 'rule'), coding('a/z', 'accepted', 'human'), coding('a/w', 'proposed', 'rule')]),
+        segment(1, 'decided', [
+          coding('a/x', 'accepted', 'rule'),
+          coding('a/y', 'rejected', 'rule'),
+          coding('a/z', 'accepted', 'human'),
+          coding('a/w', 'proposed', 'rule'),
+        ]),
       ],
     } satisfies DocumentDetail;
     expect(reviewedFromDocuments([doc])).toEqual([{ id: 'seg-1', text: 'decided', accepted: ['a/x', 'a/z'], rejected: ['a/y'] }]);

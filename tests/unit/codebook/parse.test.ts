@@ -115,7 +115,9 @@ describe('parseCodebook (CSV)', () => {
   });
 
   it('warns for rows without an id, naming their lines', () => {
-    expect(loadCodebook(fixture('small-nl.csv'), 'small-nl.csv').warnings).toEqual([expect.stringMatching(/^small-nl\.csv: 3 codes have no id; .*line 2 → "samenwerking\/informatie-delen"/)]);
+    expect(loadCodebook(fixture('small-nl.csv'), 'small-nl.csv').warnings).toEqual([
+      expect.stringMatching(/^small-nl\.csv: 3 codes have no id; .*line 2 → "samenwerking\/informatie-delen"/),
+    ]);
     expect(loadCodebook('category,code,id\nA,B,a/b\n', 'ids.csv').warnings).toEqual([]);
   });
 

@@ -19,7 +19,14 @@ describe('parseRule', () => {
       type: 'and',
       children: [
         { type: 'leaf', phrase: false, words: [{ text: 'samenwerking', prefix: true }] },
-        { type: 'leaf', phrase: true, words: [{ text: 'gevoelige', prefix: false }, { text: 'informatie', prefix: false }] },
+        {
+          type: 'leaf',
+          phrase: true,
+          words: [
+            { text: 'gevoelige', prefix: false },
+            { text: 'informatie', prefix: false },
+          ],
+        },
       ],
     });
   });

@@ -5,7 +5,8 @@ import { isQualtagError } from '../../../lib/errors.js';
 
 function yaml(codes: number): string {
   const lines = ['id: big', 'title: Big', 'language: nl', 'categories:', '  - id: c', '    name: Categorie', '    codes:'];
-  for (let i = 0; i < codes; i++) lines.push(`      - id: c/code-${i}`, `        name: Code nummer ${i} over samenwerking`, '        rules:', `          - samenwerk* AND partner${i}`);
+  for (let i = 0; i < codes; i++)
+    lines.push(`      - id: c/code-${i}`, `        name: Code nummer ${i} over samenwerking`, '        rules:', `          - samenwerk* AND partner${i}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -19,7 +19,13 @@ describe('relocateRange', () => {
 
 describe('codingHistory', () => {
   it("follows a coding back through its moves and leaves out other codings' events on the same positions", () => {
-    const ev = (segmentIndex: number, code: string, action: string, fromSegmentIndex?: number, id = `${action}@${segmentIndex}`) => ({ id, segmentIndex, code, action, ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}) });
+    const ev = (segmentIndex: number, code: string, action: string, fromSegmentIndex?: number, id = `${action}@${segmentIndex}`) => ({
+      id,
+      segmentIndex,
+      code,
+      action,
+      ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}),
+    });
     const events = [
       ev(5, 'x', 'accept', undefined, 'other coding on 5 before'),
       ev(3, 'x', 'accept'),

@@ -40,11 +40,30 @@ describe('formula injection', () => {
 });
 
 const codebook: Codebook = {
-  id: 'cb', language: 'nl', version: 'v1', title: 'Test',
-  categories: [{ id: 'voorwaarden', name: 'Voorwaarden & <context>', codes: [
-    { id: 'voorwaarden/vertrouwen', name: 'Vertrouwen', categoryId: 'voorwaarden', indicators: ['wederzijds'], questions: [], aliases: [], rules: ['vertrouw*'], exclude: [], examples: [] },
-    { id: 'voorwaarden/tijd', name: 'Tijd', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] },
-  ] }],
+  id: 'cb',
+  language: 'nl',
+  version: 'v1',
+  title: 'Test',
+  categories: [
+    {
+      id: 'voorwaarden',
+      name: 'Voorwaarden & <context>',
+      codes: [
+        {
+          id: 'voorwaarden/vertrouwen',
+          name: 'Vertrouwen',
+          categoryId: 'voorwaarden',
+          indicators: ['wederzijds'],
+          questions: [],
+          aliases: [],
+          rules: ['vertrouw*'],
+          exclude: [],
+          examples: [],
+        },
+        { id: 'voorwaarden/tijd', name: 'Tijd', categoryId: 'voorwaarden', indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] },
+      ],
+    },
+  ],
 };
 const text1 = 'Interviewer: Hoe gaat het?\nR1: Het vertrouwen 😀 is gegroeid, ideeën over tijd.\n';
 const text2 = 'R2: =cmd|calc "tijd" <b>geen</b> vertrouwen\n';
@@ -105,7 +124,10 @@ describeShared('REFI-QDA schema', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'qdpx-'));
     const file = path.join(dir, 'project.qde');
     writeFileSync(file, unpack(buildQdpx(input)).qde);
-    const out = execFileSync('xmllint', ['--noout', '--schema', sharedPath('refi-qda/Project.xsd'), file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync('xmllint', ['--noout', '--schema', sharedPath('refi-qda/Project.xsd'), file], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(out).toBe('');
     // a project without codings or a codebook is still valid
     writeFileSync(file, unpack(buildQdpx({ ...input, codebook: null, codings: [] })).qde);
@@ -115,17 +137,33 @@ describeShared('REFI-QDA schema', () => {
 
 const row = (text: string, code = 'voorwaarden/vertrouwen'): CodedSegment => ({
   coding: {
-    id: 'x', projectId: 'p', documentId: 'd2', segmentId: 's0', code, categoryId: 'voorwaarden', origin: 'rule', status: 'accepted',
-    score: 0.5, evidence: [{ start: 0, end: 3, rule: '=vertrouw*' }], span: null, codebookVersion: 'v1', version: 2, decidedBy: '@ann', decidedAt: '2026-01-01T00:00:00Z', createdAt: '2026-01-01T00:00:00Z',
+    id: 'x',
+    projectId: 'p',
+    documentId: 'd2',
+    segmentId: 's0',
+    code,
+    categoryId: 'voorwaarden',
+    origin: 'rule',
+    status: 'accepted',
+    score: 0.5,
+    evidence: [{ start: 0, end: 3, rule: '=vertrouw*' }],
+    span: null,
+    codebookVersion: 'v1',
+    version: 2,
+    decidedBy: '@ann',
+    decidedAt: '2026-01-01T00:00:00Z',
+    createdAt: '2026-01-01T00:00:00Z',
   },
   document: { id: 'd2', name: '+interview.txt' },
   segment: { id: 's0', documentId: 'd2', index: 0, start: 0, end: text.length, text, speaker: '-R2', respondent: 'R2', page: null },
-  text, start: 0, end: text.length,
+  text,
+  start: 0,
+  end: text.length,
 });
 const names = (code: string) => ({ name: code === 'voorwaarden/vertrouwen' ? 'Vertrouwen' : code, category: 'Voorwaarden' });
 
 describe('CSV and XLSX of coded segments', () => {
-  const rows = [row('=cmd|\' /C calc\'!A0'), row('gewoon, "tekst"\nmet ëen regel')];
+  const rows = [row("=cmd|' /C calc'!A0"), row('gewoon, "tekst"\nmet ëen regel')];
 
   it('CSV escapes formula cells and keeps text intact', () => {
     const csv = codedSegmentsCsv(rows, names);
@@ -147,7 +185,10 @@ describe('CSV and XLSX of coded segments', () => {
 
   it('quotes evidence spans with their rule, and gives span-less classifier evidence its note only', () => {
     const r = row('vertrouwen en samenwerking');
-    r.coding.evidence = [{ start: 0, end: 10, rule: 'vertrouw*' }, { start: 0, end: 0, rule: 'classifier: 0.41 (from 57 reviewed passages)', source: 'classifier' }];
+    r.coding.evidence = [
+      { start: 0, end: 10, rule: 'vertrouw*' },
+      { start: 0, end: 0, rule: 'classifier: 0.41 (from 57 reviewed passages)', source: 'classifier' },
+    ];
     const csv = codedSegmentsCsv([r], names);
     expect(csv).toContain('vertrouwen [vertrouw*]; [classifier: 0.41 (from 57 reviewed passages)]');
   });

@@ -34,7 +34,13 @@ const cases: Array<[string, () => Uint8Array, string, ErrorKind, RegExp, object?
   ['a .docx that is not a zip', () => utf8('Hallo, ik ben geen Word-bestand.'), 'nep.docx', 'CORRUPT_FILE', /not a Word document/],
   ['a damaged zip', () => makeDocx(['x']).slice(0, 0x1e) /* first header only */, 'stuk.docx', 'CORRUPT_FILE', /damaged/],
   ['a zip that is not a Word document', () => zipSync({ 'notes.txt': strToU8('hallo') }), 'zip.docx', 'CORRUPT_FILE', /no word\/document\.xml/],
-  ['a password-protected .docx (OLE package)', () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]), 'geheim.docx', 'ENCRYPTED_FILE', /password/],
+  [
+    'a password-protected .docx (OLE package)',
+    () => new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0, 0]),
+    'geheim.docx',
+    'ENCRYPTED_FILE',
+    /password/,
+  ],
   ['a binary file named .txt', () => png, 'foto.txt', 'BINARY_AS_TEXT', /binary/],
   ['random bytes named .vtt', () => new Uint8Array(Array.from({ length: 600 }, (_, i) => (i * 97) % 256)), 'x.vtt', 'BINARY_AS_TEXT', /binary/],
   ['an unsupported type', () => png, 'foto.png', 'UNSUPPORTED_TYPE', /\.png/],
@@ -42,11 +48,23 @@ const cases: Array<[string, () => Uint8Array, string, ErrorKind, RegExp, object?
   ['a PDF over the time limit', () => makePdf([{ lines: ['een'] }, { lines: ['twee'] }]), 'traag.pdf', 'TIMEOUT', /took longer than 0 ms/, { timeoutMs: 0 }],
   ['a VTT without header', () => utf8('00:00:01.000 --> 00:00:02.000\nhallo'), 'x.vtt', 'CORRUPT_FILE', /WEBVTT/],
   ['an SRT without timings', () => utf8('1\nhallo\n'), 'x.srt', 'CORRUPT_FILE', /timings/],
-  ['a JSONL with a wrong type', () => utf8('{"id":"a","text":42}\n[1]\n'), 'x.jsonl', 'BAD_ROWS', /line 1: field `text` must be a string; line 2: is not a JSON object/],
+  [
+    'a JSONL with a wrong type',
+    () => utf8('{"id":"a","text":42}\n[1]\n'),
+    'x.jsonl',
+    'BAD_ROWS',
+    /line 1: field `text` must be a string; line 2: is not a JSON object/,
+  ],
   ['a CSV without id column', () => utf8('text,respondent\nhallo,R1\n'), 'x.csv', 'BAD_ROWS', /no `id` column/],
   ['a CSV with a duplicate id', () => utf8('id,text\na,een\nb,twee\na,drie\n'), 'x.csv', 'BAD_ROWS', /line 4: id "a" is used before on line 2/],
   ['a CSV with an unclosed quote', () => utf8('id,text\na,"open\n'), 'x.csv', 'BAD_ROWS', /cannot be read/],
-  ['a JSONL with a broken line', () => utf8('{"id":"a","text":"ok"}\n{"id":"b",\n{"text":"geen id"}\n'), 'x.jsonl', 'BAD_ROWS', /line 2: is not valid JSON; line 3: has no `id`/],
+  [
+    'a JSONL with a broken line',
+    () => utf8('{"id":"a","text":"ok"}\n{"id":"b",\n{"text":"geen id"}\n'),
+    'x.jsonl',
+    'BAD_ROWS',
+    /line 2: is not valid JSON; line 3: has no `id`/,
+  ],
 ];
 
 const isPdfCase = (c: (typeof cases)[number]) => c[2].endsWith('.pdf');

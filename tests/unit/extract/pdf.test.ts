@@ -66,7 +66,10 @@ describe('page furniture', () => {
 describe('itemsToLines', () => {
   it('groups items by baseline, ends lines at hasEOL and separates items that have a gap', () => {
     const item = (str: string, x: number, y: number, width: number, hasEOL = false) => ({ str, transform: [10, 0, 0, 10, x, y], width, height: 10, hasEOL });
-    const lines = itemsToLines([item('Hallo', 72, 700, 30), item('wereld', 110, 700, 35), item('', 72, 688, 0, true), item('tweede', 72, 688, 35), item(' regel', 107, 688, 30)], 1);
+    const lines = itemsToLines(
+      [item('Hallo', 72, 700, 30), item('wereld', 110, 700, 35), item('', 72, 688, 0, true), item('tweede', 72, 688, 35), item(' regel', 107, 688, 30)],
+      1,
+    );
     expect(lines.map((l) => [l.text, l.y, l.left, l.right])).toEqual([
       ['Hallo wereld', 700, 72, 145],
       ['tweede regel', 688, 72, 137],
@@ -77,7 +80,8 @@ describe('itemsToLines', () => {
 describe('tsvToItems (pdftotext -tsv)', () => {
   const head = 'level\tpage_num\tpar_num\tblock_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext';
   const page = (n: number) => `1\t${n}\t0\t0\t0\t0\t0\t0\t595\t842\t-1\t###PAGE###`;
-  const word = (p: number, flow: number, line: number, w: number, left: number, top: number, width: number, text: string) => `5\t${p}\t${flow}\t0\t${line}\t${w}\t${left}\t${top}\t${width}\t13\t100\t${text}`;
+  const word = (p: number, flow: number, line: number, w: number, left: number, top: number, width: number, text: string) =>
+    `5\t${p}\t${flow}\t0\t${line}\t${w}\t${left}\t${top}\t${width}\t13\t100\t${text}`;
   it('gives pdf.js-like items per page and puts a lone right-hand flow back at the end of its row', () => {
     const tsv = [
       head,
@@ -150,7 +154,10 @@ describe('layoutPages', () => {
 
   it('ends a paragraph at a page break when the last line ends a sentence and is not full', () => {
     const pages = (lastRight: number) =>
-      layoutPages([[line('Een volle regel tekst zonder einde en dan', 700), line('eindigt de zin.', 688, 1, lastRight)], [line('Daarna een nieuwe alinea.', 780, 2)]]).text;
+      layoutPages([
+        [line('Een volle regel tekst zonder einde en dan', 700), line('eindigt de zin.', 688, 1, lastRight)],
+        [line('Daarna een nieuwe alinea.', 780, 2)],
+      ]).text;
     expect(pages(150)).toBe('Een volle regel tekst zonder einde en dan eindigt de zin.\n\nDaarna een nieuwe alinea.');
     expect(pages(498)).toBe('Een volle regel tekst zonder einde en dan eindigt de zin. Daarna een nieuwe alinea.');
   });
@@ -172,7 +179,11 @@ describe('layoutPages', () => {
 describeEachPdfSource('PDF extraction (hand-written PDFs)', (pdfSource) => {
   it('gives pages, paragraphs and Dutch diacritics, without headers and page numbers', async () => {
     const pdf = makePdf([
-      { header: 'Rapport 2021', lines: ['Eerste alinea over café-', 'overleg en de informatie-', 'uitwisseling tussen partners.', '', 'Tweede alinea: ideeën over coöperatie.'], footer: '1' },
+      {
+        header: 'Rapport 2021',
+        lines: ['Eerste alinea over café-', 'overleg en de informatie-', 'uitwisseling tussen partners.', '', 'Tweede alinea: ideeën over coöperatie.'],
+        footer: '1',
+      },
       { header: 'Rapport 2021', lines: ['Derde alinea op pagina twee.'], footer: '- 2 -' },
       { header: 'Rapport 2021', lines: ['Vierde alinea.'], footer: 'Pagina 3 van 3' },
     ]);
@@ -190,7 +201,10 @@ describeEachPdfSource('PDF extraction (hand-written PDFs)', (pdfSource) => {
 
   it('keeps turns, hyphenation, page continuation and offsets in a transcript over three pages', async () => {
     const pdf = makePdf([
-      { lines: ['Interviewer: Hoe verloopt de samen-', 'werking met de gemeente?', 'R3: Die verloopt goed. De aanpak van ondermij-', 'ning vraagt tijd en de'], footer: '1' },
+      {
+        lines: ['Interviewer: Hoe verloopt de samen-', 'werking met de gemeente?', 'R3: Die verloopt goed. De aanpak van ondermij-', 'ning vraagt tijd en de'],
+        footer: '1',
+      },
       { lines: ['samenwerking groeit nog.', 'Interviewer: Dank u.'], footer: '2' },
       { lines: ['R3: Graag gedaan.'], footer: '3' },
     ]);

@@ -137,7 +137,9 @@ describe.skipIf(!popplerInstalled)('extractBounded with popplerInProcess (the CL
 
   it('kills pdftotext at the wall time (TIMEOUT) without blocking this event loop', async () => {
     const started = performance.now();
-    const { result: e, maxLagMs } = await withLoopLag(() => failure(extractBounded(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 1000, maxMemoryMb: 2048 }, inProcess)));
+    const { result: e, maxLagMs } = await withLoopLag(() =>
+      failure(extractBounded(bomb, 'bomb.pdf', { maxInflatedBytes: Infinity, timeoutMs: 1000, maxMemoryMb: 2048 }, inProcess)),
+    );
     expect(e.kind).toBe('TIMEOUT');
     expect(e.describe()).toMatch(/^bomb\.pdf: reading the file took longer than 1 s and was stopped\. /);
     expect(performance.now() - started).toBeLessThan(5000);

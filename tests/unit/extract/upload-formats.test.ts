@@ -2,7 +2,15 @@
 // extensions and extracted, and the contract, the CLI's content types and the web accept list follow it.
 import { describe, expect, it } from 'vitest';
 import { SourceFormat } from '../../../lib/api/contract.js';
-import { formatOfName, type SourceFormat as Format, sourceFormats, uploadAccept, uploadContentType, uploadFormats, uploadLabels } from '../../../lib/formats.js';
+import {
+  formatOfName,
+  type SourceFormat as Format,
+  sourceFormats,
+  uploadAccept,
+  uploadContentType,
+  uploadFormats,
+  uploadLabels,
+} from '../../../lib/formats.js';
 import { detectFormat, extractFile } from '../../../lib/extract/index.js';
 import { makeDocx } from '../../fixtures/extract/make-docx.js';
 import { makePdf } from '../../fixtures/extract/make-pdf.js';

@@ -36,7 +36,10 @@ describe('placing imported codings', () => {
 describe('import into a project', () => {
   it('merges an imported codebook by category and code name, appending what is new', () => {
     const current = parseCodebook('id: a\ncategories:\n  - id: v\n    name: Vertrouwen\n    codes:\n      - id: v/politie\n        name: Politie\n', 'a.yaml');
-    const imported = parseCodebook('id: b\ncategories:\n  - name: vertrouwen\n    codes:\n      - name: POLITIE\n      - name: Gemeente\n  - name: Nieuw\n    codes:\n      - name: X\n', 'b.yaml');
+    const imported = parseCodebook(
+      'id: b\ncategories:\n  - name: vertrouwen\n    codes:\n      - name: POLITIE\n      - name: Gemeente\n  - name: Nieuw\n    codes:\n      - name: X\n',
+      'b.yaml',
+    );
     const { codebook, ids, added } = mergeCodebook(current, imported);
     expect(added).toBe(2);
     expect(codebook.categories.map((c) => [c.id, c.codes.map((k) => k.id)])).toEqual([

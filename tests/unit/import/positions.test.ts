@@ -21,7 +21,10 @@ describe('readPositions', () => {
   });
 
   it('reports an empty or reversed selection', () => {
-    const r = readPositions('hello', [{ start: 3, end: 3 }, { start: 4, end: 2 }]);
+    const r = readPositions('hello', [
+      { start: 3, end: 3 },
+      { start: 4, end: 2 },
+    ]);
     expect(r.selections.map((s) => s.problem)).toEqual(['an empty selection (3..3)', 'an empty selection (4..2)']);
   });
 });

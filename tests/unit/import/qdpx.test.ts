@@ -165,7 +165,13 @@ describe('readQdpx: quirks of real exports', () => {
       ['Politie', 'De wijkagent kent de bewoners goed.'],
       ['Gemeente', 'verloopt stroef'],
     ]);
-    expect(p.report.skipped).toEqual([expect.objectContaining({ kind: 'coding', where: expect.stringMatching(/"Evaluatie".*page 1 area/), message: expect.stringMatching(/cannot be placed on text/) })]);
+    expect(p.report.skipped).toEqual([
+      expect.objectContaining({
+        kind: 'coding',
+        where: expect.stringMatching(/"Evaluatie".*page 1 area/),
+        message: expect.stringMatching(/cannot be placed on text/),
+      }),
+    ]);
   });
 
   it('a selection that does not slice cleanly is reported with its source and position, never shifted', async () => {
@@ -186,7 +192,8 @@ describe('readQdpx: quirks of real exports', () => {
 // ------------------------------------------------------------------------------------ hostile archives
 
 const QDE = (body = '') => `<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">${body}</Project>`;
-const zip = (files: Record<string, Uint8Array | string>) => zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v])));
+const zip = (files: Record<string, Uint8Array | string>) =>
+  zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === 'string' ? strToU8(v) : v])));
 
 describe('readQdpx: refuses unsafe or invalid projects clearly', () => {
   it('a zip bomb (an entry compressed 1000:1) is refused from the directory, before inflating', async () => {
@@ -196,9 +203,13 @@ describe('readQdpx: refuses unsafe or invalid projects clearly', () => {
 
   it('too many entries, or entries too large in total, are refused', async () => {
     const many = zip(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`sources/${i}.txt`, 'x'])));
-    await expect(readQdpx(many, 'many.qdpx', { limits: { maxArchiveBytes: 1e9, maxEntries: 20, maxEntryBytes: 1e9, maxTotalBytes: 1e9, maxRatio: 200 } })).rejects.toThrow(/more than 20 entries/);
+    await expect(
+      readQdpx(many, 'many.qdpx', { limits: { maxArchiveBytes: 1e9, maxEntries: 20, maxEntryBytes: 1e9, maxTotalBytes: 1e9, maxRatio: 200 } }),
+    ).rejects.toThrow(/more than 20 entries/);
     const big = zip({ 'project.qde': QDE(), 'sources/a.txt': 'x'.repeat(5000) });
-    await expect(readQdpx(big, 'big.qdpx', { limits: { maxArchiveBytes: 1e9, maxEntries: 20, maxEntryBytes: 1e9, maxTotalBytes: 1000, maxRatio: 1e9 } })).rejects.toMatchObject({ kind: 'TOO_LARGE' });
+    await expect(
+      readQdpx(big, 'big.qdpx', { limits: { maxArchiveBytes: 1e9, maxEntries: 20, maxEntryBytes: 1e9, maxTotalBytes: 1000, maxRatio: 1e9 } }),
+    ).rejects.toMatchObject({ kind: 'TOO_LARGE' });
   });
 
   it.each([

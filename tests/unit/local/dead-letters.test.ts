@@ -6,7 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeadLetterList, readDeadLetters } from '../../../lib/local/dead-letters.js';
 import type { DeadLetter } from '../../../lib/local/queue.js';
 
-const letter = (body: string, id = body): DeadLetter => ({ queue: 'ingest', messageId: id, body, receiveCount: 3, error: 'Error: database unavailable', at: new Date().toISOString() });
+const letter = (body: string, id = body): DeadLetter => ({
+  queue: 'ingest',
+  messageId: id,
+  body,
+  receiveCount: 3,
+  error: 'Error: database unavailable',
+  at: new Date().toISOString(),
+});
 
 describe('DeadLetterList', () => {
   const dirs: string[] = [];

@@ -37,7 +37,7 @@ describe('LocalQueue (SQS → Lambda semantics)', () => {
       handler: async (event) => {
         calls++;
         if (calls === 1) throw new Error('crash');
-        return { batchItemFailures: [] as Array<{ itemIdentifier: string }> , ...{ n: event.Records.length } };
+        return { batchItemFailures: [] as Array<{ itemIdentifier: string }>, ...{ n: event.Records.length } };
       },
     });
     q.send(['a', 'b']);

@@ -82,7 +82,10 @@ describe('verifySigV4', () => {
   });
 
   it('refuses unsigned and malformed requests with a reason', async () => {
-    expect(await verifySigV4({ method: 'GET', rawPath: '/', rawQuery: '', headers: { host: '127.0.0.1:1' } }, creds)).toEqual({ ok: false, reason: 'unsigned request' });
+    expect(await verifySigV4({ method: 'GET', rawPath: '/', rawQuery: '', headers: { host: '127.0.0.1:1' } }, creds)).toEqual({
+      ok: false,
+      reason: 'unsigned request',
+    });
     const bad = await verifySigV4({ method: 'GET', rawPath: '/', rawQuery: '', headers: { host: '127.0.0.1:1', authorization: 'AWS S3RVER:abc' } }, creds);
     expect(bad.ok).toBe(false);
     const junk = await verifySigV4({ method: 'GET', rawPath: '/', rawQuery: 'X-Amz-Signature=%E0%A4%A', headers: { host: '127.0.0.1:1' } }, creds);

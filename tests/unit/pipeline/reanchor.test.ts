@@ -7,7 +7,16 @@ import type { Coding } from '../../../lib/coding/index.js';
 function segmentsOf(texts: readonly string[]): Segment[] {
   let at = 0;
   return texts.map((text, index) => {
-    const s: Segment = { id: `d:t${String(index + 1).padStart(4, '0')}`, index, start: at, end: at + text.length, text, speaker: 'R1', respondent: 'Respondent 1', page: null };
+    const s: Segment = {
+      id: `d:t${String(index + 1).padStart(4, '0')}`,
+      index,
+      start: at,
+      end: at + text.length,
+      text,
+      speaker: 'R1',
+      respondent: 'Respondent 1',
+      page: null,
+    };
     at += text.length + 2;
     return s;
   });
@@ -16,9 +25,28 @@ function segmentsOf(texts: readonly string[]): Segment[] {
 /** A coding as the store holds it: a snapshot of the segment it was decided on. */
 function codingOn(s: Segment, code: string, over: Partial<Coding> = {}): Coding {
   return {
-    projectId: 'p', documentId: 'd', segmentIndex: s.index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-    code, categoryId: 'c', respondent: s.respondent, speaker: s.speaker, page: s.page, origin: 'rule', status: 'accepted', score: 2,
-    evidence: [], codebookVersion: 'v1', version: 2, createdAt: 't0', decidedBy: 'ann', decidedAt: 't1', ...over,
+    projectId: 'p',
+    documentId: 'd',
+    segmentIndex: s.index,
+    segmentId: s.id,
+    segmentStart: s.start,
+    segmentEnd: s.end,
+    segmentText: s.text,
+    code,
+    categoryId: 'c',
+    respondent: s.respondent,
+    speaker: s.speaker,
+    page: s.page,
+    origin: 'rule',
+    status: 'accepted',
+    score: 2,
+    evidence: [],
+    codebookVersion: 'v1',
+    version: 2,
+    createdAt: 't0',
+    decidedBy: 'ann',
+    decidedAt: 't1',
+    ...over,
   };
 }
 
@@ -54,7 +82,9 @@ function applyBatches(stored: Coding[], batches: AnchorChange[][]): Coding[] {
 describe('similarity', () => {
   it('scores a typo fix high and an unrelated passage low', () => {
     expect(similarity('De werkdruk is erg hoog, we draaien veel overuren.', 'De werkdruk is erg hoog, we draaien veel overuren!')).toBe(1);
-    expect(similarity('De werkdurk is erg hoog, we draaien veel overuren.', 'De werkdruk is erg hoog, we draaien veel overuren.')).toBeGreaterThanOrEqual(FUZZY_THRESHOLD);
+    expect(similarity('De werkdurk is erg hoog, we draaien veel overuren.', 'De werkdruk is erg hoog, we draaien veel overuren.')).toBeGreaterThanOrEqual(
+      FUZZY_THRESHOLD,
+    );
     expect(similarity('De werkdruk is erg hoog.', 'Met de politie werken we goed samen.')).toBeLessThan(FUZZY_THRESHOLD);
   });
 });
@@ -143,14 +173,20 @@ describe('planReanchor', () => {
     });
     expect(detached[0]!.note).toMatch(/^detached: its passage \(segment 4\) is no longer in the file/);
     // The later ones moved up by one.
-    expect(changes.filter((c) => c.kind === 'move').map((c) => [c.from.segmentIndex, c.to.segmentIndex])).toEqual([[4, 3], [6, 5]]);
+    expect(changes.filter((c) => c.kind === 'move').map((c) => [c.from.segmentIndex, c.to.segmentIndex])).toEqual([
+      [4, 3],
+      [6, 5],
+    ]);
     // Once applied, planning again changes nothing, and the detached coding is not moved again.
     expect(plan(applyBatches(decisions, orderChanges(changes, 33)), now)).toEqual([]);
   });
 
   it('takes a free detached slot when the same code was detached there before', () => {
     const now = segmentsOf(v1.filter((_, i) => i !== 3));
-    const earlier = codingOn(old[3]!, 'vertrouwen', { segmentIndex: DETACHED_BASE + 3, anchor: { state: 'detached', fromIndex: 3, fromText: 'x', sourceVersion: 'v1', at: 't' } });
+    const earlier = codingOn(old[3]!, 'vertrouwen', {
+      segmentIndex: DETACHED_BASE + 3,
+      anchor: { state: 'detached', fromIndex: 3, fromText: 'x', sourceVersion: 'v1', at: 't' },
+    });
     const [c] = plan([earlier, codingOn(old[3]!, 'vertrouwen')], now);
     expect(c!.to.segmentIndex).toBe(DETACHED_BASE + 4);
   });
@@ -159,7 +195,10 @@ describe('planReanchor', () => {
     const yes = [codingOn(old[2]!, 'instemming'), codingOn(old[5]!, 'instemming')];
     // Both copies still there after an insertion: each decision follows its own copy.
     const shifted = plan(yes, segmentsOf(['I: Nieuwe vraag.', ...v1]));
-    expect(shifted.map((c) => [c.from.segmentIndex, c.to.segmentIndex])).toEqual([[2, 3], [5, 6]]);
+    expect(shifted.map((c) => [c.from.segmentIndex, c.to.segmentIndex])).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
     // One copy removed: the first keeps the remaining copy, the later one is detached, not merged onto it.
     const oneLeft = plan(yes, segmentsOf(v1.filter((_, i) => i !== 2)));
     expect(oneLeft.map((c) => [c.kind, c.from.segmentIndex, c.to.segmentIndex])).toEqual([
@@ -208,7 +247,11 @@ describe('orderChanges', () => {
     const batches = orderChanges(changes, 3);
     expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
     expect(batches.flat().map((c) => c.from.segmentIndex)).toEqual([6, 5, 4, 3, 2, 1, 0]);
-    expect(applyBatches(chain, batches).map((c) => c.segmentIndex).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(
+      applyBatches(chain, batches)
+        .map((c) => c.segmentIndex)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('puts swapped passages (a cycle) in one transaction and replaces an undecided proposal at a target', () => {

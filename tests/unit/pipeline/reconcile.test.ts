@@ -3,19 +3,54 @@ import type { Proposal, Segment } from '../../../lib/model.js';
 import { reconcile } from '../../../lib/pipeline/reconcile.js';
 import type { Coding } from '../../../lib/coding/index.js';
 
-const seg = (index: number): Segment => ({ id: `d:${index}`, index, start: index * 10, end: index * 10 + 5, text: `tekst ${index}`, speaker: 'R1', respondent: 'Respondent 1', page: null });
+const seg = (index: number): Segment => ({
+  id: `d:${index}`,
+  index,
+  start: index * 10,
+  end: index * 10 + 5,
+  text: `tekst ${index}`,
+  speaker: 'R1',
+  respondent: 'Respondent 1',
+  page: null,
+});
 const prop = (code: string, score = 1): Proposal => ({ code, score, evidence: [{ start: 0, end: 5, rule: code }] });
 
 function coding(index: number, code: string, over: Partial<Coding> = {}): Coding {
   const s = seg(index);
   return {
-    projectId: 'p', documentId: 'd', segmentIndex: index, segmentId: s.id, segmentStart: s.start, segmentEnd: s.end, segmentText: s.text,
-    code, categoryId: 'c', respondent: 'Respondent 1', speaker: 'R1', page: null, origin: 'rule', status: 'proposed', score: 1,
-    evidence: [{ start: 0, end: 5, rule: code }], codebookVersion: 'v1', version: 1, createdAt: 't0', ...over,
+    projectId: 'p',
+    documentId: 'd',
+    segmentIndex: index,
+    segmentId: s.id,
+    segmentStart: s.start,
+    segmentEnd: s.end,
+    segmentText: s.text,
+    code,
+    categoryId: 'c',
+    respondent: 'Respondent 1',
+    speaker: 'R1',
+    page: null,
+    origin: 'rule',
+    status: 'proposed',
+    score: 1,
+    evidence: [{ start: 0, end: 5, rule: code }],
+    codebookVersion: 'v1',
+    version: 1,
+    createdAt: 't0',
+    ...over,
   };
 }
 
-const base = { projectId: 'p', documentId: 'd', categoryOf: new Map([['a', 'c'], ['b', 'c'], ['n', 'c']]), now: 't1' };
+const base = {
+  projectId: 'p',
+  documentId: 'd',
+  categoryOf: new Map([
+    ['a', 'c'],
+    ['b', 'c'],
+    ['n', 'c'],
+  ]),
+  now: 't1',
+};
 
 describe('reconcile', () => {
   it('adds new proposals, drops undecided ones no longer proposed, and leaves identical ones alone', () => {
@@ -38,8 +73,17 @@ describe('reconcile', () => {
   });
 
   it('updates an undecided proposal under a new codebook version with a version bump and a condition on the old one', () => {
-    const [change] = reconcile({ ...base, codebookVersion: 'v2', tagged: [{ segment: seg(0), proposals: [prop('a', 2)] }], existing: [coding(0, 'a', { version: 3 })] });
-    expect(change).toEqual({ kind: 'put', coding: expect.objectContaining({ score: 2, codebookVersion: 'v2', version: 4, createdAt: 't0' }), expectedVersion: 3 });
+    const [change] = reconcile({
+      ...base,
+      codebookVersion: 'v2',
+      tagged: [{ segment: seg(0), proposals: [prop('a', 2)] }],
+      existing: [coding(0, 'a', { version: 3 })],
+    });
+    expect(change).toEqual({
+      kind: 'put',
+      coding: expect.objectContaining({ score: 2, codebookVersion: 'v2', version: 4, createdAt: 't0' }),
+      expectedVersion: 3,
+    });
   });
 
   it('never touches accepted, rejected or human codings, whether or not the new rules propose them', () => {
@@ -48,8 +92,28 @@ describe('reconcile', () => {
       coding(0, 'b', { status: 'rejected', decidedBy: 'u', version: 2 }),
       coding(1, 'h', { origin: 'human', status: 'accepted', version: 1 }),
     ];
-    expect(reconcile({ ...base, codebookVersion: 'v2', tagged: [{ segment: seg(0), proposals: [prop('a', 5)] }, { segment: seg(1), proposals: [] }], existing })).toEqual([]);
-    expect(reconcile({ ...base, codebookVersion: 'v2', tagged: [{ segment: seg(0), proposals: [] }, { segment: seg(1), proposals: [prop('h')] }], existing })).toEqual([]);
+    expect(
+      reconcile({
+        ...base,
+        codebookVersion: 'v2',
+        tagged: [
+          { segment: seg(0), proposals: [prop('a', 5)] },
+          { segment: seg(1), proposals: [] },
+        ],
+        existing,
+      }),
+    ).toEqual([]);
+    expect(
+      reconcile({
+        ...base,
+        codebookVersion: 'v2',
+        tagged: [
+          { segment: seg(0), proposals: [] },
+          { segment: seg(1), proposals: [prop('h')] },
+        ],
+        existing,
+      }),
+    ).toEqual([]);
   });
 
   it('does not treat evidence with another key order as a change', () => {

@@ -51,7 +51,9 @@ describeShared('the estimated confidence, measured on the gold files', () => {
     for (const name of ['zoetermeer-2021', 'wodc-versterking-2021', 'collectieve-weerbaarheid']) {
       const cb = parseCodebook(readFileSync(sharedPath('corpus/codebooks', `${name}.yaml`), 'utf8'), `${name}.yaml`);
       const tagger = compileTagger(cb);
-      for (const line of readFileSync(sharedPath('corpus/gold', `${name}.jsonl`), 'utf8').split('\n').filter(Boolean)) {
+      for (const line of readFileSync(sharedPath('corpus/gold', `${name}.jsonl`), 'utf8')
+        .split('\n')
+        .filter(Boolean)) {
         const g = JSON.parse(line) as { code: string; also?: string[]; text: string };
         const gold = new Set([g.code, ...(g.also ?? [])]);
         tagger.tag(g.text).forEach((x, rank) => {

@@ -14,16 +14,29 @@ describe('S3 notifications', () => {
 
   it('skips the S3 test event and removals, and rejects a body that is not a notification', () => {
     expect(objectsFromNotification(JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'b' }))).toEqual([]);
-    expect(objectsFromNotification(JSON.stringify({ Records: [s3Record({ bucket: 'b', key: 'uploads/p/x', eventName: 'ObjectRemoved:Delete' })] }))).toEqual([]);
+    expect(objectsFromNotification(JSON.stringify({ Records: [s3Record({ bucket: 'b', key: 'uploads/p/x', eventName: 'ObjectRemoved:Delete' })] }))).toEqual(
+      [],
+    );
     expect(() => objectsFromNotification('{"hello":1}')).toThrow();
   });
 
   it('turns an s3rver event into the real shape, only for uploads/', () => {
     const raw = (key: string, eventName = 'ObjectCreated:Put') => ({
-      Records: [{ eventVersion: '2.0', eventName, awsRegion: 'us-east-1', s3: { bucket: { name: 'b', arn: 'arn:aws:s3: : :b' }, object: { key, size: 3, eTag: 'abc' } } }],
+      Records: [
+        {
+          eventVersion: '2.0',
+          eventName,
+          awsRegion: 'us-east-1',
+          s3: { bucket: { name: 'b', arn: 'arn:aws:s3: : :b' }, object: { key, size: 3, eTag: 'abc' } },
+        },
+      ],
     });
     const ev = toS3Event(raw('uploads/p/a b.txt'), { region: 'eu-west-1' });
-    expect(ev?.Records[0]).toMatchObject({ eventVersion: '2.1', awsRegion: 'eu-west-1', s3: { bucket: { arn: 'arn:aws:s3:::b' }, object: { key: 'uploads/p/a+b.txt', eTag: 'abc' } } });
+    expect(ev?.Records[0]).toMatchObject({
+      eventVersion: '2.1',
+      awsRegion: 'eu-west-1',
+      s3: { bucket: { arn: 'arn:aws:s3:::b' }, object: { key: 'uploads/p/a+b.txt', eTag: 'abc' } },
+    });
     expect(toS3Event(raw('text/p/d.txt'))).toBeNull();
     expect(toS3Event(raw('uploads/p/big.pdf', 'ObjectCreated:Post'))?.Records[0]?.eventName).toBe('ObjectCreated:CompleteMultipartUpload');
     expect(toS3Event({ nonsense: true })).toBeNull();

@@ -3,15 +3,36 @@
 // with judgements, undos, moves, detaches, places and drops. Aggregates are built both in one go and by
 // segment-wise updates, as the store keeps them.
 import { describe, expect, it } from 'vitest';
-import { documentAggregate, emptyAggregate, updateAggregate, withEvents, decodeAggregate, encodeAggregate, type AggregateCoding, type TrailEntry } from '../../../lib/report/aggregate.js';
+import {
+  documentAggregate,
+  emptyAggregate,
+  updateAggregate,
+  withEvents,
+  decodeAggregate,
+  encodeAggregate,
+  type AggregateCoding,
+  type TrailEntry,
+} from '../../../lib/report/aggregate.js';
 import { parseAggregate } from '../../../lib/report/aggregated.js';
 import { allReports, reportsFromAggregates } from '../../../lib/report/registry.js';
 import { reviewerDecisions, type ReportCoding, type ReportDocument, type ReportOptions, type TrailEvent } from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
-const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });
+const code = (id: string, categoryId: string) => ({
+  id,
+  name: id.toUpperCase(),
+  categoryId,
+  indicators: [],
+  questions: [],
+  aliases: [],
+  rules: [],
+  exclude: [],
+  examples: [],
+});
 const codebook: Codebook = {
-  id: 'cb', language: 'nl', version: 'v1',
+  id: 'cb',
+  language: 'nl',
+  version: 'v1',
   categories: [
     { id: 'a', name: 'Cat A', codes: [code('a/x', 'a'), code('a/y', 'a')] },
     { id: 'b', name: 'Cat B', codes: [code('b/z', 'b')] },
@@ -33,8 +54,15 @@ type Coding = ReportCoding & AggregateCoding;
 
 function randomProject(seed: number) {
   const r = rng(seed);
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const codes: Array<[string, string]> = [['a/x', 'a'], ['a/y', 'a'], ['b/z', 'b'], ['old/q', 'old'], ['old/q', 'a'], ['b/z', 'a']];
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const codes: Array<[string, string]> = [
+    ['a/x', 'a'],
+    ['a/y', 'a'],
+    ['b/z', 'b'],
+    ['old/q', 'old'],
+    ['old/q', 'a'],
+    ['b/z', 'a'],
+  ];
   const users = ['ann', 'bob', 'cas'];
   const documents: ReportDocument[] = [];
   const codings: Coding[] = [];
@@ -53,20 +81,41 @@ function randomProject(seed: number) {
         used.add(c);
         const origin = r() < 0.7 ? 'rule' : 'human';
         codings.push({
-          code: c, categoryId: cat, documentId: id, segmentIndex: s, respondent: r() < 0.8 ? pick(['R1', 'R2', 'R10', 'R7']) : null,
-          status: pick(['proposed', 'accepted', 'rejected'] as const), origin, evidence: origin === 'rule' || r() < 0.3 ? [{}] : [],
+          code: c,
+          categoryId: cat,
+          documentId: id,
+          segmentIndex: s,
+          respondent: r() < 0.8 ? pick(['R1', 'R2', 'R10', 'R7']) : null,
+          status: pick(['proposed', 'accepted', 'rejected'] as const),
+          origin,
+          evidence: origin === 'rule' || r() < 0.3 ? [{}] : [],
         });
       }
     }
     // A detached coding past the last segment: left out everywhere.
-    if (r() < 0.5) codings.push({ code: 'a/x', categoryId: 'a', documentId: id, segmentIndex: segs + 1, respondent: 'R1', status: 'accepted', origin: 'human', evidence: [], anchor: { state: 'detached' } });
+    if (r() < 0.5)
+      codings.push({
+        code: 'a/x',
+        categoryId: 'a',
+        documentId: id,
+        segmentIndex: segs + 1,
+        respondent: 'R1',
+        status: 'accepted',
+        origin: 'human',
+        evidence: [],
+        anchor: { state: 'detached' },
+      });
     for (let e = 0; e < 12; e++) {
       const action = pick(['accept', 'reject', 'add', 'undo', 'accept', 'reject', 'move', 'detach', 'place', 'drop'] as const);
       const seg = Math.floor(r() * (segs + 2));
       const arrival = action === 'move' || action === 'detach' || action === 'place' || (action === 'undo' && r() < 0.2);
       events.push({
         sk: `2026-01-0${1 + d}T00:00:${String(e).padStart(2, '0')}.000Z#${Math.floor(r() * 1e6)}`,
-        documentId: id, segmentIndex: seg, code: pick(codes)[0], action, userId: action === 'move' || action === 'detach' ? 'qualtag' : pick(users),
+        documentId: id,
+        segmentIndex: seg,
+        code: pick(codes)[0],
+        action,
+        userId: action === 'move' || action === 'detach' ? 'qualtag' : pick(users),
         ...(arrival ? { fromSegmentIndex: Math.floor(r() * segs) } : {}),
       });
     }

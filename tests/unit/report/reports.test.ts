@@ -2,19 +2,53 @@ import { describe, expect, it } from 'vitest';
 import { cohensKappa, tally } from '../../../lib/report/kappa.js';
 import { shareLabel } from '../../../lib/report/scale.js';
 import { allReports } from '../../../lib/report/registry.js';
-import { agreement, codeByRespondent, coOccurrence, frequencyReport, respondentShare, type ReportCoding, type ReportInput } from '../../../lib/report/reports.js';
+import {
+  agreement,
+  codeByRespondent,
+  coOccurrence,
+  frequencyReport,
+  respondentShare,
+  type ReportCoding,
+  type ReportInput,
+} from '../../../lib/report/reports.js';
 import type { Codebook } from '../../../lib/model.js';
 
-const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });
+const code = (id: string, categoryId: string) => ({
+  id,
+  name: id.toUpperCase(),
+  categoryId,
+  indicators: [],
+  questions: [],
+  aliases: [],
+  rules: [],
+  exclude: [],
+  examples: [],
+});
 const codebook: Codebook = {
-  id: 'cb', language: 'nl', version: 'v1',
+  id: 'cb',
+  language: 'nl',
+  version: 'v1',
   categories: [
     { id: 'a', name: 'Cat A', codes: [code('a/x', 'a'), code('a/y', 'a')] },
     { id: 'b', name: 'Cat B', codes: [code('b/z', 'b')] },
   ],
 };
-const c = (code: string, documentId: string, segmentIndex: number, respondent: string | null, status: ReportCoding['status'] = 'accepted', origin: ReportCoding['origin'] = 'rule'): ReportCoding => ({
-  code, categoryId: code.split('/')[0]!, documentId, segmentIndex, respondent, status, origin, evidence: origin === 'rule' ? [{}] : [],
+const c = (
+  code: string,
+  documentId: string,
+  segmentIndex: number,
+  respondent: string | null,
+  status: ReportCoding['status'] = 'accepted',
+  origin: ReportCoding['origin'] = 'rule',
+): ReportCoding => ({
+  code,
+  categoryId: code.split('/')[0]!,
+  documentId,
+  segmentIndex,
+  respondent,
+  status,
+  origin,
+  evidence: origin === 'rule' ? [{}] : [],
 });
 
 describe("Cohen's kappa", () => {
@@ -25,9 +59,31 @@ describe("Cohen's kappa", () => {
     expect(k.kappa).toBeCloseTo(0.4, 6);
   });
   it('is 1 for perfect agreement, negative below chance, null when undefined', () => {
-    expect(cohensKappa(tally([[true, true], [false, false], [true, true]])).kappa).toBe(1);
-    expect(cohensKappa(tally([[true, false], [false, true]])).kappa).toBe(-1);
-    expect(cohensKappa(tally([[true, true], [true, true]])).kappa).toBeNull();
+    expect(
+      cohensKappa(
+        tally([
+          [true, true],
+          [false, false],
+          [true, true],
+        ]),
+      ).kappa,
+    ).toBe(1);
+    expect(
+      cohensKappa(
+        tally([
+          [true, false],
+          [false, true],
+        ]),
+      ).kappa,
+    ).toBe(-1);
+    expect(
+      cohensKappa(
+        tally([
+          [true, true],
+          [true, true],
+        ]),
+      ).kappa,
+    ).toBeNull();
     expect(cohensKappa(tally([])).agreement).toBeNull();
   });
 });
@@ -66,8 +122,15 @@ describe('reports', () => {
   it('counts codings, segments, documents and respondents per code for the chosen status', () => {
     const f = frequencyReport(input);
     expect(f.total).toBe(4);
-    expect(f.rows.map((r) => [r.code, r.codings, r.respondents])).toEqual([['a/x', 2, 2], ['a/y', 1, 1], ['b/z', 1, 1]]);
-    expect(f.categories).toEqual([{ categoryId: 'a', name: 'Cat A', codings: 3, respondents: 2 }, { categoryId: 'b', name: 'Cat B', codings: 1, respondents: 1 }]);
+    expect(f.rows.map((r) => [r.code, r.codings, r.respondents])).toEqual([
+      ['a/x', 2, 2],
+      ['a/y', 1, 1],
+      ['b/z', 1, 1],
+    ]);
+    expect(f.categories).toEqual([
+      { categoryId: 'a', name: 'Cat A', codings: 3, respondents: 2 },
+      { categoryId: 'b', name: 'Cat B', codings: 1, respondents: 1 },
+    ]);
     expect(frequencyReport(input, { status: 'all' }).rows.find((r) => r.code === 'a/x')!.documents).toBe(2);
     expect(frequencyReport(input, { category: 'b' }).rows.map((r) => r.code)).toEqual(['b/z']);
   });
@@ -107,10 +170,26 @@ describe('reports', () => {
   });
 
   it('computes reviewer-vs-reviewer κ from the audit trail, honouring a reviewer undoing their own decision', () => {
-    const d = (userId: string, segmentIndex: number, action: 'accept' | 'reject' | 'undo', codeId = 'a/x') => ({ documentId: 'd1', segmentIndex, code: codeId, action, userId });
+    const d = (userId: string, segmentIndex: number, action: 'accept' | 'reject' | 'undo', codeId = 'a/x') => ({
+      documentId: 'd1',
+      segmentIndex,
+      code: codeId,
+      action,
+      userId,
+    });
     const ag = agreement({
       ...input,
-      decisions: [d('ann', 0, 'accept'), d('bob', 0, 'accept'), d('ann', 1, 'accept'), d('bob', 1, 'reject'), d('ann', 2, 'reject'), d('bob', 2, 'reject'), d('bob', 3, 'accept'), d('ann', 3, 'reject'), d('ann', 3, 'undo')],
+      decisions: [
+        d('ann', 0, 'accept'),
+        d('bob', 0, 'accept'),
+        d('ann', 1, 'accept'),
+        d('bob', 1, 'reject'),
+        d('ann', 2, 'reject'),
+        d('bob', 2, 'reject'),
+        d('bob', 3, 'accept'),
+        d('ann', 3, 'reject'),
+        d('ann', 3, 'undo'),
+      ],
     });
     expect(ag.reviewers?.a).toBe('ann');
     const x = ag.reviewers!.codes.find((r) => r.code === 'a/x')!;

@@ -7,7 +7,17 @@ import { parseAggregate } from '../../../lib/report/aggregated.js';
 import { bundleTables, ReportBundle, reportKinds, reportOf, reportsFromAggregates } from '../../../lib/report/registry.js';
 import type { ReportCoding, ReportDocument, ReportInput } from '../../../lib/report/reports.js';
 
-const code = (id: string, categoryId: string) => ({ id, name: id.toUpperCase(), categoryId, indicators: [], questions: [], aliases: [], rules: [], exclude: [], examples: [] });
+const code = (id: string, categoryId: string) => ({
+  id,
+  name: id.toUpperCase(),
+  categoryId,
+  indicators: [],
+  questions: [],
+  aliases: [],
+  rules: [],
+  exclude: [],
+  examples: [],
+});
 const codebook: Codebook = {
   id: 'cb',
   language: 'nl',
@@ -76,6 +86,11 @@ describe('review progress per code (a report added through the registry)', () =>
     const fresh = { codebook, documents: [parseAggregate(documents[0]!, documentAggregate([c('a/y', 'd1', 0, 'proposed')]))] };
     const r = progress.compute(fresh, {}) as ReportBundle['reviewProgress'];
     expect(r.codes.find((x) => x.code === 'a/y')).toMatchObject({ open: 1, acceptRate: null });
-    expect(progress.tables(r)[0]!.rows.find((row) => row[1] === 'a/y')!.at(-1)).toBeNull();
+    expect(
+      progress
+        .tables(r)[0]!
+        .rows.find((row) => row[1] === 'a/y')!
+        .at(-1),
+    ).toBeNull();
   });
 });

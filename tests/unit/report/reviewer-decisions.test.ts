@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { reviewerDecisions, type TrailEvent } from '../../../lib/report/reports.js';
 
 const ev = (segmentIndex: number, action: TrailEvent['action'], userId = 'ann', fromSegmentIndex?: number, code = 'a/x'): TrailEvent => ({
-  documentId: 'd', segmentIndex, code, action, userId, ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}),
+  documentId: 'd',
+  segmentIndex,
+  code,
+  action,
+  userId,
+  ...(fromSegmentIndex !== undefined ? { fromSegmentIndex } : {}),
 });
 const at = (ds: ReturnType<typeof reviewerDecisions>) => ds.map((d) => `${d.userId}:${d.action}@${d.segmentIndex}`);
 

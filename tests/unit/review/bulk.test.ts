@@ -92,9 +92,19 @@ describe('accepting and undoing a batch', () => {
     const c = coding(1, 'a', { confidence: 0.93 });
     const { outcome, entry } = acceptInBatch(c, [], batch, NOW);
     const accepted = outcome.after!;
-    const rejected = applyDecision(accepted, outcome.undoStack, { ...entry, projectId: 'p', action: 'reject', expectedVersion: accepted.version, userId: 'carol' }, NOW);
+    const rejected = applyDecision(
+      accepted,
+      outcome.undoStack,
+      { ...entry, projectId: 'p', action: 'reject', expectedVersion: accepted.version, userId: 'carol' },
+      NOW,
+    );
     expect(undoEntry(entry, rejected.after, rejected.undoStack, batch, 'bob', NOW)).toEqual({ kind: 'changed', current: rejected.after });
-    const undone = applyDecision(accepted, outcome.undoStack, { ...entry, projectId: 'p', action: 'undo', expectedVersion: accepted.version, userId: 'carol' }, NOW);
+    const undone = applyDecision(
+      accepted,
+      outcome.undoStack,
+      { ...entry, projectId: 'p', action: 'undo', expectedVersion: accepted.version, userId: 'carol' },
+      NOW,
+    );
     expect(undoEntry(entry, undone.after, undone.undoStack, batch, 'bob', NOW).kind).toBe('changed');
     expect(undoEntry(entry, null, [], batch, 'bob', NOW)).toEqual({ kind: 'changed', current: null });
     // accepted again later (version moved on) is the reviewer's own decision now

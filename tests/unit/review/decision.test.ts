@@ -7,13 +7,45 @@ import { QualtagError } from '../../../lib/errors.js';
 const now = '2026-01-01T00:00:00.000Z';
 const later = '2026-01-02T00:00:00.000Z';
 const proposal: Coding = {
-  projectId: 'p', documentId: 'd', segmentIndex: 3, segmentId: 'd-s3', segmentStart: 100, segmentEnd: 120, segmentText: 'x'.repeat(20), code: 'c/vertrouwen', categoryId: 'c',
-  respondent: 'R1', origin: 'rule', status: 'proposed', score: 0.8, evidence: [{ start: 0, end: 4, rule: 'vertrouw*' }],
-  codebookVersion: 'v1', version: 1, createdAt: now,
+  projectId: 'p',
+  documentId: 'd',
+  segmentIndex: 3,
+  segmentId: 'd-s3',
+  segmentStart: 100,
+  segmentEnd: 120,
+  segmentText: 'x'.repeat(20),
+  code: 'c/vertrouwen',
+  categoryId: 'c',
+  respondent: 'R1',
+  origin: 'rule',
+  status: 'proposed',
+  score: 0.8,
+  evidence: [{ start: 0, end: 4, rule: 'vertrouw*' }],
+  codebookVersion: 'v1',
+  version: 1,
+  createdAt: now,
 };
-const segment: SegmentRecord = { projectId: 'p', documentId: 'd', id: 'd-s3', index: 3, start: 100, end: 120, text: 'x'.repeat(20), speaker: 'R1', respondent: 'R1', page: 2 };
+const segment: SegmentRecord = {
+  projectId: 'p',
+  documentId: 'd',
+  id: 'd-s3',
+  index: 3,
+  start: 100,
+  end: 120,
+  text: 'x'.repeat(20),
+  speaker: 'R1',
+  respondent: 'R1',
+  page: 2,
+};
 const dec = (action: Decision['action'], expectedVersion: number | null, extra: Partial<Decision> = {}): Decision => ({
-  projectId: 'p', documentId: 'd', segmentIndex: 3, code: 'c/vertrouwen', action, expectedVersion, userId: 'u1', ...extra,
+  projectId: 'p',
+  documentId: 'd',
+  segmentIndex: 3,
+  code: 'c/vertrouwen',
+  action,
+  expectedVersion,
+  userId: 'u1',
+  ...extra,
 });
 
 /** Applies a decision to an outcome, as the store does with the item it reads back. */
@@ -65,11 +97,28 @@ describe('applyDecision', () => {
     expect(createsCoding(dec('add', null), proposal)).toBe(false);
     expect(createsCoding(dec('accept', 1), null)).toBe(false);
     const o = applyDecision(null, [], dec('add', null, { categoryId: 'c', span: { start: 2, end: 9 } }), now, { segment, codebookVersion: 'v1' });
-    expect(o.after).toMatchObject({ origin: 'human', status: 'accepted', version: 1, span: { start: 2, end: 9 }, respondent: 'R1', speaker: 'R1', page: 2, segmentId: 'd-s3', segmentStart: 100, codebookVersion: 'v1', score: 0, decidedBy: 'u1' });
+    expect(o.after).toMatchObject({
+      origin: 'human',
+      status: 'accepted',
+      version: 1,
+      span: { start: 2, end: 9 },
+      respondent: 'R1',
+      speaker: 'R1',
+      page: 2,
+      segmentId: 'd-s3',
+      segmentStart: 100,
+      codebookVersion: 'v1',
+      score: 0,
+      decidedBy: 'u1',
+    });
     expect(o.undoStack).toEqual([null]);
-    expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c', span: { start: 2, end: 21 } }), now, { segment, codebookVersion: 'v1' })).toThrow(QualtagError);
+    expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c', span: { start: 2, end: 21 } }), now, { segment, codebookVersion: 'v1' })).toThrow(
+      QualtagError,
+    );
     expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c' }), now, { segment: null, codebookVersion: 'v1' })).toThrow(/does not exist/);
-    expect(() => applyDecision(null, [], dec('add', null, { categoryId: 'c' }), now, { segment: { ...segment, projectId: 'other' }, codebookVersion: 'v1' })).toThrow(/does not exist/);
+    expect(() =>
+      applyDecision(null, [], dec('add', null, { categoryId: 'c' }), now, { segment: { ...segment, projectId: 'other' }, codebookVersion: 'v1' }),
+    ).toThrow(/does not exist/);
     expect(() => applyDecision(null, [], dec('add', null), now, { segment, codebookVersion: 'v1' })).toThrow(/needs its category/);
     // adding when one exists but the client thought none did: 409 (a double-click on "add" lands here)
     expect(conflict(() => applyDecision(proposal, [], dec('add', null, { categoryId: 'c' }), now)).message).toMatch(/already has this code/);

@@ -11,23 +11,69 @@ const oldText = 'We werken thuis op dinsdag, dat geeft balans.';
 const slot = DETACHED_BASE + 5;
 /** An accepted rule coding whose passage (segment 5) a re-upload removed. */
 const detached: Coding = {
-  projectId: 'p', documentId: 'd', segmentIndex: slot, segmentId: 'd-s5', segmentStart: 300, segmentEnd: 300 + oldText.length, segmentText: oldText,
-  code: 'werk/balans', categoryId: 'werk', respondent: 'R1', origin: 'rule', status: 'accepted', score: 1.2, evidence: [{ start: 39, end: 45, rule: 'balans' }],
-  codebookVersion: 'v1', version: 3, createdAt: now, decidedBy: 'ann', decidedAt: now,
+  projectId: 'p',
+  documentId: 'd',
+  segmentIndex: slot,
+  segmentId: 'd-s5',
+  segmentStart: 300,
+  segmentEnd: 300 + oldText.length,
+  segmentText: oldText,
+  code: 'werk/balans',
+  categoryId: 'werk',
+  respondent: 'R1',
+  origin: 'rule',
+  status: 'accepted',
+  score: 1.2,
+  evidence: [{ start: 39, end: 45, rule: 'balans' }],
+  codebookVersion: 'v1',
+  version: 3,
+  createdAt: now,
+  decidedBy: 'ann',
+  decidedAt: now,
   anchor: { state: 'detached', fromIndex: 5, fromText: oldText, sourceVersion: 'etag-2', at: now },
 };
 const detachedStack: CodingSnapshot[] = [{ origin: 'rule', status: 'proposed', version: 1 }];
-const target: SegmentRecord = { projectId: 'p', documentId: 'd', id: 'd-s8', index: 8, start: 500, end: 540, text: 'Thuiswerken op dinsdag geeft mij rust.', speaker: 'R1', respondent: 'R1', page: null };
+const target: SegmentRecord = {
+  projectId: 'p',
+  documentId: 'd',
+  id: 'd-s8',
+  index: 8,
+  start: 500,
+  end: 540,
+  text: 'Thuiswerken op dinsdag geeft mij rust.',
+  speaker: 'R1',
+  respondent: 'R1',
+  page: null,
+};
 const proposalThere: Coding = {
-  ...detached, segmentIndex: 8, segmentId: 'd-s8', segmentStart: 500, segmentEnd: 540, segmentText: target.text, origin: 'rule', status: 'proposed', score: 0.4,
-  evidence: [{ start: 0, end: 11, rule: 'thuiswerk*' }], version: 7, decidedBy: undefined, decidedAt: undefined, anchor: undefined,
+  ...detached,
+  segmentIndex: 8,
+  segmentId: 'd-s8',
+  segmentStart: 500,
+  segmentEnd: 540,
+  segmentText: target.text,
+  origin: 'rule',
+  status: 'proposed',
+  score: 0.4,
+  evidence: [{ start: 0, end: 11, rule: 'thuiswerk*' }],
+  version: 7,
+  decidedBy: undefined,
+  decidedAt: undefined,
+  anchor: undefined,
 };
 delete proposalThere.decidedBy;
 delete proposalThere.decidedAt;
 delete proposalThere.anchor;
 
 const dec = (action: Decision['action'], expectedVersion: number | null, extra: Partial<Decision> = {}): Decision => ({
-  projectId: 'p', documentId: 'd', segmentIndex: slot, code: 'werk/balans', action, expectedVersion, userId: 'bob', ...extra,
+  projectId: 'p',
+  documentId: 'd',
+  segmentIndex: slot,
+  code: 'werk/balans',
+  action,
+  expectedVersion,
+  userId: 'bob',
+  ...extra,
 });
 const ctx = (current: Coding | null = null, segment: SegmentRecord | null = target): PlaceContext => ({ segment, current });
 
@@ -48,8 +94,20 @@ describe('place', () => {
     expect(o.after).toBeNull();
     const to = o.relocated!.to;
     expect(to).toMatchObject({
-      segmentIndex: 8, segmentId: 'd-s8', segmentStart: 500, segmentEnd: 540, segmentText: target.text, speaker: 'R1',
-      origin: 'human', status: 'accepted', decidedBy: 'ann', decidedAt: now, span: { start: 0, end: 11 }, version: 4, evidence: [], score: 0,
+      segmentIndex: 8,
+      segmentId: 'd-s8',
+      segmentStart: 500,
+      segmentEnd: 540,
+      segmentText: target.text,
+      speaker: 'R1',
+      origin: 'human',
+      status: 'accepted',
+      decidedBy: 'ann',
+      decidedAt: now,
+      span: { start: 0, end: 11 },
+      version: 4,
+      evidence: [],
+      score: 0,
     });
     expect(to.anchor).toBeUndefined();
     expect(o.relocated!.expectedVersion).toBeNull();
@@ -86,7 +144,9 @@ describe('place', () => {
     const notDetached = thrown(() => applyDecision(attached, [], dec('place', 3, { to: { segmentIndex: 8 } }), now, undefined, ctx()));
     expect(notDetached).toMatchObject({ kind: 'BAD_REQUEST' });
     expect(notDetached.message).toMatch(/only a detached coding/);
-    expect(thrown(() => applyDecision(detached, [], dec('place', 3, { to: { segmentIndex: 8 } }), now, undefined, ctx(null, null)))).toMatchObject({ kind: 'NOT_FOUND' });
+    expect(thrown(() => applyDecision(detached, [], dec('place', 3, { to: { segmentIndex: 8 } }), now, undefined, ctx(null, null)))).toMatchObject({
+      kind: 'NOT_FOUND',
+    });
     expect(thrown(() => applyDecision(detached, [], dec('place', 3, { to: { segmentIndex: 9 } }), now, undefined, ctx()))).toMatchObject({ kind: 'NOT_FOUND' });
     const span = thrown(() => applyDecision(detached, [], dec('place', 3, { to: { segmentIndex: 8 }, span: { start: 30, end: 99 } }), now, undefined, ctx()));
     expect(span).toBeInstanceOf(QualtagError);

@@ -37,18 +37,22 @@ describe('uncertain-first review order', () => {
     const list = [c(0, 'a', 0.52), c(1, 'a', 0.49), c(2, 'a', 0.55), c(3, 'b', 0.95), c(4, 'b', 0.7), c(5, 'c', 0.1), c(6, 'd'), c(2, 'e')];
     expect(uncertainFirst(list).map(key)).toEqual([
       // turn 1: each code's most uncertain proposal
-      '1/a', '4/b', '5/c',
+      '1/a',
+      '4/b',
+      '5/c',
       // turn 2
-      '0/a', '3/b',
+      '0/a',
+      '3/b',
       // turn 3
       '2/a',
       // no confidence: reading order, last
-      '2/e', '6/d',
+      '2/e',
+      '6/d',
     ]);
   });
 
   it('keeps every proposal exactly once and is stable under input order', () => {
-    const list = Array.from({ length: 60 }, (_, i) => c(i, `k${i % 7}`, (i * 37) % 100 / 100));
+    const list = Array.from({ length: 60 }, (_, i) => c(i, `k${i % 7}`, ((i * 37) % 100) / 100));
     const out = uncertainFirst(list);
     expect(new Set(out.map(key)).size).toBe(60);
     expect(uncertainFirst([...list].reverse()).map(key)).toEqual(out.map(key));

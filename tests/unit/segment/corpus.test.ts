@@ -31,7 +31,10 @@ interface IndexEntry {
 describeShared('zoetermeer-2021 transcripts', () => {
   const dir = sharedDir ? sharedPath('corpus/transcripts/zoetermeer-2021') : '';
   const index: IndexEntry[] = sharedDir
-    ? readFileSync(`${dir}/index.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as IndexEntry)
+    ? readFileSync(`${dir}/index.jsonl`, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as IndexEntry)
     : [];
   const files = sharedDir ? readdirSync(dir) : [];
 
@@ -48,40 +51,60 @@ describeShared('zoetermeer-2021 transcripts', () => {
     expect(segs.filter((s) => s.speaker === 'Interviewer').length).toBe(entry.answers.length);
   });
 
-  it.each(index.map((e) => [e.file.replace(/\.txt$/, ''), e] as const))('%s: every answer comes back from the other format', async (stem, entry) => {
-    const sibling = files.find((f) => f.startsWith(`${stem}.`) && f !== entry.file)!;
-    const want = (await segmentsOf(`${dir}/${entry.file}`)).segs.filter((s) => s.respondent !== null);
-    for (const source of sibling.endsWith('.pdf') ? sources : [undefined]) {
-      const { segs } = await segmentsOf(`${dir}/${sibling}`, 'turn', source);
-      const got = segs.filter((s) => s.respondent !== null);
-      expect(got.map((s) => s.respondent), `${sibling} ${source ?? ''}`).toEqual(want.map((s) => s.respondent));
-      expect(got.map((s) => norm(s.text)), `${sibling} ${source ?? ''}`).toEqual(want.map((s) => norm(s.text)));
-    }
-  }, 60_000);
+  it.each(index.map((e) => [e.file.replace(/\.txt$/, ''), e] as const))(
+    '%s: every answer comes back from the other format',
+    async (stem, entry) => {
+      const sibling = files.find((f) => f.startsWith(`${stem}.`) && f !== entry.file)!;
+      const want = (await segmentsOf(`${dir}/${entry.file}`)).segs.filter((s) => s.respondent !== null);
+      for (const source of sibling.endsWith('.pdf') ? sources : [undefined]) {
+        const { segs } = await segmentsOf(`${dir}/${sibling}`, 'turn', source);
+        const got = segs.filter((s) => s.respondent !== null);
+        expect(
+          got.map((s) => s.respondent),
+          `${sibling} ${source ?? ''}`,
+        ).toEqual(want.map((s) => s.respondent));
+        expect(
+          got.map((s) => norm(s.text)),
+          `${sibling} ${source ?? ''}`,
+        ).toEqual(want.map((s) => norm(s.text)));
+      }
+    },
+    60_000,
+  );
 });
 
 describeShared('corpus documents', () => {
   const stems = ['collectieve-weerbaarheid', 'wodc-versterking-2021', 'zoetermeer-2021'];
   const dir = sharedDir ? sharedPath('corpus/documents') : '';
 
-  it.each(stems)('%s: PDF and DOCX paragraphs match the TXT, with no page furniture', async (stem) => {
-    const txt = (await segmentsOf(`${dir}/${stem}.txt`)).segs.map((s) => norm(s.text));
-    const txtSet = new Set(txt);
-    for (const [ext, source] of [...sources.map((s) => ['pdf', s] as const), ['docx', undefined] as const]) {
-      const { segs, pages, text } = await segmentsOf(`${dir}/${stem}.${ext}`, undefined, source);
-      expect(segs.every((s) => s.speaker === null), ext).toBe(true);
-      expect(segs.filter((s) => isPageNumber(s.text)).map((s) => s.text), ext).toEqual([]);
-      expect(text, ext).not.toMatch(/-- \d+ of \d+ --/);
-      if (ext === 'pdf') {
-        expect(pages).toBeGreaterThan(3);
-        expect(segs.every((s) => s.page !== null && s.page >= 1 && s.page <= pages!)).toBe(true);
+  it.each(stems)(
+    '%s: PDF and DOCX paragraphs match the TXT, with no page furniture',
+    async (stem) => {
+      const txt = (await segmentsOf(`${dir}/${stem}.txt`)).segs.map((s) => norm(s.text));
+      const txtSet = new Set(txt);
+      for (const [ext, source] of [...sources.map((s) => ['pdf', s] as const), ['docx', undefined] as const]) {
+        const { segs, pages, text } = await segmentsOf(`${dir}/${stem}.${ext}`, undefined, source);
+        expect(
+          segs.every((s) => s.speaker === null),
+          ext,
+        ).toBe(true);
+        expect(
+          segs.filter((s) => isPageNumber(s.text)).map((s) => s.text),
+          ext,
+        ).toEqual([]);
+        expect(text, ext).not.toMatch(/-- \d+ of \d+ --/);
+        if (ext === 'pdf') {
+          expect(pages).toBeGreaterThan(3);
+          expect(segs.every((s) => s.page !== null && s.page >= 1 && s.page <= pages!)).toBe(true);
+        }
+        // The TXT itself splits a few paragraphs mid-sentence where the source had a page break; the PDF
+        // joins them. Everything else matches exactly.
+        const matched = segs.filter((s) => txtSet.has(norm(s.text))).length;
+        expect(matched / txt.length, `${stem}.${ext} ${source ?? ''}: ${matched} of ${txt.length} paragraphs`).toBeGreaterThan(ext === 'docx' ? 0.99 : 0.85);
       }
-      // The TXT itself splits a few paragraphs mid-sentence where the source had a page break; the PDF
-      // joins them. Everything else matches exactly.
-      const matched = segs.filter((s) => txtSet.has(norm(s.text))).length;
-      expect(matched / txt.length, `${stem}.${ext} ${source ?? ''}: ${matched} of ${txt.length} paragraphs`).toBeGreaterThan(ext === 'docx' ? 0.99 : 0.85);
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it('the long documents have 48 to 60 pages', async () => {
     for (const stem of stems.slice(1)) {

@@ -93,7 +93,14 @@ describe('segmentDocument', () => {
     expect(defaultUnit(doc)).toBe('paragraph');
     const paras = segmentDocument(doc);
     checkInvariants(doc, paras);
-    expect(paras.map((s) => s.text)).toEqual(['Veldnotities', 'Dag 1', 'Eerste alinea over het\nbezoek aan het bedrijventerrein.', 'Conclusie: de ondernemers zijn betrokken.', 'Dag 2', 'Tweede dag, korte notitie.']);
+    expect(paras.map((s) => s.text)).toEqual([
+      'Veldnotities',
+      'Dag 1',
+      'Eerste alinea over het\nbezoek aan het bedrijventerrein.',
+      'Conclusie: de ondernemers zijn betrokken.',
+      'Dag 2',
+      'Tweede dag, korte notitie.',
+    ]);
     expect(segmentDocument(doc, { unit: 'turn' }).map((s) => s.text)).toEqual(paras.map((s) => s.text));
     expect(paras.every((s) => s.speaker === null && s.respondent === null)).toBe(true);
   });

@@ -96,7 +96,13 @@ categories:
 
 describe('suggested and learnt rules', () => {
   const cb = parseCodebook(codebook, 'cb.yaml');
-  const words = (rules: readonly string[]) => rules.map((r) => r.replace(/\^[\d.]+$/, '').replace(/"/g, '').toLowerCase());
+  const words = (rules: readonly string[]) =>
+    rules.map((r) =>
+      r
+        .replace(/\^[\d.]+$/, '')
+        .replace(/"/g, '')
+        .toLowerCase(),
+    );
 
   it('suggest no author names, years, citation fragments, ordinals or discourse markers', () => {
     const all = [...suggestRules(cb).values()].flatMap(words).join(' ').split(' ');

@@ -124,7 +124,7 @@ describe('tagging with context', () => {
 });
 
 describe('interviewerContexts', () => {
-  it("gives each respondent turn the nearest interviewer turn before it, and nothing else", () => {
+  it('gives each respondent turn the nearest interviewer turn before it, and nothing else', () => {
     const seg = (text: string, speaker: string | null, respondent: string | null) => ({ text, speaker, respondent });
     const contexts = interviewerContexts([
       seg('Interview 1', null, null),

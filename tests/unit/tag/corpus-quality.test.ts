@@ -23,17 +23,20 @@ const proposerFloors = {
 };
 
 describeShared('tagging quality on the gold passages', () => {
-  it.each(Object.entries(proposerFloors))('%s: the learned proposer stays above its floor, with at most 3 proposals, and beats the rules at hit@3', (name, floor) => {
-    const cb = parseCodebook(readFileSync(sharedPath('corpus/codebooks', `${name}.yaml`), 'utf8'), `${name}.yaml`);
-    const gold = parseGold(readFileSync(sharedPath('corpus/gold', `${name}.jsonl`), 'utf8'), `${name}.jsonl`);
-    const proposer = buildProposer(cb);
-    const r = evaluate(gold, (t) => proposer.tag(t), 3);
-    expect(r.hitAt1).toBeGreaterThanOrEqual(floor.hitAt1);
-    expect(r.hitAtK).toBeGreaterThanOrEqual(floor.hitAt3);
-    expect(r.meanProposals).toBeLessThanOrEqual(3);
-    const tagger = compileTagger(cb);
-    expect(r.hitAtK).toBeGreaterThan(evaluate(gold, (t) => tagger.tag(t), 3).hitAtK);
-  });
+  it.each(Object.entries(proposerFloors))(
+    '%s: the learned proposer stays above its floor, with at most 3 proposals, and beats the rules at hit@3',
+    (name, floor) => {
+      const cb = parseCodebook(readFileSync(sharedPath('corpus/codebooks', `${name}.yaml`), 'utf8'), `${name}.yaml`);
+      const gold = parseGold(readFileSync(sharedPath('corpus/gold', `${name}.jsonl`), 'utf8'), `${name}.jsonl`);
+      const proposer = buildProposer(cb);
+      const r = evaluate(gold, (t) => proposer.tag(t), 3);
+      expect(r.hitAt1).toBeGreaterThanOrEqual(floor.hitAt1);
+      expect(r.hitAtK).toBeGreaterThanOrEqual(floor.hitAt3);
+      expect(r.meanProposals).toBeLessThanOrEqual(3);
+      const tagger = compileTagger(cb);
+      expect(r.hitAtK).toBeGreaterThan(evaluate(gold, (t) => tagger.tag(t), 3).hitAtK);
+    },
+  );
 
   it.each(Object.entries(floors))('%s stays above its floor and beats the naive baseline', (name, floor) => {
     const cb = parseCodebook(readFileSync(sharedPath('corpus/codebooks', `${name}.yaml`), 'utf8'), `${name}.yaml`);

@@ -23,7 +23,9 @@ const texts: Record<string, string[]> = {
   'c/neighbours': ['Next door helps us.', 'Our neighbours are kind.', 'The people next door watch the house.', 'Neighbours bring soup.', 'We help next door.'],
   'c/lighting': ['The lamps are broken.', 'It is dark, no lighting.', 'New street lamps came.', 'Lighting is poor.', 'The lamp post flickers.'],
 };
-const items: GoldItem[] = Object.entries(texts).flatMap(([code, list]) => list.map((text, i) => ({ id: `${code}-${i}`, text, code, also: [], kind: i % 2 ? 'quote' : 'paragraph' })));
+const items: GoldItem[] = Object.entries(texts).flatMap(([code, list]) =>
+  list.map((text, i) => ({ id: `${code}-${i}`, text, code, also: [], kind: i % 2 ? 'quote' : 'paragraph' })),
+);
 const sets = [{ name: 'test', codebook: cb, items }];
 
 describe('splitExamples', () => {
@@ -33,7 +35,11 @@ describe('splitExamples', () => {
     expect(test).toHaveLength(items.length - 9);
     expect(new Set(test.map((t) => t.code)).size).toBe(3);
     expect(splitExamples(items, 7, 3).test.map((t) => t.id)).toEqual(test.map((t) => t.id));
-    const few = splitExamples(items.filter((i) => i.id.endsWith('-0') || i.id.endsWith('-1')), 1, 3);
+    const few = splitExamples(
+      items.filter((i) => i.id.endsWith('-0') || i.id.endsWith('-1')),
+      1,
+      3,
+    );
     for (const list of few.pool.values()) expect(list).toHaveLength(1);
   });
 });
@@ -55,10 +61,14 @@ describe('evaluateExamples', () => {
 
   it('never trains on a test passage: a proposer that memorised the test set is not what is measured', () => {
     const seen: string[] = [];
-    evaluateExamples(sets, { examples: [3], seeds: 1, proposer: (c, labelled) => {
-      seen.push(...labelled.map((l) => l.text));
-      return buildProposer(c, { labelled });
-    } });
+    evaluateExamples(sets, {
+      examples: [3],
+      seeds: 1,
+      proposer: (c, labelled) => {
+        seen.push(...labelled.map((l) => l.text));
+        return buildProposer(c, { labelled });
+      },
+    });
     const { test } = splitExamples(items, 1, 3);
     for (const t of test) expect(seen).not.toContain(t.text);
   });
@@ -67,10 +77,15 @@ describe('evaluateExamples', () => {
 describe('simulateReview', () => {
   it('measures the fixed rest after every step, learning only from reviewed passages', () => {
     const learnt: string[][] = [];
-    const r = simulateReview(sets, { step: 3, order: 'reading', seeds: 1, proposer: (c, labelled) => {
-      learnt.push(labelled.map((l) => l.text));
-      return buildProposer(c, { labelled });
-    } });
+    const r = simulateReview(sets, {
+      step: 3,
+      order: 'reading',
+      seeds: 1,
+      proposer: (c, labelled) => {
+        learnt.push(labelled.map((l) => l.text));
+        return buildProposer(c, { labelled });
+      },
+    });
     expect(r.steps[0]!.reviewed).toBe(0);
     expect(r.steps.map((s) => s.reviewed)).toEqual([0, 3, 6, 9]);
     for (const s of r.steps) expect(s.all.items).toBe(6);

@@ -39,12 +39,23 @@ const EXAMPLES: ReviewedExample[] = [
   ex('b1', 'Someone broke into the house next door.', ['safety/burglary']),
   ex('b2', 'Our garden shed was broken into last winter.', ['safety/burglary']),
   // Reviewed segments about other things: a term must stand out against them.
-  ...['The weather was fine.', 'The market is busy on Saturday.', 'My neighbours are friendly.', 'Rents went up again.', 'The bus comes every hour.',
-    'Children play in the square.', 'The library closed in May.', 'We moved here in 2010.', 'Parking is hard to find.', 'The new cafe is nice.'].map((t, i) => ex(`o${i + 1}`, t, [])),
+  ...[
+    'The weather was fine.',
+    'The market is busy on Saturday.',
+    'My neighbours are friendly.',
+    'Rents went up again.',
+    'The bus comes every hour.',
+    'Children play in the square.',
+    'The library closed in May.',
+    'We moved here in 2010.',
+    'Parking is hard to find.',
+    'The new cafe is nice.',
+  ].map((t, i) => ex(`o${i + 1}`, t, [])),
 ];
 
 const rulesOf = (r: ReturnType<typeof learnRuleTerms>, code: string): string[] => r.codes.find((c) => c.code === code)?.suggestions.map((s) => s.rule) ?? [];
-const suggestion = (r: ReturnType<typeof learnRuleTerms>, code: string, rule: string) => r.codes.find((c) => c.code === code)?.suggestions.find((s) => s.rule === rule);
+const suggestion = (r: ReturnType<typeof learnRuleTerms>, code: string, rule: string) =>
+  r.codes.find((c) => c.code === code)?.suggestions.find((s) => s.rule === rule);
 
 describe('learnRuleTerms', () => {
   const r = learnRuleTerms(EN, EXAMPLES);
@@ -58,13 +69,22 @@ describe('learnRuleTerms', () => {
     expect(rulesOf(r, 'safety/lighting')).toContain('dark');
     // "night" matches exactly the segments "dark" matches: it would add nothing.
     expect(rulesOf(r, 'safety/lighting')).not.toContain('night');
-    expect(learnRuleTerms(EN, EXAMPLES.filter((e) => e.id !== 'l2')).codes.find((c) => c.code === 'safety/lighting')?.suggestions ?? []).toEqual([]);
+    expect(
+      learnRuleTerms(
+        EN,
+        EXAMPLES.filter((e) => e.id !== 'l2'),
+      ).codes.find((c) => c.code === 'safety/lighting')?.suggestions ?? [],
+    ).toEqual([]);
   });
 
   it('does not suggest what the rules in force already match, own or suggested', () => {
     expect(rulesOf(r, 'safety/police')).not.toContain('police');
     // burglary has no rules: its suggested rules (from "Homes broken into") already match "broken".
-    expect(compileTagger(EN).rulesByCode.get('safety/burglary')!.some((x) => x.startsWith('broken'))).toBe(true);
+    expect(
+      compileTagger(EN)
+        .rulesByCode.get('safety/burglary')!
+        .some((x) => x.startsWith('broken')),
+    ).toBe(true);
     expect(rulesOf(r, 'safety/burglary').some((x) => x.replace(/"/g, '').split(' ').includes('broken'))).toBe(false);
   });
 
@@ -129,7 +149,9 @@ categories:
       ex('e', 'De speeltuin is mooi geworden.', ['wijk/groen']),
       ex('f', 'De gemeente plant bomen.', ['wijk/groen']),
       ex('g', 'Bomen geven schaduw.', []),
-      ...['Het weer was goed.', 'De markt is druk.', 'De buren zijn aardig.', 'De huur ging omhoog.', 'De bus rijdt elk uur.', 'De bibliotheek is dicht.'].map((t, i) => ex(`o${i}`, t, [])),
+      ...['Het weer was goed.', 'De markt is druk.', 'De buren zijn aardig.', 'De huur ging omhoog.', 'De bus rijdt elk uur.', 'De bibliotheek is dicht.'].map(
+        (t, i) => ex(`o${i}`, t, []),
+      ),
     ]);
     const prev = suggestion(r2, 'wijk/veiligheid', 'preventie')!;
     expect(prev.support).toBe(3);
@@ -173,7 +195,10 @@ describe('crossValidateLearning', () => {
     // Give "zebra" to the two police items of one fold only.
     const police = lines.map((l, i) => ({ l, f: folds[i]! })).filter((x) => x.l.code === 'safety/police');
     const target = police[0]!.f;
-    police.filter((x) => x.f === target).slice(0, 2).forEach((x) => {
+    police
+      .filter((x) => x.f === target)
+      .slice(0, 2)
+      .forEach((x) => {
         x.l.text = `${x.l.text} A zebra.`;
       });
     const gold = parseGold(lines.map((l) => JSON.stringify(l)).join('\n'), 'g.jsonl');

@@ -59,9 +59,12 @@ describe('buildProposer', () => {
     expect(proposer.ranker.knows('Yes. Okay.')).toBe(false);
   });
 
-  it("a rule the researcher wrote counts strongly, and an exclusion rule vetoes its code", () => {
+  it('a rule the researcher wrote counts strongly, and an exclusion rule vetoes its code', () => {
     const text = 'The community officer dropped by.';
-    expect(proposer.tag(text)[0]).toMatchObject({ code: 'trust/police', evidence: expect.arrayContaining([expect.objectContaining({ rule: '"community officer"' })]) });
+    expect(proposer.tag(text)[0]).toMatchObject({
+      code: 'trust/police',
+      evidence: expect.arrayContaining([expect.objectContaining({ rule: '"community officer"' })]),
+    });
     expect(proposer.tag('I rely on the police, unlike in that police series.').some((p) => p.code === 'trust/police')).toBe(false);
   });
 
@@ -69,7 +72,10 @@ describe('buildProposer', () => {
     const answer = 'Not really, no.';
     expect(proposer.tag(answer)).toEqual([]);
     const withQ = proposer.tag(answer, { context: 'Do you feel safe walking home at night?' });
-    expect(withQ[0]).toMatchObject({ code: 'safety/fear', evidence: [expect.objectContaining({ source: 'context', rule: 'question: Do you feel safe walking home at night?' })] });
+    expect(withQ[0]).toMatchObject({
+      code: 'safety/fear',
+      evidence: [expect.objectContaining({ source: 'context', rule: 'question: Do you feel safe walking home at night?' })],
+    });
   });
 
   it('minConfidence and topK cut the list', () => {

@@ -76,7 +76,10 @@ describe('segmentPlans', () => {
   });
 
   it('tags unlabelled speech before the first turn', () => {
-    const plans = segmentPlans([turn('So I have lived here for twenty years and I know everyone in the street.', null, null), turn('And the police?', 'Interviewer', null)]);
+    const plans = segmentPlans([
+      turn('So I have lived here for twenty years and I know everyone in the street.', null, null),
+      turn('And the police?', 'Interviewer', null),
+    ]);
     expect(plans[0]).toEqual({ taggable: true });
   });
 

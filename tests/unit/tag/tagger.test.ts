@@ -75,7 +75,12 @@ describe('Matcher', () => {
     const m = new Matcher('nl');
     const and = m.add('politie AND gemeente');
     const near = m.add('politie NEAR/2 informatie');
-    expect(m.match('De politie deelt informatie met de gemeente').map((r) => r.rule).sort()).toEqual([and, near]);
+    expect(
+      m
+        .match('De politie deelt informatie met de gemeente')
+        .map((r) => r.rule)
+        .sort(),
+    ).toEqual([and, near]);
     // Only one leaf of each rule occurs now: neither may hold on the hits of the previous text.
     expect(m.match('De gemeente zwijgt')).toEqual([]);
     expect(m.match('Informatie van politie').map((r) => r.rule)).toEqual([near]);
@@ -137,7 +142,10 @@ categories:
   });
 
   it('suggests rules for codes without any, and compiles once per version', () => {
-    const bare = parseCodebook('categories: [{name: Vertrouwen, codes: [{name: Vertrouwen in de politie, indicators: [Burgers vertrouwen de agenten]}, {name: Overlast, indicators: [Lawaai van buren]}]}]', 'nl.yaml');
+    const bare = parseCodebook(
+      'categories: [{name: Vertrouwen, codes: [{name: Vertrouwen in de politie, indicators: [Burgers vertrouwen de agenten]}, {name: Overlast, indicators: [Lawaai van buren]}]}]',
+      'nl.yaml',
+    );
     const t = compileTagger(bare);
     expect(t.rulesByCode.get('vertrouwen/vertrouwen-in-de-politie')!.length).toBeGreaterThan(0);
     expect(t.tag('De buren maken veel lawaai')[0]!.code).toBe('vertrouwen/overlast');

@@ -23,14 +23,17 @@ const plain = (fileName: string, text: string) => {
 
 describe('codebook errors in plain words', () => {
   it('names the category and code (one-based) and the missing field, not the zod path or wording', () => {
-    const e = plain('thesis.yaml', 'id: x\ncategories:\n  - id: c\n    name: C\n    codes:\n      - id: a\n        name: A\n      - id: k\n        rules: [x]\n');
+    const e = plain(
+      'thesis.yaml',
+      'id: x\ncategories:\n  - id: c\n    name: C\n    codes:\n      - id: a\n        name: A\n      - id: k\n        rules: [x]\n',
+    );
     expect(e.text).toBe('thesis.yaml, category 1, code 2: the name is missing.');
     expect(e.text).not.toMatch(/Invalid input|\[\d\]|received/);
     expect(e.hint).toContain('each code has a name');
   });
 
   it('a rule that does not parse: the rule by number and the parser message', () => {
-    const e = plain('cb.yaml', 'id: x\ncategories:\n  - name: C\n    codes:\n      - name: K\n        rules: [ok, \'"half open\']\n');
+    const e = plain('cb.yaml', "id: x\ncategories:\n  - name: C\n    codes:\n      - name: K\n        rules: [ok, '\"half open']\n");
     expect(e.text).toMatch(/^cb\.yaml, category 1, code 1, rule 2: .*quote/);
   });
 

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { classifierNote, confidencePercent, contextSupport, exampleNote, isContextEvidence, learnedWords, ownEvidence, ruleEvidence } from '../../../web/src/evidence.js';
+import {
+  classifierNote,
+  confidencePercent,
+  contextSupport,
+  exampleNote,
+  isContextEvidence,
+  learnedWords,
+  ownEvidence,
+  ruleEvidence,
+} from '../../../web/src/evidence.js';
 import { toRuns } from '../../../web/src/highlight.js';
 
 describe('evidence kinds', () => {
@@ -75,4 +84,3 @@ describe('learned evidence and the nearest example', () => {
     ]);
   });
 });
-

@@ -5,13 +5,29 @@ import type { CodingView, QueueItem } from '../../../web/src/api.js';
 import * as st from '../../../web/src/queue/state.js';
 
 const coding = (id: string, status: CodingView['status'] = 'proposed'): CodingView => ({
-  id, projectId: 'p', documentId: 'd', segmentId: 'd:0', code: 'c', categoryId: 'cat', origin: 'rule', status, score: 0.5, evidence: [], span: null, codebookVersion: 'v1', version: 1, decidedBy: null, decidedAt: null, createdAt: '',
+  id,
+  projectId: 'p',
+  documentId: 'd',
+  segmentId: 'd:0',
+  code: 'c',
+  categoryId: 'cat',
+  origin: 'rule',
+  status,
+  score: 0.5,
+  evidence: [],
+  span: null,
+  codebookVersion: 'v1',
+  version: 1,
+  decidedBy: null,
+  decidedAt: null,
+  createdAt: '',
 });
-const item = (id: string, status: CodingView['status'] = 'proposed'): QueueItem => ({
-  coding: coding(id, status),
-  segment: { id: 'd:0', documentId: 'd', index: 0, start: 0, end: 1, text: 't', speaker: null, respondent: null, page: null },
-  document: { id: 'd', name: 'd.txt' },
-} as QueueItem);
+const item = (id: string, status: CodingView['status'] = 'proposed'): QueueItem =>
+  ({
+    coding: coding(id, status),
+    segment: { id: 'd:0', documentId: 'd', index: 0, start: 0, end: 1, text: 't', speaker: null, respondent: null, page: null },
+    document: { id: 'd', name: 'd.txt' },
+  }) as QueueItem;
 
 function queue(status: st.Status, ...ids: string[]): st.QueueState {
   const s = st.initialState(st.filtersFrom(new URLSearchParams({ status })));
@@ -23,9 +39,21 @@ function queue(status: st.Status, ...ids: string[]): st.QueueState {
 describe('queue filters from the URL', () => {
   it('reads every filter; an unknown status or order falls back to "to review" in document order', () => {
     expect(st.filtersFrom(new URLSearchParams('status=accepted&code=a/b&category=a&respondent=R6&document=d1&order=uncertain'))).toEqual({
-      status: 'accepted', code: 'a/b', category: 'a', respondent: 'R6', document: 'd1', order: 'uncertain',
+      status: 'accepted',
+      code: 'a/b',
+      category: 'a',
+      respondent: 'R6',
+      document: 'd1',
+      order: 'uncertain',
     });
-    expect(st.filtersFrom(new URLSearchParams('status=maybe&order=random'))).toEqual({ status: 'proposed', code: '', category: '', respondent: '', document: '', order: 'position' });
+    expect(st.filtersFrom(new URLSearchParams('status=maybe&order=random'))).toEqual({
+      status: 'proposed',
+      code: '',
+      category: '',
+      respondent: '',
+      document: '',
+      order: 'position',
+    });
   });
 
   it('decided codings without any other filter are walked category by category', () => {

@@ -25,7 +25,17 @@ const ev = (codingId: string, action: AuditEventView['action'], by = 'me'): Audi
 describe('undo from the audit trail', () => {
   it('keeps my standing decisions oldest first, drops undone ones and those another reviewer decided on later', () => {
     n = 0;
-    const trail = [ev('d~1~a', 'accept'), ev('d~2~b', 'reject'), ev('d~2~b', 'undo'), ev('d~3~c', 'add'), ev('d~4~e', 'accept'), ev('d~4~e', 'reject', 'colleague'), ev('d~5~f', 'accept'), ev('d~5~f', 'detach'), ev('', 'delete')];
+    const trail = [
+      ev('d~1~a', 'accept'),
+      ev('d~2~b', 'reject'),
+      ev('d~2~b', 'undo'),
+      ev('d~3~c', 'add'),
+      ev('d~4~e', 'accept'),
+      ev('d~4~e', 'reject', 'colleague'),
+      ev('d~5~f', 'accept'),
+      ev('d~5~f', 'detach'),
+      ev('', 'delete'),
+    ];
     const entries = undoableFromTrail([...trail].reverse(), 'me');
     expect(entries.map((e) => e.items.map((i) => `${i.action} ${i.codingId}`))).toEqual([['accept d~1~a'], ['add d~3~c']]);
   });
@@ -38,7 +48,19 @@ describe('undo from the audit trail', () => {
 });
 
 const doc = (id: string, proposed: number, status: DocumentSummary['status'] = 'TAGGED'): DocumentSummary => ({
-  id, projectId: 'p', name: `${id}.txt`, format: 'txt', status, reason: null, respondent: null, pages: null, segmentCount: 1, codebookVersion: null, createdAt: '', updatedAt: '', counts: { proposed, accepted: 0, rejected: 0 },
+  id,
+  projectId: 'p',
+  name: `${id}.txt`,
+  format: 'txt',
+  status,
+  reason: null,
+  respondent: null,
+  pages: null,
+  segmentCount: 1,
+  codebookVersion: null,
+  createdAt: '',
+  updatedAt: '',
+  counts: { proposed, accepted: 0, rejected: 0 },
 });
 
 describe('next document to review', () => {

@@ -25,13 +25,36 @@ const coding = (seg: number, code: string, status: CodingView['status'] = 'propo
 });
 
 const summary = (id: string, proposed: number): DocumentSummary => ({
-  id, projectId: 'p', name: `${id}.txt`, format: 'txt', status: 'TAGGED', reason: null, respondent: null, pages: null, segmentCount: 1, codebookVersion: null, createdAt: '', updatedAt: '', counts: { proposed, accepted: 0, rejected: 0 },
+  id,
+  projectId: 'p',
+  name: `${id}.txt`,
+  format: 'txt',
+  status: 'TAGGED',
+  reason: null,
+  respondent: null,
+  pages: null,
+  segmentCount: 1,
+  codebookVersion: null,
+  createdAt: '',
+  updatedAt: '',
+  counts: { proposed, accepted: 0, rejected: 0 },
 });
 
 /** One segment per entry, with the given codings. */
 const detail = (...segments: CodingView[][]): DocumentDetail => ({
   document: summary('d', 0),
-  segments: segments.map((codings, i) => ({ id: `d:${i}`, documentId: 'd', index: i, start: 0, end: 4, text: 'tekst', speaker: null, respondent: null, page: null, codings })),
+  segments: segments.map((codings, i) => ({
+    id: `d:${i}`,
+    documentId: 'd',
+    index: i,
+    start: 0,
+    end: 4,
+    text: 'tekst',
+    speaker: null,
+    respondent: null,
+    page: null,
+    codings,
+  })),
 });
 
 function opened(d: DocumentDetail, wanted: string | null = null): st.ReviewState {
@@ -143,12 +166,27 @@ describe('review state: the undo list', () => {
     st.recordDecision(s, { codingId: 'd~0~a', code: 'a', action: 'accept' });
     expect(s.undo).toHaveLength(1);
     expect(st.undoLabel(s.undo[0]!, codeName)).toBe('accept of A');
-    expect(st.undoLabel({ items: [{ codingId: '1', code: 'a', action: 'accept' }, { codingId: '2', code: 'b', action: 'reject' }] }, codeName)).toBe('2 decisions');
+    expect(
+      st.undoLabel(
+        {
+          items: [
+            { codingId: '1', code: 'a', action: 'accept' },
+            { codingId: '2', code: 'b', action: 'reject' },
+          ],
+        },
+        codeName,
+      ),
+    ).toBe('2 decisions');
   });
 
   it('"reject all and add" is one entry, named for both; without rejections the add is its own entry', () => {
     const s = opened(detail([coding(0, 'a'), coding(0, 'b')]));
-    const entry = { items: [{ codingId: 'd~0~a', code: 'a', action: 'reject' as const }, { codingId: 'd~0~b', code: 'b', action: 'reject' as const }] };
+    const entry = {
+      items: [
+        { codingId: 'd~0~a', code: 'a', action: 'reject' as const },
+        { codingId: 'd~0~b', code: 'b', action: 'reject' as const },
+      ],
+    };
     st.recordRejectAll(s, entry);
     st.recordAdd(s, { codingId: 'd~0~c', code: 'c', action: 'add' }, 'C', entry);
     expect(s.undo).toHaveLength(1);

@@ -8,7 +8,10 @@ export function anchorBadge(c: CodingView): HTMLElement | null {
   const detached = c.anchor.state === 'detached';
   return h(
     'span',
-    { class: `badge ${c.anchor.state}`, attrs: { title: `Before the re-upload on segment ${c.anchor.fromIndex + 1}: “${c.anchor.fromText}”`, 'data-anchor': c.anchor.state } },
+    {
+      class: `badge ${c.anchor.state}`,
+      attrs: { title: `Before the re-upload on segment ${c.anchor.fromIndex + 1}: “${c.anchor.fromText}”`, 'data-anchor': c.anchor.state },
+    },
     detached ? 'detached — passage no longer in the file' : 'moved',
   );
 }

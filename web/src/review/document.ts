@@ -22,7 +22,18 @@ export async function chooseDocument(ctx: Ctx, el: HTMLElement): Promise<void> {
         : h(
             'table',
             { attrs: { 'aria-label': 'Documents to review' } },
-            h('thead', null, h('tr', null, h('th', null, 'Document'), h('th', { class: 'num' }, 'To review'), h('th', { class: 'num' }, 'Accepted'), h('th', { class: 'num' }, 'Rejected'))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', null, 'Document'),
+                h('th', { class: 'num' }, 'To review'),
+                h('th', { class: 'num' }, 'Accepted'),
+                h('th', { class: 'num' }, 'Rejected'),
+              ),
+            ),
             h(
               'tbody',
               null,
@@ -49,7 +60,9 @@ export function documentMenu(ctx: Ctx, docs: readonly DocumentSummary[], documen
   const select = h(
     'select',
     { attrs: { 'aria-label': 'Document' }, on: { change: () => ctx.navigate(formatRoute('review', select.value)) } },
-    docs.filter((d) => d.status === 'TAGGED').map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.counts ? `${d.name} (${d.counts.proposed} to review)` : d.name)),
+    docs
+      .filter((d) => d.status === 'TAGGED')
+      .map((d) => h('option', { attrs: { value: d.id, selected: d.id === documentId } }, d.counts ? `${d.name} (${d.counts.proposed} to review)` : d.name)),
   );
   return select;
 }
@@ -63,7 +76,12 @@ export function doneBanner(detail: DocumentDetail | null, total: number, nextDoc
     nextDoc
       ? [
           `Next: ${nextDoc.name} (${nextDoc.counts?.proposed ?? 0} to review). `,
-          h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'next-document' }, on: { click: () => openNext() } }, 'Open next document', kbd(keyOf(REVIEW_KEYS, 'nextUndecided'))),
+          h(
+            'button',
+            { class: 'primary', attrs: { type: 'button', 'data-testid': 'next-document' }, on: { click: () => openNext() } },
+            'Open next document',
+            kbd(keyOf(REVIEW_KEYS, 'nextUndecided')),
+          ),
         ]
       : ['No other document has undecided proposals. ', h('a', { attrs: { href: formatRoute('report') } }, 'See the report'), '.'],
   );

@@ -39,7 +39,10 @@ export function segmentArticle(ctx: Ctx, s: Seg, index: number, isCur: boolean, 
           'mark',
           {
             class: [run.learned ? 'learned' : '', active && run.keys.includes(active.id) ? 'focus' : ''].filter(Boolean).join(' ') || undefined,
-            attrs: { title: `${codes.map((c) => codeLabel(ctx, c)).join(', ')}${run.learned ? ' (a word the model learned)' : ''}`, 'data-keys': run.keys.join(' ') },
+            attrs: {
+              title: `${codes.map((c) => codeLabel(ctx, c)).join(', ')}${run.learned ? ' (a word the model learned)' : ''}`,
+              'data-keys': run.keys.join(' '),
+            },
           },
           run.text,
         ),

@@ -51,7 +51,14 @@ function proposalCard(ctx: Ctx, s: Seg, c: CodingView, isActive: boolean, act: S
       scoreLabel(c, true) ?? h('span', null, c.span ? 'added to a span' : 'added'),
     ),
     evidence ? h('div', { class: 'evidence' }, `Evidence: ${evidence}`) : null,
-    words.length ? h('div', { class: 'evidence learned', attrs: { 'data-testid': 'learned-words' } }, 'Words the model learned: ', words.map((w, i) => [i ? ', ' : '', h('span', { class: 'learned-word' }, w)])) : null,
+    words.length
+      ? h(
+          'div',
+          { class: 'evidence learned', attrs: { 'data-testid': 'learned-words' } },
+          'Words the model learned: ',
+          words.map((w, i) => [i ? ', ' : '', h('span', { class: 'learned-word' }, w)]),
+        )
+      : null,
     example ? h('div', { class: 'evidence example', attrs: { 'data-testid': 'example-note' } }, example[0]!.toUpperCase() + example.slice(1)) : null,
     support ? h('div', { class: 'evidence' }, `Supported by ${support}`) : null,
     learnt ? h('div', { class: 'evidence classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
@@ -60,8 +67,12 @@ function proposalCard(ctx: Ctx, s: Seg, c: CodingView, isActive: boolean, act: S
     h(
       'div',
       { class: 'toolbar tight' },
-      c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => act.decide('accept', c) } }, 'Accept', isActive ? key('accept') : null) : null,
-      c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => act.decide('reject', c) } }, 'Reject', isActive ? key('reject') : null) : null,
+      c.status !== 'accepted'
+        ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => act.decide('accept', c) } }, 'Accept', isActive ? key('accept') : null)
+        : null,
+      c.status !== 'rejected'
+        ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => act.decide('reject', c) } }, 'Reject', isActive ? key('reject') : null)
+        : null,
     ),
   );
 }
@@ -75,7 +86,12 @@ function placeHereBanner(ctx: Ctx, placing: CodingView, hasSelection: boolean, a
     h(
       'div',
       { class: 'toolbar tight' },
-      h('button', { class: 'primary', attrs: { type: 'button', 'data-testid': 'place-here' }, on: { click: () => act.placeHere() } }, hasSelection ? 'Place on selection' : 'Place here', key('placeHere')),
+      h(
+        'button',
+        { class: 'primary', attrs: { type: 'button', 'data-testid': 'place-here' }, on: { click: () => act.placeHere() } },
+        hasSelection ? 'Place on selection' : 'Place here',
+        key('placeHere'),
+      ),
       h('button', { attrs: { type: 'button' }, on: { click: () => act.cancelPlacing() } }, 'Cancel', key('cancelPlacing')),
     ),
   );
@@ -95,9 +111,19 @@ export function sidePanel(ctx: Ctx, m: SideModel, conflictSlot: HTMLElement, act
     h(
       'div',
       { class: 'toolbar tight' },
-      h('button', { attrs: { type: 'button', 'data-testid': 'add-code' }, on: { click: () => act.add() } }, m.hasSelection ? 'Code selection…' : 'Add code…', key('add')),
+      h(
+        'button',
+        { attrs: { type: 'button', 'data-testid': 'add-code' }, on: { click: () => act.add() } },
+        m.hasSelection ? 'Code selection…' : 'Add code…',
+        key('add'),
+      ),
       s.codings.some((c) => c.status === 'proposed')
-        ? h('button', { attrs: { type: 'button', 'data-testid': 'reject-all-add' }, on: { click: () => act.rejectAllAndAdd() } }, 'Reject all, add…', key('rejectAllAndAdd'))
+        ? h(
+            'button',
+            { attrs: { type: 'button', 'data-testid': 'reject-all-add' }, on: { click: () => act.rejectAllAndAdd() } },
+            'Reject all, add…',
+            key('rejectAllAndAdd'),
+          )
         : null,
       h('button', { attrs: { type: 'button', disabled: !m.canUndo }, on: { click: () => act.undo() } }, 'Undo', key('undo')),
     ),

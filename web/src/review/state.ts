@@ -73,7 +73,10 @@ export function moveProposal(s: ReviewState, delta: number): boolean {
   const seg = currentSegment(s);
   if (!seg || seg.codings.length === 0) return false;
   const list = ordered(seg.codings);
-  const i = Math.max(0, list.findIndex((c) => c.id === activeCoding(s)?.id));
+  const i = Math.max(
+    0,
+    list.findIndex((c) => c.id === activeCoding(s)?.id),
+  );
   s.activeCodingId = list[(i + delta + list.length) % list.length]!.id;
   return true;
 }

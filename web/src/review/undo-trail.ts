@@ -41,7 +41,5 @@ export function undoableFromTrail(eventsNewestFirst: readonly AuditEventView[], 
   for (const stack of stacks.values()) {
     for (let i = stack.length - 1; i >= 0 && stack[i]!.by === userId; i--) standing.push(stack[i]!);
   }
-  return standing
-    .sort((a, b) => a.at.localeCompare(b.at))
-    .map((e) => ({ items: [{ codingId: e.codingId, code: e.code, action: e.action as UndoAction }] }));
+  return standing.sort((a, b) => a.at.localeCompare(b.at)).map((e) => ({ items: [{ codingId: e.codingId, code: e.code, action: e.action as UndoAction }] }));
 }

@@ -26,7 +26,10 @@ export function browseView(ctx: Ctx, route: Route): View {
 
   const statusSelect = h(
     'select',
-    { attrs: { 'aria-label': 'Status' }, on: { change: () => ctx.navigate(formatRoute('browse', null, { status: statusSelect.value, code, category, respondent })) } },
+    {
+      attrs: { 'aria-label': 'Status' },
+      on: { change: () => ctx.navigate(formatRoute('browse', null, { status: statusSelect.value, code, category, respondent })) },
+    },
     STATUSES.map((s) => h('option', { attrs: { value: s, selected: s === status } }, s)),
   );
   const respInput = h('input', { attrs: { type: 'search', value: respondent, placeholder: 'any (e.g. R6)', 'aria-label': 'Respondent' } });
@@ -46,14 +49,26 @@ export function browseView(ctx: Ctx, route: Route): View {
         h(
           'ul',
           { class: 'tree' },
-          h('li', null, h('button', { attrs: { type: 'button', 'aria-pressed': !code && !category ? 'true' : 'false' }, on: { click: () => go({}) } }, h('span', null, 'All codes'), h('span', { class: 'count' }, freq.total))),
+          h(
+            'li',
+            null,
+            h(
+              'button',
+              { attrs: { type: 'button', 'aria-pressed': !code && !category ? 'true' : 'false' }, on: { click: () => go({}) } },
+              h('span', null, 'All codes'),
+              h('span', { class: 'count' }, freq.total),
+            ),
+          ),
           ctx.codebook.book.categories.map((cat) =>
             h(
               'li',
               null,
               h(
                 'button',
-                { attrs: { type: 'button', 'aria-pressed': category === cat.id && !code ? 'true' : 'false', 'data-category': cat.id }, on: { click: () => go({ category: cat.id }) } },
+                {
+                  attrs: { type: 'button', 'aria-pressed': category === cat.id && !code ? 'true' : 'false', 'data-category': cat.id },
+                  on: { click: () => go({ category: cat.id }) },
+                },
                 h('strong', null, cat.name),
                 h('span', { class: 'count' }, byCat.get(cat.id) ?? 0),
               ),
@@ -66,7 +81,10 @@ export function browseView(ctx: Ctx, route: Route): View {
                     null,
                     h(
                       'button',
-                      { attrs: { type: 'button', 'aria-pressed': code === c.id ? 'true' : 'false', 'data-code': c.id }, on: { click: () => go({ code: c.id }) } },
+                      {
+                        attrs: { type: 'button', 'aria-pressed': code === c.id ? 'true' : 'false', 'data-code': c.id },
+                        on: { click: () => go({ code: c.id }) },
+                      },
                       h('span', null, c.name),
                       h('span', { class: 'count', attrs: { 'data-testid': `count-${c.id}` } }, byCode.get(c.id) ?? 0),
                     ),
@@ -86,7 +104,9 @@ export function browseView(ctx: Ctx, route: Route): View {
     const c = r.coding;
     const s = r.segment;
     // Highlight the coded span (or the evidence when the whole segment is coded).
-    const spans = c.span ? [{ start: c.span.start, end: c.span.end, key: c.id }] : highlightEvidence(c, s.text).shown.map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
+    const spans = c.span
+      ? [{ start: c.span.start, end: c.span.end, key: c.id }]
+      : highlightEvidence(c, s.text).shown.map((ev) => ({ start: ev.start, end: ev.end, key: c.id }));
     return h(
       'article',
       { class: 'segment', attrs: { role: 'listitem', 'data-code': c.code } },
@@ -112,7 +132,9 @@ export function browseView(ctx: Ctx, route: Route): View {
     const cats = ctx.codebook?.book.categories ?? [];
     const buckets = cats.map((c) => ({ id: c.id, count: counts.get(c.id) ?? 0 }));
     const total = buckets.reduce((n, b) => n + b.count, 0);
-    const page = await pageAcross(buckets, from, PAGE, (id, cursor, limit) => api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor, limit } }));
+    const page = await pageAcross(buckets, from, PAGE, (id, cursor, limit) =>
+      api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor, limit } }),
+    );
     const now = shown + page.groups.reduce((n, g) => n + g.items.length, 0);
     if (from.i === 0 && from.cursor === undefined) {
       replaceChildren(
@@ -127,7 +149,11 @@ export function browseView(ctx: Ctx, route: Route): View {
       // A category continued from the previous page keeps its heading.
       const last = results.querySelector<HTMLElement>(`.segments[data-category="${CSS.escape(g.id)}"]`);
       const list = last ?? h('div', { class: 'segments', attrs: { role: 'list', 'data-category': g.id } });
-      if (!last) results.append(h('h3', { class: 'group' }, ctx.codebook?.categories.get(g.id) ?? g.id, ' ', h('span', { class: 'count' }, counts.get(g.id) ?? 0)), list);
+      if (!last)
+        results.append(
+          h('h3', { class: 'group' }, ctx.codebook?.categories.get(g.id) ?? g.id, ' ', h('span', { class: 'count' }, counts.get(g.id) ?? 0)),
+          list,
+        );
       list.append(...g.items.map(renderResult));
     }
     if (page.next) {
@@ -135,7 +161,10 @@ export function browseView(ctx: Ctx, route: Route): View {
       results.append(
         h(
           'button',
-          { attrs: { type: 'button', 'data-testid': 'load-more' }, on: { click: () => void loadAll(next, now, counts).catch((e: unknown) => results.append(errorBanner(e, 'Cannot load more'))) } },
+          {
+            attrs: { type: 'button', 'data-testid': 'load-more' },
+            on: { click: () => void loadAll(next, now, counts).catch((e: unknown) => results.append(errorBanner(e, 'Cannot load more'))) },
+          },
           `Load ${Math.min(PAGE, total - now)} more (${now} of ${total} shown)`,
         ),
       );
@@ -149,16 +178,38 @@ export function browseView(ctx: Ctx, route: Route): View {
         await loadAll({ i: 0 }, 0, new Map(freq.categories.map((c) => [c.categoryId, c.codings])));
         return;
       }
-      const page = await api.codings({ projectId: ctx.projectId, query: { status, code: code || undefined, category: code ? undefined : category || undefined, respondent: respondent || undefined, cursor, limit: PAGE } });
+      const page = await api.codings({
+        projectId: ctx.projectId,
+        query: {
+          status,
+          code: code || undefined,
+          category: code ? undefined : category || undefined,
+          respondent: respondent || undefined,
+          cursor,
+          limit: PAGE,
+        },
+      });
       const all = [...acc, ...page.items];
       const what = code ? codeLabel(ctx, code) : category ? (ctx.codebook?.categories.get(category) ?? category) : 'All codes';
       const title = respondent ? `${what} · ${all[0]?.segment.respondent ?? respondent}` : what;
       replaceChildren(
         results,
-        h('h2', null, title, ' ', h('span', { class: 'count', attrs: { 'data-testid': 'result-count' } }, `${all.length}${page.nextCursor ? '+' : ''} coded segment(s)`)),
-        all.length ? h('div', { class: 'segments', attrs: { role: 'list' } }, all.map(renderResult)) : h('p', { class: 'muted' }, 'No coded segments here yet.'),
+        h(
+          'h2',
+          null,
+          title,
+          ' ',
+          h('span', { class: 'count', attrs: { 'data-testid': 'result-count' } }, `${all.length}${page.nextCursor ? '+' : ''} coded segment(s)`),
+        ),
+        all.length
+          ? h('div', { class: 'segments', attrs: { role: 'list' } }, all.map(renderResult))
+          : h('p', { class: 'muted' }, 'No coded segments here yet.'),
         page.nextCursor
-          ? h('button', { attrs: { type: 'button', 'data-testid': 'load-more' }, on: { click: () => void loadResults(page.nextCursor ?? undefined, all) } }, 'Load more')
+          ? h(
+              'button',
+              { attrs: { type: 'button', 'data-testid': 'load-more' }, on: { click: () => void loadResults(page.nextCursor ?? undefined, all) } },
+              'Load more',
+            )
           : null,
       );
     } catch (e) {
@@ -169,11 +220,19 @@ export function browseView(ctx: Ctx, route: Route): View {
   const el = h(
     'section',
     { attrs: { 'aria-labelledby': 'browse-h' } },
-    h('div', { class: 'toolbar' }, h('h1', { attrs: { id: 'browse-h' } }, 'Browse coded segments'), h('label', { class: 'muted' }, 'Status ', statusSelect), h('label', { class: 'muted' }, 'Respondent ', respInput)),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h('h1', { attrs: { id: 'browse-h' } }, 'Browse coded segments'),
+      h('label', { class: 'muted' }, 'Status ', statusSelect),
+      h('label', { class: 'muted' }, 'Respondent ', respInput),
+    ),
     h('div', { class: 'cols' }, tree, results),
   );
   // One count request feeds both the tree and the "All codes" paging.
-  const frequency: Promise<FrequencyReport> = ctx.codebook ? api.report({ projectId: ctx.projectId, kind: 'frequency', query: { status } }) : Promise.resolve({ rows: [], categories: [], total: 0 });
+  const frequency: Promise<FrequencyReport> = ctx.codebook
+    ? api.report({ projectId: ctx.projectId, kind: 'frequency', query: { status } })
+    : Promise.resolve({ rows: [], categories: [], total: 0 });
   frequency.catch(() => undefined);
   void loadTree();
   void loadResults();

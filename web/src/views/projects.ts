@@ -29,7 +29,10 @@ export function projectIdFrom(name: string): string {
 }
 
 /** Uploads a codebook file to a project; a refusal is shown in plain words (file, place, problem). */
-export async function uploadCodebookFile(projectId: string, file: File): Promise<{ ok: true; result: CodebookUploadResult } | { ok: false; banner: HTMLElement }> {
+export async function uploadCodebookFile(
+  projectId: string,
+  file: File,
+): Promise<{ ok: true; result: CodebookUploadResult } | { ok: false; banner: HTMLElement }> {
   try {
     return { ok: true, result: await api.uploadCodebook({ projectId, body: { fileName: file.name, content: await file.text(), retag: true } }) };
   } catch (e) {
@@ -54,14 +57,20 @@ export function projectsView(ctx: Ctx, _route: Route): View {
   const formMsg = h('div', { attrs: { 'aria-live': 'polite' } });
   const membersSlot = h('div');
 
-  const name = h('input', { attrs: { type: 'text', id: 'project-name', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'e.g. Thesis interviews 2026' } });
+  const name = h('input', {
+    attrs: { type: 'text', id: 'project-name', required: true, maxlength: 200, autocomplete: 'off', placeholder: 'e.g. Thesis interviews 2026' },
+  });
   const id = h('input', { attrs: { type: 'text', id: 'project-id', required: true, maxlength: 63, autocomplete: 'off', spellcheck: 'false' } });
   let idTouched = false;
   name.addEventListener('input', () => {
     if (!idTouched) id.value = projectIdFrom(name.value);
   });
   id.addEventListener('input', () => (idTouched = id.value !== ''));
-  const unit = h('select', { attrs: { id: 'project-unit' } }, UNITS.map((u) => h('option', { attrs: { value: u.value } }, u.label)));
+  const unit = h(
+    'select',
+    { attrs: { id: 'project-unit' } },
+    UNITS.map((u) => h('option', { attrs: { value: u.value } }, u.label)),
+  );
   const codebook = h('input', { attrs: { type: 'file', id: 'project-codebook', accept: '.yaml,.yml,.csv,.qdc' } });
   const create = h('button', { class: 'primary', attrs: { type: 'submit', 'data-testid': 'create-project' } }, 'Create project');
 
@@ -110,7 +119,9 @@ export function projectsView(ctx: Ctx, _route: Route): View {
 
   /** After a refused codebook: choose a corrected file for the new project right here. */
   function codebookRetry(projectId: string): HTMLElement {
-    const input = h('input', { attrs: { type: 'file', accept: '.yaml,.yml,.csv,.qdc', 'aria-label': 'Corrected codebook file', 'data-testid': 'codebook-retry' } });
+    const input = h('input', {
+      attrs: { type: 'file', accept: '.yaml,.yml,.csv,.qdc', 'aria-label': 'Corrected codebook file', 'data-testid': 'codebook-retry' },
+    });
     const msg = h('div', { attrs: { 'aria-live': 'polite' } });
     input.addEventListener('change', async () => {
       const file = input.files?.[0];
@@ -133,11 +144,21 @@ export function projectsView(ctx: Ctx, _route: Route): View {
     h('h2', { attrs: { id: 'new-project-h' } }, 'New project'),
     h('label', { class: 'field', attrs: { for: 'project-name' } }, 'Name'),
     name,
-    h('label', { class: 'field', attrs: { for: 'project-id' } }, 'Id ', h('span', { class: 'muted small' }, '(in links and the CLI: lower-case letters, digits, dashes)')),
+    h(
+      'label',
+      { class: 'field', attrs: { for: 'project-id' } },
+      'Id ',
+      h('span', { class: 'muted small' }, '(in links and the CLI: lower-case letters, digits, dashes)'),
+    ),
     id,
     h('label', { class: 'field', attrs: { for: 'project-unit' } }, 'Coding unit ', h('span', { class: 'muted small' }, '(what one coded passage is)')),
     unit,
-    h('label', { class: 'field', attrs: { for: 'project-codebook' } }, 'Codebook ', h('span', { class: 'muted small' }, '(YAML, CSV or REFI-QDA .qdc; you can also add it later)')),
+    h(
+      'label',
+      { class: 'field', attrs: { for: 'project-codebook' } },
+      'Codebook ',
+      h('span', { class: 'muted small' }, '(YAML, CSV or REFI-QDA .qdc; you can also add it later)'),
+    ),
     codebook,
     h('div', { class: 'toolbar' }, create),
     formMsg,
@@ -147,11 +168,27 @@ export function projectsView(ctx: Ctx, _route: Route): View {
     replaceChildren(
       listSlot,
       ctx.projects.length === 0
-        ? h('p', { class: 'banner info' }, 'You have no project yet. Make one on the right: give it a name, choose the coding unit and, if you have it, your codebook.')
+        ? h(
+            'p',
+            { class: 'banner info' },
+            'You have no project yet. Make one on the right: give it a name, choose the coding unit and, if you have it, your codebook.',
+          )
         : h(
             'table',
             { attrs: { 'aria-label': 'Projects' } },
-            h('thead', null, h('tr', null, h('th', null, 'Project'), h('th', null, 'Coding unit'), h('th', null, 'Codebook'), h('th', { class: 'num' }, 'Documents'), h('th', null, h('span', { class: 'visually-hidden' }, 'Open')))),
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', null, 'Project'),
+                h('th', null, 'Coding unit'),
+                h('th', null, 'Codebook'),
+                h('th', { class: 'num' }, 'Documents'),
+                h('th', null, h('span', { class: 'visually-hidden' }, 'Open')),
+              ),
+            ),
             h(
               'tbody',
               null,
@@ -187,7 +224,11 @@ export function projectsView(ctx: Ctx, _route: Route): View {
       replaceChildren(
         membersSlot,
         h('h2', null, 'Members'),
-        h('p', { class: 'muted small', attrs: { 'data-testid': 'members-local' } }, 'On this computer there is one user (you). On the AWS deployment you add colleagues here by their user id.'),
+        h(
+          'p',
+          { class: 'muted small', attrs: { 'data-testid': 'members-local' } },
+          'On this computer there is one user (you). On the AWS deployment you add colleagues here by their user id.',
+        ),
       );
       return;
     }
@@ -208,7 +249,11 @@ export function projectsView(ctx: Ctx, _route: Route): View {
       membersSlot,
       h('h2', null, `Members of ${current.name}`),
       h('form', { class: 'toolbar', on: { submit: (e) => void add(e) } }, user, h('button', { attrs: { type: 'submit' } }, 'Add member')),
-      h('p', { class: 'muted small' }, 'Ask your colleague for their user id (shown to them on the Projects page after they sign in), or find it in the Cognito console.'),
+      h(
+        'p',
+        { class: 'muted small' },
+        'Ask your colleague for their user id (shown to them on the Projects page after they sign in), or find it in the Cognito console.',
+      ),
       msg,
     );
   }

@@ -40,7 +40,11 @@ export function queueView(ctx: Ctx, route: Route): View {
     { attrs: { 'aria-label': 'Code' }, on: { change: () => apply({ code: codeSelect.value }) } },
     h('option', { attrs: { value: '' } }, 'All codes'),
     ctx.codebook?.book.categories.map((cat) =>
-      h('optgroup', { attrs: { label: cat.name } }, cat.codes.map((c) => h('option', { attrs: { value: c.id, selected: c.id === filters.code } }, c.name))),
+      h(
+        'optgroup',
+        { attrs: { label: cat.name } },
+        cat.codes.map((c) => h('option', { attrs: { value: c.id, selected: c.id === filters.code } }, c.name)),
+      ),
     ),
   );
   const catSelect = h(
@@ -56,7 +60,11 @@ export function queueView(ctx: Ctx, route: Route): View {
   );
   const respInput = h('input', { attrs: { type: 'search', list: 'respondents', value: filters.respondent, placeholder: 'any', 'aria-label': 'Respondent' } });
   respInput.addEventListener('change', () => apply({ respondent: respInput.value.trim() }));
-  const docSelect = h('select', { attrs: { 'aria-label': 'Document' }, on: { change: () => apply({ document: docSelect.value }) } }, h('option', { attrs: { value: '' } }, 'All documents'));
+  const docSelect = h(
+    'select',
+    { attrs: { 'aria-label': 'Document' }, on: { change: () => apply({ document: docSelect.value }) } },
+    h('option', { attrs: { value: '' } }, 'All documents'),
+  );
   const orderSelect = h(
     'select',
     { attrs: { 'aria-label': 'Order' }, on: { change: () => apply({ order: orderSelect.value as st.Order }) } },
@@ -79,7 +87,14 @@ export function queueView(ctx: Ctx, route: Route): View {
       'article',
       {
         class: `segment${i === state.cur ? ' current' : ''}`,
-        attrs: { role: 'listitem', tabindex: i === state.cur ? 0 : -1, 'data-code': c.code, 'data-coding': c.id, 'data-status': c.status, 'data-document-name': item.document.name },
+        attrs: {
+          role: 'listitem',
+          tabindex: i === state.cur ? 0 : -1,
+          'data-code': c.code,
+          'data-coding': c.id,
+          'data-status': c.status,
+          'data-document-name': item.document.name,
+        },
         on: { click: () => setCur(i, false) },
       },
       h(
@@ -94,7 +109,9 @@ export function queueView(ctx: Ctx, route: Route): View {
         h('a', { attrs: { href: formatRoute('review', item.document.id, { segment: s.id }) } }, `open #${s.index + 1}`),
       ),
       markedText(s.text, spans),
-      words.length ? h('p', { class: 'muted small support learned', attrs: { 'data-testid': 'learned-words' } }, `Words the model learned: ${words.join(', ')}`) : null,
+      words.length
+        ? h('p', { class: 'muted small support learned', attrs: { 'data-testid': 'learned-words' } }, `Words the model learned: ${words.join(', ')}`)
+        : null,
       example ? h('p', { class: 'muted small support example', attrs: { 'data-testid': 'example-note' } }, example[0]!.toUpperCase() + example.slice(1)) : null,
       support ? h('p', { class: 'muted small support' }, `Supported by ${support}`) : null,
       learnt ? h('p', { class: 'muted small support classifier' }, learnt[0]!.toUpperCase() + learnt.slice(1)) : null,
@@ -102,16 +119,34 @@ export function queueView(ctx: Ctx, route: Route): View {
       h(
         'div',
         { class: 'toolbar tight' },
-        c.status !== 'accepted' ? h('button', { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } }, 'Accept', i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'accept')) : null) : null,
-        c.status !== 'rejected' ? h('button', { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } }, 'Reject', i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'reject')) : null) : null,
+        c.status !== 'accepted'
+          ? h(
+              'button',
+              { class: 'accept', attrs: { type: 'button' }, on: { click: () => void decide('accept', i) } },
+              'Accept',
+              i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'accept')) : null,
+            )
+          : null,
+        c.status !== 'rejected'
+          ? h(
+              'button',
+              { class: 'reject', attrs: { type: 'button' }, on: { click: () => void decide('reject', i) } },
+              'Reject',
+              i === state.cur ? kbd(keyOf(QUEUE_KEYS, 'reject')) : null,
+            )
+          : null,
         c.status !== 'proposed' ? h('button', { attrs: { type: 'button' }, on: { click: () => void decide('undo', i) } }, 'Undo') : null,
       ),
     );
   }
 
   function renderList(): void {
-    replaceChildren(list, state.items.map((it, i) => renderItem(it, i)));
-    if (state.items.length === 0) list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
+    replaceChildren(
+      list,
+      state.items.map((it, i) => renderItem(it, i)),
+    );
+    if (state.items.length === 0)
+      list.append(h('p', { class: 'muted' }, filters.status === 'proposed' ? 'Nothing left to review with these filters.' : 'No codings match these filters.'));
     more.hidden = !st.hasMore(state);
     renderCount();
   }
@@ -163,13 +198,8 @@ export function queueView(ctx: Ctx, route: Route): View {
       }
     } else if (out.kind === 'conflict') {
       if (out.current) item.coding = out.current as CodingView;
-      const banner = conflictBanner(
-        ctx,
-        body,
-        c.code,
-        out.current,
-        out.current ? () => void decide(action, i, out.current!.version) : null,
-        () => replaceItem(i),
+      const banner = conflictBanner(ctx, body, c.code, out.current, out.current ? () => void decide(action, i, out.current!.version) : null, () =>
+        replaceItem(i),
       );
       replaceItem(i, banner);
     } else {
@@ -226,7 +256,9 @@ export function queueView(ctx: Ctx, route: Route): View {
           state.total = state.buckets.reduce((n, b) => n + b.count, 0);
           state.across = { i: 0 };
         }
-        const page = await pageAcross(state.buckets, state.across ?? { i: state.buckets.length }, PAGE, (id, c, limit) => api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor: c, limit } }));
+        const page = await pageAcross(state.buckets, state.across ?? { i: state.buckets.length }, PAGE, (id, c, limit) =>
+          api.codings({ projectId: ctx.projectId, query: { status, category: id, cursor: c, limit } }),
+        );
         state.items.push(...page.groups.flatMap((g) => g.items).map((x) => ({ coding: x.coding, segment: x.segment, document: x.document })));
         state.across = page.next;
         note = `No category, code, respondent or document chosen: every category in codebook order, ${PAGE} at a time.`;
@@ -239,12 +271,22 @@ export function queueView(ctx: Ctx, route: Route): View {
         state.cursor = page.nextCursor;
       }
       const anyLearned = state.items.some((it) => it.coding.evidence.some(isLearnedEvidence));
-      replaceChildren(msg, h('p', { class: 'muted small' }, h('span', { attrs: { 'data-testid': 'queue-count' } }), note ? ` · ${note}` : null, anyLearned ? [' · ', evidenceLegend()] : null));
+      replaceChildren(
+        msg,
+        h(
+          'p',
+          { class: 'muted small' },
+          h('span', { attrs: { 'data-testid': 'queue-count' } }),
+          note ? ` · ${note}` : null,
+          anyLearned ? [' · ', evidenceLegend()] : null,
+        ),
+      );
       const seen = new Set(Array.from(respondents.querySelectorAll('option')).map((o) => o.value));
-      for (const it of state.items) if (it.segment.respondent && !seen.has(it.segment.respondent)) {
-        seen.add(it.segment.respondent);
-        respondents.append(h('option', { attrs: { value: it.segment.respondent } }));
-      }
+      for (const it of state.items)
+        if (it.segment.respondent && !seen.has(it.segment.respondent)) {
+          seen.add(it.segment.respondent);
+          respondents.append(h('option', { attrs: { value: it.segment.respondent } }));
+        }
       renderList();
     } catch (e) {
       replaceChildren(msg, errorBanner(e, 'Cannot load the queue'));
@@ -279,7 +321,13 @@ export function queueView(ctx: Ctx, route: Route): View {
     keyBar(QUEUE_KEYS, QUEUE_KEY_BAR),
     // The batch keeps to the filters on screen, so it never accepts what the reviewer does not see listed.
     filters.status === 'proposed'
-      ? bulkAcceptControl(ctx, { documentId: filters.document, code: filters.code, category: filters.category, respondent: filters.respondent, onChange: () => void load() })
+      ? bulkAcceptControl(ctx, {
+          documentId: filters.document,
+          code: filters.code,
+          category: filters.category,
+          respondent: filters.respondent,
+          onChange: () => void load(),
+        })
       : null,
     msg,
     list,

@@ -31,7 +31,17 @@ function heatMap(m: ReportBundle['codeByRespondent']): HTMLElement {
     h(
       'table',
       { class: 'heat', attrs: { 'aria-label': 'Codes by respondent', 'data-testid': 'heatmap' } },
-      h('thead', null, h('tr', null, h('th', null, 'Code'), m.columns.map((c) => h('th', { class: 'rot', attrs: { scope: 'col' } }, c.name)), h('th', { class: 'num' }, 'Total'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'Code'),
+          m.columns.map((c) => h('th', { class: 'rot', attrs: { scope: 'col' } }, c.name)),
+          h('th', { class: 'num' }, 'Total'),
+        ),
+      ),
       h(
         'tbody',
         null,
@@ -44,9 +54,17 @@ function heatMap(m: ReportBundle['codeByRespondent']): HTMLElement {
             m.columns.map((col, j) => {
               const v = row[j] ?? 0;
               const s = heatStyle(v, max);
-              return h('td', { class: 'cell', style: { background: s.background, color: s.color }, attrs: { title: `${r.name} × ${col.name}: ${v}` } }, v ? String(v) : '');
+              return h(
+                'td',
+                { class: 'cell', style: { background: s.background, color: s.color }, attrs: { title: `${r.name} × ${col.name}: ${v}` } },
+                v ? String(v) : '',
+              );
             }),
-            h('td', { class: 'num' }, row.reduce((a, b) => a + b, 0)),
+            h(
+              'td',
+              { class: 'num' },
+              row.reduce((a, b) => a + b, 0),
+            ),
           );
         }),
       ),
@@ -68,7 +86,16 @@ function shareTable(r: ReportBundle['respondentShare']): HTMLElement {
           { dataset: { code: c.code } },
           h('td', null, c.name),
           h('td', { class: 'num' }, `${c.respondents} / ${r.respondents}`),
-          h('td', null, h('div', { class: 'bar-track', attrs: { role: 'img', 'aria-label': `${Math.round(c.share * 100)}%` } }, h('div', { class: 'bar', style: { width: `${Math.round(c.share * 100)}%` } })), h('span', { class: 'small muted' }, ` ${Math.round(c.share * 100)}%`)),
+          h(
+            'td',
+            null,
+            h(
+              'div',
+              { class: 'bar-track', attrs: { role: 'img', 'aria-label': `${Math.round(c.share * 100)}%` } },
+              h('div', { class: 'bar', style: { width: `${Math.round(c.share * 100)}%` } }),
+            ),
+            h('span', { class: 'small muted' }, ` ${Math.round(c.share * 100)}%`),
+          ),
           h('td', { class: 'scale' }, c.label),
         ),
       ),
@@ -87,8 +114,26 @@ function plainTable(t: ReportTable): HTMLElement {
       'table',
       { attrs: { 'aria-label': t.title } },
       h('caption', { class: 'muted small' }, t.title),
-      h('thead', null, h('tr', null, t.header.map((c) => h('th', { attrs: { scope: 'col' } }, c)))),
-      h('tbody', null, t.rows.map((row) => h('tr', null, row.map((v) => h('td', typeof v === 'number' ? { class: 'num' } : null, v === null ? '' : String(v)))))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          t.header.map((c) => h('th', { attrs: { scope: 'col' } }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        t.rows.map((row) =>
+          h(
+            'tr',
+            null,
+            row.map((v) => h('td', typeof v === 'number' ? { class: 'num' } : null, v === null ? '' : String(v))),
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -97,7 +142,10 @@ function plainTable(t: ReportTable): HTMLElement {
 export function otherReports(result: ReportTablesResult): HTMLElement[] {
   return result.items
     .filter((r) => !OWN_VIEW.includes(r.kind))
-    .flatMap((r) => [h('h2', { dataset: { report: r.kind } }, r.title), ...(r.tables.some((t) => t.rows.length) ? r.tables.filter((t) => t.rows.length).map(plainTable) : [h('p', { class: 'muted' }, 'Nothing to show yet.')])]);
+    .flatMap((r) => [
+      h('h2', { dataset: { report: r.kind } }, r.title),
+      ...(r.tables.some((t) => t.rows.length) ? r.tables.filter((t) => t.rows.length).map(plainTable) : [h('p', { class: 'muted' }, 'Nothing to show yet.')]),
+    ]);
 }
 
 /**
@@ -142,13 +190,20 @@ export function reportView(ctx: Ctx, route: Route): View {
     (['accepted', 'proposed', 'all'] as const).map((s) => h('option', { attrs: { value: s, selected: s === status } }, s)),
   );
   const exportButtons = FORMATS.map((f) => {
-    const b: HTMLButtonElement = h('button', { attrs: { type: 'button', title: f.title, 'data-format': f.format }, on: { click: () => void exportFile(ctx, f.format, status, b) } }, `Export ${f.label}`);
+    const b: HTMLButtonElement = h(
+      'button',
+      { attrs: { type: 'button', title: f.title, 'data-format': f.format }, on: { click: () => void exportFile(ctx, f.format, status, b) } },
+      `Export ${f.label}`,
+    );
     return b;
   });
 
   async function load(): Promise<void> {
     try {
-      const [r, more] = await Promise.all([api.reports({ projectId: ctx.projectId, query: { status } }), api.reportTables({ projectId: ctx.projectId, query: { status } })]);
+      const [r, more] = await Promise.all([
+        api.reports({ projectId: ctx.projectId, query: { status } }),
+        api.reportTables({ projectId: ctx.projectId, query: { status } }),
+      ]);
       const t = r.respondentShare.thresholds;
       replaceChildren(
         body,
@@ -165,12 +220,23 @@ export function reportView(ctx: Ctx, route: Route): View {
         h(
           'table',
           { attrs: { 'aria-label': 'Share of respondents per category' } },
-          h('thead', null, h('tr', null, h('th', null, 'Category'), h('th', { class: 'num' }, 'Respondents'), h('th', { class: 'num' }, 'Share'), h('th', null, 'Scale'))),
+          h(
+            'thead',
+            null,
+            h('tr', null, h('th', null, 'Category'), h('th', { class: 'num' }, 'Respondents'), h('th', { class: 'num' }, 'Share'), h('th', null, 'Scale')),
+          ),
           h(
             'tbody',
             null,
             r.respondentShare.categories.map((c) =>
-              h('tr', null, h('td', null, c.name), h('td', { class: 'num' }, c.respondents), h('td', { class: 'num' }, `${Math.round(c.share * 100)}%`), h('td', { class: 'scale' }, c.label)),
+              h(
+                'tr',
+                null,
+                h('td', null, c.name),
+                h('td', { class: 'num' }, c.respondents),
+                h('td', { class: 'num' }, `${Math.round(c.share * 100)}%`),
+                h('td', { class: 'scale' }, c.label),
+              ),
             ),
           ),
         ),
@@ -178,7 +244,19 @@ export function reportView(ctx: Ctx, route: Route): View {
         h(
           'table',
           { attrs: { 'aria-label': 'Code frequency', 'data-testid': 'frequency' } },
-          h('thead', null, h('tr', null, h('th', null, 'Code'), h('th', { class: 'num' }, 'Codings'), h('th', { class: 'num' }, 'Segments'), h('th', { class: 'num' }, 'Documents'), h('th', { class: 'num' }, 'Respondents'))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', null, 'Code'),
+              h('th', { class: 'num' }, 'Codings'),
+              h('th', { class: 'num' }, 'Segments'),
+              h('th', { class: 'num' }, 'Documents'),
+              h('th', { class: 'num' }, 'Respondents'),
+            ),
+          ),
           h(
             'tbody',
             null,

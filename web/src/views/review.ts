@@ -41,9 +41,17 @@ export function reviewView(ctx: Ctx, route: Route): View {
   const placingSlot = h('div', { attrs: { 'aria-live': 'polite' } });
   const doneSlot = h('div', { attrs: { 'aria-live': 'polite' } });
   // Made once: its Undo for the last batch survives the re-render after the batch.
-  const bulkCtl = bulkAcceptControl(ctx, { documentId, onChange: () => void reload().catch((e: unknown) => replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'))) });
+  const bulkCtl = bulkAcceptControl(ctx, {
+    documentId,
+    onChange: () => void reload().catch((e: unknown) => replaceChildren(conflictSlot, errorBanner(e, 'Cannot reload the document'))),
+  });
   // Made once, so it stays open across renders. Collapsed by default: the key bar shows the everyday keys.
-  const keysPanel = h('details', { class: 'panel keys-panel', attrs: { 'aria-label': 'Keyboard shortcuts' } }, h('summary', null, 'All keys'), keysHelp(REVIEW_KEYS));
+  const keysPanel = h(
+    'details',
+    { class: 'panel keys-panel', attrs: { 'aria-label': 'Keyboard shortcuts' } },
+    h('summary', null, 'All keys'),
+    keysHelp(REVIEW_KEYS),
+  );
 
   const seg = () => st.currentSegment(state);
   const segBody = (s: st.Seg) => segEls.get(s.id)?.querySelector('.body') ?? null;
@@ -110,7 +118,10 @@ export function reviewView(ctx: Ctx, route: Route): View {
   }
 
   function renderDone(): void {
-    replaceChildren(doneSlot, state.nextDoc || st.undecidedCount(state) === 0 ? doneBanner(state.detail, st.codingCount(state), state.nextDoc, () => openNextDocument()) : null);
+    replaceChildren(
+      doneSlot,
+      state.nextDoc || st.undecidedCount(state) === 0 ? doneBanner(state.detail, st.codingCount(state), state.nextDoc, () => openNextDocument()) : null,
+    );
   }
 
   function renderPlacing(): void {
@@ -444,7 +455,10 @@ export function reviewView(ctx: Ctx, route: Route): View {
   async function load(): Promise<void> {
     replaceChildren(el, h('p', { class: 'muted' }, 'Loading…'));
     try {
-      const [d, list] = await Promise.all([api.getDocument({ projectId: ctx.projectId, documentId }), api.listDocuments({ projectId: ctx.projectId, query: { limit: 500, counts: 'true' } })]);
+      const [d, list] = await Promise.all([
+        api.getDocument({ projectId: ctx.projectId, documentId }),
+        api.listDocuments({ projectId: ctx.projectId, query: { limit: 500, counts: 'true' } }),
+      ]);
       st.opened(state, d, list.items, route.query.get('segment'));
       renderAll();
       if (st.isDocumentDone(state)) {

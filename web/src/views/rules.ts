@@ -21,7 +21,11 @@ function example(e: RuleSuggestionExample): HTMLElement {
     'li',
     null,
     text,
-    h('a', { class: 'small', attrs: { href: formatRoute('review', e.documentId, { segment: e.segmentId }) } }, `${e.documentName}, passage ${e.segmentIndex + 1}`),
+    h(
+      'a',
+      { class: 'small', attrs: { href: formatRoute('review', e.documentId, { segment: e.segmentId }) } },
+      `${e.documentName}, passage ${e.segmentIndex + 1}`,
+    ),
   );
 }
 
@@ -68,7 +72,16 @@ export function rulesView(ctx: Ctx, route: Route): View {
       h('td', null, box),
       h('td', null, h('label', { attrs: { for: id } }, h('code', null, s.rule))),
       h('td', { class: 'num', attrs: { title: 'Accepted passages of this code the term matches' } }, s.support),
-      h('td', { class: 'num', attrs: { title: `support / (support + other reviewed passages it matches: ${s.otherMatches}${s.rejectedMatches ? `, ${s.rejectedMatches} with this code rejected` : ''})` } }, pct(s.precision)),
+      h(
+        'td',
+        {
+          class: 'num',
+          attrs: {
+            title: `support / (support + other reviewed passages it matches: ${s.otherMatches}${s.rejectedMatches ? `, ${s.rejectedMatches} with this code rejected` : ''})`,
+          },
+        },
+        pct(s.precision),
+      ),
       h('td', { class: 'num', attrs: { title: 'Accepted passages the tagger does not propose this code for now, that the term matches' } }, s.unproposed),
       h('td', null, h('ul', { class: 'examples' }, s.examples.map(example))),
     );
@@ -103,7 +116,11 @@ export function rulesView(ctx: Ctx, route: Route): View {
             h('th', null, 'Accepted passages it matches'),
           ),
         ),
-        h('tbody', null, c.suggestions.map((s) => termRow(c, s))),
+        h(
+          'tbody',
+          null,
+          c.suggestions.map((s) => termRow(c, s)),
+        ),
       ),
     );
   }
@@ -123,8 +140,12 @@ export function rulesView(ctx: Ctx, route: Route): View {
           { class: 'banner info', attrs: { 'data-testid': 'rules-empty' } },
           tooFew
             ? `Too few decisions to learn from: accept or add codes on at least ${d.minSupport} passages per code first.`
-            : 'No new rule terms: the codes\' rules already match what their accepted passages have in common. More decisions can bring new terms.',
-          h('span', { class: 'hint' }, `${plural(d.segments, 'reviewed passage')} so far. A term is proposed when it occurs in at least ${d.minSupport} accepted passages of a code, more often than in the other reviewed passages, and the code's rules do not match it yet.`),
+            : "No new rule terms: the codes' rules already match what their accepted passages have in common. More decisions can bring new terms.",
+          h(
+            'span',
+            { class: 'hint' },
+            `${plural(d.segments, 'reviewed passage')} so far. A term is proposed when it occurs in at least ${d.minSupport} accepted passages of a code, more often than in the other reviewed passages, and the code's rules do not match it yet.`,
+          ),
         ),
         h('p', null, h('a', { attrs: { href: formatRoute('queue') } }, 'Review proposals in the queue')),
       );
@@ -138,7 +159,9 @@ export function rulesView(ctx: Ctx, route: Route): View {
         `Learnt from ${plural(d.segments, 'reviewed passage')} (codebook version ${d.codebookVersion}). Support: accepted passages of the code the term matches. Precision: of all reviewed passages it matches, the share accepted under this code. Not proposed yet: accepted passages the tagger misses now that the term would find. These are proposals — add only the terms you agree with.`,
       ),
       withTerms.map(codeSection),
-      without.length ? h('p', { class: 'muted small' }, `No new terms for: ${without.map((c) => `${c.name} (${plural(c.accepted, 'accepted passage')})`).join(', ')}.`) : null,
+      without.length
+        ? h('p', { class: 'muted small' }, `No new terms for: ${without.map((c) => `${c.name} (${plural(c.accepted, 'accepted passage')})`).join(', ')}.`)
+        : null,
     );
   }
 
@@ -148,7 +171,16 @@ export function rulesView(ctx: Ctx, route: Route): View {
       render(data);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) {
-        replaceChildren(body, h('div', { class: 'banner info' }, 'This project has no codebook yet. Upload one in ', h('a', { attrs: { href: formatRoute('upload') } }, 'Upload'), ' first.'));
+        replaceChildren(
+          body,
+          h(
+            'div',
+            { class: 'banner info' },
+            'This project has no codebook yet. Upload one in ',
+            h('a', { attrs: { href: formatRoute('upload') } }, 'Upload'),
+            ' first.',
+          ),
+        );
       } else replaceChildren(body, errorBanner(e, 'Cannot learn rule terms'));
     }
   }

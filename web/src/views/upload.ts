@@ -33,7 +33,14 @@ function dropzone(label: string, accept: string, multiple: boolean, onFiles: (fi
     input.value = '';
   });
   const choose = h('button', { attrs: { type: 'button' }, on: { click: () => input.click() } }, 'Choose files…');
-  const zone = h('div', { class: 'dropzone', attrs: { 'data-testid': id } }, h('strong', null, label), h('span', { class: 'muted small' }, 'Drag and drop here, or'), choose, input);
+  const zone = h(
+    'div',
+    { class: 'dropzone', attrs: { 'data-testid': id } },
+    h('strong', null, label),
+    h('span', { class: 'muted small' }, 'Drag and drop here, or'),
+    choose,
+    input,
+  );
   zone.addEventListener('dragover', (e) => {
     e.preventDefault();
     zone.classList.add('over');
@@ -49,7 +56,12 @@ function dropzone(label: string, accept: string, multiple: boolean, onFiles: (fi
 
 export function uploadView(ctx: Ctx, _route: Route): View {
   const uploadsBody = h('tbody');
-  const uploadsTable = h('table', { attrs: { 'aria-label': 'Uploads' } }, h('thead', null, h('tr', null, h('th', null, 'File'), h('th', null, 'Upload'), h('th', null, 'State'))), uploadsBody);
+  const uploadsTable = h(
+    'table',
+    { attrs: { 'aria-label': 'Uploads' } },
+    h('thead', null, h('tr', null, h('th', null, 'File'), h('th', null, 'Upload'), h('th', null, 'State'))),
+    uploadsBody,
+  );
   uploadsTable.hidden = true;
   const docsBody = h('tbody');
   const docsMsg = h('div');
@@ -61,11 +73,19 @@ export function uploadView(ctx: Ctx, _route: Route): View {
   let docs: DocumentSummary[] = [];
   let timer: number | undefined;
   let destroyed = false;
-  const stuck = deadLettersPanel(ctx.projectId, () => ctx.projects.find((p) => p.id === ctx.projectId)?.role === 'owner', () => schedule(200));
+  const stuck = deadLettersPanel(
+    ctx.projectId,
+    () => ctx.projects.find((p) => p.id === ctx.projectId)?.role === 'owner',
+    () => schedule(200),
+  );
 
   const codebookInfo = () =>
     ctx.codebook
-      ? h('p', { class: 'muted small' }, `Current codebook: ${ctx.codebook.book.title ?? ctx.codebook.book.id} — ${ctx.codebook.codes.size} codes, version ${ctx.codebook.book.version.slice(0, 10)}`)
+      ? h(
+          'p',
+          { class: 'muted small' },
+          `Current codebook: ${ctx.codebook.book.title ?? ctx.codebook.book.id} — ${ctx.codebook.codes.size} codes, version ${ctx.codebook.book.version.slice(0, 10)}`,
+        )
       : h('p', { class: 'banner info' }, 'This project has no codebook yet: drop one (YAML, CSV or .qdc) before or after the documents.');
   const codebookInfoSlot = h('div', null, codebookInfo());
 
@@ -81,7 +101,11 @@ export function uploadView(ctx: Ctx, _route: Route): View {
     replaceChildren(codebookInfoSlot, codebookInfo());
     replaceChildren(
       codebookMsg,
-      h('p', { class: 'banner info' }, `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`),
+      h(
+        'p',
+        { class: 'banner info' },
+        `${file.name}: ${res.codeCount} codes, ${res.created ? 'new version' : 'same as a stored version'}; re-tagging ${res.retag.documents} document(s).`,
+      ),
       ...(res.warnings ?? []).map((w) => h('p', { class: 'banner warn' }, w)),
     );
     retagVersion = res.retag.requested && res.retag.documents > 0 ? res.version : null;
@@ -155,11 +179,22 @@ export function uploadView(ctx: Ctx, _route: Route): View {
             statusBadge(d),
             d.reason ? h('div', { class: 'small', attrs: { 'data-testid': 'reason' } }, d.reason) : null,
             newProposalsNote(d),
-            d.languageWarning ? h('div', { class: 'small doc-warning', attrs: { 'data-testid': 'language-warning', role: 'note' } }, `Warning: ${d.languageWarning}`) : null,
+            d.languageWarning
+              ? h('div', { class: 'small doc-warning', attrs: { 'data-testid': 'language-warning', role: 'note' } }, `Warning: ${d.languageWarning}`)
+              : null,
           ),
           h('td', { class: 'small' }, (d.respondents ?? (d.respondent ? [d.respondent] : [])).join(', ')),
           h('td', { class: 'num' }, d.segmentCount ?? ''),
-          h('td', null, h('div', { class: 'actions' }, d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : '', deleteDocumentButton(ctx.projectId, d, () => void refresh()))),
+          h(
+            'td',
+            null,
+            h(
+              'div',
+              { class: 'actions' },
+              d.status === 'TAGGED' ? h('a', { attrs: { href: formatRoute('review', d.id) } }, 'Review') : '',
+              deleteDocumentButton(ctx.projectId, d, () => void refresh()),
+            ),
+          ),
         ),
       ),
     );
@@ -205,7 +240,17 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       h('div', null, dropzone('Transcripts and documents', uploadAccept, true, onFiles, 'doc-drop'), h('p', { class: 'muted small' }, `${uploadLabels}.`)),
       h('div', null, dropzone('Codebook', '.yaml,.yml,.csv,.qdc', false, onCodebookFiles, 'codebook-drop'), codebookInfoSlot, codebookMsg, retagSlot),
     ),
-    importQdpxControl(ctx.projectId, () => void ctx.reloadCodebook().then(() => replaceChildren(codebookInfoSlot, codebookInfo()), () => undefined).finally(() => void refresh())),
+    importQdpxControl(
+      ctx.projectId,
+      () =>
+        void ctx
+          .reloadCodebook()
+          .then(
+            () => replaceChildren(codebookInfoSlot, codebookInfo()),
+            () => undefined,
+          )
+          .finally(() => void refresh()),
+    ),
     uploadsTable,
     h('h2', null, 'Documents'),
     docsMsg,
@@ -215,7 +260,15 @@ export function uploadView(ctx: Ctx, _route: Route): View {
       h(
         'thead',
         null,
-        h('tr', null, h('th', null, 'Document'), h('th', null, 'State'), h('th', null, 'Respondent'), h('th', { class: 'num' }, 'Segments'), h('th', null, h('span', { class: 'visually-hidden' }, 'Open'))),
+        h(
+          'tr',
+          null,
+          h('th', null, 'Document'),
+          h('th', null, 'State'),
+          h('th', null, 'Respondent'),
+          h('th', { class: 'num' }, 'Segments'),
+          h('th', null, h('span', { class: 'visually-hidden' }, 'Open')),
+        ),
       ),
       docsBody,
     ),

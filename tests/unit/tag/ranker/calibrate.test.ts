@@ -5,7 +5,14 @@ describe('fitPlatt', () => {
   it('maps scores to the share that was correct: higher scores, higher confidence, near the observed rates', () => {
     // Score 0: 1 in 5 correct; score 2: 4 in 5 correct (100 each).
     const scores = [...Array(100).fill(0), ...Array(100).fill(2)];
-    const correct = [...Array(100).fill(0).map((_, i) => i % 5 === 0), ...Array(100).fill(0).map((_, i) => i % 5 !== 0)];
+    const correct = [
+      ...Array(100)
+        .fill(0)
+        .map((_, i) => i % 5 === 0),
+      ...Array(100)
+        .fill(0)
+        .map((_, i) => i % 5 !== 0),
+    ];
     const cal = fitPlatt(scores, correct)!;
     expect(cal.fittedOn).toBe(200);
     expect(confidenceOf(cal, 0)).toBeCloseTo(0.2, 1);

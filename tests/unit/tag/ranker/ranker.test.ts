@@ -51,19 +51,31 @@ describe('trainRanker', () => {
     expect(p(after)).toBeGreaterThan(p(before));
     expect(top(after, text)).toBe('trust/police');
     // The same through the codebook's own anchor examples.
-    const withExamples = parseCodebook(yaml.replace('indicators: [Residents rely on the police and the community officer.]', 'indicators: [Residents rely on the police and the community officer.]\n        examples: ["The bobby came by and sorted it out.", {text: "You can count on the bobby on the beat.", note: "colloquial"}]'), 'x.yaml');
+    const withExamples = parseCodebook(
+      yaml.replace(
+        'indicators: [Residents rely on the police and the community officer.]',
+        'indicators: [Residents rely on the police and the community officer.]\n        examples: ["The bobby came by and sorted it out.", {text: "You can count on the bobby on the beat.", note: "colloquial"}]',
+      ),
+      'x.yaml',
+    );
     expect(top(trainRanker(withExamples, []), text)).toBe('trust/police');
   });
 
   it('a rejection lowers its code for such passages', () => {
     const text = 'The lamps in our street are broken again.';
-    const rejected: LabelledPassage[] = [{ text: 'The lamps in the street are broken, nobody fixes them.', accepted: ['safety/fear'], rejected: ['safety/lighting'] }];
+    const rejected: LabelledPassage[] = [
+      { text: 'The lamps in the street are broken, nobody fixes them.', accepted: ['safety/fear'], rejected: ['safety/lighting'] },
+    ];
     const p = (r: ReturnType<typeof trainRanker>) => r.rank(text).find((x) => x.code === 'safety/lighting')!.probability;
     expect(p(trainRanker(cb, rejected))).toBeLessThan(p(trainRanker(cb, [{ ...rejected[0]!, rejected: [] }])));
   });
 
   it('class balance: a code reviewed forty times pulls less than it would unbalanced, and does not swamp one reviewed twice', () => {
-    const many: LabelledPassage[] = Array.from({ length: 40 }, (_, i) => ({ text: `The police came to our house about the burglary, visit ${i}.`, accepted: ['trust/police'], rejected: [] }));
+    const many: LabelledPassage[] = Array.from({ length: 40 }, (_, i) => ({
+      text: `The police came to our house about the burglary, visit ${i}.`,
+      accepted: ['trust/police'],
+      rejected: [],
+    }));
     const few: LabelledPassage[] = [0, 1].map(() => ({ text: 'The neighbours kept an eye on our house.', accepted: ['trust/neighbours'], rejected: [] }));
     const text = 'Who kept an eye on the house?';
     const police = (r: ReturnType<typeof trainRanker>) => r.rank(text).find((x) => x.code === 'trust/police')!.probability;
@@ -73,7 +85,11 @@ describe('trainRanker', () => {
   });
 
   it('codes nobody reviewed yet are not pushed down for it (a reviewer who starts with one code)', () => {
-    const onlyPolice: LabelledPassage[] = Array.from({ length: 12 }, (_, i) => ({ text: `We talked with the officer about case ${i}, the police listened and came to the street.`, accepted: ['trust/police'], rejected: [] }));
+    const onlyPolice: LabelledPassage[] = Array.from({ length: 12 }, (_, i) => ({
+      text: `We talked with the officer about case ${i}, the police listened and came to the street.`,
+      accepted: ['trust/police'],
+      rejected: [],
+    }));
     const text = 'It is dark in the street at night.';
     expect(top(trainRanker(cb, onlyPolice), text)).toMatch(/^safety\//);
     // Fitted freely, the biases would learn "reviewed so far" and put the police first.

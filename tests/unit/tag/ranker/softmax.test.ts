@@ -6,7 +6,16 @@ const prob = (m: ReturnType<typeof fitSoftmax>, x: SparseVector) => Array.from(s
 
 describe('fitSoftmax', () => {
   // Feature 0 marks class 0, feature 1 class 1, feature 2 class 2; feature 3 occurs everywhere.
-  const data = [0, 1, 2].flatMap((c) => [1, 2].map(() => ({ x: vec([[c, 1], [3, 0.5]]), target: [[c, 1]] as Array<[number, number]>, weight: 1 })));
+  const data = [0, 1, 2].flatMap((c) =>
+    [1, 2].map(() => ({
+      x: vec([
+        [c, 1],
+        [3, 0.5],
+      ]),
+      target: [[c, 1]] as Array<[number, number]>,
+      weight: 1,
+    })),
+  );
 
   it('learns which feature marks which class', () => {
     const m = fitSoftmax(3, 4, data, [], { l2: 0.01, maxIterations: 200, tolerance: 1e-6 });
@@ -40,10 +49,16 @@ describe('fitSoftmax', () => {
 
   it('weights samples: a heavier class wins an ambiguous feature', () => {
     const shared = vec([[3, 1]]);
-    const m = fitSoftmax(2, 4, [
-      { x: shared, target: [[0, 1]], weight: 3 },
-      { x: shared, target: [[1, 1]], weight: 1 },
-    ], [], { l2: 0.01, maxIterations: 200, tolerance: 1e-6 });
+    const m = fitSoftmax(
+      2,
+      4,
+      [
+        { x: shared, target: [[0, 1]], weight: 3 },
+        { x: shared, target: [[1, 1]], weight: 1 },
+      ],
+      [],
+      { l2: 0.01, maxIterations: 200, tolerance: 1e-6 },
+    );
     const p = prob(m, shared);
     expect(p[0]).toBeGreaterThan(p[1]!);
     expect(p[0]).toBeCloseTo(0.75, 1);
