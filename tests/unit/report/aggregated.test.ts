@@ -16,28 +16,7 @@ import {
 import { parseAggregate } from '../../../lib/report/aggregated.js';
 import { allReports, reportsFromAggregates } from '../../../lib/report/registry.js';
 import { reviewerDecisions, type ReportCoding, type ReportDocument, type ReportOptions, type TrailEvent } from '../../../lib/report/reports.js';
-import type { Codebook } from '../../../lib/model.js';
-
-const code = (id: string, categoryId: string) => ({
-  id,
-  name: id.toUpperCase(),
-  categoryId,
-  indicators: [],
-  questions: [],
-  aliases: [],
-  rules: [],
-  exclude: [],
-  examples: [],
-});
-const codebook: Codebook = {
-  id: 'cb',
-  language: 'nl',
-  version: 'v1',
-  categories: [
-    { id: 'a', name: 'Cat A', codes: [code('a/x', 'a'), code('a/y', 'a')] },
-    { id: 'b', name: 'Cat B', codes: [code('b/z', 'b')] },
-  ],
-};
+import { codebook } from './fixture-codebook.js';
 
 /** A small deterministic PRNG (mulberry32) so a failure can be replayed from its seed. */
 function rng(seed: number): () => number {

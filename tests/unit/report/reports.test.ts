@@ -11,28 +11,8 @@ import {
   type ReportCoding,
   type ReportInput,
 } from '../../../lib/report/reports.js';
-import type { Codebook } from '../../../lib/model.js';
+import { codebook } from './fixture-codebook.js';
 
-const code = (id: string, categoryId: string) => ({
-  id,
-  name: id.toUpperCase(),
-  categoryId,
-  indicators: [],
-  questions: [],
-  aliases: [],
-  rules: [],
-  exclude: [],
-  examples: [],
-});
-const codebook: Codebook = {
-  id: 'cb',
-  language: 'nl',
-  version: 'v1',
-  categories: [
-    { id: 'a', name: 'Cat A', codes: [code('a/x', 'a'), code('a/y', 'a')] },
-    { id: 'b', name: 'Cat B', codes: [code('b/z', 'b')] },
-  ],
-};
 const c = (
   code: string,
   documentId: string,

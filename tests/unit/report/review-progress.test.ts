@@ -1,32 +1,12 @@
 // The report added through the registry alone (lib/report/review-progress.ts + one entry in registry.ts):
 // served from the aggregates like every report, equal to its recomputation, with its CLI table.
 import { describe, expect, it } from 'vitest';
-import type { Codebook } from '../../../lib/model.js';
+import { codebook } from './fixture-codebook.js';
 import { documentAggregate } from '../../../lib/report/aggregate.js';
 import { parseAggregate } from '../../../lib/report/aggregated.js';
 import { bundleTables, ReportBundle, reportKinds, reportOf, reportsFromAggregates } from '../../../lib/report/registry.js';
 import type { ReportCoding, ReportDocument, ReportInput } from '../../../lib/report/reports.js';
 
-const code = (id: string, categoryId: string) => ({
-  id,
-  name: id.toUpperCase(),
-  categoryId,
-  indicators: [],
-  questions: [],
-  aliases: [],
-  rules: [],
-  exclude: [],
-  examples: [],
-});
-const codebook: Codebook = {
-  id: 'cb',
-  language: 'nl',
-  version: 'v1',
-  categories: [
-    { id: 'a', name: 'Cat A', codes: [code('a/x', 'a'), code('a/y', 'a')] },
-    { id: 'b', name: 'Cat B', codes: [code('b/z', 'b')] },
-  ],
-};
 const c = (code: string, documentId: string, segmentIndex: number, status: ReportCoding['status'], origin: ReportCoding['origin'] = 'rule'): ReportCoding => ({
   code,
   categoryId: code.split('/')[0]!,
