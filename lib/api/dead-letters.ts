@@ -7,15 +7,18 @@ import { objectsFromNotification } from '../pipeline/s3-notification.js';
 import { documentIdFor, parseUploadKey } from '../coding/upload-key.js';
 import type { DeadLetterView } from './contract.js';
 
-/** One dead letter as the local queue records it (lib/local/queue.ts DeadLetter). */
+/** One dead letter as the local queue records it. */
 export interface DeadLetterRecord {
   queue: string;
   messageId: string;
   body: string;
   receiveCount: number;
+  /** Why the last delivery failed (the handler's error). */
   error: string;
   at: string;
+  /** Times the stack put it back on its queue (automatically with backoff, or by hand). */
   redrives?: number;
+  /** When the stack will try it again by itself; absent: only by hand or at the next start. */
   nextRetryAt?: string;
 }
 

@@ -151,6 +151,19 @@ export function createHandlers(deps: ApiDeps): Handlers {
     return { ...q, respondent: known.has(raw) && !known.has(normal) ? raw : normal };
   }
 
+  /** A segment of the document's current text, or 404 naming the field. */
+  async function segmentOf(documentId: string, segmentId: string): Promise<SegmentRecord> {
+    const segment = (await all((p) => store.listSegments(documentId, p))).find((s) => s.id === segmentId);
+    if (!segment)
+      throw new QualtagError(
+        'NOT_FOUND',
+        `segment "${segmentId}" is not in document "${documentId}"`,
+        'Use a segment id from GET /projects/{projectId}/documents/{documentId}',
+        'body.segmentId',
+      );
+    return segment;
+  }
+
   async function currentCodebook(projectId: string): Promise<Codebook | null> {
     return (await store.getCurrentCodebook(projectId))?.codebook ?? null;
   }
@@ -182,15 +195,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
           'Choose a code from GET /projects/{projectId}/codebook',
           'body.code',
         );
-      const segments = await all((p) => store.listSegments(body.documentId, p));
-      const segment = segments.find((s) => s.id === body.segmentId);
-      if (!segment)
-        throw new QualtagError(
-          'NOT_FOUND',
-          `segment "${body.segmentId}" is not in document "${body.documentId}"`,
-          'Use a segment id from GET /projects/{projectId}/documents/{documentId}',
-          'body.segmentId',
-        );
+      const segment = await segmentOf(body.documentId, body.segmentId);
       if (body.span && body.span.end > segment.text.length) {
         throw new QualtagError(
           'BAD_REQUEST',
@@ -221,14 +226,7 @@ export function createHandlers(deps: ApiDeps): Handlers {
     let target: SegmentRecord | undefined;
     if (body.action === 'place') {
       // The target segment of the current text; the decision checks the span against it.
-      const segment = (await all((p) => store.listSegments(body.documentId, p))).find((s) => s.id === body.segmentId);
-      if (!segment)
-        throw new QualtagError(
-          'NOT_FOUND',
-          `segment "${body.segmentId}" is not in document "${body.documentId}"`,
-          'Use a segment id from GET /projects/{projectId}/documents/{documentId}',
-          'body.segmentId',
-        );
+      const segment = await segmentOf(body.documentId, body.segmentId);
       place = { to: { segmentIndex: segment.index }, ...(body.span ? { span: body.span } : {}) };
       target = segment;
     }

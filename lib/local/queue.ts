@@ -4,20 +4,10 @@
 // dead-letter list instead of being lost.
 import { takeRecordError, type SqsHandler } from '../pipeline/batch.js';
 import { newMessage, sqsEvent, type QueuedMessage } from './sqs-events.js';
+import type { DeadLetterRecord } from '../api/dead-letters.js';
 
-export interface DeadLetter {
-  queue: string;
-  messageId: string;
-  body: string;
-  receiveCount: number;
-  /** Why the last delivery failed (the handler's error). */
-  error: string;
-  at: string;
-  /** Times the stack put it back on its queue (automatically with backoff, or by hand). */
-  redrives?: number;
-  /** When the stack will try it again by itself; absent: only by hand or at the next start. */
-  nextRetryAt?: string;
-}
+/** The local queue's dead letters are what the API lists (one shape for both). */
+export type DeadLetter = DeadLetterRecord;
 
 export interface LocalQueueOptions {
   name: string;
