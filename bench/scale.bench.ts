@@ -24,7 +24,7 @@ import { mapLimit } from '../lib/review/reviewed-codings.js';
 import { ensureBucket, ensureTable } from '../lib/store/admin.js';
 import { newLocalCredentials, rawDynamoClient, s3Client } from '../lib/store/clients.js';
 import { createAdapters, type Adapters } from '../lib/store/index.js';
-import { codingId, type Coding } from '../lib/coding/index.js';
+import { codingId, onSegment, type Coding } from '../lib/coding/index.js';
 import { peakRssMb, type BenchReport, type BenchTarget } from './report.js';
 import { decide } from '../lib/review/decide.js';
 import { claimUpload } from '../lib/pipeline/claim.js';
@@ -80,14 +80,7 @@ async function seed(a: Adapters, projectId: string, codings: number): Promise<Co
           list.push({
             projectId,
             documentId,
-            segmentIndex: s.index,
-            segmentId: s.id,
-            segmentStart: s.start,
-            segmentEnd: s.end,
-            segmentText: s.text,
-            respondent: s.respondent,
-            speaker: s.speaker,
-            page: null,
+            ...onSegment(s),
             code,
             categoryId: code.split('/')[0]!,
             origin: roll === 9 ? 'human' : 'rule',
